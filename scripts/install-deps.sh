@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package micdoctor needs to build, test and benchmark.
+# Idempotent: packages already present are left alone. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake git pkg-config clang libclang-rt-14-dev
+  # libraries the code links against
+  libsndfile1-dev libebur128-dev libkissfft-dev nlohmann-json3-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev valgrind
+  # test corpus and reference tools (generated at test time, never committed)
+  python3 python3-numpy sox libsox-fmt-all espeak-ng flite alsa-utils ffmpeg hyperfine
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

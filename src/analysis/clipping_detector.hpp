@@ -1,0 +1,45 @@
+#pragma once
+// Finds clipping plateaus: runs of (nearly) identical samples that sit at the
+// channel's own extreme. Works for full-scale clipping and for a lower ceiling
+// (clipped before a gain stage), where the waveform is flat-topped below 0 dBFS.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "analysis/planar_block.hpp"
+
+namespace micdoctor {
+
+class ChannelStats;
+
+class ClippingDetector {
+ public:
+  ClippingDetector(int channels, int sample_rate);
+
+  void add(const PlanarBlock& block);
+
+  struct Result {
+    std::uint64_t clipped_samples = 0;
+    double ceiling_dbfs = 0;  // plateau level of the most clipped channel
+  };
+  // Needs the final per-channel extremes to know where each ceiling is.
+  Result finish(const ChannelStats& stats);
+
+ private:
+  struct ChannelState {
+    float previous = 0;
+    float run_value = 0;
+    std::uint32_t run_length = 0;
+    // Samples in plateaus by plateau level, per polarity.
+    std::vector<std::uint64_t> positive, negative;
+  };
+  void scan(ChannelState& state, const float* x, std::size_t n);
+  void close_run(ChannelState& state);
+  int level_bin(float magnitude) const;
+
+  int channels_;
+  std::uint32_t max_run_;  // longer "plateaus" are a constant signal, not clipping
+  std::array<ChannelState, kMaxChannels> state_;
+};
+
+}  // namespace micdoctor

@@ -1,0 +1,122 @@
+#include "analysis/hum_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace micdoctor {
+namespace {
+constexpr double kHighestHarmonicHz = 1000.0;
+constexpr double kSegmentSeconds = 1.0;
+constexpr double kTonalMarginDb = 10.0;   // a hum line must stand this far above its neighbours
+constexpr int kNeighbourBins = 8;
+constexpr int kMaxFoldMultiple = 40;      // fold of up to 4 s at odd rates
+
+bool in_family(int bin_index, double bin_hz, double f0) {
+  const double f = bin_index * bin_hz;
+  const double h = f / f0;
+  return f > 0 && std::fabs(h - std::round(h)) < 1e-6;
+}
+
+// Amplitude response of a boxcar average of length n at frequency f.
+double boxcar_gain(double f, double rate, int n) {
+  if (n <= 1 || f <= 0) return 1.0;
+  const double x = std::numbers::pi * f / rate;
+  return std::fabs(std::sin(n * x) / (n * std::sin(x)));
+}
+}  // namespace
+
+HumDetector::HumDetector(int sample_rate, int decimation)
+    : sample_rate_(sample_rate), decimation_(decimation), decimated_rate_(static_cast<double>(sample_rate) / decimation) {
+  // period = rate * k / (10 * decimation) decimated samples must be whole.
+  for (int k = 1; k <= kMaxFoldMultiple; ++k) {
+    const long long numerator = static_cast<long long>(sample_rate) * k;
+    if (numerator % (10LL * decimation) == 0) {
+      period_ = static_cast<int>(numerator / (10LL * decimation));
+      bin_hz_ = 10.0 / k;
+      break;
+    }
+  }
+  if (period_ % 2 != 0) period_ *= 2, bin_hz_ /= 2;  // the real FFT wants an even size
+  if (period_ <= 0 || period_ > 1 << 16) {
+    period_ = 0;
+    return;
+  }
+  fold_sum_.assign(static_cast<std::size_t>(period_), 0.0);
+  fold_count_.assign(static_cast<std::size_t>(period_), 0);
+  fft_ = std::make_unique<RealFft>(period_);
+  folded_.resize(static_cast<std::size_t>(period_));
+  power_.resize(static_cast<std::size_t>(period_ / 2 + 1));
+  spectrum_sum_.assign(static_cast<std::size_t>(period_ / 2 + 1), 0.0);
+}
+
+void HumDetector::add(const float* decimated, int count, bool quiet) {
+  if (!enabled()) return;
+  if (quiet) {
+    auto at = static_cast<std::size_t>(position_ % static_cast<std::uint64_t>(period_));
+    for (int i = 0; i < count; ++i) {
+      fold_sum_[at] += decimated[i];
+      ++fold_count_[at];
+      if (++at == fold_sum_.size()) at = 0;
+    }
+  }
+  position_ += static_cast<std::uint64_t>(count);
+  if (static_cast<double>(position_ - segment_start_) >= kSegmentSeconds * decimated_rate_) close_segment();
+}
+
+void HumDetector::close_segment() {
+  segment_start_ = position_;
+  const std::uint32_t least = *std::min_element(fold_count_.begin(), fold_count_.end());
+  if (least >= 1) {
+    for (std::size_t i = 0; i < folded_.size(); ++i) folded_[i] = static_cast<float>(fold_sum_[i] / fold_count_[i]);
+    fft_->power_spectrum(folded_.data(), power_.data());
+    for (std::size_t k = 0; k < power_.size(); ++k) spectrum_sum_[k] += power_[k];
+    ++segments_;
+  }
+  std::fill(fold_sum_.begin(), fold_sum_.end(), 0.0);
+  std::fill(fold_count_.begin(), fold_count_.end(), 0u);
+}
+
+std::optional<HumResult> HumDetector::finish() {
+  if (!enabled()) return std::nullopt;
+  close_segment();
+  if (segments_ == 0) return std::nullopt;
+
+  const int bins = static_cast<int>(spectrum_sum_.size());
+  // Mean square of a line in bin k: 2 |X_k|^2 / N^2, averaged over segments.
+  const double scale = 2.0 / (static_cast<double>(period_) * period_ * segments_);
+  auto line_power = [&](int k) { return spectrum_sum_[static_cast<std::size_t>(k)] * scale; };
+  auto neighbour_floor = [&](int k) {
+    std::vector<double> around;
+    for (int j = std::max(1, k - kNeighbourBins); j <= std::min(bins - 1, k + kNeighbourBins); ++j) {
+      if (!in_family(j, bin_hz_, 50.0) && !in_family(j, bin_hz_, 60.0)) around.push_back(line_power(j));
+    }
+    if (around.empty()) return 0.0;
+    std::nth_element(around.begin(), around.begin() + static_cast<std::ptrdiff_t>(around.size() / 2), around.end());
+    return around[around.size() / 2];
+  };
+  auto family_power = [&](double f0, bool include_shared) {
+    double total = 0;
+    for (int h = 1; h * f0 <= kHighestHarmonicHz && h * f0 < decimated_rate_ * 0.45; ++h) {
+      const int k = static_cast<int>(std::lround(h * f0 / bin_hz_));
+      if (k >= bins) break;
+      const double other = f0 == 50.0 ? 60.0 : 50.0;
+      if (!include_shared && in_family(k, bin_hz_, other)) continue;
+      const double floor = neighbour_floor(k);
+      const double line = line_power(k);
+      if (line < floor * std::pow(10.0, kTonalMarginDb / 10.0) || !(line > 0)) continue;
+      const double gain = boxcar_gain(k * bin_hz_, sample_rate_, decimation_);
+      total += (line - floor) / (gain * gain);
+    }
+    return total;
+  };
+  const double fifty = family_power(50.0, false);
+  const double sixty = family_power(60.0, false);
+  if (fifty <= 0 && sixty <= 0) return std::nullopt;
+  HumResult result;
+  result.frequency_hz = fifty >= sixty ? 50.0 : 60.0;
+  result.power = family_power(result.frequency_hz, true);
+  return result;
+}
+
+}  // namespace micdoctor

@@ -1,0 +1,241 @@
+#include "analysis/signal_analyzer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "analysis/bandwidth_estimator.hpp"
+#include "analysis/channel_stats.hpp"
+#include "analysis/clipping_detector.hpp"
+#include "analysis/dropout_detector.hpp"
+#include "analysis/dsp_util.hpp"
+#include "analysis/hum_detector.hpp"
+#include "analysis/loudness_meter.hpp"
+#include "analysis/signal_findings.hpp"
+#include "analysis/speech_activity.hpp"
+
+namespace micdoctor {
+namespace {
+
+// The speech/hum path runs on a mono mix decimated to about 7-14 kHz by a
+// boxcar average; prefer a factor that keeps 100 ms a whole number of samples.
+int choose_decimation(int sample_rate) {
+  const int widest = std::max(1, sample_rate / 7000);
+  for (int d = widest; d >= 1; --d) {
+    if (sample_rate % (10 * d) == 0 && sample_rate / d >= 7000) return d;
+  }
+  return widest;
+}
+
+}  // namespace
+
+struct SignalAnalyzer::Impl {
+  Impl(int rate, int channel_count)
+      : sample_rate(rate),
+        channels(channel_count),
+        decimation(choose_decimation(rate)),
+        frame_frames(static_cast<std::size_t>(SpeechActivity::kFrameSize) * static_cast<std::size_t>(decimation)),
+        stats(channel_count),
+        clipping(channel_count, rate),
+        dropouts(channel_count, rate),
+        loudness(channel_count, rate),
+        speech(channel_count, static_cast<double>(rate) / decimation, rate),
+        hum(rate, decimation),
+        bandwidth(rate, frame_frames) {
+    for (auto& channel : pending) channel.assign(frame_frames, 0.0f);
+    mono.assign(frame_frames, 0.0f);
+    decimated.assign(static_cast<std::size_t>(SpeechActivity::kFrameSize), 0.0f);
+    polarity.fill(1.0f);
+  }
+
+  void process_frame(std::size_t frames);
+  void update_polarity();
+
+  int sample_rate;
+  int channels;
+  int decimation;
+  std::size_t frame_frames;
+  std::array<std::vector<float>, kMaxChannels> pending;
+  std::size_t pending_frames = 0;
+  std::vector<float> partial_frame;  // samples of an incomplete interleaved frame
+  std::vector<float> mono, decimated;
+  std::array<float, kMaxChannels> polarity{};  // flips channels that run opposite to channel 0
+  bool finished = false;
+
+  ChannelStats stats;
+  ClippingDetector clipping;
+  DropoutDetector dropouts;
+  LoudnessMeter loudness;
+  SpeechActivity speech;
+  HumDetector hum;
+  BandwidthEstimator bandwidth;
+};
+
+SignalAnalyzer::SignalAnalyzer(int sample_rate, int channels) {
+  if (sample_rate < kMinSampleRate || sample_rate > kMaxSampleRate) {
+    throw std::invalid_argument("unsupported sample rate " + std::to_string(sample_rate) +
+                                " Hz (8000-192000 Hz supported)");
+  }
+  if (channels < 1 || channels > kMaxAnalysisChannels) {
+    throw std::invalid_argument("unsupported channel count " + std::to_string(channels) + " (1-8 supported)");
+  }
+  impl_ = std::make_unique<Impl>(sample_rate, channels);
+}
+
+SignalAnalyzer::~SignalAnalyzer() = default;
+
+void SignalAnalyzer::Impl::update_polarity() {
+  // The mono mix must not cancel when a channel is inverted.
+  for (int c = 1; c < channels; ++c) {
+    const double r = stats.correlation(0, c);
+    polarity[static_cast<std::size_t>(c)] = r < 0 ? -1.0f : 1.0f;
+  }
+}
+
+void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
+  PlanarBlock block;
+  block.channels = channels;
+  block.frames = frames;
+  for (int c = 0; c < channels; ++c) block.channel[c] = pending[static_cast<std::size_t>(c)].data();
+
+  const BlockSums sums = stats.add(block);
+  clipping.add(block);
+  dropouts.add(block, sums);
+  loudness.add(block);
+
+  const float scale = 1.0f / static_cast<float>(channels);
+  for (std::size_t i = 0; i < frames; ++i) {
+    float v = 0;
+    for (int c = 0; c < channels; ++c) v += polarity[static_cast<std::size_t>(c)] * block.channel[c][i];
+    mono[i] = v * scale;
+  }
+  const int decimated_count = static_cast<int>(frames / static_cast<std::size_t>(decimation));
+  const float inverse = 1.0f / static_cast<float>(decimation);
+  for (int j = 0; j < decimated_count; ++j) {
+    const float* from = mono.data() + static_cast<std::ptrdiff_t>(j) * decimation;
+    float v = 0;
+    for (int k = 0; k < decimation; ++k) v += from[k];
+    decimated[static_cast<std::size_t>(j)] = v * inverse;
+  }
+
+  const FrameClass frame_class = speech.add_frame(decimated.data(), decimated_count, sums, frames);
+  hum.add(decimated.data(), decimated_count, frame_class == FrameClass::quiet);
+  bandwidth.add(mono.data(), frames, frame_class);
+  update_polarity();
+}
+
+void SignalAnalyzer::add_interleaved(std::span<const float> samples) {
+  Impl& s = *impl_;
+  if (s.finished) throw std::logic_error("SignalAnalyzer: add after finish");
+  const auto channels = static_cast<std::size_t>(s.channels);
+  std::size_t at = 0;
+  // Complete a frame split across calls.
+  if (!s.partial_frame.empty()) {
+    while (s.partial_frame.size() < channels && at < samples.size()) s.partial_frame.push_back(samples[at++]);
+    if (s.partial_frame.size() < channels) return;
+    for (std::size_t c = 0; c < channels; ++c) s.pending[c][s.pending_frames] = s.partial_frame[c];
+    s.partial_frame.clear();
+    if (++s.pending_frames == s.frame_frames) {
+      s.process_frame(s.frame_frames);
+      s.pending_frames = 0;
+    }
+  }
+  while (samples.size() - at >= channels) {
+    const std::size_t available = (samples.size() - at) / channels;
+    const std::size_t take = std::min(available, s.frame_frames - s.pending_frames);
+    const float* from = samples.data() + at;
+    for (std::size_t c = 0; c < channels; ++c) {
+      float* to = s.pending[c].data() + s.pending_frames;
+      for (std::size_t i = 0; i < take; ++i) to[i] = from[i * channels + c];
+    }
+    s.pending_frames += take;
+    at += take * channels;
+    if (s.pending_frames == s.frame_frames) {
+      s.process_frame(s.frame_frames);
+      s.pending_frames = 0;
+    }
+  }
+  while (at < samples.size()) s.partial_frame.push_back(samples[at++]);
+}
+
+SignalAnalysis SignalAnalyzer::finish() {
+  Impl& s = *impl_;
+  if (s.finished) throw std::logic_error("SignalAnalyzer: finish called twice");
+  s.finished = true;
+  if (s.pending_frames > 0) s.process_frame(s.pending_frames);
+
+  SignalMetrics m;
+  m.sample_rate = s.sample_rate;
+  m.channels = s.channels;
+  const auto frames = s.stats.frames();
+  m.duration_s = static_cast<double>(frames) / s.sample_rate;
+
+  double peak = 0, mean_square = 0, zeros = 0;
+  std::array<double, kMaxChannels> means{};
+  for (int c = 0; c < s.channels; ++c) {
+    peak = std::max(peak, s.stats.peak(c));
+    mean_square += s.stats.mean_square(c) / s.channels;
+    zeros += static_cast<double>(s.stats.zeros(c));
+    means[static_cast<std::size_t>(c)] = s.stats.mean(c);
+    if (std::fabs(s.stats.mean(c)) > std::fabs(m.dc_offset)) m.dc_offset = s.stats.mean(c);
+    auto level = dsp::power_to_db(s.stats.mean_square(c));
+    m.channel_rms_dbfs.push_back(level ? *level : -std::numeric_limits<double>::infinity());
+  }
+  const double samples = static_cast<double>(frames) * s.channels;
+  m.zero_fraction = samples > 0 ? zeros / samples : 0.0;
+  if (peak > 0) m.peak_dbfs = 20.0 * std::log10(peak);
+  m.rms_dbfs = dsp::power_to_db(mean_square);
+
+  const ClippingDetector::Result clipped = s.clipping.finish(s.stats);
+  m.clipped_samples = clipped.clipped_samples;
+  m.clipped_fraction = samples > 0 ? static_cast<double>(clipped.clipped_samples) / samples : 0.0;
+  if (clipped.clipped_samples > 0) m.clipping_ceiling_dbfs = clipped.ceiling_dbfs;
+
+  m.dropouts = s.dropouts.dropouts();
+  m.loudness_lufs = s.loudness.integrated_lufs();
+
+  // Correlation: the pair most likely to cancel in a mono mix.
+  for (int a = 0; a < s.channels; ++a) {
+    for (int b = a + 1; b < s.channels; ++b) {
+      const double r = s.stats.correlation(a, b);
+      if (std::isnan(r)) continue;
+      if (!m.channel_correlation || r < *m.channel_correlation) {
+        m.channel_correlation = r;
+        m.correlation_pair[0] = a;
+        m.correlation_pair[1] = b;
+      }
+    }
+  }
+
+  const std::optional<HumResult> hum = s.hum.finish();
+  double hum_power = 0;
+  constexpr double kReportHumFromDb = -70.0;
+  if (hum && hum->power >= dsp::db_to_power(kReportHumFromDb)) {
+    hum_power = hum->power;
+    m.hum_hz = hum->frequency_hz;
+    m.hum_dbfs = 10.0 * std::log10(hum->power);
+  }
+
+  const SpeechResult speech = s.speech.finish(means);
+  constexpr double kNoiseFloorLimitDb = -120.0;  // digital silence in the pauses reads as this
+  const double noise = std::max(speech.background_power - hum_power, 0.0);
+  m.noise_floor_dbfs = std::max(kNoiseFloorLimitDb, dsp::power_to_db_floor(noise, kNoiseFloorLimitDb));
+  m.speech_seconds = speech.speech_seconds;
+  if (speech.speech_present) {
+    m.speech_level_dbfs = 10.0 * std::log10(speech.speech_power);
+    m.snr_db = *m.speech_level_dbfs - *m.noise_floor_dbfs;
+  } else {
+    m.speech_seconds = 0;
+  }
+  if (frames > 0 && peak > 0) m.bandwidth_hz = s.bandwidth.band_edge_hz();
+  if (frames == 0) m.noise_floor_dbfs.reset();
+
+  SignalAnalysis result;
+  result.metrics = m;
+  result.findings = signal_findings(m);
+  return result;
+}
+
+}  // namespace micdoctor

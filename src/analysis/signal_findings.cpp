@@ -1,0 +1,182 @@
+#include "analysis/signal_findings.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace micdoctor {
+namespace {
+
+namespace t = signal_thresholds;
+
+std::string num(double value, int decimals = 1) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+Finding make(const char* id, Severity severity, std::string title, std::string detail, std::string advice) {
+  return Finding{id, severity, std::move(title), std::move(detail), std::move(advice)};
+}
+
+using Rule = std::optional<Finding> (*)(const SignalMetrics&);
+
+std::optional<Finding> digital_silence(const SignalMetrics& m) {
+  if (m.duration_s <= 0 || m.zero_fraction < t::kDigitalSilenceZeroFraction) return std::nullopt;
+  return make("signal.digital_silence", Severity::error, "The recording is pure digital silence",
+              num(m.zero_fraction * 100, 2) + " % of the samples are exactly zero: nothing reached the recorder, "
+              "not even the faint hiss every real microphone makes.",
+              "Something upstream delivers zeros: a muted input, a hardware mute switch, a privacy block, "
+              "or the wrong input selected. Check those before the microphone itself.");
+}
+
+std::optional<Finding> no_speech(const SignalMetrics& m) {
+  if (m.duration_s <= 0 || m.speech_level_dbfs) return std::nullopt;
+  std::string heard = m.rms_dbfs ? "The level is " + num(*m.rms_dbfs) + " dBFS" : "The signal is silent";
+  if (m.hum_dbfs) heard += ", mostly mains hum";
+  return make("signal.no_speech", Severity::error, "No voice could be heard in the recording",
+              heard + "; no stretch of it rises above the background the way speech does.",
+              "Speak close to the microphone while it records. If you did speak, the microphone is not the one "
+              "being recorded, or its signal does not get through: check the input selection and mute switches.");
+}
+
+std::optional<Finding> too_quiet(const SignalMetrics& m) {
+  if (!m.speech_level_dbfs || *m.speech_level_dbfs > t::kTooQuietSpeechDbfs) return std::nullopt;
+  const double raise = t::kTargetSpeechDbfs - *m.speech_level_dbfs;
+  return make("signal.too_quiet", *m.speech_level_dbfs <= t::kVeryQuietSpeechDbfs ? Severity::error : Severity::warning,
+              "Your voice is far too quiet",
+              "Speech averages " + num(*m.speech_level_dbfs) + " dBFS while talking; about " +
+                  num(t::kTargetSpeechDbfs, 0) + " dBFS is comfortable for listeners.",
+              "Raise the microphone's input gain by about " + num(raise, 0) +
+                  " dB, or speak closer to the microphone.");
+}
+
+std::optional<Finding> too_loud(const SignalMetrics& m) {
+  if (!m.speech_level_dbfs || *m.speech_level_dbfs < t::kTooLoudSpeechDbfs) return std::nullopt;
+  if (m.clipped_fraction >= t::kClippedFraction) return std::nullopt;  // clipping says it better
+  const double lower = *m.speech_level_dbfs - t::kTargetSpeechDbfs;
+  return make("signal.too_loud", Severity::warning, "Your voice is too loud and close to distorting",
+              "Speech averages " + num(*m.speech_level_dbfs) + " dBFS while talking, peaks reach " +
+                  num(m.peak_dbfs.value_or(0)) + " dBFS; there is almost no headroom left.",
+              "Lower the microphone's input gain by about " + num(lower, 0) + " dB.");
+}
+
+std::optional<Finding> clipping(const SignalMetrics& m) {
+  if (m.clipped_fraction < t::kClippedFraction) return std::nullopt;
+  const bool below_full_scale = m.clipping_ceiling_dbfs && *m.clipping_ceiling_dbfs < -0.5;
+  std::string detail = num(m.clipped_fraction * 100, 2) + " % of the samples (" + std::to_string(m.clipped_samples) +
+                       ") sit flat on a ceiling at " + num(m.clipping_ceiling_dbfs.value_or(0)) + " dBFS.";
+  std::string advice = "Lower the input gain by at least 10 dB";
+  if (below_full_scale) {
+    detail += " The ceiling is below full scale: the signal was clipped before a later gain stage.";
+    advice += " at the stage that clips (often a microphone boost or preamp setting), not only the final volume";
+  }
+  return make("signal.clipping",
+              m.clipped_fraction >= t::kHeavilyClippedFraction ? Severity::error : Severity::warning,
+              "The sound is clipping (distorted)", detail, advice + ", then test again.");
+}
+
+std::optional<Finding> dc_offset(const SignalMetrics& m) {
+  if (std::fabs(m.dc_offset) < t::kDcOffset) return std::nullopt;
+  return make("signal.dc_offset", Severity::warning, "The signal is shifted away from zero (DC offset)",
+              "The average sample value is " + num(m.dc_offset, 4) + " of full scale; it should be close to 0.",
+              "This usually points to a faulty microphone preamp, a wrong bias voltage or a cheap USB adapter. "
+              "Try another port or adapter; a high-pass filter in the recording software removes it.");
+}
+
+std::optional<Finding> hum(const SignalMetrics& m) {
+  if (!m.hum_dbfs || *m.hum_dbfs < t::kHumDbfs) return std::nullopt;
+  return make("signal.hum", *m.hum_dbfs >= t::kLoudHumDbfs ? Severity::error : Severity::warning,
+              "There is a mains hum (" + num(m.hum_hz.value_or(0), 0) + " Hz)",
+              "A " + num(m.hum_hz.value_or(0), 0) + " Hz hum with its harmonics measures " + num(*m.hum_dbfs) +
+                  " dBFS" + (m.speech_level_dbfs ? ", " + num(*m.speech_level_dbfs - *m.hum_dbfs) + " dB under the voice." : "."),
+              "Hum comes from the mains: a ground loop, an unshielded cable near a power supply, or a laptop "
+              "charger. Unplug the charger for a test, move the cable away from power cables, or use a USB "
+              "microphone or a ground-loop isolator.");
+}
+
+std::optional<Finding> noisy(const SignalMetrics& m) {
+  if (!m.snr_db || *m.snr_db > t::kNoisySnrDb) return std::nullopt;
+  return make("signal.noisy", *m.snr_db <= t::kVeryNoisySnrDb ? Severity::error : Severity::warning,
+              "Background noise is almost as loud as your voice",
+              "The voice stands only " + num(*m.snr_db) + " dB above the background noise (" +
+                  num(m.noise_floor_dbfs.value_or(0)) + " dBFS); 25 dB or more is clear.",
+              "Move the microphone closer to your mouth rather than raising the gain, switch off fans or other "
+              "noise sources, and turn on noise suppression in the call application.");
+}
+
+std::optional<Finding> dropouts(const SignalMetrics& m) {
+  if (m.dropouts < static_cast<std::uint64_t>(t::kDropouts)) return std::nullopt;
+  return make("signal.dropouts",
+              m.dropouts >= static_cast<std::uint64_t>(t::kManyDropouts) ? Severity::error : Severity::warning,
+              "The sound keeps cutting out",
+              std::to_string(m.dropouts) + " gaps of exact silence (20 ms or longer) cut into the sound.",
+              "Gaps like these come from lost audio buffers: a busy computer, a USB hub or a weak Bluetooth link. "
+              "Plug the microphone straight into the computer, close heavy programs, or move closer to the "
+              "Bluetooth adapter.");
+}
+
+std::optional<Finding> narrowband(const SignalMetrics& m) {
+  if (!m.bandwidth_hz || !m.speech_level_dbfs || m.sample_rate < t::kNarrowbandMinRateHz ||
+      *m.bandwidth_hz > t::kNarrowbandEdgeHz) {
+    return std::nullopt;
+  }
+  return make("signal.narrowband", Severity::warning, "The sound is muffled like a phone call",
+              "The content stops at " + num(*m.bandwidth_hz / 1000.0) + " kHz although the recording runs at " +
+                  num(m.sample_rate / 1000.0) + " kHz; speech normally reaches 7 kHz and more.",
+              "This is typical of a Bluetooth headset in its hands-free (HFP/HSP) mode, or of a bad resampler. "
+              "Use a wired or USB microphone, or a headset that supports a wideband (mSBC/LC3) voice link.");
+}
+
+std::optional<Finding> dead_channel(const SignalMetrics& m) {
+  if (m.channels < 2) return std::nullopt;
+  const auto loudest = std::max_element(m.channel_rms_dbfs.begin(), m.channel_rms_dbfs.end());
+  if (loudest == m.channel_rms_dbfs.end() || *loudest < t::kLiveChannelDbfs) return std::nullopt;
+  std::string dead;
+  for (std::size_t c = 0; c < m.channel_rms_dbfs.size(); ++c) {
+    if (m.channel_rms_dbfs[c] <= t::kDeadChannelDbfs) dead += (dead.empty() ? "" : ", ") + std::to_string(c + 1);
+  }
+  if (dead.empty()) return std::nullopt;
+  return make("signal.dead_channel", Severity::warning, "One channel of the recording is silent",
+              "Channel " + dead + " stays at or under " + num(t::kDeadChannelDbfs, 0) + " dBFS while channel " +
+                  std::to_string(loudest - m.channel_rms_dbfs.begin() + 1) + " carries " + num(*loudest) + " dBFS.",
+              "A mono microphone is being recorded as stereo, or a cable or plug is half connected. Record in mono, "
+              "or check the plug (a TRS/TRRS mismatch) and the channel setup.");
+}
+
+std::optional<Finding> inverted_channel(const SignalMetrics& m) {
+  if (!m.channel_correlation || *m.channel_correlation > t::kInvertedCorrelation) return std::nullopt;
+  return make("signal.inverted_channel", Severity::warning, "Two channels cancel each other out",
+              "Channels " + std::to_string(m.correlation_pair[0] + 1) + " and " + std::to_string(m.correlation_pair[1] + 1) +
+                  " are mirror images (correlation " + num(*m.channel_correlation, 2) +
+                  "): mixed to mono, as calls do, the voice nearly disappears.",
+              "Invert the polarity of one channel or record only one of them; some array microphones need "
+              "their driver's \"microphone array\" mode or the right channel setup.");
+}
+
+constexpr Rule kRules[] = {digital_silence, no_speech, too_quiet,   too_loud,     clipping,        dc_offset,
+                           hum,             noisy,     dropouts,    narrowband,   dead_channel,    inverted_channel};
+
+}  // namespace
+
+std::vector<Finding> signal_findings(const SignalMetrics& metrics) {
+  std::vector<Finding> findings;
+  for (Rule rule : kRules) {
+    if (auto finding = rule(metrics)) findings.push_back(std::move(*finding));
+  }
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return static_cast<int>(a.severity) > static_cast<int>(b.severity);
+  });
+  if (findings.empty()) {
+    std::string detail = "Speech at " + (metrics.speech_level_dbfs ? num(*metrics.speech_level_dbfs) : std::string("-")) +
+                         " dBFS, " + (metrics.snr_db ? num(*metrics.snr_db) : std::string("-")) +
+                         " dB above the background, no clipping, hum or dropouts.";
+    findings.push_back(make("signal.ok", Severity::info, "The recording sounds fine", detail, "Nothing to do."));
+  }
+  return findings;
+}
+
+}  // namespace micdoctor

@@ -1,0 +1,69 @@
+#pragma once
+// Voice activity and speech level, in the spirit of ITU-T P.56.
+//
+// Each analysis frame (about 32 ms) gets one feature: its energy in the
+// speech band (250 Hz to 3.5 kHz) of a decimated mono mix. The band keeps mains
+// hum and DC out and most broadband noise too. Frames are not judged one by
+// one while streaming; they go into a histogram keyed by that band energy,
+// which also carries the frames' full-band sums. At the end the noise floor
+// is a low percentile of the histogram, speech is what stands clearly above
+// it, and the active level is found as P.56 does: the threshold settles
+// 15.9 dB under the level of what it selects. Memory is constant.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "analysis/channel_stats.hpp"
+#include "analysis/real_fft.hpp"
+
+namespace micdoctor {
+
+enum class FrameClass { quiet, loud, other };
+
+struct SpeechResult {
+  bool speech_present = false;
+  double speech_seconds = 0;
+  double speech_power = 0;      // full band, DC removed, background subtracted
+  double background_power = 0;  // full band, DC removed, frames of the quiet cluster
+};
+
+class SpeechActivity {
+ public:
+  SpeechActivity(int channels, double decimated_rate, int sample_rate);
+
+  static constexpr int kFrameSize = 256;  // decimated samples per frame
+
+  // One frame: `decimated` holds up to kFrameSize samples of the mono mix;
+  // `sums` are the frame's full-rate per-channel sums over `frames` frames.
+  // Returns a provisional class from a running noise floor, for the
+  // components that must decide while streaming (hum, bandwidth).
+  FrameClass add_frame(const float* decimated, int count, const BlockSums& sums, std::size_t frames);
+
+  // `channel_means` are the whole recording's DC per channel.
+  SpeechResult finish(const std::array<double, kMaxChannels>& channel_means) const;
+
+ private:
+  struct Bin {
+    std::uint64_t frames = 0;
+    double samples = 0;  // full-rate frames covered
+    double band_energy = 0;
+    std::array<double, kMaxChannels> sum{};
+    std::array<double, kMaxChannels> sum_squares{};
+  };
+  int bin_of(double band_db) const;
+  double bin_centre_db(int bin) const;
+  double ac_power(const Bin& total, const std::array<double, kMaxChannels>& means) const;
+
+  int channels_;
+  int sample_rate_;
+  RealFft fft_;
+  std::vector<float> window_;
+  std::vector<float> windowed_, power_;
+  int band_first_bin_, band_last_bin_;
+  double power_scale_;
+  std::vector<Bin> bins_;
+  std::array<double, 64> recent_db_{};  // running floor: minimum of the last ~2 s
+  std::size_t recent_count_ = 0;
+};
+
+}  // namespace micdoctor

@@ -1,0 +1,214 @@
+#include "audiofile/audio_file.hpp"
+
+#include <fcntl.h>
+#include <sndfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include "analysis/signal_analyzer.hpp"
+
+namespace micdoctor {
+namespace {
+
+struct MemorySource {
+  std::span<const unsigned char> bytes;
+  sf_count_t position = 0;
+};
+
+// libsndfile virtual I/O over a memory buffer. C callbacks: nothing here throws.
+sf_count_t memory_length(void* user) { return static_cast<sf_count_t>(static_cast<MemorySource*>(user)->bytes.size()); }
+sf_count_t memory_seek(sf_count_t offset, int whence, void* user) {
+  auto* source = static_cast<MemorySource*>(user);
+  const auto size = static_cast<sf_count_t>(source->bytes.size());
+  sf_count_t target = offset;
+  if (whence == SEEK_CUR) target = source->position + offset;
+  if (whence == SEEK_END) target = size + offset;
+  if (target < 0) return -1;
+  source->position = std::min(target, size);
+  return source->position;
+}
+sf_count_t memory_read(void* ptr, sf_count_t count, void* user) {
+  auto* source = static_cast<MemorySource*>(user);
+  const auto size = static_cast<sf_count_t>(source->bytes.size());
+  const sf_count_t n = std::max<sf_count_t>(0, std::min(count, size - source->position));
+  if (n > 0) std::memcpy(ptr, source->bytes.data() + source->position, static_cast<std::size_t>(n));
+  source->position += n;
+  return n;
+}
+sf_count_t memory_write(const void*, sf_count_t, void*) { return 0; }
+sf_count_t memory_tell(void* user) { return static_cast<MemorySource*>(user)->position; }
+
+std::string describe_format(int format) {
+  SF_FORMAT_INFO major{}, minor{};
+  major.format = format & SF_FORMAT_TYPEMASK;
+  minor.format = format & SF_FORMAT_SUBMASK;
+  std::string text;
+  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &major, sizeof major) == 0 && major.name) text = major.name;
+  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &minor, sizeof minor) == 0 && minor.name) {
+    text += (text.empty() ? "" : ", ") + std::string(minor.name);
+  }
+  return text;
+}
+
+const std::map<std::string, int>& raw_encodings() {
+  static const std::map<std::string, int> table = {
+      {"s8", SF_FORMAT_PCM_S8},
+      {"u8", SF_FORMAT_PCM_U8},
+      {"s16le", SF_FORMAT_PCM_16 | SF_ENDIAN_LITTLE},
+      {"s16be", SF_FORMAT_PCM_16 | SF_ENDIAN_BIG},
+      {"s24le", SF_FORMAT_PCM_24 | SF_ENDIAN_LITTLE},
+      {"s24be", SF_FORMAT_PCM_24 | SF_ENDIAN_BIG},
+      {"s32le", SF_FORMAT_PCM_32 | SF_ENDIAN_LITTLE},
+      {"s32be", SF_FORMAT_PCM_32 | SF_ENDIAN_BIG},
+      {"f32le", SF_FORMAT_FLOAT | SF_ENDIAN_LITTLE},
+      {"f32be", SF_FORMAT_FLOAT | SF_ENDIAN_BIG},
+      {"f64le", SF_FORMAT_DOUBLE | SF_ENDIAN_LITTLE},
+      {"f64be", SF_FORMAT_DOUBLE | SF_ENDIAN_BIG},
+  };
+  return table;
+}
+
+std::string open_failure_reason(SNDFILE* failed) {
+  const int code = sf_error(failed);
+  if (code == SF_ERR_UNRECOGNISED_FORMAT) return "not an audio file (format not recognised)";
+  if (code == SF_ERR_MALFORMED_FILE) return "damaged audio file (malformed header)";
+  if (code == SF_ERR_UNSUPPORTED_ENCODING) return "audio encoding not supported";
+  std::string reason = sf_strerror(failed);
+  while (!reason.empty() && (reason.back() == '.' || reason.back() == '\n')) reason.pop_back();
+  return "cannot decode: " + reason;
+}
+
+}  // namespace
+
+void validate_raw_encoding(const std::string& encoding) {
+  if (raw_encodings().count(encoding)) return;
+  std::string valid;
+  for (const auto& entry : raw_encodings()) valid += (valid.empty() ? "" : ", ") + entry.first;
+  throw AudioFileError("unknown raw encoding '" + encoding + "' (use one of: " + valid + ")");
+}
+
+struct AudioFile::Handle {
+  SNDFILE* file = nullptr;
+  MemorySource memory;
+  SF_VIRTUAL_IO io{memory_length, memory_seek, memory_read, memory_write, memory_tell};
+  bool short_path = false;   // integer formats of 16 bits or less: read as shorts, convert ourselves
+  bool check_finite = false; // float formats can carry NaN or infinity
+  std::int64_t frames_read = 0;
+  std::vector<short> shorts;
+  ~Handle() {
+    if (file) sf_close(file);
+  }
+};
+
+AudioFile::AudioFile(std::unique_ptr<Handle> handle) : handle_(std::move(handle)) {}
+AudioFile::AudioFile(AudioFile&&) noexcept = default;
+AudioFile& AudioFile::operator=(AudioFile&&) noexcept = default;
+AudioFile::~AudioFile() = default;
+
+AudioFile AudioFile::open(const std::string& path, const std::optional<RawSpec>& raw) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw AudioFileError("no such file");
+    throw AudioFileError(std::string("cannot read: ") + std::strerror(errno));
+  }
+  if (S_ISDIR(status.st_mode)) throw AudioFileError("is a directory, not a file");
+  // Pipes and devices could block forever or never end: only regular files.
+  if (!S_ISREG(status.st_mode)) throw AudioFileError("not a regular file");
+  if (status.st_size == 0) throw AudioFileError("empty file (0 bytes)");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw AudioFileError(std::string("cannot read: ") + std::strerror(errno));
+
+  auto handle = std::make_unique<Handle>();
+  SF_INFO info{};
+  if (raw) {
+    validate_raw_encoding(raw->encoding);
+    if (raw->sample_rate < kMinSampleRate || raw->sample_rate > kMaxSampleRate) {
+      ::close(fd);
+      throw AudioFileError("raw sample rate must be 8000-192000 Hz");
+    }
+    if (raw->channels < 1 || raw->channels > kMaxAnalysisChannels) {
+      ::close(fd);
+      throw AudioFileError("raw channel count must be 1-8");
+    }
+    info.samplerate = raw->sample_rate;
+    info.channels = raw->channels;
+    info.format = SF_FORMAT_RAW | raw_encodings().at(raw->encoding);
+  }
+  handle->file = sf_open_fd(fd, SFM_READ, &info, SF_TRUE);  // takes ownership of fd, even on failure
+  if (handle->file == nullptr) throw AudioFileError(open_failure_reason(nullptr));
+  AudioFile file(std::move(handle));
+  file.info_ = {info.samplerate, info.channels, info.frames, describe_format(info.format)};
+  file.validate();
+  return file;
+}
+
+AudioFile AudioFile::open_memory(std::span<const unsigned char> bytes) {
+  auto handle = std::make_unique<Handle>();
+  handle->memory.bytes = bytes;
+  SF_INFO info{};
+  handle->file = sf_open_virtual(&handle->io, SFM_READ, &info, &handle->memory);
+  if (handle->file == nullptr) throw AudioFileError(open_failure_reason(nullptr));
+  AudioFile file(std::move(handle));
+  file.info_ = {info.samplerate, info.channels, info.frames, describe_format(info.format)};
+  file.validate();
+  return file;
+}
+
+void AudioFile::validate() {
+  if (info_.channels < 1 || info_.channels > kMaxAnalysisChannels) {
+    throw AudioFileError("unsupported: " + std::to_string(info_.channels) + " channels (1-8 supported)");
+  }
+  if (info_.sample_rate < kMinSampleRate || info_.sample_rate > kMaxSampleRate) {
+    throw AudioFileError("unsupported sample rate " + std::to_string(info_.sample_rate) +
+                         " Hz (8000-192000 Hz supported)");
+  }
+  if (info_.frames <= 0) throw AudioFileError("contains no audio (zero length)");
+  SF_INFO info{};
+  const int format = sf_command(handle_->file, SFC_GET_CURRENT_SF_INFO, &info, sizeof info) == 0 ? info.format : 0;
+  const int subtype = format & SF_FORMAT_SUBMASK;
+  handle_->short_path = subtype == SF_FORMAT_PCM_16 || subtype == SF_FORMAT_PCM_S8 || subtype == SF_FORMAT_PCM_U8;
+  handle_->check_finite = subtype == SF_FORMAT_FLOAT || subtype == SF_FORMAT_DOUBLE;
+}
+
+std::size_t AudioFile::read(std::span<float> out) {
+  const auto channels = static_cast<std::size_t>(info_.channels);
+  const auto want = static_cast<sf_count_t>(out.size() / channels);
+  if (want == 0) return 0;
+  sf_count_t got = 0;
+  if (handle_->short_path) {
+    // libsndfile's own short-to-float conversion is three times slower than this loop.
+    handle_->shorts.resize(static_cast<std::size_t>(want) * channels);
+    got = sf_readf_short(handle_->file, handle_->shorts.data(), want);
+    const std::size_t n = static_cast<std::size_t>(std::max<sf_count_t>(got, 0)) * channels;
+    const short* from = handle_->shorts.data();
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(from[i]) * (1.0f / 32768.0f);
+  } else {
+    got = sf_readf_float(handle_->file, out.data(), want);
+  }
+  if (got < 0 || sf_error(handle_->file) != SF_ERR_NO_ERROR) {
+    throw AudioFileError(std::string("read error: ") + sf_strerror(handle_->file));
+  }
+  const std::size_t n = static_cast<std::size_t>(got) * channels;
+  if (handle_->check_finite) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(out[i])) {
+        throw AudioFileError("damaged audio: sample " + std::to_string(handle_->frames_read + static_cast<std::int64_t>(i / channels)) +
+                             " is not a number (NaN or infinity)");
+      }
+    }
+  }
+  handle_->frames_read += got;
+  if (got == 0 && handle_->frames_read < info_.frames) {
+    throw AudioFileError("truncated: the header promises " + std::to_string(info_.frames) + " frames, the file holds " +
+                         std::to_string(handle_->frames_read));
+  }
+  return static_cast<std::size_t>(got);
+}
+
+}  // namespace micdoctor

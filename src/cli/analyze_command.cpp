@@ -1,0 +1,182 @@
+#include "cli/analyze_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "analysis/signal_analyzer.hpp"
+#include "audiofile/audio_file.hpp"
+#include "cli/usage.hpp"
+#include "report/analysis_report.hpp"
+#include "report/terminal.hpp"
+
+namespace micdoctor::cli {
+namespace {
+
+struct Options {
+  std::vector<std::string> files;
+  bool json = false;
+  unsigned jobs = 0;  // 0: one per core
+  std::optional<RawSpec> raw;
+};
+
+struct FileResult {
+  std::optional<SignalAnalysis> analysis;
+  std::string error;
+};
+
+constexpr std::size_t kBlockFrames = 4096;
+
+FileResult analyse_file(const std::string& path, const std::optional<RawSpec>& raw) {
+  FileResult result;
+  try {
+    AudioFile file = AudioFile::open(path, raw);
+    SignalAnalyzer analyzer(file.info().sample_rate, file.info().channels);
+    std::vector<float> block(kBlockFrames * static_cast<std::size_t>(file.info().channels));
+    while (const std::size_t frames = file.read(block)) {
+      analyzer.add_interleaved(std::span<const float>(block.data(), frames * static_cast<std::size_t>(file.info().channels)));
+    }
+    result.analysis = analyzer.finish();
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+  return result;
+}
+
+std::optional<RawSpec> parse_raw(const std::string& text) {
+  // ENCODING,RATE,CHANNELS e.g. s16le,48000,2
+  RawSpec spec;
+  const auto first = text.find(',');
+  const auto second = first == std::string::npos ? first : text.find(',', first + 1);
+  if (second == std::string::npos) return std::nullopt;
+  spec.encoding = text.substr(0, first);
+  try {
+    std::size_t used = 0;
+    const std::string rate = text.substr(first + 1, second - first - 1);
+    spec.sample_rate = std::stoi(rate, &used);
+    if (used != rate.size()) return std::nullopt;
+    const std::string channels = text.substr(second + 1);
+    spec.channels = std::stoi(channels, &used);
+    if (used != channels.size()) return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return spec;
+}
+
+// Parses arguments; on error prints it and returns nullopt.
+std::optional<Options> parse(const std::vector<std::string>& args) {
+  Options options;
+  bool only_files = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        usage_error(std::string(name) + " needs a value");
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (only_files || a.empty() || a[0] != '-') {
+      options.files.push_back(a);
+    } else if (a == "--") {
+      only_files = true;
+    } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
+      const auto format = a == "--format" ? value("--format") : std::optional<std::string>(a.substr(9));
+      if (!format) return std::nullopt;
+      if (*format != "text" && *format != "json") return usage_error("--format must be text or json"), std::nullopt;
+      options.json = *format == "json";
+    } else if (a == "--jobs" || a == "-j") {
+      const auto jobs = value("--jobs");
+      if (!jobs) return std::nullopt;
+      try {
+        const int n = std::stoi(*jobs);
+        if (n < 1 || n > 256) throw std::out_of_range("jobs");
+        options.jobs = static_cast<unsigned>(n);
+      } catch (const std::exception&) {
+        return usage_error("--jobs must be a number from 1 to 256"), std::nullopt;
+      }
+    } else if (a == "--raw") {
+      const auto spec = value("--raw");
+      if (!spec) return std::nullopt;
+      options.raw = parse_raw(*spec);
+      if (!options.raw) return usage_error("--raw wants ENCODING,RATE,CHANNELS, e.g. s16le,48000,2"), std::nullopt;
+      try {
+        validate_raw_encoding(options.raw->encoding);
+      } catch (const AudioFileError& e) {
+        return usage_error(std::string("--raw: ") + e.what()), std::nullopt;
+      }
+    } else {
+      return usage_error("unknown option for analyze: " + escape_for_terminal(a)), std::nullopt;
+    }
+  }
+  if (options.files.empty()) return usage_error("analyze needs at least one FILE"), std::nullopt;
+  return options;
+}
+
+}  // namespace
+
+int run_analyze(const std::vector<std::string>& args) {
+  const std::optional<Options> parsed = parse(args);
+  if (!parsed) return 2;
+  const Options& options = *parsed;
+  const std::size_t count = options.files.size();
+
+  // Files are analysed in parallel; results are printed in argument order as
+  // soon as each one and all before it are done.
+  std::vector<std::optional<FileResult>> results(count);
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::atomic<std::size_t> next{0};
+  unsigned workers = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  workers = static_cast<unsigned>(std::min<std::size_t>(workers, count));
+  std::vector<std::thread> threads;
+  for (unsigned w = 0; w < workers; ++w) {
+    threads.emplace_back([&] {
+      for (std::size_t i = next++; i < count; i = next++) {
+        FileResult result = analyse_file(options.files[i], options.raw);
+        std::lock_guard lock(mutex);
+        results[i] = std::move(result);
+        ready.notify_all();
+      }
+    });
+  }
+
+  const TextStyle style = detect_text_style(STDOUT_FILENO);
+  int status = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    FileResult result;
+    {
+      std::unique_lock lock(mutex);
+      ready.wait(lock, [&] { return results[i].has_value(); });
+      result = std::move(*results[i]);
+      results[i].reset();
+    }
+    const std::string& file = options.files[i];
+    if (!result.analysis) {
+      std::fprintf(stderr, "micdoctor: %s: %s\n", escape_for_terminal(file).c_str(), escape_for_terminal(result.error).c_str());
+      if (options.json) std::printf("%s\n", analysis_error_json_line(file, result.error).c_str());
+      status = 2;
+      continue;
+    }
+    if (options.json) {
+      std::printf("%s\n", analysis_to_json_line(file, *result.analysis).c_str());
+    } else {
+      std::printf("%s%s", i ? "\n" : "", analysis_to_text(file, *result.analysis, style).c_str());
+    }
+    std::fflush(stdout);
+    const bool problem = std::any_of(result.analysis->findings.begin(), result.analysis->findings.end(), is_problem);
+    if (problem && status == 0) status = 1;
+  }
+  for (std::thread& t : threads) t.join();
+  return status;
+}
+
+}  // namespace micdoctor::cli

@@ -1,0 +1,22 @@
+#pragma once
+#include <string>
+
+namespace micdoctor::cli {
+
+inline constexpr const char* kUsage =
+    "usage: micdoctor COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  analyze FILE...   judge recordings: level, noise, clipping, hum, dropouts, bandwidth, channels\n"
+    "      --format text|json     text (default) or JSON Lines, one object per file\n"
+    "      --jobs N               files analysed at once (default: one per core)\n"
+    "      --raw ENC,RATE,CH      read headerless PCM, e.g. s16le,48000,2\n"
+    "  help              this text\n"
+    "  version           the version\n"
+    "\n"
+    "exit status: 0 nothing wrong, 1 warnings or errors found, 2 could not run\n";
+
+// Prints "micdoctor: MESSAGE" and a hint to stderr.
+void usage_error(const std::string& message);
+
+}  // namespace micdoctor::cli

@@ -1,0 +1,28 @@
+#pragma once
+// A finding: one thing micdoctor noticed, in words a non-expert can act on.
+// Ids are a contract (see docs/findings.md): tools and tests match on them.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace micdoctor {
+
+enum class Severity { info, warning, error };
+
+std::string_view to_string(Severity severity);
+
+struct Finding {
+  std::string id;        // stable contract id, e.g. "signal.clipping"
+  Severity severity = Severity::info;
+  std::string title;     // one line a non-expert understands
+  std::string detail;    // the evidence, with numbers
+  std::string advice;    // what the person should do
+};
+
+// True for warnings and errors: what makes the exit status 1.
+inline bool is_problem(const Finding& finding) { return finding.severity != Severity::info; }
+
+// The worst severity in a list (info for an empty list).
+Severity worst_severity(const std::vector<Finding>& findings);
+
+}  // namespace micdoctor
