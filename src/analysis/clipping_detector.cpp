@@ -19,6 +19,11 @@ constexpr float kMinMagnitude = 0.00316f;  // -50 dBFS: quieter "plateaus" are q
 constexpr float kFlatTolerance = 1.0f / 32768.0f;
 // A plateau counts as clipping when it lies within this distance of the extreme.
 constexpr double kCeilingToleranceDb = 0.1;
+// Clipping cuts a waveform that was still rising: it arrives at the ceiling
+// (or leaves it) with a real slope. The rounded top of a slow sine only
+// flattens within a quantisation step, so its edge steps are tiny.
+constexpr float kMinEdgeStepRelative = 0.005f;
+constexpr float kMinEdgeStep = 4 * kFlatTolerance;
 
 }  // namespace
 
@@ -36,9 +41,11 @@ int ClippingDetector::level_bin(float magnitude) const {
   return std::clamp(bin, 0, kBins - 1);
 }
 
-void ClippingDetector::close_run(ChannelState& state) {
-  if (state.run_length >= 2 && state.run_length <= max_run_ &&
-      std::fabs(state.run_value) >= kMinMagnitude) {
+void ClippingDetector::close_run(ChannelState& state, float next_value) {
+  const float level = std::fabs(state.run_value);
+  const float edge = std::max(state.step_in, std::fabs(next_value - state.previous));
+  if (state.run_length >= 2 && state.run_length <= max_run_ && level >= kMinMagnitude &&
+      edge >= std::max(kMinEdgeStep, kMinEdgeStepRelative * level)) {
     auto& histogram = state.run_value > 0 ? state.positive : state.negative;
     histogram[static_cast<std::size_t>(level_bin(std::fabs(state.run_value)))] += state.run_length;
   }
@@ -52,7 +59,9 @@ void ClippingDetector::scan(ChannelState& state, const float* x, std::size_t n) 
     if (std::fabs(v - previous) <= kFlatTolerance) {
       ++state.run_length;
     } else {
-      close_run(state);
+      state.previous = previous;
+      close_run(state, v);
+      state.step_in = std::fabs(v - previous);
       state.run_value = v;
     }
     previous = v;
@@ -78,6 +87,7 @@ void ClippingDetector::add(const PlanarBlock& block) {
       if (block.frames > 0) {
         state.previous = x[block.frames - 1];
         state.run_value = state.previous;
+        state.step_in = block.frames > 1 ? std::fabs(x[block.frames - 1] - x[block.frames - 2]) : 0.0f;
         state.run_length = 1;
       }
       continue;
@@ -91,7 +101,7 @@ ClippingDetector::Result ClippingDetector::finish(const ChannelStats& stats) {
   std::uint64_t worst = 0;
   for (int c = 0; c < channels_; ++c) {
     ChannelState& state = state_[static_cast<std::size_t>(c)];
-    close_run(state);
+    close_run(state, state.previous);  // the recording ends on the plateau: judge by its entry
     std::uint64_t clipped = 0;
     auto count_near = [&](const std::vector<std::uint64_t>& histogram, double extreme) {
       if (!(extreme >= kMinMagnitude)) return std::uint64_t{0};

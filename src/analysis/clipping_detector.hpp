@@ -29,12 +29,13 @@ class ClippingDetector {
   struct ChannelState {
     float previous = 0;
     float run_value = 0;
+    float step_in = 0;  // how far the waveform jumped onto the current run
     std::uint32_t run_length = 0;
     // Samples in plateaus by plateau level, per polarity.
     std::vector<std::uint64_t> positive, negative;
   };
   void scan(ChannelState& state, const float* x, std::size_t n);
-  void close_run(ChannelState& state);
+  void close_run(ChannelState& state, float next_value);
   int level_bin(float magnitude) const;
 
   int channels_;

@@ -6,7 +6,8 @@ namespace micdoctor {
 namespace {
 constexpr double kMinGapSeconds = 0.020;
 constexpr double kEdgeSeconds = 0.002;
-// Mean square either side of the gap must reach -50 dBFS: the signal was cut, not faded.
+// The audio right before the gap must reach -50 dBFS: it was cut while
+// active, not faded out (a noise gate closing, the end of a phrase).
 constexpr double kActiveEdgePower = 1e-5;
 }  // namespace
 
@@ -52,7 +53,9 @@ void DropoutDetector::remember_tail(const PlanarBlock& block) {
 void DropoutDetector::judge_after_frame(double power) {
   after_power_sum_ += power;
   if (++after_frames_ < edge_frames_) return;
-  if (after_power_sum_ / static_cast<double>(edge_frames_) >= kActiveEdgePower) ++dropouts_;
+  // After the gap any sound will do (speech or the noise floor): exact
+  // silence resuming right away was part of the same gap.
+  if (after_power_sum_ > 0) ++dropouts_;
   judging_after_ = false;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Counts dropouts: gaps of exact digital zeros (all channels) of 20 ms or
 // more that cut into active signal. A gap counts only when the audio right
-// before and right after it is loud: a signal that fades out into digital
-// silence (synthetic speech, a noise gate) is a pause, not a dropout.
+// before it is loud: a signal that fades out into digital silence (a noise
+// gate closing, the end of a phrase) is a pause, not a dropout.
 #include <cstdint>
 #include <vector>
 

@@ -7,9 +7,12 @@
 namespace micdoctor {
 namespace {
 constexpr double kHighestHarmonicHz = 1000.0;
+// A segment closes once every position of the fold has been seen and at
+// least this long has passed. With few pauses it stays open until then:
+// mains drift over a few seconds still leaves the fundamental coherent.
 constexpr double kSegmentSeconds = 1.0;
-constexpr double kTonalMarginDb = 10.0;   // a hum line must stand this far above its neighbours
-constexpr int kNeighbourBins = 8;
+constexpr double kTonalMarginDb = 12.0;   // a hum line must stand this far above its neighbours
+constexpr int kNeighbourBins = 12;
 constexpr int kMaxFoldMultiple = 40;      // fold of up to 4 s at odd rates
 
 bool in_family(int bin_index, double bin_hz, double f0) {
@@ -26,22 +29,25 @@ double boxcar_gain(double f, double rate, int n) {
 }
 }  // namespace
 
-HumDetector::HumDetector(int sample_rate, int decimation)
-    : sample_rate_(sample_rate), decimation_(decimation), decimated_rate_(static_cast<double>(sample_rate) / decimation) {
+int mains_period_samples(int sample_rate, int decimation) {
   // period = rate * k / (10 * decimation) decimated samples must be whole.
   for (int k = 1; k <= kMaxFoldMultiple; ++k) {
     const long long numerator = static_cast<long long>(sample_rate) * k;
     if (numerator % (10LL * decimation) == 0) {
-      period_ = static_cast<int>(numerator / (10LL * decimation));
-      bin_hz_ = 10.0 / k;
-      break;
+      const long long period = numerator / (10LL * decimation);
+      return period <= (1 << 16) ? static_cast<int>(period) : 0;
     }
   }
-  if (period_ % 2 != 0) period_ *= 2, bin_hz_ /= 2;  // the real FFT wants an even size
-  if (period_ <= 0 || period_ > 1 << 16) {
-    period_ = 0;
-    return;
-  }
+  return 0;
+}
+
+HumDetector::HumDetector(int sample_rate, int decimation)
+    : sample_rate_(sample_rate),
+      decimation_(decimation),
+      decimated_rate_(static_cast<double>(sample_rate) / decimation),
+      period_(mains_period_samples(sample_rate, decimation)) {
+  if (period_ == 0) return;
+  bin_hz_ = decimated_rate_ / period_;
   fold_sum_.assign(static_cast<std::size_t>(period_), 0.0);
   fold_count_.assign(static_cast<std::size_t>(period_), 0);
   fft_ = std::make_unique<RealFft>(period_);
@@ -56,18 +62,18 @@ void HumDetector::add(const float* decimated, int count, bool quiet) {
     auto at = static_cast<std::size_t>(position_ % static_cast<std::uint64_t>(period_));
     for (int i = 0; i < count; ++i) {
       fold_sum_[at] += decimated[i];
-      ++fold_count_[at];
+      if (fold_count_[at]++ == 0) ++covered_;
       if (++at == fold_sum_.size()) at = 0;
     }
   }
   position_ += static_cast<std::uint64_t>(count);
-  if (static_cast<double>(position_ - segment_start_) >= kSegmentSeconds * decimated_rate_) close_segment();
+  const double elapsed = static_cast<double>(position_ - segment_start_);
+  if (covered_ == fold_sum_.size() && elapsed >= kSegmentSeconds * decimated_rate_) close_segment();
 }
 
 void HumDetector::close_segment() {
   segment_start_ = position_;
-  const std::uint32_t least = *std::min_element(fold_count_.begin(), fold_count_.end());
-  if (least >= 1) {
+  if (covered_ == fold_sum_.size()) {
     for (std::size_t i = 0; i < folded_.size(); ++i) folded_[i] = static_cast<float>(fold_sum_[i] / fold_count_[i]);
     fft_->power_spectrum(folded_.data(), power_.data());
     for (std::size_t k = 0; k < power_.size(); ++k) spectrum_sum_[k] += power_[k];
@@ -75,6 +81,7 @@ void HumDetector::close_segment() {
   }
   std::fill(fold_sum_.begin(), fold_sum_.end(), 0.0);
   std::fill(fold_count_.begin(), fold_count_.end(), 0u);
+  covered_ = 0;
 }
 
 std::optional<HumResult> HumDetector::finish() {
@@ -95,16 +102,30 @@ std::optional<HumResult> HumDetector::finish() {
     std::nth_element(around.begin(), around.begin() + static_cast<std::ptrdiff_t>(around.size() / 2), around.end());
     return around[around.size() / 2];
   };
+  auto is_line = [&](int k) {
+    const double line = line_power(k);
+    return line > 0 && line >= neighbour_floor(k) * std::pow(10.0, kTonalMarginDb / 10.0);
+  };
+  // Random noise can push one bin over the margin; mains hum always shows
+  // at its fundamental or (full-wave rectified) at twice that.
+  auto anchored = [&](double f0) {
+    for (int h = 1; h <= 2; ++h) {
+      const int k = static_cast<int>(std::lround(h * f0 / bin_hz_));
+      if (k < bins && is_line(k)) return true;
+    }
+    return false;
+  };
   auto family_power = [&](double f0, bool include_shared) {
+    if (!anchored(f0)) return 0.0;
     double total = 0;
     for (int h = 1; h * f0 <= kHighestHarmonicHz && h * f0 < decimated_rate_ * 0.45; ++h) {
       const int k = static_cast<int>(std::lround(h * f0 / bin_hz_));
       if (k >= bins) break;
       const double other = f0 == 50.0 ? 60.0 : 50.0;
       if (!include_shared && in_family(k, bin_hz_, other)) continue;
+      if (!is_line(k)) continue;
       const double floor = neighbour_floor(k);
       const double line = line_power(k);
-      if (line < floor * std::pow(10.0, kTonalMarginDb / 10.0) || !(line > 0)) continue;
       const double gain = boxcar_gain(k * bin_hz_, sample_rate_, decimation_);
       total += (line - floor) / (gain * gain);
     }

@@ -5,12 +5,13 @@
 #include <vector>
 
 struct kiss_fftr_state;
+struct kiss_fft_state;
 
 namespace micdoctor {
 
 class RealFft {
  public:
-  explicit RealFft(int size);
+  explicit RealFft(int size);  // any size >= 2; even sizes are faster
   ~RealFft();
   RealFft(RealFft&&) noexcept;
   RealFft& operator=(RealFft&&) noexcept;
@@ -25,12 +26,16 @@ class RealFft {
 
  private:
   int size_;
-  kiss_fftr_state* plan_ = nullptr;
+  kiss_fftr_state* plan_ = nullptr;      // even sizes: the real transform
+  kiss_fft_state* odd_plan_ = nullptr;   // odd sizes: a complex transform
   struct Scratch;
   std::unique_ptr<Scratch> scratch_;
 };
 
-// Periodic Hann window and the sum of its squares (for power normalisation).
+// Periodic Hann window.
 std::vector<float> hann_window(int size);
+// Periodic 4-term Blackman-Harris window: sidelobes under -92 dB, so a loud
+// low tone (mains hum) cannot leak into the bins of the speech band.
+std::vector<float> blackman_harris_window(int size);
 
 }  // namespace micdoctor

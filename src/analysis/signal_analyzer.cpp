@@ -41,7 +41,7 @@ struct SignalAnalyzer::Impl {
         clipping(channel_count, rate),
         dropouts(channel_count, rate),
         loudness(channel_count, rate),
-        speech(channel_count, static_cast<double>(rate) / decimation, rate),
+        speech(channel_count, static_cast<double>(rate) / decimation, rate, mains_period_samples(rate, decimation)),
         hum(rate, decimation),
         bandwidth(rate, frame_frames) {
     for (auto& channel : pending) channel.assign(frame_frames, 0.0f);

@@ -8,37 +8,52 @@
 namespace micdoctor {
 namespace {
 constexpr double kBandLowHz = 250.0;
-constexpr double kBandHighHz = 3500.0;
+constexpr double kBandHighHz = 1500.0;
 constexpr double kLowestDb = -160.0;  // bin 0 also holds exact digital silence
 constexpr double kHighestDb = 20.0;
 constexpr double kBinDb = 0.5;
 constexpr int kBins = static_cast<int>((kHighestDb - kLowestDb) / kBinDb);
 
 constexpr double kFloorPercentile = 0.10;   // pauses make up at least this much of speech
-constexpr double kQuietClusterDb = 3.0;     // frames this close to the floor are background
+constexpr double kQuietClusterDb = 1.5;     // frames this close to the floor are background
 constexpr double kSpeechMarginDb = 6.0;     // speech stands at least this far above the floor
 constexpr double kP56MarginDb = 15.9;       // P.56: threshold sits 15.9 dB under the active level
 constexpr double kMinSpeechSeconds = 0.25;
+constexpr double kHangoverSeconds = 0.2;    // P.56 hangover
 constexpr double kRunningLoudDb = 10.0;     // streaming classes for hum and bandwidth
 constexpr double kRunningQuietDb = 3.0;
 }  // namespace
 
-SpeechActivity::SpeechActivity(int channels, double decimated_rate, int sample_rate)
+SpeechActivity::SpeechActivity(int channels, double decimated_rate, int sample_rate, int mains_period)
     : channels_(channels),
       sample_rate_(sample_rate),
       fft_(kFrameSize),
-      window_(hann_window(kFrameSize)),
+      window_(blackman_harris_window(kFrameSize)),
       windowed_(kFrameSize),
       power_(static_cast<std::size_t>(kFrameSize / 2 + 1)),
-      bins_(kBins) {
+      bins_(kBins),
+      full_bins_(kBins),
+      history_(static_cast<std::size_t>(std::max(0, mains_period)), 0.0f),
+      combed_(kFrameSize) {
   const double bin_hz = decimated_rate / kFrameSize;
   band_first_bin_ = static_cast<int>(std::ceil(kBandLowHz / bin_hz));
   band_last_bin_ = std::min(kFrameSize / 2 - 1,
                             static_cast<int>(std::floor(std::min(kBandHighHz, 0.45 * decimated_rate) / bin_hz)));
+  hangover_frames_ = static_cast<std::size_t>(std::lround(kHangoverSeconds * decimated_rate / kFrameSize)) + 1;
   double window_energy = 0;
   for (float w : window_) window_energy += static_cast<double>(w) * w;
   // One-sided power to mean square, corrected for the window's energy.
   power_scale_ = 2.0 / (kFrameSize * window_energy);
+}
+
+double SpeechActivity::band_energy(const float* samples, int count) {
+  for (int i = 0; i < kFrameSize; ++i) {
+    windowed_[static_cast<std::size_t>(i)] = i < count ? samples[i] * window_[static_cast<std::size_t>(i)] : 0.0f;
+  }
+  fft_.power_spectrum(windowed_.data(), power_.data());
+  double band = 0;
+  for (int k = band_first_bin_; k <= band_last_bin_; ++k) band += power_[static_cast<std::size_t>(k)];
+  return band * power_scale_;
 }
 
 int SpeechActivity::bin_of(double band_db) const {
@@ -51,16 +66,45 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
                                      std::size_t frames) {
   // A short final frame would look falsely quiet; its samples still count in the stats.
   if (count < kFrameSize / 2) return FrameClass::other;
-  for (int i = 0; i < kFrameSize; ++i) {
-    windowed_[static_cast<std::size_t>(i)] = i < count ? decimated[i] * window_[static_cast<std::size_t>(i)] : 0.0f;
+  double band = band_energy(decimated, count);
+  if (!history_.empty()) {
+    for (int i = 0; i < count; ++i) {
+      float& past = history_[history_at_];
+      combed_[static_cast<std::size_t>(i)] = decimated[i] - past;
+      past = decimated[i];
+      if (++history_at_ == history_.size()) history_at_ = 0;
+    }
+    history_filled_ += static_cast<std::size_t>(count);
+    // Until a whole period has passed, the comb has nothing to cancel with:
+    // judging those first frames would mistake a hum for speech.
+    if (history_filled_ <= history_.size()) return FrameClass::other;
+    band = std::min(band, 0.5 * band_energy(combed_.data(), count));
   }
-  fft_.power_spectrum(windowed_.data(), power_.data());
-  double band = 0;
-  for (int k = band_first_bin_; k <= band_last_bin_; ++k) band += power_[static_cast<std::size_t>(k)];
-  band *= power_scale_;
   const double band_db = dsp::power_to_db_floor(band, kLowestDb);
 
-  Bin& bin = bins_[static_cast<std::size_t>(bin_of(band_db))];
+  // The frame's own full-band power (its own DC removed): the background
+  // histogram, blind to the speech band, so fricatives cannot hide in it.
+  double frame_power = 0;
+  const double n = static_cast<double>(frames);
+  for (int c = 0; c < channels_; ++c) frame_power += sums.sum_squares[c] - sums.sum[c] * sums.sum[c] / n;
+  frame_power = std::max(0.0, frame_power / (n * channels_));
+  Bin& full = full_bins_[static_cast<std::size_t>(bin_of(dsp::power_to_db_floor(frame_power, kLowestDb)))];
+  ++full.frames;
+  full.band_energy += frame_power;
+
+  recent_db_[recent_count_ % recent_db_.size()] = band_db;
+  ++recent_count_;
+  const std::size_t filled = std::min(recent_count_, recent_db_.size());
+  double floor_db = band_db, hangover_db = band_db;
+  for (std::size_t k = 0; k < filled; ++k) {
+    const double value = recent_db_[(recent_count_ - 1 - k) % recent_db_.size()];
+    floor_db = std::min(floor_db, value);
+    if (k < hangover_frames_) hangover_db = std::max(hangover_db, value);
+  }
+
+  // Keyed by the loudest frame of the last 200 ms: a frame counts as active
+  // while speech was heard within the hangover time, as in P.56.
+  Bin& bin = bins_[static_cast<std::size_t>(bin_of(hangover_db))];
   ++bin.frames;
   bin.samples += static_cast<double>(frames);
   bin.band_energy += band;
@@ -69,10 +113,6 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
     bin.sum_squares[c] += sums.sum_squares[c];
   }
 
-  recent_db_[recent_count_ % recent_db_.size()] = band_db;
-  ++recent_count_;
-  const std::size_t filled = std::min(recent_count_, recent_db_.size());
-  const double floor_db = *std::min_element(recent_db_.begin(), recent_db_.begin() + static_cast<std::ptrdiff_t>(filled));
   if (band_db >= floor_db + kRunningLoudDb) return FrameClass::loud;
   if (band_db <= floor_db + kRunningQuietDb) return FrameClass::quiet;
   return FrameClass::other;
@@ -109,17 +149,32 @@ SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& chan
     return total;
   };
 
-  // The noise floor: a low percentile of the frame energies.
-  const auto floor_rank = static_cast<std::uint64_t>(kFloorPercentile * static_cast<double>(total_frames));
-  int floor_bin = 0;
-  for (std::uint64_t seen = 0; floor_bin < kBins; ++floor_bin) {
-    seen += bins_[static_cast<std::size_t>(floor_bin)].frames;
-    if (seen > floor_rank) break;
-  }
-  const double floor_db = bin_centre_db(floor_bin);
-  const Bin background = merge(0, bin_of(floor_db + kQuietClusterDb));
-  const double background_band = background.frames ? background.band_energy / static_cast<double>(background.frames) : 0.0;
-  result.background_power = ac_power(background, channel_means);
+  // Noise floors: a low percentile of the frame energies, in the speech band
+  // (to find speech) and in the full band (the background level).
+  auto percentile_bin = [&](const std::vector<Bin>& histogram) {
+    const auto rank = static_cast<std::uint64_t>(kFloorPercentile * static_cast<double>(total_frames));
+    int bin = 0;
+    for (std::uint64_t seen = 0; bin < kBins; ++bin) {
+      seen += histogram[static_cast<std::size_t>(bin)].frames;
+      if (seen > rank) break;
+    }
+    return std::min(bin, kBins - 1);
+  };
+  auto mean_up_to = [&](const std::vector<Bin>& histogram, double top_db) {
+    double energy = 0, frames = 0;
+    for (int b = 0; b <= bin_of(top_db); ++b) {
+      energy += histogram[static_cast<std::size_t>(b)].band_energy;
+      frames += static_cast<double>(histogram[static_cast<std::size_t>(b)].frames);
+    }
+    return frames > 0 ? energy / frames : 0.0;
+  };
+  const double floor_db = bin_centre_db(percentile_bin(bins_));
+  const double background_band = mean_up_to(bins_, floor_db + kQuietClusterDb);
+  // The frames at the tenth percentile, the middle of the pauses when speech
+  // leaves some: lower frames would bias it down, higher ones let in soft
+  // speech, which with a loud hum sits only a little above the background.
+  const Bin& background = full_bins_[static_cast<std::size_t>(percentile_bin(full_bins_))];
+  result.background_power = background.frames ? background.band_energy / static_cast<double>(background.frames) : 0.0;
 
   // P.56-style threshold: iterate until it sits 15.9 dB under what it selects.
   double threshold_db = floor_db + kSpeechMarginDb;
