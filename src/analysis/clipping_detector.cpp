@@ -24,6 +24,9 @@ constexpr double kCeilingToleranceDb = 0.1;
 // flattens within a quantisation step, so its edge steps are tiny.
 constexpr float kMinEdgeStepRelative = 0.005f;
 constexpr float kMinEdgeStep = 4 * kFlatTolerance;
+// The final extreme is never below the running one, so a flat run more than
+// the tolerance under the running extreme can never count: skip it early.
+constexpr float kNearExtreme = 0.985f;  // -0.13 dB, a little wider than the tolerance
 
 }  // namespace
 
@@ -41,58 +44,60 @@ int ClippingDetector::level_bin(float magnitude) const {
   return std::clamp(bin, 0, kBins - 1);
 }
 
-void ClippingDetector::close_run(ChannelState& state, float next_value) {
+void ClippingDetector::close_run(ChannelState& state, float step_out) {
   const float level = std::fabs(state.run_value);
-  const float edge = std::max(state.step_in, std::fabs(next_value - state.previous));
-  if (state.run_length >= 2 && state.run_length <= max_run_ && level >= kMinMagnitude &&
+  const float edge = std::max(state.step_in, step_out);
+  if (state.run_length <= max_run_ && level >= kMinMagnitude &&
       edge >= std::max(kMinEdgeStep, kMinEdgeStepRelative * level)) {
     auto& histogram = state.run_value > 0 ? state.positive : state.negative;
-    histogram[static_cast<std::size_t>(level_bin(std::fabs(state.run_value)))] += state.run_length;
+    histogram[static_cast<std::size_t>(level_bin(level))] += state.run_length;
   }
-  state.run_length = 1;
+  state.run_length = 0;
 }
 
-void ClippingDetector::scan(ChannelState& state, const float* x, std::size_t n) {
-  float previous = state.previous;
-  for (std::size_t i = 0; i < n; ++i) {
-    const float v = x[i];
-    if (std::fabs(v - previous) <= kFlatTolerance) {
-      ++state.run_length;
-    } else {
-      state.previous = previous;
-      close_run(state, v);
-      state.step_in = std::fabs(v - previous);
-      state.run_value = v;
-    }
-    previous = v;
-  }
-  state.previous = previous;
-}
-
-void ClippingDetector::add(const PlanarBlock& block) {
+void ClippingDetector::add(const PlanarBlock& block, const ChannelStats& stats) {
+  constexpr std::size_t kChunk = 16;
   for (int c = 0; c < channels_; ++c) {
     ChannelState& state = state_[static_cast<std::size_t>(c)];
+    const std::size_t n = block.frames;
+    if (n == 0) continue;
+    // A run is a chain of flat pairs (x[i-1], x[i]) near the channel's top.
+    const float high = std::max(kMinMagnitude, kNearExtreme * static_cast<float>(stats.max_value(c)));
+    const float low = std::min(-kMinMagnitude, kNearExtreme * static_cast<float>(stats.min_value(c)));
     const float* x = block.channel[c];
-    // Fast path: most blocks of real audio hold no loud flat pair at all.
-    std::uint32_t candidates = 0;
-    float previous = state.previous;
-    if (block.frames > 0) {
-      candidates += (std::fabs(x[0] - previous) <= kFlatTolerance && std::fabs(x[0]) >= kMinMagnitude) ? 1u : 0u;
-    }
-#pragma omp simd reduction(+ : candidates)
-    for (std::size_t i = 1; i < block.frames; ++i) {
-      candidates += (std::fabs(x[i] - x[i - 1]) <= kFlatTolerance && std::fabs(x[i]) >= kMinMagnitude) ? 1u : 0u;
-    }
-    if (candidates == 0 && state.run_length <= 1) {
-      if (block.frames > 0) {
-        state.previous = x[block.frames - 1];
-        state.run_value = state.previous;
-        state.step_in = block.frames > 1 ? std::fabs(x[block.frames - 1] - x[block.frames - 2]) : 0.0f;
-        state.run_length = 1;
+    auto sample = [&](std::ptrdiff_t i) {  // x[i], reaching back into the previous block
+      return i >= 0 ? x[i] : i == -1 ? state.previous : state.before_previous;
+    };
+    auto candidate = [&](std::size_t i) {
+      const float v = x[i], prior = sample(static_cast<std::ptrdiff_t>(i) - 1);
+      return std::fabs(v - prior) <= kFlatTolerance && (v >= high || v <= low);
+    };
+    for (std::size_t base = 0; base < n; base += kChunk) {
+      const std::size_t end = std::min(n, base + kChunk);
+      std::uint32_t any = 0;
+#pragma omp simd reduction(+ : any)
+      for (std::size_t i = std::max<std::size_t>(base, 1); i < end; ++i) {
+        any += (std::fabs(x[i] - x[i - 1]) <= kFlatTolerance && (x[i] >= high || x[i] <= low)) ? 1u : 0u;
       }
-      continue;
+      if (base == 0) any += candidate(0) ? 1u : 0u;
+      if (any == 0 && state.run_length == 0) continue;  // the common case: nothing near the top
+      for (std::size_t i = base; i < end; ++i) {
+        const auto at = static_cast<std::ptrdiff_t>(i);
+        if (candidate(i)) {
+          if (state.run_length == 0) {
+            state.run_length = 2;
+            state.run_value = sample(at - 1);
+            state.step_in = std::fabs(sample(at - 1) - sample(at - 2));
+          } else {
+            ++state.run_length;
+          }
+        } else if (state.run_length > 0) {
+          close_run(state, std::fabs(x[i] - sample(at - 1)));
+        }
+      }
     }
-    scan(state, x, block.frames);
+    state.before_previous = n >= 2 ? x[n - 2] : state.previous;
+    state.previous = x[n - 1];
   }
 }
 
@@ -101,7 +106,7 @@ ClippingDetector::Result ClippingDetector::finish(const ChannelStats& stats) {
   std::uint64_t worst = 0;
   for (int c = 0; c < channels_; ++c) {
     ChannelState& state = state_[static_cast<std::size_t>(c)];
-    close_run(state, state.previous);  // the recording ends on the plateau: judge by its entry
+    if (state.run_length > 0) close_run(state, 0.0f);  // ends on a plateau: judge by its entry
     std::uint64_t clipped = 0;
     auto count_near = [&](const std::vector<std::uint64_t>& histogram, double extreme) {
       if (!(extreme >= kMinMagnitude)) return std::uint64_t{0};

@@ -16,7 +16,9 @@ class ClippingDetector {
  public:
   ClippingDetector(int channels, int sample_rate);
 
-  void add(const PlanarBlock& block);
+  // `stats` must already include this block: its running extremes let the
+  // detector skip every block with no flat run near the top.
+  void add(const PlanarBlock& block, const ChannelStats& stats);
 
   struct Result {
     std::uint64_t clipped_samples = 0;
@@ -27,15 +29,14 @@ class ClippingDetector {
 
  private:
   struct ChannelState {
-    float previous = 0;
+    float previous = 0, before_previous = 0;  // the last two samples of the previous block
     float run_value = 0;
     float step_in = 0;  // how far the waveform jumped onto the current run
-    std::uint32_t run_length = 0;
+    std::uint32_t run_length = 0;  // 0: no run open
     // Samples in plateaus by plateau level, per polarity.
     std::vector<std::uint64_t> positive, negative;
   };
-  void scan(ChannelState& state, const float* x, std::size_t n);
-  void close_run(ChannelState& state, float next_value);
+  void close_run(ChannelState& state, float step_out);
   int level_bin(float magnitude) const;
 
   int channels_;

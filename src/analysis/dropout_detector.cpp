@@ -16,84 +16,70 @@ DropoutDetector::DropoutDetector(int channels, int sample_rate)
       min_gap_frames_(static_cast<std::uint64_t>(kMinGapSeconds * sample_rate + 0.5)),
       edge_frames_(std::max<std::size_t>(1, static_cast<std::size_t>(kEdgeSeconds * sample_rate))) {}
 
-double DropoutDetector::frame_power(const PlanarBlock& block, std::size_t i) const {
-  double power = 0;
-  for (int c = 0; c < channels_; ++c) {
-    const double v = block.channel[c][i];
-    power += v * v;
-  }
-  return power / channels_;
-}
-
-double DropoutDetector::power_before_gap(const PlanarBlock& block, std::size_t gap_start) const {
+double DropoutDetector::power_before(const PlanarBlock& block, std::ptrdiff_t gap_start) const {
   double sum = 0;
   std::size_t counted = 0;
-  for (std::size_t k = 1; k <= edge_frames_ && counted < edge_frames_; ++k) {
-    if (k <= gap_start) {
-      sum += frame_power(block, gap_start - k);
-    } else if (k - gap_start <= tail_power_.size()) {
-      sum += tail_power_[tail_power_.size() - (k - gap_start)];
-    } else {
-      break;
+  for (std::ptrdiff_t i = gap_start - static_cast<std::ptrdiff_t>(edge_frames_); i < gap_start; ++i) {
+    for (int c = 0; c < channels_; ++c) {
+      const std::vector<float>& tail = tail_[static_cast<std::size_t>(c)];
+      const std::ptrdiff_t from_tail = static_cast<std::ptrdiff_t>(tail.size()) + i;
+      if (i < 0 && from_tail < 0) continue;  // before the recording began
+      const double v = i >= 0 ? block.channel[c][i] : tail[static_cast<std::size_t>(from_tail)];
+      sum += v * v;
+      ++counted;
     }
-    ++counted;
   }
   return counted ? sum / static_cast<double>(counted) : 0.0;
 }
 
-void DropoutDetector::remember_tail(const PlanarBlock& block) {
-  const std::size_t keep = std::min(edge_frames_, block.frames);
-  for (std::size_t i = block.frames - keep; i < block.frames; ++i) tail_power_.push_back(frame_power(block, i));
-  if (tail_power_.size() > edge_frames_) {
-    tail_power_.erase(tail_power_.begin(),
-                      tail_power_.end() - static_cast<std::ptrdiff_t>(edge_frames_));
+void DropoutDetector::keep_tail(const PlanarBlock& block) {
+  const std::size_t keep = static_cast<std::size_t>(min_gap_frames_) + edge_frames_;
+  for (int c = 0; c < channels_; ++c) {
+    std::vector<float>& tail = tail_[static_cast<std::size_t>(c)];
+    tail.insert(tail.end(), block.channel[c] + (block.frames - std::min(block.frames, keep)),
+                block.channel[c] + block.frames);
+    if (tail.size() > keep) tail.erase(tail.begin(), tail.end() - static_cast<std::ptrdiff_t>(keep));
   }
-}
-
-void DropoutDetector::judge_after_frame(double power) {
-  after_power_sum_ += power;
-  if (++after_frames_ < edge_frames_) return;
-  // After the gap any sound will do (speech or the noise floor): exact
-  // silence resuming right away was part of the same gap.
-  if (after_power_sum_ > 0) ++dropouts_;
-  judging_after_ = false;
 }
 
 void DropoutDetector::add(const PlanarBlock& block, const BlockSums& sums) {
-  if (block.frames == 0) return;
-  // A frame is silent only if every channel is zero; if some channel has no
-  // zero at all in this block, no frame of the block is silent.
+  const std::size_t n = block.frames;
+  if (n == 0) return;
+  // A frame is silent only if every channel is zero; a channel with no zero
+  // at all in this block rules out every frame at once.
   bool may_have_silent_frames = true;
   for (int c = 0; c < channels_; ++c) may_have_silent_frames = may_have_silent_frames && sums.zeros[c] > 0;
 
-  for (std::size_t i = 0; i < block.frames; ++i) {
-    if (!may_have_silent_frames && gap_frames_ == 0 && !judging_after_) {
+  if (may_have_silent_frames) {
+    silent_.assign(n, 1);
+    for (int c = 0; c < channels_; ++c) {
+      const float* x = block.channel[c];
+      unsigned char* s = silent_.data();
+#pragma omp simd
+      for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<unsigned char>(s[i] & (x[i] == 0.0f ? 1 : 0));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (silent_[i]) {
+        if (++gap_frames_ == min_gap_frames_) {
+          // Long enough to matter: was it cut into active sound?
+          const auto start = static_cast<std::ptrdiff_t>(i) - static_cast<std::ptrdiff_t>(min_gap_frames_) + 1;
+          gap_cut_signal_ = seen_signal_ && power_before(block, start) >= kActiveEdgePower;
+        }
+        continue;
+      }
+      // Sound again: a long gap that cut active audio is a dropout.
+      if (gap_cut_signal_) ++dropouts_;
+      gap_cut_signal_ = false;
+      gap_frames_ = 0;
       seen_signal_ = true;
-      break;  // nothing to track in the rest of this block
     }
-    if (judging_after_) {  // the few ms after a long gap, zero crossings included
-      judge_after_frame(frame_power(block, i));
-      continue;
-    }
-    bool silent = may_have_silent_frames;
-    for (int c = 0; silent && c < channels_; ++c) silent = block.channel[c][i] == 0.0f;
-    if (silent) {
-      if (gap_frames_ == 0) power_before_ = seen_signal_ ? power_before_gap(block, i) : 0.0;
-      ++gap_frames_;
-      continue;
-    }
-    const bool gap_ends = gap_frames_ > 0;
-    const bool judge = gap_ends && gap_frames_ >= min_gap_frames_ && seen_signal_ && power_before_ >= kActiveEdgePower;
+  } else {
+    if (gap_cut_signal_) ++dropouts_;
+    gap_cut_signal_ = false;
     gap_frames_ = 0;
     seen_signal_ = true;
-    if (judge) {
-      judging_after_ = true;
-      after_frames_ = 0;
-      after_power_sum_ = 0;
-      judge_after_frame(frame_power(block, i));
-    }
   }
-  remember_tail(block);
+  keep_tail(block);
 }
 
 }  // namespace micdoctor

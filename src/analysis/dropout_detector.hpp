@@ -3,6 +3,7 @@
 // more that cut into active signal. A gap counts only when the audio right
 // before it is loud: a signal that fades out into digital silence (a noise
 // gate closing, the end of a phrase) is a pause, not a dropout.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -19,22 +20,21 @@ class DropoutDetector {
   std::uint64_t dropouts() const { return dropouts_; }
 
  private:
-  double frame_power(const PlanarBlock& block, std::size_t i) const;
-  double power_before_gap(const PlanarBlock& block, std::size_t gap_start) const;
-  void remember_tail(const PlanarBlock& block);
-  void judge_after_frame(double power);
+  // Mean square over all channels of the edge before a gap that started at
+  // `gap_start` (may be negative: it reaches into the kept tail).
+  double power_before(const PlanarBlock& block, std::ptrdiff_t gap_start) const;
+  void keep_tail(const PlanarBlock& block);
 
   int channels_;
   std::uint64_t min_gap_frames_;
-  std::size_t edge_frames_;        // how much audio either side of a gap is judged
+  std::size_t edge_frames_;          // how much audio before a gap is judged
   std::uint64_t dropouts_ = 0;
   bool seen_signal_ = false;
-  std::uint64_t gap_frames_ = 0;   // length of the zero run in progress
-  double power_before_ = 0;
-  bool judging_after_ = false;     // collecting the audio after a long gap
-  std::size_t after_frames_ = 0;
-  double after_power_sum_ = 0;
-  std::vector<double> tail_power_;  // per-frame power of the previous block's end
+  std::uint64_t gap_frames_ = 0;     // length of the zero run in progress
+  bool gap_cut_signal_ = false;      // the run in progress is long and cut active sound
+  std::vector<unsigned char> silent_;  // per frame of the block: all channels zero
+  // The last min_gap + edge frames of earlier blocks, per channel, oldest first.
+  std::array<std::vector<float>, kMaxChannels> tail_;
 };
 
 }  // namespace micdoctor

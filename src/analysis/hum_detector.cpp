@@ -106,14 +106,13 @@ std::optional<HumResult> HumDetector::finish() {
     const double line = line_power(k);
     return line > 0 && line >= neighbour_floor(k) * std::pow(10.0, kTonalMarginDb / 10.0);
   };
-  // Random noise can push one bin over the margin; mains hum always shows
-  // at its fundamental or (full-wave rectified) at twice that.
+  // Random noise can push one bin over the margin, and a steady voice
+  // (synthetic speech holds its pitch exactly) folds into lines at its own
+  // harmonics, 100 or 120 Hz among them. Mains hum always carries its
+  // fundamental; a voice has next to nothing at 50 or 60 Hz.
   auto anchored = [&](double f0) {
-    for (int h = 1; h <= 2; ++h) {
-      const int k = static_cast<int>(std::lround(h * f0 / bin_hz_));
-      if (k < bins && is_line(k)) return true;
-    }
-    return false;
+    const int k = static_cast<int>(std::lround(f0 / bin_hz_));
+    return k < bins && is_line(k);
   };
   auto family_power = [&](double f0, bool include_shared) {
     if (!anchored(f0)) return 0.0;

@@ -1,7 +1,7 @@
 #include "analysis/loudness_meter.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <numbers>
 
 namespace micdoctor {
 namespace {
@@ -17,26 +17,9 @@ double to_lufs(double mean_square) { return -0.691 + 10.0 * std::log10(mean_squa
 LoudnessMeter::LoudnessMeter(int channels, int sample_rate)
     : channels_(channels),
       subblock_frames_(static_cast<std::size_t>(std::lround(sample_rate / 10.0))),
+      filter_(sample_rate, subblock_frames_),
       bin_energy_(kBins, 0.0),
       bin_count_(kBins, 0) {
-  // K-weighting from its analogue prototype (BS.1770), valid at any rate,
-  // via the bilinear transform: a high shelf, then the RLB high-pass.
-  const double rate = sample_rate;
-  {
-    const double f0 = 1681.974450955533, gain_db = 3.999843853973347, q = 0.7071752369554196;
-    const double k = std::tan(std::numbers::pi * f0 / rate);
-    const double vh = std::pow(10.0, gain_db / 20.0);
-    const double vb = std::pow(vh, 0.4996667741545416);
-    const double a0 = 1.0 + k / q + k * k;
-    shelf_ = {(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0,
-              2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0};
-  }
-  {
-    const double f0 = 38.13547087602444, q = 0.5003270373238773;
-    const double k = std::tan(std::numbers::pi * f0 / rate);
-    const double a0 = 1.0 + k / q + k * k;
-    highpass_ = {1.0, -2.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0};
-  }
   // Channel weights: the BS.1770 5.1 layout for six channels (LFE ignored,
   // surrounds +1.5 dB); otherwise every channel is a microphone and counts once.
   for (int c = 0; c < kMaxChannels; ++c) weight_[c] = 1.0;
@@ -44,31 +27,17 @@ LoudnessMeter::LoudnessMeter(int channels, int sample_rate)
     weight_[3] = 0.0;
     weight_[4] = weight_[5] = 1.41;
   }
-}
-
-double LoudnessMeter::filter_energy(int channel, const float* x, std::size_t n) {
-  FilterState s = state_[channel];
-  const Biquad a = shelf_, b = highpass_;
-  double energy = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double in = x[i];
-    const double y = a.b0 * in + s.s1;
-    s.s1 = a.b1 * in - a.a1 * y + s.s2;
-    s.s2 = a.b2 * in - a.a2 * y;
-    const double z = b.b0 * y + s.t1;
-    s.t1 = b.b1 * y - b.a1 * z + s.t2;
-    s.t2 = b.b2 * y - b.a2 * z;
-    energy += z * z;
-  }
-  state_[channel] = s;
-  return energy;
+  for (int c = 0; c < channels; ++c) subblock_[c].resize(subblock_frames_);
 }
 
 void LoudnessMeter::close_subblock() {
-  recent_[subblocks_done_ % 4] = subblock_energy_;
-  ++subblocks_done_;
-  subblock_energy_ = 0;
+  double energy = 0;
+  for (int c = 0; c < channels_; ++c) {
+    if (weight_[c] > 0) energy += weight_[c] * filter_.energy(subblock_[c].data(), state_[c]);
+  }
   subblock_filled_ = 0;
+  recent_[subblocks_done_ % 4] = energy;
+  ++subblocks_done_;
   if (subblocks_done_ < 4) return;
   const double block_mean_square =
       (recent_[0] + recent_[1] + recent_[2] + recent_[3]) / (4.0 * static_cast<double>(subblock_frames_));
@@ -85,8 +54,7 @@ void LoudnessMeter::add(const PlanarBlock& block) {
   while (done < block.frames) {
     const std::size_t take = std::min(block.frames - done, subblock_frames_ - subblock_filled_);
     for (int c = 0; c < channels_; ++c) {
-      const double energy = filter_energy(c, block.channel[c] + done, take);
-      subblock_energy_ += weight_[c] * energy;
+      std::copy_n(block.channel[c] + done, take, subblock_[c].begin() + static_cast<std::ptrdiff_t>(subblock_filled_));
     }
     subblock_filled_ += take;
     done += take;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "analysis/k_weighting.hpp"
 #include "analysis/planar_block.hpp"
 
 namespace micdoctor {
@@ -20,22 +21,15 @@ class LoudnessMeter {
   std::optional<double> integrated_lufs() const;
 
  private:
-  struct Biquad {
-    double b0, b1, b2, a1, a2;
-  };
-  struct FilterState {
-    double s1 = 0, s2 = 0, t1 = 0, t2 = 0;  // two cascaded transposed direct-form II sections
-  };
-  double filter_energy(int channel, const float* x, std::size_t n);
   void close_subblock();
 
   int channels_;
-  Biquad shelf_{}, highpass_{};
-  std::array<FilterState, kMaxChannels> state_{};
-  std::array<double, kMaxChannels> weight_{};
   std::size_t subblock_frames_;          // 100 ms
+  KWeightingEnergy filter_;
+  std::array<KState, kMaxChannels> state_{};
+  std::array<double, kMaxChannels> weight_{};
+  std::array<std::vector<float>, kMaxChannels> subblock_;  // the 100 ms being collected
   std::size_t subblock_filled_ = 0;
-  double subblock_energy_ = 0;           // weighted sum of squares in the current 100 ms
   std::array<double, 4> recent_{};       // the last four 100 ms energies
   std::size_t subblocks_done_ = 0;
   std::vector<double> bin_energy_;       // sum of block mean squares per 0.01 LU bin

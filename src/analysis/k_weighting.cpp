@@ -1,0 +1,217 @@
+#include "analysis/k_weighting.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <numbers>
+#include <stdexcept>
+
+namespace micdoctor {
+namespace {
+
+// One sample through both sections; returns the output, updates the state.
+inline double step(const std::array<Biquad, 2>& k, KState& s, double x) {
+  const Biquad& a = k[0];
+  const Biquad& b = k[1];
+  const double y = a.b0 * x + s[0];
+  s[0] = a.b1 * x - a.a1 * y + s[1];
+  s[1] = a.b2 * x - a.a2 * y;
+  const double z = b.b0 * y + s[2];
+  s[2] = b.b1 * y - b.a1 * z + s[3];
+  s[3] = b.b2 * y - b.a2 * z;
+  return z;
+}
+
+struct LaneSums {
+  double energy[4];
+  double correlation[4][4];  // [lane][state component]: sum zs[n] * (C A^n)[component]
+  KState end[4];             // each lane's zero-state end state
+};
+
+using V4 = double __attribute__((vector_size(32)));
+
+// The lanes' zero-state pass. Always inlined into a generic and an AVX2 copy.
+__attribute__((always_inline)) inline void lane_pass(const std::array<Biquad, 2>& k, const double* xt,
+                                                     std::size_t length, const std::array<double, 4>* c_a_n,
+                                                     LaneSums& out) {
+  const Biquad a = k[0], b = k[1];
+  V4 s0{}, s1{}, t0{}, t1{}, energy{}, c0{}, c1{}, c2{}, c3{};
+  for (std::size_t n = 0; n < length; ++n) {
+    V4 x;
+    std::memcpy(&x, xt + 4 * n, sizeof x);
+    const V4 y = a.b0 * x + s0;
+    s0 = a.b1 * x - a.a1 * y + s1;
+    s1 = a.b2 * x - a.a2 * y;
+    const V4 z = b.b0 * y + t0;
+    t0 = b.b1 * y - b.a1 * z + t1;
+    t1 = b.b2 * y - b.a2 * z;
+    energy += z * z;
+    const std::array<double, 4>& h = c_a_n[n];
+    c0 += z * h[0];
+    c1 += z * h[1];
+    c2 += z * h[2];
+    c3 += z * h[3];
+  }
+  for (int lane = 0; lane < 4; ++lane) {
+    out.energy[lane] = energy[lane];
+    out.correlation[lane][0] = c0[lane];
+    out.correlation[lane][1] = c1[lane];
+    out.correlation[lane][2] = c2[lane];
+    out.correlation[lane][3] = c3[lane];
+    out.end[lane] = {s0[lane], s1[lane], t0[lane], t1[lane]};
+  }
+}
+
+void lane_pass_generic(const std::array<Biquad, 2>& k, const double* xt, std::size_t length,
+                       const std::array<double, 4>* c_a_n, LaneSums& out) {
+  lane_pass(k, xt, length, c_a_n, out);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) void lane_pass_avx2(const std::array<Biquad, 2>& k, const double* xt,
+                                                        std::size_t length, const std::array<double, 4>* c_a_n,
+                                                        LaneSums& out) {
+  lane_pass(k, xt, length, c_a_n, out);
+}
+#endif
+
+using Matrix = std::array<std::array<double, 4>, 4>;
+
+Matrix multiply(const Matrix& p, const Matrix& q) {
+  Matrix r{};
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j)
+      for (int m = 0; m < 4; ++m) r[i][j] += p[i][m] * q[m][j];
+  return r;
+}
+
+Matrix power(Matrix base, std::size_t exponent) {
+  Matrix result{};
+  for (int i = 0; i < 4; ++i) result[i][i] = 1.0;
+  while (exponent) {
+    if (exponent & 1) result = multiply(result, base);
+    base = multiply(base, base);
+    exponent >>= 1;
+  }
+  return result;
+}
+
+KState apply(const Matrix& m, const KState& s) {
+  KState r{};
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) r[i] += m[i][j] * s[j];
+  return r;
+}
+
+double quadratic(const Matrix& g, const KState& s) {
+  double sum = 0;
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) sum += s[i] * g[i][j] * s[j];
+  return sum;
+}
+
+}  // namespace
+
+std::array<Biquad, 2> k_weighting_sections(double rate) {
+  std::array<Biquad, 2> k{};
+  {
+    const double f0 = 1681.974450955533, gain_db = 3.999843853973347, q = 0.7071752369554196;
+    const double w = std::tan(std::numbers::pi * f0 / rate);
+    const double vh = std::pow(10.0, gain_db / 20.0);
+    const double vb = std::pow(vh, 0.4996667741545416);
+    const double a0 = 1.0 + w / q + w * w;
+    k[0] = {(vh + vb * w / q + w * w) / a0, 2.0 * (w * w - vh) / a0, (vh - vb * w / q + w * w) / a0,
+            2.0 * (w * w - 1.0) / a0, (1.0 - w / q + w * w) / a0};
+  }
+  {
+    const double f0 = 38.13547087602444, q = 0.5003270373238773;
+    const double w = std::tan(std::numbers::pi * f0 / rate);
+    const double a0 = 1.0 + w / q + w * w;
+    k[1] = {1.0, -2.0, 1.0, 2.0 * (w * w - 1.0) / a0, (1.0 - w / q + w * w) / a0};
+  }
+  return k;
+}
+
+double k_weighted_energy_reference(const std::array<Biquad, 2>& sections, KState& state, const float* x,
+                                   std::size_t n) {
+  double energy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double z = step(sections, state, x[i]);
+    energy += z * z;
+  }
+  return energy;
+}
+
+KWeightingEnergy::KWeightingEnergy(double sample_rate, std::size_t span)
+    : sections_(k_weighting_sections(sample_rate)), span_(span), lane_(span / kLanes) {
+  if (lane_ == 0) throw std::invalid_argument("KWeightingEnergy: span too short");
+  // The state-space form, read off the filter itself: A's columns are the
+  // next state from each unit state with no input; C the outputs.
+  std::array<double, 4> c{};
+  for (int j = 0; j < 4; ++j) {
+    KState s{};
+    s[static_cast<std::size_t>(j)] = 1.0;
+    c[static_cast<std::size_t>(j)] = step(sections_, s, 0.0);
+    for (int i = 0; i < 4; ++i) a_[i][j] = s[static_cast<std::size_t>(i)];
+  }
+  const std::size_t last = span_ - lane_ * (kLanes - 1);
+  c_a_n_.resize(last);
+  std::array<double, 4> row = c;
+  for (std::size_t n = 0; n < last; ++n) {
+    c_a_n_[n] = row;
+    std::array<double, 4> next{};
+    for (int j = 0; j < 4; ++j)
+      for (int m = 0; m < 4; ++m) next[j] += row[m] * a_[m][j];
+    row = next;
+  }
+  for (std::size_t n = 0; n < last; ++n) {
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 4; ++j) {
+        const double term = c_a_n_[n][i] * c_a_n_[n][j];
+        if (n < lane_) gram_lane_[i][j] += term;
+        gram_last_[i][j] += term;
+      }
+  }
+  a_lane_ = power(a_, lane_);
+  a_last_ = power(a_, last);
+  transposed_.resize(4 * lane_);
+#if defined(__x86_64__) || defined(__i386__)
+  use_avx2_ = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+}
+
+double KWeightingEnergy::energy(const float* x, KState& state) {
+  for (std::size_t n = 0; n < lane_; ++n)
+    for (std::size_t lane = 0; lane < kLanes; ++lane) transposed_[4 * n + lane] = x[lane * lane_ + n];
+  LaneSums sums{};
+#if defined(__x86_64__) || defined(__i386__)
+  if (use_avx2_) {
+    lane_pass_avx2(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
+  } else {
+    lane_pass_generic(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
+  }
+#else
+  lane_pass_generic(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
+#endif
+  // The last lane also takes the samples left over by an uneven split.
+  KState& tail = sums.end[kLanes - 1];
+  for (std::size_t n = lane_; n < c_a_n_.size(); ++n) {
+    const double z = step(sections_, tail, x[(kLanes - 1) * lane_ + n]);
+    sums.energy[kLanes - 1] += z * z;
+    for (int j = 0; j < 4; ++j) sums.correlation[kLanes - 1][j] += z * c_a_n_[n][static_cast<std::size_t>(j)];
+  }
+  // Put each lane's true starting state back in, in order.
+  double total = 0;
+  KState start = state;
+  for (int lane = 0; lane < kLanes; ++lane) {
+    const bool last = lane == kLanes - 1;
+    double cross = 0;
+    for (int j = 0; j < 4; ++j) cross += start[static_cast<std::size_t>(j)] * sums.correlation[lane][j];
+    total += sums.energy[lane] + 2.0 * cross + quadratic(last ? gram_last_ : gram_lane_, start);
+    const KState carried = apply(last ? a_last_ : a_lane_, start);
+    for (int j = 0; j < 4; ++j) start[static_cast<std::size_t>(j)] = carried[static_cast<std::size_t>(j)] + sums.end[lane][j];
+  }
+  state = start;
+  return total;
+}
+
+}  // namespace micdoctor

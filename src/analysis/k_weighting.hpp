@@ -1,0 +1,58 @@
+#pragma once
+// The K-weighting filter of ITU-R BS.1770 (a high shelf, then the RLB
+// high-pass), and the energy of its output over a span, fast.
+//
+// An IIR filter is a chain: each output waits for the one before, so a
+// plain loop runs at the latency of two multiply-adds per sample. Here a
+// span is cut into four lanes that are filtered side by side from a zero
+// state (one SIMD register holds one sample of each lane). The filter is
+// linear, so each lane's true output is its zero-state output plus the
+// response to the state it really starts in, z[n] = zs[n] + C A^n S. Its
+// energy is then exact from three sums collected on the way:
+//   sum z^2 = sum zs^2 + 2 S . sum(zs[n] (C A^n)) + S' G S,  G = sum (C A^n)'(C A^n)
+// and the lanes' starting states follow one another: S' = A^L S + S_zs.
+#include <array>
+#include <cstddef>
+#include <vector>
+
+namespace micdoctor {
+
+struct Biquad {
+  double b0, b1, b2, a1, a2;
+};
+
+// The two sections for a sample rate, from the analogue prototype (valid at any rate).
+std::array<Biquad, 2> k_weighting_sections(double sample_rate);
+
+using KState = std::array<double, 4>;  // shelf s1 s2, high-pass t1 t2 (transposed direct form II)
+
+// The textbook loop: the reference the fast path is tested against.
+double k_weighted_energy_reference(const std::array<Biquad, 2>& sections, KState& state, const float* x,
+                                   std::size_t n);
+
+class KWeightingEnergy {
+ public:
+  // `span` is the number of samples every call to energy() gets.
+  KWeightingEnergy(double sample_rate, std::size_t span);
+
+  // Sum of squares of the K-weighted `x` (span() samples), continuing from
+  // `state` and leaving the filter's state after the span in it.
+  double energy(const float* x, KState& state);
+
+  std::size_t span() const { return span_; }
+
+ private:
+  static constexpr int kLanes = 4;
+  using Matrix = std::array<std::array<double, 4>, 4>;
+
+  std::array<Biquad, 2> sections_;
+  std::size_t span_, lane_;                // lane length; the last lane also takes span % 4
+  Matrix a_{};                             // state transition
+  std::vector<std::array<double, 4>> c_a_n_;  // C A^n for n < lane + 3
+  Matrix gram_lane_{}, gram_last_{};       // sum (C A^n)'(C A^n) over a lane, over the last lane
+  Matrix a_lane_{}, a_last_{};             // A^lane, A^(last lane)
+  std::vector<double> transposed_;         // lane-interleaved input
+  bool use_avx2_ = false;
+};
+
+}  // namespace micdoctor
