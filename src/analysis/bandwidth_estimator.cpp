@@ -29,19 +29,31 @@ BandwidthEstimator::BandwidthEstimator(int sample_rate, std::size_t frame_frames
   all_.power.assign(power_.size(), 0.0);
 }
 
-void BandwidthEstimator::accumulate(Accumulator& into, const float* mono) {
-  const std::uint64_t index = into.seen++;
-  if (index >= kEveryFrameAtFirst && index % kThenOneIn != 0) return;
-  for (int i = 0; i < size_; ++i) windowed_[static_cast<std::size_t>(i)] = mono[i] * window_[static_cast<std::size_t>(i)];
-  fft_.power_spectrum(windowed_.data(), power_.data());
-  for (std::size_t k = 0; k < power_.size(); ++k) into.power[k] += power_[k];
-  ++into.used;
+bool BandwidthEstimator::sampled(std::uint64_t index) {
+  return index < kEveryFrameAtFirst || index % kThenOneIn == 0;
+}
+
+bool BandwidthEstimator::wants(std::size_t frames, FrameClass frame_class) const {
+  if (frames < static_cast<std::size_t>(size_)) return false;
+  return sampled(all_.seen) || (frame_class == FrameClass::loud && sampled(loud_.seen));
 }
 
 void BandwidthEstimator::add(const float* mono, std::size_t frames, FrameClass frame_class) {
-  if (frames < static_cast<std::size_t>(size_)) return;
-  if (frame_class == FrameClass::loud) accumulate(loud_, mono);
-  accumulate(all_, mono);
+  const bool use = wants(frames, frame_class);
+  const bool loud = frame_class == FrameClass::loud && frames >= static_cast<std::size_t>(size_);
+  const bool for_all = frames >= static_cast<std::size_t>(size_) && sampled(all_.seen);
+  const bool for_loud = loud && sampled(loud_.seen);
+  if (frames >= static_cast<std::size_t>(size_)) ++all_.seen;
+  if (loud) ++loud_.seen;
+  if (!use) return;
+  // One transform serves both accumulators.
+  for (int i = 0; i < size_; ++i) windowed_[static_cast<std::size_t>(i)] = mono[i] * window_[static_cast<std::size_t>(i)];
+  fft_.power_spectrum(windowed_.data(), power_.data());
+  for (Accumulator* into : {for_all ? &all_ : nullptr, for_loud ? &loud_ : nullptr}) {
+    if (into == nullptr) continue;
+    for (std::size_t k = 0; k < power_.size(); ++k) into->power[k] += power_[k];
+    ++into->used;
+  }
 }
 
 std::optional<double> BandwidthEstimator::band_edge_hz() const {

@@ -17,7 +17,10 @@ class BandwidthEstimator {
  public:
   BandwidthEstimator(int sample_rate, std::size_t frame_frames);
 
-  // `mono` is the full-rate mono mix of one frame.
+  // Whether the next frame of this class will be transformed: the caller
+  // builds the full-rate mix only then.
+  bool wants(std::size_t frames, FrameClass frame_class) const;
+  // Counts every frame; `mono` (the full-rate mix) is read only when wanted.
   void add(const float* mono, std::size_t frames, FrameClass frame_class);
   std::optional<double> band_edge_hz() const;
 
@@ -26,7 +29,7 @@ class BandwidthEstimator {
     std::vector<double> power;
     std::uint64_t seen = 0, used = 0;
   };
-  void accumulate(Accumulator& into, const float* mono);
+  static bool sampled(std::uint64_t index);
 
   int sample_rate_;
   int size_;

@@ -15,7 +15,8 @@ struct ChannelBlockStats {
 
 // The hot loop: float partial sums over one block (a few thousand samples)
 // are exact enough and let the compiler vectorise; totals are kept in double.
-ChannelBlockStats block_stats(const float* x, std::size_t n) {
+// Inlined into a generic and an AVX2 copy, picked once at run time.
+__attribute__((always_inline)) inline ChannelBlockStats block_stats_body(const float* x, std::size_t n) {
   float sum = 0, sum_squares = 0;
   float max = -std::numeric_limits<float>::infinity(), min = std::numeric_limits<float>::infinity();
   std::uint32_t zeros = 0;
@@ -31,12 +32,37 @@ ChannelBlockStats block_stats(const float* x, std::size_t n) {
   return {sum, sum_squares, max, min, zeros};
 }
 
-float block_dot(const float* a, const float* b, std::size_t n) {
+__attribute__((always_inline)) inline float block_dot_body(const float* a, const float* b, std::size_t n) {
   float dot = 0;
 #pragma omp simd reduction(+ : dot)
   for (std::size_t i = 0; i < n; ++i) dot += a[i] * b[i];
   return dot;
 }
+
+ChannelBlockStats block_stats_generic(const float* x, std::size_t n) { return block_stats_body(x, n); }
+float block_dot_generic(const float* a, const float* b, std::size_t n) { return block_dot_body(a, b, n); }
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2"))) ChannelBlockStats block_stats_avx2(const float* x, std::size_t n) {
+  return block_stats_body(x, n);
+}
+__attribute__((target("avx2"))) float block_dot_avx2(const float* a, const float* b, std::size_t n) {
+  return block_dot_body(a, b, n);
+}
+bool has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+ChannelBlockStats block_stats(const float* x, std::size_t n) {
+  return has_avx2() ? block_stats_avx2(x, n) : block_stats_generic(x, n);
+}
+float block_dot(const float* a, const float* b, std::size_t n) {
+  return has_avx2() ? block_dot_avx2(a, b, n) : block_dot_generic(a, b, n);
+}
+#else
+ChannelBlockStats block_stats(const float* x, std::size_t n) { return block_stats_generic(x, n); }
+float block_dot(const float* a, const float* b, std::size_t n) { return block_dot_generic(a, b, n); }
+#endif
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include "analysis/dropout_detector.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace micdoctor {
 namespace {
@@ -59,6 +60,14 @@ void DropoutDetector::add(const PlanarBlock& block, const BlockSums& sums) {
       for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<unsigned char>(s[i] & (x[i] == 0.0f ? 1 : 0));
     }
     for (std::size_t i = 0; i < n; ++i) {
+      if (gap_frames_ == 0) {
+        // Jump to the next silent frame (a vectorised byte search).
+        const auto* next = static_cast<const unsigned char*>(std::memchr(silent_.data() + i, 1, n - i));
+        const std::size_t found = next ? static_cast<std::size_t>(next - silent_.data()) : n;
+        if (found > i) seen_signal_ = true;
+        i = found;
+        if (i == n) break;
+      }
       if (silent_[i]) {
         if (++gap_frames_ == min_gap_frames_) {
           // Long enough to matter: was it cut into active sound?

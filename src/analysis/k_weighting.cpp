@@ -21,43 +21,60 @@ inline double step(const std::array<Biquad, 2>& k, KState& s, double x) {
   return z;
 }
 
+constexpr int kLanes = kKWeightingLanes;
+
 struct LaneSums {
-  double energy[4];
-  double correlation[4][4];  // [lane][state component]: sum zs[n] * (C A^n)[component]
-  KState end[4];             // each lane's zero-state end state
+  double energy[kLanes];
+  double correlation[kLanes][4];  // [lane][state component]: sum zs[n] * (C A^n)[component]
+  KState end[kLanes];             // each lane's zero-state end state
 };
 
 using V4 = double __attribute__((vector_size(32)));
 
-// The lanes' zero-state pass. Always inlined into a generic and an AVX2 copy.
+// One group of four lanes: the filter state and the running sums.
+struct LaneGroup {
+  V4 s0{}, s1{}, t0{}, t1{}, energy{}, c0{}, c1{}, c2{}, c3{};
+};
+
+__attribute__((always_inline)) inline void lane_step(const Biquad& a, const Biquad& b, LaneGroup& g, V4 x,
+                                                     const std::array<double, 4>& h) {
+  const V4 y = a.b0 * x + g.s0;
+  g.s0 = a.b1 * x - a.a1 * y + g.s1;
+  g.s1 = a.b2 * x - a.a2 * y;
+  const V4 z = b.b0 * y + g.t0;
+  g.t0 = b.b1 * y - b.a1 * z + g.t1;
+  g.t1 = b.b2 * y - b.a2 * z;
+  g.energy += z * z;
+  g.c0 += z * h[0];
+  g.c1 += z * h[1];
+  g.c2 += z * h[2];
+  g.c3 += z * h[3];
+}
+
+// The lanes' zero-state pass. Two groups of four lanes run interleaved so
+// that each group's dependency chain overlaps the other's. Always inlined
+// into a generic and an AVX2 copy.
 __attribute__((always_inline)) inline void lane_pass(const std::array<Biquad, 2>& k, const double* xt,
                                                      std::size_t length, const std::array<double, 4>* c_a_n,
                                                      LaneSums& out) {
   const Biquad a = k[0], b = k[1];
-  V4 s0{}, s1{}, t0{}, t1{}, energy{}, c0{}, c1{}, c2{}, c3{};
+  LaneGroup first, second;
   for (std::size_t n = 0; n < length; ++n) {
-    V4 x;
-    std::memcpy(&x, xt + 4 * n, sizeof x);
-    const V4 y = a.b0 * x + s0;
-    s0 = a.b1 * x - a.a1 * y + s1;
-    s1 = a.b2 * x - a.a2 * y;
-    const V4 z = b.b0 * y + t0;
-    t0 = b.b1 * y - b.a1 * z + t1;
-    t1 = b.b2 * y - b.a2 * z;
-    energy += z * z;
-    const std::array<double, 4>& h = c_a_n[n];
-    c0 += z * h[0];
-    c1 += z * h[1];
-    c2 += z * h[2];
-    c3 += z * h[3];
+    V4 x0, x1;
+    std::memcpy(&x0, xt + kLanes * n, sizeof x0);
+    std::memcpy(&x1, xt + kLanes * n + 4, sizeof x1);
+    lane_step(a, b, first, x0, c_a_n[n]);
+    lane_step(a, b, second, x1, c_a_n[n]);
   }
-  for (int lane = 0; lane < 4; ++lane) {
-    out.energy[lane] = energy[lane];
-    out.correlation[lane][0] = c0[lane];
-    out.correlation[lane][1] = c1[lane];
-    out.correlation[lane][2] = c2[lane];
-    out.correlation[lane][3] = c3[lane];
-    out.end[lane] = {s0[lane], s1[lane], t0[lane], t1[lane]};
+  for (int lane = 0; lane < kLanes; ++lane) {
+    const LaneGroup& g = lane < 4 ? first : second;
+    const int i = lane % 4;
+    out.energy[lane] = g.energy[i];
+    out.correlation[lane][0] = g.c0[i];
+    out.correlation[lane][1] = g.c1[i];
+    out.correlation[lane][2] = g.c2[i];
+    out.correlation[lane][3] = g.c3[i];
+    out.end[lane] = {g.s0[i], g.s1[i], g.t0[i], g.t1[i]};
   }
 }
 
@@ -173,15 +190,17 @@ KWeightingEnergy::KWeightingEnergy(double sample_rate, std::size_t span)
   }
   a_lane_ = power(a_, lane_);
   a_last_ = power(a_, last);
-  transposed_.resize(4 * lane_);
+  transposed_.resize(kLanes * lane_);
 #if defined(__x86_64__) || defined(__i386__)
   use_avx2_ = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
 }
 
 double KWeightingEnergy::energy(const float* x, KState& state) {
-  for (std::size_t n = 0; n < lane_; ++n)
-    for (std::size_t lane = 0; lane < kLanes; ++lane) transposed_[4 * n + lane] = x[lane * lane_ + n];
+  // Sample-major, so the writes are contiguous.
+  double* to = transposed_.data();
+  for (std::size_t n = 0; n < lane_; ++n, to += kLanes)
+    for (std::size_t lane = 0; lane < kLanes; ++lane) to[lane] = x[lane * lane_ + n];
   LaneSums sums{};
 #if defined(__x86_64__) || defined(__i386__)
   if (use_avx2_) {

@@ -4,8 +4,8 @@
 //
 // An IIR filter is a chain: each output waits for the one before, so a
 // plain loop runs at the latency of two multiply-adds per sample. Here a
-// span is cut into four lanes that are filtered side by side from a zero
-// state (one SIMD register holds one sample of each lane). The filter is
+// span is cut into eight lanes that are filtered side by side from a zero
+// state (two SIMD registers hold one sample of each lane). The filter is
 // linear, so each lane's true output is its zero-state output plus the
 // response to the state it really starts in, z[n] = zs[n] + C A^n S. Its
 // energy is then exact from three sums collected on the way:
@@ -24,7 +24,9 @@ struct Biquad {
 // The two sections for a sample rate, from the analogue prototype (valid at any rate).
 std::array<Biquad, 2> k_weighting_sections(double sample_rate);
 
-using KState = std::array<double, 4>;  // shelf s1 s2, high-pass t1 t2 (transposed direct form II)
+using KState = std::array<double, 4>;
+
+inline constexpr int kKWeightingLanes = 8;  // shelf s1 s2, high-pass t1 t2 (transposed direct form II)
 
 // The textbook loop: the reference the fast path is tested against.
 double k_weighted_energy_reference(const std::array<Biquad, 2>& sections, KState& state, const float* x,
@@ -42,13 +44,12 @@ class KWeightingEnergy {
   std::size_t span() const { return span_; }
 
  private:
-  static constexpr int kLanes = 4;
   using Matrix = std::array<std::array<double, 4>, 4>;
 
   std::array<Biquad, 2> sections_;
-  std::size_t span_, lane_;                // lane length; the last lane also takes span % 4
+  std::size_t span_, lane_;                // lane length; the last lane also takes span % 8
   Matrix a_{};                             // state transition
-  std::vector<std::array<double, 4>> c_a_n_;  // C A^n for n < lane + 3
+  std::vector<std::array<double, 4>> c_a_n_;  // C A^n for n < lane + 7
   Matrix gram_lane_{}, gram_last_{};       // sum (C A^n)'(C A^n) over a lane, over the last lane
   Matrix a_lane_{}, a_last_{};             // A^lane, A^(last lane)
   std::vector<double> transposed_;         // lane-interleaved input

@@ -19,14 +19,36 @@
 namespace micdoctor {
 namespace {
 
-// The speech/hum path runs on a mono mix decimated to about 7-14 kHz by a
-// boxcar average; prefer a factor that keeps 100 ms a whole number of samples.
+// The speech/hum path runs on a mono mix decimated to about 3.5-7 kHz by a
+// boxcar average (enough for the 250-1500 Hz voice band and hum up to
+// 1 kHz); prefer a factor that keeps 100 ms a whole number of samples.
+constexpr int kLowestDecimatedRate = 3500;
 int choose_decimation(int sample_rate) {
-  const int widest = std::max(1, sample_rate / 7000);
+  const int widest = std::max(1, sample_rate / kLowestDecimatedRate);
   for (int d = widest; d >= 1; --d) {
-    if (sample_rate % (10 * d) == 0 && sample_rate / d >= 7000) return d;
+    if (sample_rate % (10 * d) == 0 && sample_rate / d >= kLowestDecimatedRate) return d;
   }
   return widest;
+}
+
+// Copies channel c of interleaved frames out; mono and stereo get loops the
+// compiler can vectorise.
+void deinterleave(const float* from, std::size_t frames, std::size_t channels, float* const* to, std::size_t at) {
+  if (channels == 1) {
+    std::copy_n(from, frames, to[0] + at);
+  } else if (channels == 2) {
+    float* left = to[0] + at;
+    float* right = to[1] + at;
+    for (std::size_t i = 0; i < frames; ++i) {
+      left[i] = from[2 * i];
+      right[i] = from[2 * i + 1];
+    }
+  } else {
+    for (std::size_t c = 0; c < channels; ++c) {
+      float* out = to[c] + at;
+      for (std::size_t i = 0; i < frames; ++i) out[i] = from[i * channels + c];
+    }
+  }
 }
 
 }  // namespace
@@ -105,23 +127,33 @@ void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
   dropouts.add(block, sums);
   loudness.add(block);
 
-  const float scale = 1.0f / static_cast<float>(channels);
-  for (std::size_t i = 0; i < frames; ++i) {
-    float v = 0;
-    for (int c = 0; c < channels; ++c) v += polarity[static_cast<std::size_t>(c)] * block.channel[c][i];
-    mono[i] = v * scale;
-  }
+  // The decimated mono mix, straight from the channels (polarity-corrected).
   const int decimated_count = static_cast<int>(frames / static_cast<std::size_t>(decimation));
-  const float inverse = 1.0f / static_cast<float>(decimation);
-  for (int j = 0; j < decimated_count; ++j) {
-    const float* from = mono.data() + static_cast<std::ptrdiff_t>(j) * decimation;
-    float v = 0;
-    for (int k = 0; k < decimation; ++k) v += from[k];
-    decimated[static_cast<std::size_t>(j)] = v * inverse;
+  std::fill(decimated.begin(), decimated.end(), 0.0f);
+  const float scale = 1.0f / static_cast<float>(channels * decimation);
+  for (int c = 0; c < channels; ++c) {
+    const float* x = block.channel[c];
+    const float gain = polarity[static_cast<std::size_t>(c)] * scale;
+    for (int j = 0; j < decimated_count; ++j) {
+      const float* from = x + static_cast<std::ptrdiff_t>(j) * decimation;
+      float v = 0;
+      for (int k = 0; k < decimation; ++k) v += from[k];
+      decimated[static_cast<std::size_t>(j)] += v * gain;
+    }
   }
 
   const FrameClass frame_class = speech.add_frame(decimated.data(), decimated_count, sums, frames);
   hum.add(decimated.data(), decimated_count, frame_class == FrameClass::quiet);
+  // The full-rate mix only for the frames the bandwidth estimator samples.
+  if (bandwidth.wants(frames, frame_class)) {
+    const float mix_scale = 1.0f / static_cast<float>(channels);
+    std::fill_n(mono.begin(), frames, 0.0f);
+    for (int c = 0; c < channels; ++c) {
+      const float gain = polarity[static_cast<std::size_t>(c)] * mix_scale;
+      const float* x = block.channel[c];
+      for (std::size_t i = 0; i < frames; ++i) mono[i] += gain * x[i];
+    }
+  }
   bandwidth.add(mono.data(), frames, frame_class);
   update_polarity();
 }
@@ -145,11 +177,9 @@ void SignalAnalyzer::add_interleaved(std::span<const float> samples) {
   while (samples.size() - at >= channels) {
     const std::size_t available = (samples.size() - at) / channels;
     const std::size_t take = std::min(available, s.frame_frames - s.pending_frames);
-    const float* from = samples.data() + at;
-    for (std::size_t c = 0; c < channels; ++c) {
-      float* to = s.pending[c].data() + s.pending_frames;
-      for (std::size_t i = 0; i < take; ++i) to[i] = from[i * channels + c];
-    }
+    float* to[kMaxChannels];
+    for (std::size_t c = 0; c < channels; ++c) to[c] = s.pending[c].data();
+    deinterleave(samples.data() + at, take, channels, to, s.pending_frames);
     s.pending_frames += take;
     at += take * channels;
     if (s.pending_frames == s.frame_frames) {

@@ -37,7 +37,7 @@ class SpeechActivity {
   // `mains_period` (decimated samples, 0 for none): see mains_period_samples().
   SpeechActivity(int channels, double decimated_rate, int sample_rate, int mains_period);
 
-  static constexpr int kFrameSize = 256;  // decimated samples per frame
+  static constexpr int kFrameSize = 128;  // decimated samples per frame (about 32 ms)
 
   // One frame: `decimated` holds up to kFrameSize samples of the mono mix;
   // `sums` are the frame's full-rate per-channel sums over `frames` frames.
