@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""End-to-end tests of `micdoctor analyze`: the exit-status contract, JSON
+Lines in argument order, one-line errors for bad files, escaping of hostile
+file names, and no hang on pipes. Usage: test_cli.py PATH/TO/micdoctor"""
+import json
+import math
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+import wave
+
+MICDOCTOR = None
+VOICE = "/usr/share/sounds/alsa/Front_Center.wav"  # a real voice recording (alsa-utils)
+
+
+def write_wav(path, samples, rate=16000, channels=1):
+    with wave.open(path, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"".join(struct.pack("<h", max(-32768, min(32767, int(s * 32767)))) for s in samples))
+
+
+def run(*args, timeout=60):
+    return subprocess.run([MICDOCTOR, *args], capture_output=True, timeout=timeout)
+
+
+class Cli(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        d = cls.dir.name
+        cls.silence = os.path.join(d, "silence.wav")
+        write_wav(cls.silence, [0.0] * 32000)
+        cls.tone = os.path.join(d, "hum.wav")
+        write_wav(cls.tone, [0.1 * math.sin(2 * math.pi * 50 * i / 16000) for i in range(48000)])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(run().returncode, 2)
+        self.assertEqual(run("frobnicate").returncode, 2)
+        self.assertEqual(run("analyze").returncode, 2)
+        p = run("analyze", "--format", "yaml", VOICE)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"--format", p.stderr)
+        self.assertEqual(run("analyze", "--bogus", VOICE).returncode, 2)
+        self.assertEqual(run("help").returncode, 0)
+
+    def test_clean_file_exits_0(self):
+        p = run("analyze", VOICE)
+        self.assertEqual(p.returncode, 0, p.stdout.decode())
+        self.assertIn(b"sounds fine", p.stdout)
+
+    def test_problem_exits_1_and_says_why(self):
+        p = run("analyze", self.silence)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"digital silence", p.stdout)
+
+    def test_json_lines_in_argument_order(self):
+        files = [VOICE, self.silence, self.tone] * 4
+        p = run("analyze", "--format", "json", *files)
+        self.assertEqual(p.returncode, 1)
+        lines = p.stdout.decode().splitlines()
+        self.assertEqual(len(lines), len(files))
+        for line, name in zip(lines, files):
+            record = json.loads(line)
+            self.assertEqual(record["schema"], "micdoctor.analysis/1")
+            self.assertEqual(record["file"], name)
+        ids = [{f["id"] for f in json.loads(l)["findings"]} for l in lines[:3]]
+        self.assertEqual(ids[0], {"signal.ok"})
+        self.assertIn("signal.digital_silence", ids[1])
+        self.assertIn("signal.hum", ids[2])
+        # Same answers one file at a time.
+        self.assertEqual(run("analyze", "--format", "json", "--jobs", "1", *files).stdout, p.stdout)
+
+    def test_unreadable_files_exit_2_and_the_rest_is_still_analysed(self):
+        d = self.dir.name
+        text = os.path.join(d, "notes.wav")
+        with open(text, "w") as f:
+            f.write("not audio\n" * 10)
+        fifo = os.path.join(d, "pipe.wav")
+        os.mkfifo(fifo)
+        missing = os.path.join(d, "missing.wav")
+        p = run("analyze", "--format", "json", missing, VOICE, text, fifo, timeout=20)
+        self.assertEqual(p.returncode, 2)
+        records = [json.loads(l) for l in p.stdout.decode().splitlines()]
+        self.assertEqual([r["file"] for r in records], [missing, VOICE, text, fifo])
+        self.assertEqual(records[0]["error"], "no such file")
+        self.assertIn("metrics", records[1])
+        self.assertIn("not an audio file", records[2]["error"])
+        self.assertEqual(records[3]["error"], "not a regular file")
+        errors = p.stderr.decode().splitlines()
+        self.assertEqual(len(errors), 3)
+        self.assertTrue(all(e.startswith("micdoctor: ") for e in errors))
+
+    def test_hostile_file_names_are_escaped(self):
+        name = os.path.join(self.dir.name, "evil\x1b[2J\x07\nname.wav")
+        write_wav(name, [0.0] * 16000)
+        p = run("analyze", name)
+        self.assertNotIn(b"\x1b", p.stdout)
+        self.assertNotIn(b"\x07", p.stdout)
+        self.assertIn(b"evil\\x1B[2J\\x07\\x0Aname.wav", p.stdout)
+        p = run("analyze", name + ".missing")
+        self.assertNotIn(b"\x1b", p.stderr)
+        j = run("analyze", "--format", "json", name)
+        self.assertEqual(json.loads(j.stdout)["file"], name)  # exact in JSON, escaped by JSON itself
+
+    def test_raw_input(self):
+        raw = os.path.join(self.dir.name, "voice.raw")
+        subprocess.run(["sox", VOICE, "-t", "raw", "-e", "signed-integer", "-b", "16", "-L", raw], check=True)
+        p = run("analyze", "--raw", "s16le,48000,1", "--format", "json", raw)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertAlmostEqual(json.loads(p.stdout)["metrics"]["duration_s"], 1.428, places=2)
+        self.assertEqual(run("analyze", "--raw", "s16le,48000", raw).returncode, 2)
+        self.assertEqual(run("analyze", "--raw", "x9,48000,1", raw).returncode, 2)
+
+
+if __name__ == "__main__":
+    MICDOCTOR = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=1)

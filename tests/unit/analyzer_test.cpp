@@ -1,0 +1,240 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "analysis/signal_analyzer.hpp"
+#include "test_signals.hpp"
+
+namespace micdoctor::test {
+namespace {
+
+TEST(Levels, FullScaleSineIsMinus3Dbfs) {
+  const auto x = sine(48000, 2.0, 997, 1.0);
+  const SignalMetrics m = analyse(x, 48000, 1).metrics;
+  ASSERT_TRUE(m.rms_dbfs);
+  EXPECT_NEAR(*m.rms_dbfs, -3.01, 0.01);
+  EXPECT_NEAR(*m.peak_dbfs, 0.0, 0.01);
+  EXPECT_NEAR(m.duration_s, 2.0, 1e-9);
+}
+
+TEST(Levels, FullScaleSquareIs0Dbfs) {
+  std::vector<float> x(48000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = (i / 24) % 2 ? 1.0f : -1.0f;
+  EXPECT_NEAR(*analyse(x, 48000, 1).metrics.rms_dbfs, 0.0, 0.01);
+}
+
+TEST(Levels, DigitalSilenceHasNoLevelsAndIsFlagged) {
+  std::vector<float> x(96000, 0.0f);
+  const SignalAnalysis a = analyse(x, 48000, 2);
+  EXPECT_FALSE(a.metrics.rms_dbfs);
+  EXPECT_FALSE(a.metrics.peak_dbfs);
+  EXPECT_FALSE(a.metrics.speech_level_dbfs);
+  EXPECT_TRUE(has(a, "signal.digital_silence"));
+  EXPECT_TRUE(has(a, "signal.no_speech"));
+  EXPECT_EQ(a.findings.front().severity, Severity::error);
+}
+
+TEST(Speech, VoiceIsFoundAndItsLevelTracksGain) {
+  auto loud = voice(16000, 6.0, 0.3);
+  add(loud, white_noise(loud.size(), 1e-4));
+  auto quiet = loud;
+  for (float& v : quiet) v *= 0.1f;  // -20 dB
+  const SignalMetrics a = analyse(loud, 16000, 1).metrics;
+  const SignalMetrics b = analyse(quiet, 16000, 1).metrics;
+  ASSERT_TRUE(a.speech_level_dbfs);
+  ASSERT_TRUE(b.speech_level_dbfs);
+  EXPECT_NEAR(*a.speech_level_dbfs - *b.speech_level_dbfs, 20.0, 0.3);
+  EXPECT_GT(a.speech_seconds, 3.0);
+  EXPECT_LT(a.speech_seconds, 6.0);
+}
+
+TEST(Speech, SnrFollowsAddedNoise) {
+  const auto clean = voice(16000, 8.0, 0.3);
+  const SignalMetrics reference = analyse(clean, 16000, 1).metrics;
+  for (double snr : {5.0, 15.0, 30.0}) {
+    auto noisy = clean;
+    const double noise_rms = std::pow(10.0, (*reference.speech_level_dbfs - snr) / 20.0);
+    add(noisy, white_noise(noisy.size(), noise_rms, static_cast<unsigned>(snr)));
+    const SignalMetrics m = analyse(noisy, 16000, 1).metrics;
+    ASSERT_TRUE(m.snr_db) << "snr " << snr;
+    EXPECT_NEAR(*m.snr_db, snr, 3.0) << "snr " << snr;
+  }
+}
+
+TEST(Speech, StationaryNoiseAndHumAreNotSpeech) {
+  const auto noise = white_noise(48000 * 4, 0.03);
+  EXPECT_TRUE(has(analyse(noise, 48000, 1), "signal.no_speech"));
+  auto hum = sine(48000, 4.0, 50, 0.05);
+  add(hum, sine(48000, 4.0, 150, 0.02, 1.0));
+  add(hum, sine(48000, 4.0, 250, 0.01, 2.0));
+  const SignalAnalysis a = analyse(hum, 48000, 1);
+  EXPECT_TRUE(has(a, "signal.no_speech"));
+  EXPECT_TRUE(has(a, "signal.hum"));
+}
+
+TEST(Hum, FiftyAndSixtyHertzAreToldApartAndMeasured) {
+  for (double f0 : {50.0, 60.0}) {
+    auto x = voice(48000, 6.0, 0.3);
+    add(x, white_noise(x.size(), 1e-4));
+    const double amplitude = 0.02;  // -37 dBFS
+    add(x, sine(48000, 6.0, f0, amplitude));
+    const SignalAnalysis a = analyse(x, 48000, 1);
+    ASSERT_TRUE(a.metrics.hum_hz) << f0;
+    EXPECT_EQ(*a.metrics.hum_hz, f0);
+    EXPECT_NEAR(*a.metrics.hum_dbfs, 20 * std::log10(amplitude) - 3.01, 1.0);
+    EXPECT_TRUE(has(a, "signal.hum"));
+    EXPECT_FALSE(has(a, "signal.noisy"));
+  }
+}
+
+TEST(Hum, ASteadyVoicePitchIsNotHum) {
+  // A synthetic voice holding exactly 100 Hz folds into lines at 100, 200...
+  std::vector<float> x(48000 * 6);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double t = static_cast<double>(i) / 48000;
+    const double on = std::fmod(t, 1.5) < 1.0 ? 1.0 : 0.0;
+    double v = 0;
+    for (int h = 1; h <= 20; ++h) v += std::sin(2 * std::numbers::pi * 100 * h * t) / h;
+    x[i] = static_cast<float>(0.1 * v * on);
+  }
+  const SignalAnalysis a = analyse(x, 48000, 1);
+  EXPECT_FALSE(a.metrics.hum_hz);
+  EXPECT_FALSE(has(a, "signal.hum"));
+}
+
+TEST(Clipping, FullScaleAndLowerCeilingsAreFound) {
+  for (float ceiling : {1.0f, 0.4f}) {
+    auto x = voice(48000, 4.0, 0.9);
+    for (float& v : x) v = std::clamp(v * 3.0f, -1.0f, 1.0f) * ceiling;
+    const SignalAnalysis a = analyse(quantise16(x), 48000, 1);
+    EXPECT_GT(a.metrics.clipped_fraction, 0.002) << ceiling;
+    EXPECT_TRUE(has(a, "signal.clipping")) << ceiling;
+    ASSERT_TRUE(a.metrics.clipping_ceiling_dbfs);
+    EXPECT_NEAR(*a.metrics.clipping_ceiling_dbfs, 20 * std::log10(ceiling), 0.1);
+  }
+}
+
+TEST(Clipping, RoundedPeaksOfSlowSinesAreNotClipping) {
+  for (double hz : {50.0, 100.0, 440.0}) {
+    const auto x = quantise16(sine(48000, 3.0, hz, 0.8));
+    const SignalAnalysis a = analyse(x, 48000, 1);
+    EXPECT_LT(a.metrics.clipped_fraction, 0.0005) << hz;
+    EXPECT_FALSE(has(a, "signal.clipping")) << hz;
+  }
+}
+
+TEST(DcOffset, SignedMeanOfTheWorstChannel) {
+  auto left = voice(16000, 3.0, 0.2);
+  auto right = left;
+  for (float& v : right) v -= 0.05f;
+  const SignalAnalysis a = analyse(interleave({left, right}), 16000, 2);
+  EXPECT_NEAR(a.metrics.dc_offset, -0.05, 0.003);
+  EXPECT_TRUE(has(a, "signal.dc_offset"));
+}
+
+TEST(Dropouts, CutsAreCountedFadesAreNot) {
+  auto x = voice(16000, 6.0, 0.3);
+  add(x, white_noise(x.size(), 3e-4));
+  auto cut = x;
+  int made = 0;
+  for (double at : {0.3, 0.5, 2.8, 3.0}) {  // inside phrases, on syllable peaks (0.1 s into one)
+    const auto start = static_cast<std::size_t>(at * 16000);
+    for (std::size_t i = start; i < start + 800; ++i) cut[i] = 0;  // 50 ms
+    ++made;
+  }
+  const SignalAnalysis a = analyse(cut, 16000, 1);
+  EXPECT_EQ(a.metrics.dropouts, static_cast<std::uint64_t>(made));
+  EXPECT_TRUE(has(a, "signal.dropouts"));
+  // A gate: the signal fades out, then exact zeros (no noise floor).
+  const SignalAnalysis gated = analyse(voice(16000, 6.0, 0.3), 16000, 1);
+  EXPECT_EQ(gated.metrics.dropouts, 0u);
+}
+
+TEST(Channels, DeadAndInvertedChannels) {
+  const auto v = voice(48000, 3.0, 0.3);
+  std::vector<float> silent(v.size(), 0.0f);
+  const SignalAnalysis dead = analyse(interleave({v, silent}), 48000, 2);
+  EXPECT_TRUE(has(dead, "signal.dead_channel"));
+  std::vector<float> inverted = v;
+  for (float& s : inverted) s = -s;
+  const SignalAnalysis cancel = analyse(interleave({v, inverted}), 48000, 2);
+  ASSERT_TRUE(cancel.metrics.channel_correlation);
+  EXPECT_LT(*cancel.metrics.channel_correlation, -0.99);
+  EXPECT_TRUE(has(cancel, "signal.inverted_channel"));
+  // The mono mix must not cancel: the voice is still heard.
+  EXPECT_TRUE(cancel.metrics.speech_level_dbfs);
+  const SignalAnalysis same = analyse(interleave({v, v}), 48000, 2);
+  EXPECT_NEAR(*same.metrics.channel_correlation, 1.0, 1e-6);
+  EXPECT_FALSE(has(same, "signal.inverted_channel"));
+  EXPECT_FALSE(has(same, "signal.dead_channel"));
+}
+
+TEST(Bandwidth, TelephoneBandIsNarrowbandAtHighRates) {
+  const SignalAnalysis phone = analyse(voice(48000, 4.0, 0.3, 3400), 48000, 1);
+  ASSERT_TRUE(phone.metrics.bandwidth_hz);
+  EXPECT_LT(*phone.metrics.bandwidth_hz, 4000);
+  EXPECT_TRUE(has(phone, "signal.narrowband"));
+  const SignalAnalysis wide = analyse(voice(48000, 4.0, 0.3), 48000, 1);
+  EXPECT_GT(*wide.metrics.bandwidth_hz, 7000);
+  EXPECT_FALSE(has(wide, "signal.narrowband"));
+  // At 16 kHz the whole band is only 8 kHz wide: narrowband is not judged.
+  EXPECT_FALSE(has(analyse(voice(16000, 4.0, 0.3, 3400), 16000, 1), "signal.narrowband"));
+}
+
+TEST(Streaming, BlockSizeDoesNotChangeTheResult) {
+  auto x = voice(44100, 5.0, 0.3);
+  add(x, sine(44100, 5.0, 60, 0.01));
+  const auto stereo = interleave({x, x});
+  const SignalMetrics whole = analyse(stereo, 44100, 2, stereo.size()).metrics;
+  for (std::size_t block : {1u, 3u, 1001u, 8192u}) {
+    const SignalMetrics m = analyse(stereo, 44100, 2, block).metrics;
+    EXPECT_EQ(m.rms_dbfs, whole.rms_dbfs) << block;
+    EXPECT_EQ(m.speech_level_dbfs, whole.speech_level_dbfs) << block;
+    EXPECT_EQ(m.loudness_lufs, whole.loudness_lufs) << block;
+    EXPECT_EQ(m.hum_dbfs, whole.hum_dbfs) << block;
+    EXPECT_EQ(m.bandwidth_hz, whole.bandwidth_hz) << block;
+    EXPECT_EQ(m.clipped_samples, whole.clipped_samples) << block;
+  }
+}
+
+TEST(Validation, RatesAndChannelsOutsideTheRangeAreRefused) {
+  EXPECT_THROW(SignalAnalyzer(7999, 1), std::invalid_argument);
+  EXPECT_THROW(SignalAnalyzer(192001, 1), std::invalid_argument);
+  EXPECT_THROW(SignalAnalyzer(48000, 0), std::invalid_argument);
+  EXPECT_THROW(SignalAnalyzer(48000, 9), std::invalid_argument);
+  for (int rate : {8000, 11025, 22050, 32000, 88200, 96000, 192000}) {
+    EXPECT_NO_THROW(analyse(voice(rate, 1.0, 0.3), rate, 1)) << rate;
+  }
+}
+
+TEST(Validation, FinishTwiceIsAnError) {
+  SignalAnalyzer analyzer(16000, 1);
+  analyzer.finish();
+  EXPECT_THROW(analyzer.finish(), std::logic_error);
+}
+
+TEST(Findings, CleanSpeechSaysOk) {
+  auto x = voice(48000, 6.0, 0.25);
+  add(x, white_noise(x.size(), 1e-4));
+  const SignalAnalysis a = analyse(x, 48000, 1);
+  ASSERT_EQ(a.findings.size(), 1u);
+  EXPECT_EQ(a.findings[0].id, "signal.ok");
+  EXPECT_EQ(a.findings[0].severity, Severity::info);
+}
+
+TEST(Findings, LevelAdviceGivesTheDecibels) {
+  auto x = voice(48000, 6.0, 0.003);  // about -60 dBFS active
+  add(x, white_noise(x.size(), 1e-6));
+  const SignalAnalysis a = analyse(x, 48000, 1);
+  ASSERT_TRUE(has(a, "signal.too_quiet"));
+  for (const Finding& f : a.findings) {
+    if (f.id == "signal.too_quiet") {
+      EXPECT_NE(f.advice.find(" dB"), std::string::npos);
+      EXPECT_NE(f.detail.find("dBFS"), std::string::npos);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace micdoctor::test
