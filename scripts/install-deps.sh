@@ -11,7 +11,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev valgrind
   # test corpus and reference tools (generated at test time, never committed)
-  python3 python3-numpy sox libsox-fmt-all espeak-ng flite alsa-utils ffmpeg hyperfine
+  python3 python3-numpy sox libsox-fmt-all espeak-ng flite alsa-utils ffmpeg time
 )
 
 missing=()

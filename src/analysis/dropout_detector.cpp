@@ -1,6 +1,7 @@
 #include "analysis/dropout_detector.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace micdoctor {
@@ -14,7 +15,7 @@ constexpr double kActiveEdgePower = 1e-5;
 
 DropoutDetector::DropoutDetector(int channels, int sample_rate)
     : channels_(channels),
-      min_gap_frames_(static_cast<std::uint64_t>(kMinGapSeconds * sample_rate + 0.5)),
+      min_gap_frames_(static_cast<std::uint64_t>(std::lround(kMinGapSeconds * sample_rate))),
       edge_frames_(std::max<std::size_t>(1, static_cast<std::size_t>(kEdgeSeconds * sample_rate))) {}
 
 double DropoutDetector::power_before(const PlanarBlock& block, std::ptrdiff_t gap_start) const {

@@ -52,8 +52,8 @@ HumDetector::HumDetector(int sample_rate, int decimation)
   fold_count_.assign(static_cast<std::size_t>(period_), 0);
   fft_ = std::make_unique<RealFft>(period_);
   folded_.resize(static_cast<std::size_t>(period_));
-  power_.resize(static_cast<std::size_t>(period_ / 2 + 1));
-  spectrum_sum_.assign(static_cast<std::size_t>(period_ / 2 + 1), 0.0);
+  power_.resize(static_cast<std::size_t>(fft_->bins()));
+  spectrum_sum_.assign(static_cast<std::size_t>(fft_->bins()), 0.0);
 }
 
 void HumDetector::add(const float* decimated, int count, bool quiet) {

@@ -36,7 +36,7 @@ struct LaneGroup {
   V4 s0{}, s1{}, t0{}, t1{}, energy{}, c0{}, c1{}, c2{}, c3{};
 };
 
-__attribute__((always_inline)) inline void lane_step(const Biquad& a, const Biquad& b, LaneGroup& g, V4 x,
+__attribute__((always_inline)) inline void lane_step(const Biquad& a, const Biquad& b, LaneGroup& g, const V4& x,
                                                      const std::array<double, 4>& h) {
   const V4 y = a.b0 * x + g.s0;
   g.s0 = a.b1 * x - a.a1 * y + g.s1;

@@ -250,7 +250,10 @@ SignalAnalysis SignalAnalyzer::finish() {
 
   const SpeechResult speech = s.speech.finish(means);
   constexpr double kNoiseFloorLimitDb = -120.0;  // digital silence in the pauses reads as this
-  const double noise = std::max(speech.background_power - hum_power, 0.0);
+  // Taking the hum out of the background resolves noise down to about 30 dB
+  // under it; below that, the hum estimate's own error would be read as noise.
+  constexpr double kHumSubtractionRange = 1e-3;
+  const double noise = std::max(speech.background_power - hum_power, kHumSubtractionRange * speech.background_power);
   m.noise_floor_dbfs = std::max(kNoiseFloorLimitDb, dsp::power_to_db_floor(noise, kNoiseFloorLimitDb));
   m.speech_seconds = speech.speech_seconds;
   if (speech.speech_present) {

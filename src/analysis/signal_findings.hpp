@@ -1,6 +1,6 @@
 #pragma once
 // From metrics to findings: the signal.* rules, each in one place with its
-// thresholds. Ids and meanings are a contract (docs/findings.md).
+// thresholds. Ids and meanings are a contract (README, "Findings").
 #include <vector>
 
 #include "analysis/signal_metrics.hpp"

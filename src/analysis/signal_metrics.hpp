@@ -17,7 +17,8 @@ struct SignalMetrics {
   std::optional<double> peak_dbfs;          // highest |sample|; nullopt when all samples are zero
   std::optional<double> rms_dbfs;           // over all samples and channels
   std::optional<double> speech_level_dbfs;  // active speech level (P.56 spirit), speech only
-  std::optional<double> noise_floor_dbfs;   // broadband background in the pauses, hum excluded
+  std::optional<double> noise_floor_dbfs;   // broadband background in the pauses, hum excluded (down to
+                                            // 30 dB under a hum); -120 means digital silence
   std::optional<double> snr_db;             // speech level over noise floor; nullopt without speech
   double dc_offset = 0;                     // signed mean of the channel with the largest |mean|
   std::uint64_t clipped_samples = 0;        // samples on a clipping plateau

@@ -1,6 +1,6 @@
 #pragma once
 // A finding: one thing micdoctor noticed, in words a non-expert can act on.
-// Ids are a contract (see docs/findings.md): tools and tests match on them.
+// Ids are a contract (README, "Findings"): tools and tests match on them.
 #include <string>
 #include <string_view>
 #include <vector>

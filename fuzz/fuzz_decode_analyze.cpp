@@ -1,0 +1,28 @@
+// libFuzzer target: arbitrary bytes through libsndfile decoding and the
+// whole analyser. Any crash, leak, hang or undefined behaviour is a bug;
+// an AudioFileError (bad input, cleanly refused) is the expected outcome.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "analysis/signal_analyzer.hpp"
+#include "audiofile/audio_file.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  try {
+    micdoctor::AudioFile file = micdoctor::AudioFile::open_memory(std::span<const unsigned char>(data, size));
+    micdoctor::SignalAnalyzer analyzer(file.info().sample_rate, file.info().channels);
+    std::vector<float> block(1024 * static_cast<std::size_t>(file.info().channels));
+    // Bound the work per input: a header may promise hours of audio.
+    for (int blocks = 0; blocks < 2000; ++blocks) {
+      const std::size_t frames = file.read(block);
+      if (frames == 0) break;
+      analyzer.add_interleaved(std::span<const float>(block.data(), frames * static_cast<std::size_t>(file.info().channels)));
+    }
+    (void)analyzer.finish();
+  } catch (const micdoctor::AudioFileError&) {
+  }
+  return 0;
+}
