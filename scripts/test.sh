@@ -32,5 +32,6 @@ fuzz/run.sh "${MICDOCTOR_FUZZ_SECONDS:-60}"
 
 step "clang-tidy"
 mapfile -t sources < <(git ls-files 'src/*.cpp')
-clang-tidy -p build --quiet "${sources[@]}"
+# (clang-tidy counts the warnings it suppressed in system headers on stderr: noise)
+clang-tidy -p build --quiet "${sources[@]}" 2> >(grep -v "warnings generated" >&2)
 echo "all checks passed"
