@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake git pkg-config clang libclang-rt-14-dev
+  build-essential cmake git pkg-config clang clang-tidy libclang-rt-14-dev
   # libraries the code links against
   libsndfile1-dev libebur128-dev libkissfft-dev nlohmann-json3-dev
   # tests and benchmarks
