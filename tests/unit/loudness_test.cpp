@@ -20,7 +20,7 @@ double libebur128_lufs(const std::vector<float>& interleaved, int rate, int chan
 }
 
 TEST(KWeighting, LanesMatchTheTextbookLoop) {
-  for (int rate : {8000, 44100, 48000, 96000}) {
+  for (int rate : {8000, 44100, 48000, 96000, 192000}) {
     const std::size_t span = static_cast<std::size_t>(rate / 10);
     KWeightingEnergy fast(rate, span);
     const auto sections = k_weighting_sections(rate);
@@ -42,7 +42,7 @@ TEST(Loudness, MatchesLibebur128) {
     double gain;
   };
   for (const Case& c : {Case{48000, 1, 0.3}, Case{48000, 2, 0.05}, Case{44100, 2, 0.5}, Case{16000, 1, 0.01},
-                        Case{96000, 1, 0.2}}) {
+                        Case{96000, 1, 0.2}, Case{192000, 2, 0.1}, Case{8000, 1, 0.3}}) {
     auto v = voice(c.rate, 7.0, c.gain);
     add(v, white_noise(v.size(), c.gain * 0.01));
     std::vector<std::vector<float>> channels(static_cast<std::size_t>(c.channels), v);
