@@ -7,8 +7,10 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "analysis/signal_analyzer.hpp"
@@ -82,6 +84,29 @@ std::string open_failure_reason(SNDFILE* failed) {
   std::string reason = sf_strerror(failed);
   while (!reason.empty() && (reason.back() == '.' || reason.back() == '\n')) reason.pop_back();
   return "cannot decode: " + reason;
+}
+
+// libsndfile reads what a truncated file holds and says so only in its log:
+// "data : 377640 (should be 188798)" (WAV), "SSND : ..." (AIFF). Streaming
+// writers leave the size at 0 or 0xFFFFFFFF on purpose; those are not damage.
+std::optional<std::string> truncation_in_log(SNDFILE* file) {
+  std::string log(16384, '\0');
+  sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
+  std::size_t at = 0;
+  while (at < log.size() && log[at] != '\0') {
+    const std::size_t end = log.find('\n', at);
+    const std::string line = log.substr(at, (end == std::string::npos ? log.size() : end) - at);
+    at = end == std::string::npos ? log.size() : end + 1;
+    unsigned long long declared = 0, actual = 0;
+    char chunk[5] = {};
+    if (std::sscanf(line.c_str(), " %4s : %llu (should be %llu)", chunk, &declared, &actual) != 3) continue;
+    if (std::string(chunk) != "data" && std::string(chunk) != "SSND") continue;
+    if (declared > actual && declared < 0xFFFFFF00ULL) {
+      return "truncated: the header promises " + std::to_string(declared) + " bytes of audio, the file holds " +
+             std::to_string(actual);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -168,6 +193,7 @@ void AudioFile::validate() {
     throw AudioFileError("unsupported sample rate " + std::to_string(info_.sample_rate) +
                          " Hz (8000-192000 Hz supported)");
   }
+  if (const auto truncated = truncation_in_log(handle_->file)) throw AudioFileError(*truncated);
   if (info_.frames <= 0) throw AudioFileError("contains no audio (zero length)");
   SF_INFO info{};
   const int format = sf_command(handle_->file, SFC_GET_CURRENT_SF_INFO, &info, sizeof info) == 0 ? info.format : 0;
@@ -192,7 +218,11 @@ std::size_t AudioFile::read(std::span<float> out) {
     got = sf_readf_float(handle_->file, out.data(), want);
   }
   if (got < 0 || sf_error(handle_->file) != SF_ERR_NO_ERROR) {
-    throw AudioFileError(std::string("read error: ") + sf_strerror(handle_->file));
+    std::string reason = sf_strerror(handle_->file);
+    if (reason.rfind("Error : ", 0) == 0) reason.erase(0, 8);
+    while (!reason.empty() && (reason.back() == '.' || reason.back() == '\n')) reason.pop_back();
+    throw AudioFileError("damaged or truncated: decoding stopped after " + std::to_string(handle_->frames_read) +
+                         " of " + std::to_string(info_.frames) + " frames (" + reason + ")");
   }
   const std::size_t n = static_cast<std::size_t>(got) * channels;
   if (handle_->check_finite) {

@@ -99,6 +99,19 @@ class Cli(unittest.TestCase):
         self.assertEqual(len(errors), 3)
         self.assertTrue(all(e.startswith("micdoctor: ") for e in errors))
 
+    def test_truncated_files_are_reported(self):
+        d = self.dir.name
+        for ext in ("wav", "flac", "aiff"):
+            whole = os.path.join(d, "whole." + ext)
+            subprocess.run(["sox", VOICE, whole], check=True)
+            cut = os.path.join(d, "cut." + ext)
+            with open(whole, "rb") as f, open(cut, "wb") as g:
+                data = f.read()
+                g.write(data[:len(data) // 2])
+            p = run("analyze", cut)
+            self.assertEqual(p.returncode, 2, ext)
+            self.assertRegex(p.stderr.decode(), r"(truncated|damaged or truncated)", ext)
+
     def test_hostile_file_names_are_escaped(self):
         name = os.path.join(self.dir.name, "evil\x1b[2J\x07\nname.wav")
         write_wav(name, [0.0] * 16000)
