@@ -29,8 +29,8 @@ constexpr float kMinEdgeStep = 4 * kFlatTolerance;
 constexpr float kNearExtreme = 0.985f;  // -0.13 dB, a little wider than the tolerance
 
 // Flat pairs (x[i-1], x[i]) near the top for i in [1, n). Branch-free, so it
-// vectorises: it runs over every sample of every block.
-std::uint32_t count_flat_pairs_near_top(const float* x, std::size_t n, float high, float low) {
+// vectorises: it runs over every sample of every block (generic and AVX2 copies).
+__attribute__((always_inline)) inline std::uint32_t count_body(const float* x, std::size_t n, float high, float low) {
   std::uint32_t count = 0;
 #pragma omp simd reduction(+ : count)
   for (std::size_t i = 1; i < n; ++i) {
@@ -41,6 +41,23 @@ std::uint32_t count_flat_pairs_near_top(const float* x, std::size_t n, float hig
   }
   return count;
 }
+
+std::uint32_t count_generic(const float* x, std::size_t n, float high, float low) {
+  return count_body(x, n, high, low);
+}
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2"))) std::uint32_t count_avx2(const float* x, std::size_t n, float high, float low) {
+  return count_body(x, n, high, low);
+}
+std::uint32_t count_flat_pairs_near_top(const float* x, std::size_t n, float high, float low) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2 ? count_avx2(x, n, high, low) : count_generic(x, n, high, low);
+}
+#else
+std::uint32_t count_flat_pairs_near_top(const float* x, std::size_t n, float high, float low) {
+  return count_generic(x, n, high, low);
+}
+#endif
 
 }  // namespace
 

@@ -35,13 +35,31 @@ double DropoutDetector::power_before(const PlanarBlock& block, std::ptrdiff_t ga
 }
 
 void DropoutDetector::keep_tail(const PlanarBlock& block) {
-  const std::size_t keep = static_cast<std::size_t>(min_gap_frames_) + edge_frames_;
+  // A run still open here is judged now, while the audio before it is at hand.
+  if (gap_frames_ > 0 && !edge_known_) {
+    edge_power_ = seen_signal_ ? power_before(block, static_cast<std::ptrdiff_t>(block.frames) -
+                                                         static_cast<std::ptrdiff_t>(gap_frames_))
+                               : 0.0;
+    edge_known_ = true;
+  }
   for (int c = 0; c < channels_; ++c) {
     std::vector<float>& tail = tail_[static_cast<std::size_t>(c)];
-    tail.insert(tail.end(), block.channel[c] + (block.frames - std::min(block.frames, keep)),
-                block.channel[c] + block.frames);
-    if (tail.size() > keep) tail.erase(tail.begin(), tail.end() - static_cast<std::ptrdiff_t>(keep));
+    if (block.frames >= edge_frames_) {
+      tail.assign(block.channel[c] + (block.frames - edge_frames_), block.channel[c] + block.frames);
+    } else {  // a tiny block: slide the window
+      tail.insert(tail.end(), block.channel[c], block.channel[c] + block.frames);
+      if (tail.size() > edge_frames_) tail.erase(tail.begin(), tail.end() - static_cast<std::ptrdiff_t>(edge_frames_));
+    }
   }
+}
+
+void DropoutDetector::end_gap() {
+  // Sound again: a long gap that cut active audio is a dropout.
+  if (gap_cut_signal_) ++dropouts_;
+  gap_cut_signal_ = false;
+  edge_known_ = false;
+  gap_frames_ = 0;
+  seen_signal_ = true;
 }
 
 void DropoutDetector::add(const PlanarBlock& block, const BlockSums& sums) {
@@ -72,22 +90,19 @@ void DropoutDetector::add(const PlanarBlock& block, const BlockSums& sums) {
       if (silent_[i]) {
         if (++gap_frames_ == min_gap_frames_) {
           // Long enough to matter: was it cut into active sound?
-          const auto start = static_cast<std::ptrdiff_t>(i) - static_cast<std::ptrdiff_t>(min_gap_frames_) + 1;
-          gap_cut_signal_ = seen_signal_ && power_before(block, start) >= kActiveEdgePower;
+          if (!edge_known_) {
+            const auto start = static_cast<std::ptrdiff_t>(i) - static_cast<std::ptrdiff_t>(min_gap_frames_) + 1;
+            edge_power_ = seen_signal_ ? power_before(block, start) : 0.0;
+            edge_known_ = true;
+          }
+          gap_cut_signal_ = edge_power_ >= kActiveEdgePower;
         }
         continue;
       }
-      // Sound again: a long gap that cut active audio is a dropout.
-      if (gap_cut_signal_) ++dropouts_;
-      gap_cut_signal_ = false;
-      gap_frames_ = 0;
-      seen_signal_ = true;
+      end_gap();
     }
   } else {
-    if (gap_cut_signal_) ++dropouts_;
-    gap_cut_signal_ = false;
-    gap_frames_ = 0;
-    seen_signal_ = true;
+    end_gap();
   }
   keep_tail(block);
 }

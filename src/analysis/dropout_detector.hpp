@@ -24,6 +24,7 @@ class DropoutDetector {
   // `gap_start` (may be negative: it reaches into the kept tail).
   double power_before(const PlanarBlock& block, std::ptrdiff_t gap_start) const;
   void keep_tail(const PlanarBlock& block);
+  void end_gap();
 
   int channels_;
   std::uint64_t min_gap_frames_;
@@ -32,8 +33,11 @@ class DropoutDetector {
   bool seen_signal_ = false;
   std::uint64_t gap_frames_ = 0;     // length of the zero run in progress
   bool gap_cut_signal_ = false;      // the run in progress is long and cut active sound
+  bool edge_known_ = false;          // edge_power_ holds the power before the open run
+  double edge_power_ = 0;
   std::vector<unsigned char> silent_;  // per frame of the block: all channels zero
-  // The last min_gap + edge frames of earlier blocks, per channel, oldest first.
+  // The last edge_frames_ of the previous block, per channel, oldest first:
+  // a run starting early in a block is judged on audio from the one before.
   std::array<std::vector<float>, kMaxChannels> tail_;
 };
 

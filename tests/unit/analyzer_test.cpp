@@ -185,6 +185,10 @@ TEST(Bandwidth, TelephoneBandIsNarrowbandAtHighRates) {
 TEST(Streaming, BlockSizeDoesNotChangeTheResult) {
   auto x = voice(44100, 5.0, 0.3);
   add(x, sine(44100, 5.0, 60, 0.01));
+  for (double at : {0.3, 0.5, 2.8}) {  // three dropouts of 30 ms
+    const auto start = static_cast<std::size_t>(at * 44100);
+    std::fill(x.begin() + static_cast<std::ptrdiff_t>(start), x.begin() + static_cast<std::ptrdiff_t>(start + 1323), 0.0f);
+  }
   const auto stereo = interleave({x, x});
   const SignalMetrics whole = analyse(stereo, 44100, 2, stereo.size()).metrics;
   for (std::size_t block : {1u, 3u, 1001u, 8192u}) {
@@ -195,7 +199,9 @@ TEST(Streaming, BlockSizeDoesNotChangeTheResult) {
     EXPECT_EQ(m.hum_dbfs, whole.hum_dbfs) << block;
     EXPECT_EQ(m.bandwidth_hz, whole.bandwidth_hz) << block;
     EXPECT_EQ(m.clipped_samples, whole.clipped_samples) << block;
+    EXPECT_EQ(m.dropouts, whole.dropouts) << block;
   }
+  EXPECT_EQ(whole.dropouts, 3u);
 }
 
 TEST(Validation, RatesAndChannelsOutsideTheRangeAreRefused) {
