@@ -88,9 +88,9 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
   const double n = static_cast<double>(frames);
   for (int c = 0; c < channels_; ++c) frame_power += sums.sum_squares[c] - sums.sum[c] * sums.sum[c] / n;
   frame_power = std::max(0.0, frame_power / (n * channels_));
-  Bin& full = full_bins_[static_cast<std::size_t>(bin_of(dsp::power_to_db_floor(frame_power, kLowestDb)))];
+  PowerBin& full = full_bins_[static_cast<std::size_t>(bin_of(dsp::power_to_db_floor(frame_power, kLowestDb)))];
   ++full.frames;
-  full.band_energy += frame_power;
+  full.power += frame_power;
 
   recent_db_[recent_count_ % recent_db_.size()] = band_db;
   ++recent_count_;
@@ -151,7 +151,7 @@ SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& chan
 
   // Noise floors: a low percentile of the frame energies, in the speech band
   // (to find speech) and in the full band (the background level).
-  auto percentile_bin = [&](const std::vector<Bin>& histogram) {
+  auto percentile_bin = [&](const auto& histogram) {
     const auto rank = static_cast<std::uint64_t>(kFloorPercentile * static_cast<double>(total_frames));
     int bin = 0;
     for (std::uint64_t seen = 0; bin < kBins; ++bin) {
@@ -160,21 +160,14 @@ SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& chan
     }
     return std::min(bin, kBins - 1);
   };
-  auto mean_up_to = [&](const std::vector<Bin>& histogram, double top_db) {
-    double energy = 0, frames = 0;
-    for (int b = 0; b <= bin_of(top_db); ++b) {
-      energy += histogram[static_cast<std::size_t>(b)].band_energy;
-      frames += static_cast<double>(histogram[static_cast<std::size_t>(b)].frames);
-    }
-    return frames > 0 ? energy / frames : 0.0;
-  };
   const double floor_db = bin_centre_db(percentile_bin(bins_));
-  const double background_band = mean_up_to(bins_, floor_db + kQuietClusterDb);
+  const Bin quiet = merge(0, bin_of(floor_db + kQuietClusterDb));
+  const double background_band = quiet.frames ? quiet.band_energy / static_cast<double>(quiet.frames) : 0.0;
   // The frames at the tenth percentile, the middle of the pauses when speech
   // leaves some: lower frames would bias it down, higher ones let in soft
   // speech, which with a loud hum sits only a little above the background.
-  const Bin& background = full_bins_[static_cast<std::size_t>(percentile_bin(full_bins_))];
-  result.background_power = background.frames ? background.band_energy / static_cast<double>(background.frames) : 0.0;
+  const PowerBin& background = full_bins_[static_cast<std::size_t>(percentile_bin(full_bins_))];
+  result.background_power = background.frames ? background.power / static_cast<double>(background.frames) : 0.0;
 
   // P.56-style threshold: iterate until it sits 15.9 dB under what it selects.
   double threshold_db = floor_db + kSpeechMarginDb;

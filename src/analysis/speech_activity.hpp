@@ -57,6 +57,10 @@ class SpeechActivity {
     std::array<double, kMaxChannels> sum_squares{};
   };
   double band_energy(const float* samples, int count);
+  struct PowerBin {  // frames by their own full-band power
+    std::uint64_t frames = 0;
+    double power = 0;
+  };
   int bin_of(double band_db) const;
   double bin_centre_db(int bin) const;
   double ac_power(const Bin& total, const std::array<double, kMaxChannels>& means) const;
@@ -69,7 +73,7 @@ class SpeechActivity {
   int band_first_bin_, band_last_bin_;
   double power_scale_;
   std::vector<Bin> bins_;       // keyed by speech-band energy, carrying full-band sums
-  std::vector<Bin> full_bins_;  // keyed by full-band frame power (band_energy holds that power)
+  std::vector<PowerBin> full_bins_;  // keyed by full-band frame power
   std::array<double, 64> recent_db_{};  // running floor: minimum of the last ~2 s
   std::size_t recent_count_ = 0;
   std::size_t hangover_frames_ = 1;
