@@ -109,10 +109,14 @@ SignalAnalyzer::SignalAnalyzer(int sample_rate, int channels) {
 SignalAnalyzer::~SignalAnalyzer() = default;
 
 void SignalAnalyzer::Impl::update_polarity() {
-  // The mono mix must not cancel when a channel is inverted.
+  // The mono mix must not cancel when a channel is inverted. Only a clear
+  // correlation moves the sign: two independent microphones hover around 0,
+  // and flipping on noise would scramble the comb and the hum fold.
+  constexpr double kClear = 0.3;
   for (int c = 1; c < channels; ++c) {
     const double r = stats.correlation(0, c);
-    polarity[static_cast<std::size_t>(c)] = r < 0 ? -1.0f : 1.0f;
+    if (r < -kClear) polarity[static_cast<std::size_t>(c)] = -1.0f;
+    if (r > kClear) polarity[static_cast<std::size_t>(c)] = 1.0f;
   }
 }
 
