@@ -34,8 +34,10 @@ double k_weighted_energy_reference(const std::array<Biquad, 2>& sections, KState
 
 class KWeightingEnergy {
  public:
-  // `span` is the number of samples every call to energy() gets.
-  KWeightingEnergy(double sample_rate, std::size_t span);
+  // `span` is the number of samples every call to energy() gets. With
+  // `allow_simd` false the portable path runs even where AVX2 is available
+  // (the tests check both).
+  KWeightingEnergy(double sample_rate, std::size_t span, bool allow_simd = true);
 
   // Sum of squares of the K-weighted `x` (span() samples), continuing from
   // `state` and leaving the filter's state after the span in it.
