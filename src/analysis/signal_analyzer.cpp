@@ -141,6 +141,7 @@ void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
     for (int j = 0; j < decimated_count; ++j) {
       const float* from = x + static_cast<std::ptrdiff_t>(j) * decimation;
       float v = 0;
+#pragma omp simd reduction(+ : v)
       for (int k = 0; k < decimation; ++k) v += from[k];
       decimated[static_cast<std::size_t>(j)] += v * gain;
     }
