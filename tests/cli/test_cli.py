@@ -99,6 +99,23 @@ class Cli(unittest.TestCase):
         self.assertEqual(len(errors), 3)
         self.assertTrue(all(e.startswith("micdoctor: ") for e in errors))
 
+    def test_memory_does_not_grow_with_length(self):
+        """Peak memory for 10 minutes of 48 kHz stereo is that of 1 minute, and under 32 MiB."""
+        peaks = {}
+        for minutes in (1, 10):
+            path = os.path.join(self.dir.name, f"long{minutes}.wav")
+            subprocess.run(["sox", "-n", "-r", "48000", "-c", "2", "-b", "16", path, "synth", str(minutes * 60),
+                            "pinknoise", "vol", "0.05"], check=True)
+            code = ("import resource, subprocess, sys; "
+                    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+            out = subprocess.run([sys.executable, "-c", code, MICDOCTOR, "analyze", path],
+                                 capture_output=True, text=True, check=True, timeout=120)
+            peaks[minutes] = int(out.stdout) / 1024  # MiB
+            os.unlink(path)
+        self.assertLess(peaks[10], 32)
+        self.assertLess(peaks[10] - peaks[1], 2, peaks)
+
     def test_truncated_files_are_reported(self):
         d = self.dir.name
         for ext in ("wav", "flac", "aiff"):
