@@ -39,13 +39,11 @@ bool BandwidthEstimator::wants(std::size_t frames, FrameClass frame_class) const
 }
 
 void BandwidthEstimator::add(const float* mono, std::size_t frames, FrameClass frame_class) {
-  const bool use = wants(frames, frame_class);
-  const bool loud = frame_class == FrameClass::loud && frames >= static_cast<std::size_t>(size_);
-  const bool for_all = frames >= static_cast<std::size_t>(size_) && sampled(all_.seen);
-  const bool for_loud = loud && sampled(loud_.seen);
-  if (frames >= static_cast<std::size_t>(size_)) ++all_.seen;
-  if (loud) ++loud_.seen;
-  if (!use) return;
+  if (frames < static_cast<std::size_t>(size_)) return;
+  // The same choice as wants(), counting the frame on the way.
+  const bool for_all = sampled(all_.seen++);
+  const bool for_loud = frame_class == FrameClass::loud && sampled(loud_.seen++);
+  if (!for_all && !for_loud) return;
   // One transform serves both accumulators.
   for (int i = 0; i < size_; ++i) windowed_[static_cast<std::size_t>(i)] = mono[i] * window_[static_cast<std::size_t>(i)];
   fft_.power_spectrum(windowed_.data(), power_.data());

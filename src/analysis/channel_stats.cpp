@@ -1,5 +1,7 @@
 #include "analysis/channel_stats.hpp"
 
+#include "analysis/cpu_features.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -39,30 +41,26 @@ __attribute__((always_inline)) inline float block_dot_body(const float* a, const
   return dot;
 }
 
-ChannelBlockStats block_stats_generic(const float* x, std::size_t n) { return block_stats_body(x, n); }
-float block_dot_generic(const float* a, const float* b, std::size_t n) { return block_dot_body(a, b, n); }
-
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2"))) ChannelBlockStats block_stats_avx2(const float* x, std::size_t n) {
-  return block_stats_body(x, n);
-}
-__attribute__((target("avx2"))) float block_dot_avx2(const float* a, const float* b, std::size_t n) {
+#if MICDOCTOR_X86
+MICDOCTOR_TARGET_AVX2 ChannelBlockStats block_stats_avx2(const float* x, std::size_t n) { return block_stats_body(x, n); }
+MICDOCTOR_TARGET_AVX2 float block_dot_avx2(const float* a, const float* b, std::size_t n) {
   return block_dot_body(a, b, n);
 }
-bool has_avx2() {
-  static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
-}
-ChannelBlockStats block_stats(const float* x, std::size_t n) {
-  return has_avx2() ? block_stats_avx2(x, n) : block_stats_generic(x, n);
-}
-float block_dot(const float* a, const float* b, std::size_t n) {
-  return has_avx2() ? block_dot_avx2(a, b, n) : block_dot_generic(a, b, n);
-}
-#else
-ChannelBlockStats block_stats(const float* x, std::size_t n) { return block_stats_generic(x, n); }
-float block_dot(const float* a, const float* b, std::size_t n) { return block_dot_generic(a, b, n); }
 #endif
+
+ChannelBlockStats block_stats(const float* x, std::size_t n) {
+#if MICDOCTOR_X86
+  if (cpu::has_avx2()) return block_stats_avx2(x, n);
+#endif
+  return block_stats_body(x, n);
+}
+
+float block_dot(const float* a, const float* b, std::size_t n) {
+#if MICDOCTOR_X86
+  if (cpu::has_avx2()) return block_dot_avx2(a, b, n);
+#endif
+  return block_dot_body(a, b, n);
+}
 
 }  // namespace
 

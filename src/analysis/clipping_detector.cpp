@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "analysis/channel_stats.hpp"
+#include "analysis/cpu_features.hpp"
 
 namespace micdoctor {
 namespace {
@@ -42,22 +43,18 @@ __attribute__((always_inline)) inline std::uint32_t count_body(const float* x, s
   return count;
 }
 
-std::uint32_t count_generic(const float* x, std::size_t n, float high, float low) {
+#if MICDOCTOR_X86
+MICDOCTOR_TARGET_AVX2 std::uint32_t count_avx2(const float* x, std::size_t n, float high, float low) {
   return count_body(x, n, high, low);
-}
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2"))) std::uint32_t count_avx2(const float* x, std::size_t n, float high, float low) {
-  return count_body(x, n, high, low);
-}
-std::uint32_t count_flat_pairs_near_top(const float* x, std::size_t n, float high, float low) {
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  return avx2 ? count_avx2(x, n, high, low) : count_generic(x, n, high, low);
-}
-#else
-std::uint32_t count_flat_pairs_near_top(const float* x, std::size_t n, float high, float low) {
-  return count_generic(x, n, high, low);
 }
 #endif
+
+std::uint32_t count_flat_pairs_near_top(const float* x, std::size_t n, float high, float low) {
+#if MICDOCTOR_X86
+  if (cpu::has_avx2()) return count_avx2(x, n, high, low);
+#endif
+  return count_body(x, n, high, low);
+}
 
 }  // namespace
 

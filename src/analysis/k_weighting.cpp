@@ -2,7 +2,8 @@
 
 #include <cmath>
 #include <cstring>
-#if defined(__x86_64__) || defined(__i386__)
+#include "analysis/cpu_features.hpp"
+#if MICDOCTOR_X86
 #include <immintrin.h>
 #endif
 #include <numbers>
@@ -55,8 +56,8 @@ __attribute__((always_inline)) inline void lane_step(const Biquad& a, const Biqu
 }
 
 // The lanes' zero-state pass. Two groups of four lanes run interleaved so
-// that each group's dependency chain overlaps the other's. Always inlined
-// into a generic and an AVX2 copy.
+// that each group's dependency chain overlaps the other's. Inlined as the
+// portable path and into an AVX2 copy.
 __attribute__((always_inline)) inline void lane_pass(const std::array<Biquad, 2>& k, const double* xt,
                                                      std::size_t length, const std::array<double, 4>* c_a_n,
                                                      LaneSums& out) {
@@ -81,13 +82,8 @@ __attribute__((always_inline)) inline void lane_pass(const std::array<Biquad, 2>
   }
 }
 
-void lane_pass_generic(const std::array<Biquad, 2>& k, const double* xt, std::size_t length,
-                       const std::array<double, 4>* c_a_n, LaneSums& out) {
-  lane_pass(k, xt, length, c_a_n, out);
-}
-
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2,fma"))) void lane_pass_avx2(const std::array<Biquad, 2>& k, const double* xt,
+#if MICDOCTOR_X86
+MICDOCTOR_TARGET_AVX2 void lane_pass_avx2(const std::array<Biquad, 2>& k, const double* xt,
                                                         std::size_t length, const std::array<double, 4>* c_a_n,
                                                         LaneSums& out) {
   lane_pass(k, xt, length, c_a_n, out);
@@ -100,10 +96,10 @@ void transpose_generic(const float* x, std::size_t length, double* out) {
     for (std::size_t lane = 0; lane < kLanes; ++lane) out[lane] = x[lane * length + n];
 }
 
-#if defined(__x86_64__) || defined(__i386__)
+#if MICDOCTOR_X86
 // The same, eight samples of eight lanes at a time: an 8x8 transpose in registers.
 static_assert(kLanes == 8, "transpose_avx2 moves blocks of 8 lanes");
-__attribute__((target("avx2"))) void transpose_avx2(const float* x, std::size_t length, double* out) {
+MICDOCTOR_TARGET_AVX2 void transpose_avx2(const float* x, std::size_t length, double* out) {
   std::size_t n = 0;
   for (; n + 8 <= length; n += 8) {
     __m256 r[8];
@@ -231,25 +227,21 @@ KWeightingEnergy::KWeightingEnergy(double sample_rate, std::size_t span, bool al
   a_lane_ = power(a_, lane_);
   a_last_ = power(a_, last);
   transposed_.resize(kLanes * lane_);
-#if defined(__x86_64__) || defined(__i386__)
-  use_avx2_ = allow_simd && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#endif
+  use_avx2_ = allow_simd && cpu::has_avx2();
 }
 
 double KWeightingEnergy::energy(const float* x, KState& state) {
   LaneSums sums{};
-#if defined(__x86_64__) || defined(__i386__)
+#if MICDOCTOR_X86
   if (use_avx2_) {
     transpose_avx2(x, lane_, transposed_.data());
     lane_pass_avx2(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
-  } else {
-    transpose_generic(x, lane_, transposed_.data());
-    lane_pass_generic(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
   }
-#else
-  transpose_generic(x, lane_, transposed_.data());
-  lane_pass_generic(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
 #endif
+  if (!use_avx2_) {
+    transpose_generic(x, lane_, transposed_.data());
+    lane_pass(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
+  }
   // The last lane also takes the samples left over by an uneven split.
   KState& tail = sums.end[kLanes - 1];
   for (std::size_t n = lane_; n < c_a_n_.size(); ++n) {
