@@ -120,6 +120,7 @@ void validate_raw_encoding(const std::string& encoding) {
 
 struct AudioFile::Handle {
   SNDFILE* file = nullptr;
+  int fd = -1;  // ours to close, after libsndfile is done with it
   MemorySource memory;
   SF_VIRTUAL_IO io{memory_length, memory_seek, memory_read, memory_write, memory_tell};
   bool short_path = false;   // integer formats of 16 bits or less: read as shorts, convert ourselves
@@ -128,6 +129,7 @@ struct AudioFile::Handle {
   std::vector<short> shorts;
   ~Handle() {
     if (file) sf_close(file);
+    if (fd >= 0) ::close(fd);
   }
 };
 
@@ -146,26 +148,22 @@ AudioFile AudioFile::open(const std::string& path, const std::optional<RawSpec>&
   // Pipes and devices could block forever or never end: only regular files.
   if (!S_ISREG(status.st_mode)) throw AudioFileError("not a regular file");
   if (status.st_size == 0) throw AudioFileError("empty file (0 bytes)");
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw AudioFileError(std::string("cannot read: ") + std::strerror(errno));
-
-  auto handle = std::make_unique<Handle>();
   SF_INFO info{};
-  if (raw) {
+  if (raw) {  // checked before anything is opened
     validate_raw_encoding(raw->encoding);
     if (raw->sample_rate < kMinSampleRate || raw->sample_rate > kMaxSampleRate) {
-      ::close(fd);
       throw AudioFileError("raw sample rate must be 8000-192000 Hz");
     }
-    if (raw->channels < 1 || raw->channels > kMaxAnalysisChannels) {
-      ::close(fd);
-      throw AudioFileError("raw channel count must be 1-8");
-    }
+    if (raw->channels < 1 || raw->channels > kMaxAnalysisChannels) throw AudioFileError("raw channel count must be 1-8");
     info.samplerate = raw->sample_rate;
     info.channels = raw->channels;
     info.format = SF_FORMAT_RAW | raw_encodings().at(raw->encoding);
   }
-  handle->file = sf_open_fd(fd, SFM_READ, &info, SF_TRUE);  // takes ownership of fd, even on failure
+  auto handle = std::make_unique<Handle>();
+  handle->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (handle->fd < 0) throw AudioFileError(std::string("cannot read: ") + std::strerror(errno));
+  // The handle closes the descriptor on every path; libsndfile never does.
+  handle->file = sf_open_fd(handle->fd, SFM_READ, &info, SF_FALSE);
   if (handle->file == nullptr) throw AudioFileError(open_failure_reason(nullptr));
   AudioFile file(std::move(handle));
   file.info_ = {info.samplerate, info.channels, info.frames, describe_format(info.format)};

@@ -129,6 +129,22 @@ TEST_F(AudioFileTest, BadInputGetsAOneLineReason) {
   EXPECT_NE(error_of(bytes("slow.wav", absurd)).find("sample rate"), std::string::npos);
 }
 
+TEST_F(AudioFileTest, FailedOpensLeaveNoDescriptorOpen) {
+  auto open_descriptors = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator{});
+  };
+  const std::string text = bytes("text.wav", "this is not audio at all, just text\n");
+  const std::string good = write("good.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, voice(8000, 0.2, 0.5), 8000, 1);
+  const auto before = open_descriptors();
+  for (int i = 0; i < 200; ++i) {
+    error_of(text);                               // libsndfile refuses it
+    error_of(good, RawSpec{8000, 1, "bogus"});    // refused before opening
+    error_of(good, RawSpec{1, 1, "s16le"});
+    error_of(good);                               // read to the end and closed
+  }
+  EXPECT_EQ(open_descriptors(), before);
+}
+
 TEST_F(AudioFileTest, NonFiniteFloatSamplesAreRefused) {
   auto x = voice(16000, 1.0, 0.5);
   x[1234] = std::numeric_limits<float>::quiet_NaN();
