@@ -19,7 +19,13 @@ std::string num(double value, int decimals = 1) {
 }
 
 Finding make(const char* id, Severity severity, std::string title, std::string detail, std::string advice) {
-  return Finding{id, severity, std::move(title), std::move(detail), std::move(advice)};
+  Finding finding;
+  finding.id = id;
+  finding.severity = severity;
+  finding.title = std::move(title);
+  finding.detail = std::move(detail);
+  finding.advice = std::move(advice);
+  return finding;
 }
 
 using Rule = std::optional<Finding> (*)(const SignalMetrics&);

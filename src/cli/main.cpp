@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/analyze_command.hpp"
+#include "cli/check_command.hpp"
 #include "cli/usage.hpp"
 #include "report/terminal.hpp"
 
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (command == "analyze") return run_analyze(args);
+    if (command == "check") return run_check(args);
+    if (command == "devices") return run_devices(args);
     if (command == "help" || command == "--help" || command == "-h") {
       std::fputs(kUsage, stdout);
       return 0;

@@ -1,6 +1,7 @@
 #pragma once
 // A finding: one thing micdoctor noticed, in words a non-expert can act on.
 // Ids are a contract (README, "Findings"): tools and tests match on them.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,11 @@ struct Finding {
   std::string title;     // one line a non-expert understands
   std::string detail;    // the evidence, with numbers
   std::string advice;    // what the person should do
+  // System-check findings (micdoctor check) also say where they belong:
+  int step = -1;                           // walk-through step 0-5; -1 for signal findings
+  std::string device;                      // the source, card, stream or app it is about ("" none)
+  std::optional<std::string> fix;          // id of an automatic fix (README, "Fixes"), if one exists
+  std::vector<std::string> manual_steps;   // what to do by hand, concretely, for this system
 };
 
 // True for warnings and errors: what makes the exit status 1.

@@ -60,21 +60,6 @@ std::string fixed(const std::optional<double>& value, int decimals, const char* 
   return text;
 }
 
-const char* mark(Severity severity, const TextStyle& style) {
-  switch (severity) {
-    case Severity::error: return style.unicode ? "\u2717" : "[x]";
-    case Severity::warning: return style.unicode ? "!" : "[!]";
-    case Severity::info: return style.unicode ? "\u2713" : "[ok]";
-  }
-  return "";
-}
-
-std::string coloured(const std::string& text, Severity severity, const TextStyle& style) {
-  if (!style.colour) return text;
-  const char* code = severity == Severity::error ? "\033[31m" : severity == Severity::warning ? "\033[33m" : "\033[32m";
-  return code + text + "\033[0m";
-}
-
 }  // namespace
 
 std::string analysis_to_json_line(const std::string& file, const SignalAnalysis& analysis) {
@@ -100,7 +85,7 @@ std::string analysis_to_text(const std::string& file, const SignalAnalysis& anal
   const SignalMetrics& m = analysis.metrics;
   std::string out = escape_for_terminal(file) + "\n";
   for (const Finding& f : analysis.findings) {
-    out += "  " + coloured(mark(f.severity, style), f.severity, style) + " " + f.title + "\n";
+    out += "  " + severity_mark(f.severity, style) + " " + f.title + "\n";
     out += "      " + f.detail + "\n";
     if (f.severity != Severity::info) out += "      What to do: " + f.advice + "\n";
   }

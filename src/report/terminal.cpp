@@ -104,4 +104,20 @@ TextStyle detect_text_style(int fd) {
   return style;
 }
 
+std::string coloured(const std::string& text, Severity severity, const TextStyle& style) {
+  if (!style.colour) return text;
+  const char* code = severity == Severity::error ? "\033[31m" : severity == Severity::warning ? "\033[33m" : "\033[32m";
+  return code + text + "\033[0m";
+}
+
+std::string severity_mark(Severity severity, const TextStyle& style) {
+  const char* mark = "";
+  switch (severity) {
+    case Severity::error: mark = style.unicode ? "\u2717" : "[x]"; break;
+    case Severity::warning: mark = style.unicode ? "!" : "[!]"; break;
+    case Severity::info: mark = style.unicode ? "\u2713" : "[ok]"; break;
+  }
+  return coloured(mark, severity, style);
+}
+
 }  // namespace micdoctor

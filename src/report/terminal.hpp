@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/finding.hpp"
+
 namespace micdoctor {
 
 // Escapes control characters (C0, DEL, C1), which could move the cursor or
@@ -20,5 +22,10 @@ struct TextStyle {
 // Unicode when the locale is UTF-8 and stdout is a terminal; colour when
 // stdout is a terminal and NO_COLOR is not set.
 TextStyle detect_text_style(int fd);
+
+// The mark for a severity (✓ ! ✗, or [ok] [!] [x] in ASCII), coloured when the style says so.
+std::string severity_mark(Severity severity, const TextStyle& style);
+// Text in the colour of a severity (red, yellow, green), or as is.
+std::string coloured(const std::string& text, Severity severity, const TextStyle& style);
 
 }  // namespace micdoctor

@@ -1,0 +1,91 @@
+#include "checks/check_catalog.hpp"
+
+#include <array>
+
+namespace micdoctor {
+namespace {
+
+constexpr std::array kDefinitions = {
+    CheckDefinition{CheckId::server_unreachable, "server.unreachable", 0,
+                    "no PulseAudio/PipeWire server answers"},
+    CheckDefinition{CheckId::permission_sandbox_denied, "permission.sandbox_denied", 1,
+                    "a sandboxed app (Flatpak/Snap) is not allowed to record"},
+    CheckDefinition{CheckId::permission_device_node, "permission.device_node", 1,
+                    "no server and /dev/snd is missing or not accessible to this user"},
+    CheckDefinition{CheckId::app_stream_muted, "app.stream_muted", 1, "an application's recording stream is muted"},
+    CheckDefinition{CheckId::app_stream_volume_low, "app.stream_volume_low", 1,
+                    "an application's recording stream volume is at or below 25 %"},
+    CheckDefinition{CheckId::device_none, "device.none", 2, "no capture device at all, or only monitors of outputs"},
+    CheckDefinition{CheckId::device_muted, "device.muted", 2, "the source that will be used is muted"},
+    CheckDefinition{CheckId::device_volume_low, "device.volume_low", 2, "its volume is at or below 25 %"},
+    CheckDefinition{CheckId::device_profile_without_input, "device.profile_without_input", 2,
+                    "a card that can capture sits in a profile with no input"},
+    CheckDefinition{CheckId::default_is_monitor, "default.is_monitor", 3,
+                    "the default source is a monitor of an output"},
+    CheckDefinition{CheckId::default_missing, "default.missing", 3,
+                    "no default source, or it names a source that does not exist"},
+    CheckDefinition{CheckId::default_not_preferred, "default.not_preferred", 3,
+                    "a headset, USB or Bluetooth microphone is ready, but the default is another input"},
+    CheckDefinition{CheckId::app_wrong_source, "app.wrong_source", 3, "an application records from a monitor source"},
+    CheckDefinition{CheckId::driver_unbound, "driver.unbound", 4, "an audio device is present with no driver bound"},
+    CheckDefinition{CheckId::driver_no_card, "driver.no_card", 4,
+                    "a driver is bound to an audio controller but created no sound card"},
+    CheckDefinition{CheckId::driver_info, "driver.info", 4, "the driver and module in use"},
+    CheckDefinition{CheckId::device_port_unavailable, "device.port_unavailable", 5,
+                    "the active port of the source in use reports nothing plugged in"},
+    CheckDefinition{CheckId::check_crashed, "check.crashed", 0, "one of micdoctor's own checks failed"},
+};
+
+constexpr std::array<std::string_view, kLastStep + 1> kStepTitles = {
+    "Sound server",
+    "The application may use the microphone",
+    "The microphone is on and not muted",
+    "It is the input applications record from",
+    "Its driver works",
+    "The hardware is connected",
+};
+
+}  // namespace
+
+std::span<const CheckDefinition> check_definitions() { return kDefinitions; }
+
+const CheckDefinition& definition(CheckId check) {
+  for (const CheckDefinition& d : kDefinitions) {
+    if (d.check == check) return d;
+  }
+  return kDefinitions.back();
+}
+
+std::string_view step_title(int step) {
+  if (step < 0 || step > kLastStep) return "Other";
+  return kStepTitles[static_cast<std::size_t>(step)];
+}
+
+std::string_view fix_id(FixId fix) {
+  switch (fix) {
+    case FixId::source_unmute: return "source.unmute";
+    case FixId::source_raise_volume: return "source.raise_volume";
+    case FixId::source_set_port: return "source.set_port";
+    case FixId::default_set: return "default.set";
+    case FixId::card_set_profile: return "card.set_profile";
+    case FixId::stream_move: return "stream.move";
+    case FixId::stream_unmute: return "stream.unmute";
+    case FixId::stream_raise_volume: return "stream.raise_volume";
+  }
+  return "";
+}
+
+Finding make_check_finding(CheckId check, Severity severity, std::string title, std::string detail,
+                           std::string device) {
+  const CheckDefinition& d = definition(check);
+  Finding finding;
+  finding.id = std::string(d.id);
+  finding.severity = severity;
+  finding.step = d.step;
+  finding.title = std::move(title);
+  finding.detail = std::move(detail);
+  finding.device = std::move(device);
+  return finding;
+}
+
+}  // namespace micdoctor

@@ -1,0 +1,66 @@
+#pragma once
+// Every finding id micdoctor check can report, the walk-through step it
+// belongs to, and every automatic fix id: data, in one table each. The ids
+// are a contract (README, "System check"); tests and other tools match on them.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "model/finding.hpp"
+
+namespace micdoctor {
+
+enum class CheckId {
+  server_unreachable,
+  permission_sandbox_denied,
+  permission_device_node,
+  app_stream_muted,
+  app_stream_volume_low,
+  device_none,
+  device_muted,
+  device_volume_low,
+  device_profile_without_input,
+  default_is_monitor,
+  default_missing,
+  default_not_preferred,
+  app_wrong_source,
+  driver_unbound,
+  driver_no_card,
+  driver_info,
+  device_port_unavailable,
+  check_crashed,
+};
+
+struct CheckDefinition {
+  CheckId check;
+  std::string_view id;    // the contract id
+  int step;               // 0 server, 1 application, 2 device, 3 default input, 4 driver, 5 hardware
+  std::string_view when;  // the contract meaning, as in the README
+};
+
+std::span<const CheckDefinition> check_definitions();
+const CheckDefinition& definition(CheckId check);
+
+// The walk-through a support expert follows; step 0 is the sound server itself.
+inline constexpr int kLastStep = 5;
+std::string_view step_title(int step);
+
+// Automatic fixes (applied by `micdoctor fix`, a later command).
+enum class FixId {
+  source_unmute,
+  source_raise_volume,
+  source_set_port,
+  default_set,
+  card_set_profile,
+  stream_move,
+  stream_unmute,
+  stream_raise_volume,
+};
+std::string_view fix_id(FixId fix);
+
+// A finding from the catalogue: id and step filled in.
+Finding make_check_finding(CheckId check, Severity severity, std::string title, std::string detail,
+                           std::string device = {});
+
+}  // namespace micdoctor

@@ -1,0 +1,87 @@
+#include "checks/check_context.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace micdoctor::checks {
+namespace {
+
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+const Port* active_port(const Source& source) {
+  for (const Port& port : source.ports) {
+    if (port.name == source.active_port) return &port;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int preference_rank(const Source& source) {
+  if (source.kind == SourceKind::monitor) return -1;
+  if (source.kind == SourceKind::virtual_source) return 0;
+  const std::string_view form = source.form_factor;
+  if (source.bus == "bluetooth" || form == "headset" || form == "hands-free" || form == "handset" ||
+      form == "headphone" || contains(source.active_port, "headset")) {
+    return 3;
+  }
+  if (source.bus == "usb") return 2;
+  return 1;
+}
+
+bool is_ready(const Source& source) {
+  if (source.kind == SourceKind::monitor) return false;
+  const Port* port = active_port(source);
+  return port == nullptr || port->available != Availability::no;
+}
+
+const Source* best_input(const SystemSnapshot& snapshot) {
+  const Source* best = nullptr;
+  for (const Source& source : snapshot.sources) {
+    if (!is_ready(source)) continue;
+    if (best == nullptr || preference_rank(source) > preference_rank(*best)) best = &source;
+  }
+  return best;
+}
+
+bool is_application_stream(const Stream& stream) { return !stream.from_module; }
+
+std::string source_label(const Source& source) {
+  if (source.description.empty() || source.description == source.name) return "\"" + source.name + "\"";
+  return "\"" + source.description + "\" (" + source.name + ")";
+}
+
+std::string stream_label(const Stream& stream) {
+  std::string who = stream.application;
+  if (who.empty()) who = stream.binary;
+  if (who.empty()) who = "An application";
+  return who + " (stream #" + std::to_string(stream.index) + ")";
+}
+
+std::string stream_device_id(const Stream& stream) { return "stream:" + std::to_string(stream.index); }
+
+std::string volume_text(double percent, const std::optional<double>& db) {
+  char text[96];
+  if (db && std::isfinite(*db)) {
+    std::snprintf(text, sizeof text, "%.0f %% (%.1f dB)", percent, *db);
+  } else if (percent <= 0.0) {
+    std::snprintf(text, sizeof text, "0 %% (silence)");
+  } else {
+    std::snprintf(text, sizeof text, "%.0f %%", percent);
+  }
+  return text;
+}
+
+std::string shell_quote(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace micdoctor::checks

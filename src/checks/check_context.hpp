@@ -1,0 +1,50 @@
+#pragma once
+// What every check gets (the snapshot and the source in use) and the small
+// helpers they share. Internal to src/checks.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/check_catalog.hpp"
+#include "model/finding.hpp"
+#include "model/snapshot.hpp"
+
+namespace micdoctor::checks {
+
+struct CheckInput {
+  const SystemSnapshot& snapshot;
+  const Source* target;  // the source applications will record from (asked for, or default); may be null
+  bool target_was_asked; // the person named it with --device
+};
+
+// One walk-through check: appends what it finds. Checks never touch the system.
+using CheckFunction = void (*)(const CheckInput&, std::vector<Finding>&);
+
+// Volumes at or below this are "low" (contract); at or below the second, nearly silent.
+inline constexpr double kLowVolumePercent = 25.0;
+inline constexpr double kSilentVolumePercent = 10.0;
+// Where a raised volume goes: unity gain, the level the hardware was designed for.
+inline constexpr double kTargetVolumePercent = 100.0;
+
+// How much a person probably wants this input: 3 headset or Bluetooth,
+// 2 USB, 1 other hardware (built-in), 0 virtual, -1 monitor.
+int preference_rank(const Source& source);
+// Hardware that could deliver sound now: not a monitor, not unplugged.
+bool is_ready(const Source& source);
+// The best ready input (highest rank, then the server's order), or null.
+const Source* best_input(const SystemSnapshot& snapshot);
+// Streams opened by applications (not the server's own module streams).
+bool is_application_stream(const Stream& stream);
+
+// Text for people: "USB Headset Microphone" (name), "Zoom (stream #12)".
+std::string source_label(const Source& source);
+std::string stream_label(const Stream& stream);
+std::string stream_device_id(const Stream& stream);  // "stream:12"
+std::string volume_text(double percent, const std::optional<double>& db);
+
+// Single-quotes an argument for a POSIX shell, so a pasted command is safe
+// whatever the device is called.
+std::string shell_quote(std::string_view text);
+
+}  // namespace micdoctor::checks

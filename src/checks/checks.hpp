@@ -1,0 +1,22 @@
+#pragma once
+// The walk-through checks, one file per step (src/checks/*_checks.cpp). Each
+// is a pure function of the snapshot; run_checks() calls them in order.
+#include <vector>
+
+#include "checks/check_context.hpp"
+
+namespace micdoctor::checks {
+
+void check_server(const CheckInput& input, std::vector<Finding>& out);            // step 0
+void check_sandboxes(const CheckInput& input, std::vector<Finding>& out);         // step 1
+void check_device_nodes(const CheckInput& input, std::vector<Finding>& out);      // step 1
+void check_app_streams(const CheckInput& input, std::vector<Finding>& out);       // step 1
+void check_devices_exist(const CheckInput& input, std::vector<Finding>& out);     // step 2
+void check_source_mute_and_volume(const CheckInput& input, std::vector<Finding>& out);  // step 2
+void check_card_profiles(const CheckInput& input, std::vector<Finding>& out);     // step 2
+void check_default_source(const CheckInput& input, std::vector<Finding>& out);    // step 3
+void check_app_sources(const CheckInput& input, std::vector<Finding>& out);       // step 3
+void check_drivers(const CheckInput& input, std::vector<Finding>& out);           // step 4
+void check_ports(const CheckInput& input, std::vector<Finding>& out);             // step 5
+
+}  // namespace micdoctor::checks

@@ -1,0 +1,128 @@
+// Step 2: is there a microphone, and is it switched on (not muted, not
+// turned down, its card in a profile that has an input)?
+#include <algorithm>
+
+#include "checks/checks.hpp"
+
+namespace micdoctor::checks {
+namespace {
+
+bool is_bluetooth(const Card& card) { return card.bus == "bluetooth" || card.api == "bluez5"; }
+
+// The input-capable profile a person would pick: available, then the
+// server's own priority (which already prefers mSBC/duplex profiles).
+const Profile* best_input_profile(const Card& card) {
+  const Profile* best = nullptr;
+  for (const Profile& p : card.profiles) {
+    if (p.sources == 0 || !p.available) continue;
+    if (best == nullptr || p.priority > best->priority) best = &p;
+  }
+  return best;
+}
+
+const Profile* find_profile(const Card& card, const std::string& name) {
+  for (const Profile& p : card.profiles) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+bool has_hardware_input(const SystemSnapshot& s) {
+  return std::any_of(s.sources.begin(), s.sources.end(),
+                     [](const Source& src) { return src.kind == SourceKind::microphone && is_ready(src); });
+}
+
+std::string profile_cost(const Card& card, const Profile& active) {
+  if (is_bluetooth(card)) {
+    return " Bluetooth cannot carry high-quality playback and a microphone at once: the headset profile turns the "
+           "microphone on, but music and voices will sound like a phone call until you switch back.";
+  }
+  if (active.name == "off") return " The card is switched off entirely.";
+  return " The active profile only plays sound.";
+}
+
+}  // namespace
+
+void check_devices_exist(const CheckInput& input, std::vector<Finding>& out) {
+  const SystemSnapshot& s = input.snapshot;
+  if (!s.server.reachable) return;
+  std::size_t monitors = 0;
+  for (const Source& src : s.sources) {
+    if (src.kind != SourceKind::monitor) return;
+    ++monitors;
+  }
+  const std::string detail =
+      monitors == 0 ? "The sound server lists no capture source at all."
+                    : "The sound server lists " + std::to_string(monitors) + " source" + (monitors == 1 ? "" : "s") +
+                          ", all of them monitors of outputs (they record what the speakers play, not your voice).";
+  Finding f = make_check_finding(CheckId::device_none, Severity::error, "No microphone is connected or switched on",
+                                 detail);
+  f.manual_steps.push_back("Plug in a microphone or headset (USB, the pink or headset jack, or pair a Bluetooth headset).");
+  for (const Card& card : s.cards) {
+    const Profile* profile = best_input_profile(card);
+    const Profile* active = find_profile(card, card.active_profile);
+    if (profile != nullptr && (active == nullptr || active->sources == 0)) {
+      f.manual_steps.push_back("Or turn on the input of " + card.description + ": pactl set-card-profile " +
+                               shell_quote(card.name) + " " + shell_quote(profile->name));
+    }
+  }
+  if (s.kernel.read && s.kernel.cards.empty()) {
+    f.manual_steps.push_back("The kernel sees no sound card either: see step 4.");
+  }
+  out.push_back(std::move(f));
+}
+
+void check_source_mute_and_volume(const CheckInput& input, std::vector<Finding>& out) {
+  const Source* target = input.target;
+  if (!input.snapshot.server.reachable || target == nullptr || target->kind == SourceKind::monitor) return;
+  const std::string name = shell_quote(target->name);
+  if (target->muted) {
+    Finding f = make_check_finding(CheckId::device_muted, Severity::error, "The microphone is muted",
+                                   source_label(*target) + " is muted in the sound server, so every application "
+                                   "receives silence from it.",
+                                   target->name);
+    f.fix = std::string(fix_id(FixId::source_unmute));
+    f.manual_steps.push_back("Unmute it: pactl set-source-mute " + name + " 0  (or in Settings > Sound > Input, "
+                             "switch the microphone on)");
+    f.manual_steps.push_back("Check for a mute button or switch on the headset cable or the keyboard (a key with a "
+                             "crossed-out microphone) as well: those mute before the computer hears anything.");
+    out.push_back(std::move(f));
+  }
+  if (target->volume_percent <= kLowVolumePercent) {
+    Finding f = make_check_finding(
+        CheckId::device_volume_low, target->volume_percent <= kSilentVolumePercent ? Severity::error : Severity::warning,
+        "The microphone's volume is turned down very low",
+        source_label(*target) + " is at " + volume_text(target->volume_percent, target->volume_db) +
+            ": your voice arrives far too quiet for others to hear.",
+        target->name);
+    f.fix = std::string(fix_id(FixId::source_raise_volume));
+    f.manual_steps.push_back("Raise it to 100 %: pactl set-source-volume " + name + " 100%  (or in Settings > Sound > "
+                             "Input, drag the input volume up)");
+    out.push_back(std::move(f));
+  }
+}
+
+void check_card_profiles(const CheckInput& input, std::vector<Finding>& out) {
+  const SystemSnapshot& s = input.snapshot;
+  if (!s.server.reachable) return;
+  for (const Card& card : s.cards) {
+    const Profile* active = find_profile(card, card.active_profile);
+    if (active != nullptr && active->sources > 0) continue;
+    const Profile* better = best_input_profile(card);
+    if (better == nullptr) continue;  // this card cannot capture at all (e.g. HDMI)
+    const std::string active_name = active ? active->description + " (" + active->name + ")" : "'" + card.active_profile + "'";
+    const bool only_hope = !has_hardware_input(s);
+    Finding f = make_check_finding(
+        CheckId::device_profile_without_input, only_hope ? Severity::error : Severity::warning,
+        card.description + " has its microphone switched off",
+        "The card is in the profile " + active_name + ", which has no input; the profile " + better->description +
+            " (" + better->name + ") would provide one." + profile_cost(card, active ? *active : Profile{}),
+        card.name);
+    f.fix = std::string(fix_id(FixId::card_set_profile));
+    f.manual_steps.push_back("Switch the profile: pactl set-card-profile " + shell_quote(card.name) + " " +
+                             shell_quote(better->name) + "  (or in Settings > Sound, or pavucontrol > Configuration)");
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace micdoctor::checks

@@ -1,0 +1,180 @@
+#pragma once
+// A snapshot of every layer between a microphone and an application: plain
+// data, read once by a platform layer (src/platform/...) and judged by the
+// checks (src/checks/). Its JSON form (model/snapshot_json.hpp) is what
+// `micdoctor check --format json` prints and what `--snapshot FILE` reads.
+//
+// Units are in the names: volume_percent is the server's linear volume scale
+// (100 = unity, 0 dB), volume_db its value in dB, sample_rate in Hz.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace micdoctor {
+
+// Whether a jack or port reports something plugged in.
+enum class Availability { unknown, no, yes };
+
+struct Port {
+  std::string name;         // e.g. "analog-input-headset-mic"
+  std::string description;  // e.g. "Headset Microphone"
+  Availability available = Availability::unknown;
+  int priority = 0;
+};
+
+enum class SourceKind {
+  microphone,  // a capture device backed by hardware (or described as such)
+  monitor,     // the monitor of an output: records what the speakers play
+  virtual_source,  // a filter or virtual input (echo cancel, remap, noise suppression)
+};
+
+// A capture source as the sound server sees it.
+struct Source {
+  std::uint32_t index = 0;
+  std::string name;         // stable id, e.g. "alsa_input.usb-Logitech_H390-00.mono-fallback"
+  std::string description;  // what people see, e.g. "H390 headset Mono"
+  SourceKind kind = SourceKind::microphone;
+  std::string bus;          // device.bus: "usb", "pci", "bluetooth", "" when unknown
+  std::string form_factor;  // device.form_factor: "headset", "webcam", "internal", ...
+  std::string card;         // name of the card it belongs to, "" for none
+  std::string driver;       // server module or "PipeWire"
+  std::string state;        // "running", "idle", "suspended", "unknown"
+  bool muted = false;
+  double volume_percent = 100.0;        // loudest channel
+  std::optional<double> volume_db;      // null at -inf or when the server gives no dB
+  int channels = 0;
+  int sample_rate = 0;
+  std::vector<Port> ports;
+  std::string active_port;  // "" when the source has no ports
+  std::string monitor_of;   // for monitors: the output's sink name
+};
+
+// A card profile: one way to use a card (e.g. A2DP playback, or headset with mic).
+struct Profile {
+  std::string name;         // e.g. "a2dp-sink", "headset-head-unit", "output:analog-stereo+input:analog-stereo"
+  std::string description;
+  int sinks = 0;            // outputs it provides
+  int sources = 0;          // inputs it provides
+  bool available = true;
+  int priority = 0;
+};
+
+struct Card {
+  std::uint32_t index = 0;
+  std::string name;         // e.g. "bluez_card.00_1B_66_AA_BB_CC"
+  std::string description;
+  std::string driver;
+  std::string bus;          // device.bus
+  std::string form_factor;  // device.form_factor
+  std::string api;          // device.api: "alsa", "bluez5", ...
+  std::optional<int> alsa_card;  // the kernel card number behind it
+  std::vector<Profile> profiles;
+  std::string active_profile;
+};
+
+// A recording stream (PulseAudio's source-output).
+struct Stream {
+  std::uint32_t index = 0;
+  std::string application;  // application.name, e.g. "ZOOM VoiceEngine"
+  std::string binary;       // application.process.binary, e.g. "zoom"
+  std::optional<std::int64_t> process_id;
+  std::optional<std::uint32_t> source_index;  // null while the server moves it
+  std::string source;       // name of the source it records from, "" when unknown
+  bool muted = false;
+  double volume_percent = 100.0;
+  std::optional<double> volume_db;
+  bool corked = false;      // paused by the application
+  bool from_module = false; // owned by a server module (remap, loopback), not an application
+};
+
+struct ServerInfo {
+  bool reachable = false;
+  std::string tried;        // the address or socket that was tried
+  std::string error;        // why it did not answer, when it did not
+  std::string name;         // "pulseaudio", "PulseAudio (on PipeWire 0.3.65)"
+  std::string version;
+  std::string default_source;
+  std::string default_sink;
+  std::vector<std::string> installed;  // sound server programs found on this system
+};
+
+// A sound card as the kernel sees it (sysfs).
+struct KernelCard {
+  int number = 0;           // /sys/class/sound/cardN
+  std::string id;           // e.g. "PCH", "Headset"
+  std::string bus;          // "pci", "usb", "platform", ...
+  std::string driver;       // e.g. "snd_hda_intel"
+  std::string module;       // kernel module, e.g. "snd_hda_intel"
+  std::string vendor_id;    // "8086" (hex, no prefix)
+  std::string product_id;
+  std::string address;      // bus address, e.g. "0000:00:1f.3" or "1-2:1.0"
+};
+
+// An audio function the kernel sees with no driver bound to it.
+struct UnboundAudioDevice {
+  std::string bus;          // "pci" or "usb"
+  std::string address;
+  std::string vendor_id;
+  std::string product_id;
+  std::string kind;         // "HD Audio controller", "USB audio interface", ...
+};
+
+// A driver bound to an audio controller that created no sound card: the
+// usual sign of missing firmware (e.g. Intel SOF) or a failed probe.
+struct CardlessAudioDevice {
+  std::string bus;
+  std::string address;
+  std::string driver;
+  std::string vendor_id;
+  std::string product_id;
+};
+
+struct KernelState {
+  bool read = false;        // false when sysfs could not be read at all
+  std::vector<KernelCard> cards;
+  std::vector<UnboundAudioDevice> unbound;
+  std::vector<CardlessAudioDevice> cardless;
+};
+
+// A communication app installed in a sandbox, and whether it may record.
+struct SandboxedApp {
+  std::string app;          // "Zoom"
+  std::string packaging;    // "flatpak" or "snap"
+  std::string id;           // "us.zoom.Zoom", "zoom-client"
+  bool can_record = true;
+  std::string reason;       // why not, in words, when it cannot
+};
+
+// The kernel's device nodes (only read when no server answers).
+struct DeviceNodes {
+  bool checked = false;
+  bool exists = false;      // /dev/snd is there
+  std::vector<std::string> inaccessible;  // nodes this user may not open
+  std::string group;        // the group that owns them, e.g. "audio"
+  bool user_in_group = false;
+};
+
+// A capture device ALSA offers directly (only read when no server answers).
+struct AlsaCaptureDevice {
+  std::string id;           // "hw:0,0"
+  std::string card_name;
+  std::string name;
+};
+
+struct SystemSnapshot {
+  std::string platform = "linux";
+  ServerInfo server;
+  std::vector<Card> cards;
+  std::vector<Source> sources;
+  std::vector<Stream> streams;
+  KernelState kernel;
+  std::vector<SandboxedApp> sandboxes;
+  DeviceNodes device_nodes;
+  std::vector<AlsaCaptureDevice> alsa_capture;
+
+  const Source* find_source(const std::string& name) const;
+  const Card* find_card(const std::string& name) const;
+};
+
+}  // namespace micdoctor

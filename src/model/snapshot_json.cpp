@@ -1,0 +1,479 @@
+#include "model/snapshot_json.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace micdoctor {
+namespace {
+
+using OutJson = nlohmann::ordered_json;
+using InJson = nlohmann::json;
+
+constexpr std::size_t kMaxStringBytes = 4096;
+constexpr std::size_t kMaxListLength = 10000;
+constexpr int kMaxDepth = 64;
+
+OutJson optional_number(const std::optional<double>& value) {
+  if (!value || !std::isfinite(*value)) return nullptr;
+  return std::round(*value * 100.0) / 100.0;
+}
+
+OutJson string_list(const std::vector<std::string>& items) {
+  OutJson list = OutJson::array();
+  for (const std::string& item : items) list.push_back(item);
+  return list;
+}
+
+OutJson port_to_json(const Port& port) {
+  return OutJson{{"name", port.name},
+                 {"description", port.description},
+                 {"available", std::string(to_string(port.available))},
+                 {"priority", port.priority}};
+}
+
+OutJson source_to_json(const Source& s, const std::string& default_source) {
+  OutJson ports = OutJson::array();
+  for (const Port& port : s.ports) ports.push_back(port_to_json(port));
+  return OutJson{{"id", s.name},
+                 {"index", s.index},
+                 {"description", s.description},
+                 {"kind", std::string(to_string(s.kind))},
+                 {"bus", s.bus},
+                 {"form_factor", s.form_factor},
+                 {"card", s.card},
+                 {"driver", s.driver},
+                 {"state", s.state},
+                 {"is_default", !s.name.empty() && s.name == default_source},
+                 {"muted", s.muted},
+                 {"volume_percent", std::round(s.volume_percent * 10.0) / 10.0},
+                 {"volume_db", optional_number(s.volume_db)},
+                 {"channels", s.channels},
+                 {"sample_rate", s.sample_rate},
+                 {"ports", ports},
+                 {"active_port", s.active_port},
+                 {"monitor_of", s.monitor_of}};
+}
+
+OutJson card_to_json(const Card& c) {
+  OutJson profiles = OutJson::array();
+  for (const Profile& p : c.profiles) {
+    profiles.push_back(OutJson{{"name", p.name},
+                               {"description", p.description},
+                               {"sinks", p.sinks},
+                               {"sources", p.sources},
+                               {"available", p.available},
+                               {"priority", p.priority}});
+  }
+  return OutJson{{"name", c.name},
+                 {"index", c.index},
+                 {"description", c.description},
+                 {"driver", c.driver},
+                 {"bus", c.bus},
+                 {"form_factor", c.form_factor},
+                 {"api", c.api},
+                 {"alsa_card", c.alsa_card ? OutJson(*c.alsa_card) : OutJson(nullptr)},
+                 {"profiles", profiles},
+                 {"active_profile", c.active_profile}};
+}
+
+OutJson stream_to_json(const Stream& s) {
+  return OutJson{{"index", s.index},
+                 {"application", s.application},
+                 {"binary", s.binary},
+                 {"process_id", s.process_id ? OutJson(*s.process_id) : OutJson(nullptr)},
+                 {"source_index", s.source_index ? OutJson(*s.source_index) : OutJson(nullptr)},
+                 {"source", s.source},
+                 {"muted", s.muted},
+                 {"volume_percent", std::round(s.volume_percent * 10.0) / 10.0},
+                 {"volume_db", optional_number(s.volume_db)},
+                 {"corked", s.corked},
+                 {"from_module", s.from_module}};
+}
+
+OutJson kernel_to_json(const KernelState& k) {
+  OutJson cards = OutJson::array();
+  for (const KernelCard& c : k.cards) {
+    cards.push_back(OutJson{{"number", c.number},
+                            {"id", c.id},
+                            {"bus", c.bus},
+                            {"driver", c.driver},
+                            {"module", c.module},
+                            {"vendor_id", c.vendor_id},
+                            {"product_id", c.product_id},
+                            {"address", c.address}});
+  }
+  OutJson unbound = OutJson::array();
+  for (const UnboundAudioDevice& d : k.unbound) {
+    unbound.push_back(OutJson{{"bus", d.bus},
+                              {"address", d.address},
+                              {"vendor_id", d.vendor_id},
+                              {"product_id", d.product_id},
+                              {"kind", d.kind}});
+  }
+  OutJson cardless = OutJson::array();
+  for (const CardlessAudioDevice& d : k.cardless) {
+    cardless.push_back(OutJson{{"bus", d.bus},
+                               {"address", d.address},
+                               {"driver", d.driver},
+                               {"vendor_id", d.vendor_id},
+                               {"product_id", d.product_id}});
+  }
+  return OutJson{{"read", k.read}, {"cards", cards}, {"unbound", unbound}, {"cardless", cardless}};
+}
+
+// Reads one JSON object's fields with their path, so every error names the
+// field it is about ("devices[2].volume_percent: ...").
+class Fields {
+ public:
+  Fields(const InJson& object, std::string path) : object_(object), path_(std::move(path)) {
+    if (!object_.is_object()) fail(path_, "expected an object");
+  }
+
+  [[noreturn]] static void fail(const std::string& where, const std::string& what) {
+    throw SnapshotError(where + ": " + what);
+  }
+
+  std::string where(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  const InJson* get(const char* key) const {
+    const auto it = object_.find(key);
+    if (it == object_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+
+  std::string text(const char* key) const {
+    const InJson* value = get(key);
+    if (!value) return {};
+    if (!value->is_string()) fail(where(key), "expected a string");
+    const auto& s = value->get_ref<const std::string&>();
+    if (s.size() > kMaxStringBytes) fail(where(key), "longer than 4096 bytes");
+    return s;
+  }
+
+  bool flag(const char* key, bool fallback) const {
+    const InJson* value = get(key);
+    if (!value) return fallback;
+    if (!value->is_boolean()) fail(where(key), "expected true or false");
+    return value->get<bool>();
+  }
+
+  std::optional<double> maybe_number(const char* key, double low, double high) const {
+    const InJson* value = get(key);
+    if (!value) return std::nullopt;
+    if (!value->is_number()) fail(where(key), "expected a number");
+    const double number = value->get<double>();
+    if (!(number >= low && number <= high)) fail(where(key), "out of range");
+    return number;
+  }
+
+  double number(const char* key, double fallback, double low, double high) const {
+    return maybe_number(key, low, high).value_or(fallback);
+  }
+
+  template <typename Int>
+  std::optional<Int> maybe_integer(const char* key, double low, double high) const {
+    const std::optional<double> value = maybe_number(key, low, high);
+    if (!value) return std::nullopt;
+    if (std::floor(*value) != *value) fail(where(key), "expected a whole number");
+    return static_cast<Int>(*value);
+  }
+
+  template <typename Int>
+  Int integer(const char* key, Int fallback, double low, double high) const {
+    return maybe_integer<Int>(key, low, high).value_or(fallback);
+  }
+
+  // Calls read(element, path) for each element of an array field.
+  template <typename Read>
+  void each(const char* key, Read read) const {
+    const InJson* value = get(key);
+    if (!value) return;
+    if (!value->is_array()) fail(where(key), "expected a list");
+    if (value->size() > kMaxListLength) fail(where(key), "more than 10000 entries");
+    std::size_t i = 0;
+    for (const InJson& element : *value) {
+      read(element, where(key) + "[" + std::to_string(i++) + "]");
+    }
+  }
+
+  std::vector<std::string> texts(const char* key) const {
+    std::vector<std::string> out;
+    each(key, [&](const InJson& element, const std::string& path) {
+      if (!element.is_string()) fail(path, "expected a string");
+      out.push_back(element.get<std::string>());
+    });
+    return out;
+  }
+
+ private:
+  const InJson& object_;
+  std::string path_;
+};
+
+constexpr double kMaxIndex = 4294967295.0;
+constexpr double kMaxVolumePercent = 1000.0;  // PulseAudio allows up to about 1000 %
+
+Availability availability_from(const std::string& text, const std::string& path) {
+  if (text == "yes") return Availability::yes;
+  if (text == "no") return Availability::no;
+  if (text == "unknown" || text.empty()) return Availability::unknown;
+  Fields::fail(path, "expected yes, no or unknown");
+}
+
+SourceKind kind_from(const std::string& text, const std::string& path) {
+  if (text == "microphone") return SourceKind::microphone;
+  if (text == "monitor") return SourceKind::monitor;
+  if (text == "virtual") return SourceKind::virtual_source;
+  Fields::fail(path, "expected microphone, monitor or virtual");
+}
+
+Source source_from(const Fields& f) {
+  Source s;
+  s.index = f.integer<std::uint32_t>("index", 0, 0, kMaxIndex);
+  s.name = f.text("id");
+  if (s.name.empty()) Fields::fail(f.where("id"), "a device needs an id");
+  s.description = f.text("description");
+  s.kind = kind_from(f.text("kind"), f.where("kind"));
+  s.bus = f.text("bus");
+  s.form_factor = f.text("form_factor");
+  s.card = f.text("card");
+  s.driver = f.text("driver");
+  s.state = f.text("state");
+  s.muted = f.flag("muted", false);
+  s.volume_percent = f.number("volume_percent", 100.0, 0.0, kMaxVolumePercent);
+  s.volume_db = f.maybe_number("volume_db", -1000.0, 200.0);
+  s.channels = f.integer<int>("channels", 0, 0, 64);
+  s.sample_rate = f.integer<int>("sample_rate", 0, 0, 1000000);
+  f.each("ports", [&](const InJson& element, const std::string& path) {
+    const Fields p(element, path);
+    Port port;
+    port.name = p.text("name");
+    port.description = p.text("description");
+    port.available = availability_from(p.text("available"), p.where("available"));
+    port.priority = p.integer<int>("priority", 0, -1e9, 1e9);
+    s.ports.push_back(std::move(port));
+  });
+  s.active_port = f.text("active_port");
+  s.monitor_of = f.text("monitor_of");
+  return s;
+}
+
+Card card_from(const Fields& f) {
+  Card c;
+  c.index = f.integer<std::uint32_t>("index", 0, 0, kMaxIndex);
+  c.name = f.text("name");
+  c.description = f.text("description");
+  c.driver = f.text("driver");
+  c.bus = f.text("bus");
+  c.form_factor = f.text("form_factor");
+  c.api = f.text("api");
+  c.alsa_card = f.maybe_integer<int>("alsa_card", 0, 1e6);
+  f.each("profiles", [&](const InJson& element, const std::string& path) {
+    const Fields p(element, path);
+    Profile profile;
+    profile.name = p.text("name");
+    profile.description = p.text("description");
+    profile.sinks = p.integer<int>("sinks", 0, 0, 1000);
+    profile.sources = p.integer<int>("sources", 0, 0, 1000);
+    profile.available = p.flag("available", true);
+    profile.priority = p.integer<int>("priority", 0, -1e9, 1e9);
+    c.profiles.push_back(std::move(profile));
+  });
+  c.active_profile = f.text("active_profile");
+  return c;
+}
+
+Stream stream_from(const Fields& f) {
+  Stream s;
+  s.index = f.integer<std::uint32_t>("index", 0, 0, kMaxIndex);
+  s.application = f.text("application");
+  s.binary = f.text("binary");
+  s.process_id = f.maybe_integer<std::int64_t>("process_id", 0, 4194304.0 * 1024);
+  s.source_index = f.maybe_integer<std::uint32_t>("source_index", 0, kMaxIndex);
+  s.source = f.text("source");
+  s.muted = f.flag("muted", false);
+  s.volume_percent = f.number("volume_percent", 100.0, 0.0, kMaxVolumePercent);
+  s.volume_db = f.maybe_number("volume_db", -1000.0, 200.0);
+  s.corked = f.flag("corked", false);
+  s.from_module = f.flag("from_module", false);
+  return s;
+}
+
+ServerInfo server_from(const Fields& f) {
+  ServerInfo s;
+  s.reachable = f.flag("reachable", false);
+  s.tried = f.text("tried");
+  s.error = f.text("error");
+  s.name = f.text("name");
+  s.version = f.text("version");
+  s.default_source = f.text("default_source");
+  s.default_sink = f.text("default_sink");
+  s.installed = f.texts("installed");
+  return s;
+}
+
+KernelState kernel_from(const Fields& f) {
+  KernelState k;
+  k.read = f.flag("read", true);
+  f.each("cards", [&](const InJson& element, const std::string& path) {
+    const Fields c(element, path);
+    KernelCard card;
+    card.number = c.integer<int>("number", 0, 0, 1e6);
+    card.id = c.text("id");
+    card.bus = c.text("bus");
+    card.driver = c.text("driver");
+    card.module = c.text("module");
+    card.vendor_id = c.text("vendor_id");
+    card.product_id = c.text("product_id");
+    card.address = c.text("address");
+    k.cards.push_back(std::move(card));
+  });
+  f.each("unbound", [&](const InJson& element, const std::string& path) {
+    const Fields d(element, path);
+    k.unbound.push_back(UnboundAudioDevice{d.text("bus"), d.text("address"), d.text("vendor_id"),
+                                           d.text("product_id"), d.text("kind")});
+  });
+  f.each("cardless", [&](const InJson& element, const std::string& path) {
+    const Fields d(element, path);
+    k.cardless.push_back(CardlessAudioDevice{d.text("bus"), d.text("address"), d.text("driver"),
+                                             d.text("vendor_id"), d.text("product_id")});
+  });
+  return k;
+}
+
+DeviceNodes device_nodes_from(const Fields& f) {
+  DeviceNodes d;
+  d.checked = f.flag("checked", true);
+  d.exists = f.flag("exists", false);
+  d.inaccessible = f.texts("inaccessible");
+  d.group = f.text("group");
+  d.user_in_group = f.flag("user_in_group", false);
+  return d;
+}
+
+}  // namespace
+
+std::string_view to_string(SourceKind kind) {
+  switch (kind) {
+    case SourceKind::microphone: return "microphone";
+    case SourceKind::monitor: return "monitor";
+    case SourceKind::virtual_source: return "virtual";
+  }
+  return "virtual";
+}
+
+std::string_view to_string(Availability availability) {
+  switch (availability) {
+    case Availability::yes: return "yes";
+    case Availability::no: return "no";
+    case Availability::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
+  const ServerInfo& server = snapshot.server;
+  OutJson j;
+  j["platform"] = snapshot.platform;
+  j["server"] = OutJson{{"reachable", server.reachable},
+                        {"tried", server.tried},
+                        {"error", server.error},
+                        {"name", server.name},
+                        {"version", server.version},
+                        {"default_source", server.default_source},
+                        {"default_sink", server.default_sink},
+                        {"installed", string_list(server.installed)}};
+  OutJson devices = OutJson::array();
+  for (const Source& s : snapshot.sources) devices.push_back(source_to_json(s, server.default_source));
+  j["devices"] = devices;
+  OutJson streams = OutJson::array();
+  for (const Stream& s : snapshot.streams) streams.push_back(stream_to_json(s));
+  j["streams"] = streams;
+  OutJson cards = OutJson::array();
+  for (const Card& c : snapshot.cards) cards.push_back(card_to_json(c));
+  j["cards"] = cards;
+  j["kernel"] = kernel_to_json(snapshot.kernel);
+  OutJson sandboxes = OutJson::array();
+  for (const SandboxedApp& a : snapshot.sandboxes) {
+    sandboxes.push_back(OutJson{{"app", a.app},
+                                {"packaging", a.packaging},
+                                {"id", a.id},
+                                {"can_record", a.can_record},
+                                {"reason", a.reason}});
+  }
+  j["sandboxes"] = sandboxes;
+  const DeviceNodes& nodes = snapshot.device_nodes;
+  j["device_nodes"] = OutJson{{"checked", nodes.checked},
+                              {"exists", nodes.exists},
+                              {"inaccessible", string_list(nodes.inaccessible)},
+                              {"group", nodes.group},
+                              {"user_in_group", nodes.user_in_group}};
+  OutJson alsa = OutJson::array();
+  for (const AlsaCaptureDevice& d : snapshot.alsa_capture) {
+    alsa.push_back(OutJson{{"id", d.id}, {"card_name", d.card_name}, {"name", d.name}});
+  }
+  j["alsa_capture"] = alsa;
+  return j;
+}
+
+SystemSnapshot snapshot_from_json(const InJson& json) {
+  const Fields root(json, "");
+  const std::string schema = root.text("schema");
+  if (schema != kSnapshotSchema && schema != "micdoctor.check/1") {
+    Fields::fail("schema", schema.empty() ? "missing (expected micdoctor.snapshot/1 or micdoctor.check/1)"
+                                          : "'" + schema + "' is not a snapshot this version reads");
+  }
+  SystemSnapshot snapshot;
+  snapshot.platform = root.text("platform");
+  if (snapshot.platform.empty()) snapshot.platform = "linux";
+  if (const InJson* server = root.get("server")) snapshot.server = server_from(Fields(*server, "server"));
+  root.each("devices", [&](const InJson& e, const std::string& p) { snapshot.sources.push_back(source_from(Fields(e, p))); });
+  root.each("streams", [&](const InJson& e, const std::string& p) { snapshot.streams.push_back(stream_from(Fields(e, p))); });
+  root.each("cards", [&](const InJson& e, const std::string& p) { snapshot.cards.push_back(card_from(Fields(e, p))); });
+  if (const InJson* kernel = root.get("kernel")) snapshot.kernel = kernel_from(Fields(*kernel, "kernel"));
+  root.each("sandboxes", [&](const InJson& e, const std::string& p) {
+    const Fields a(e, p);
+    snapshot.sandboxes.push_back(
+        SandboxedApp{a.text("app"), a.text("packaging"), a.text("id"), a.flag("can_record", true), a.text("reason")});
+  });
+  if (const InJson* nodes = root.get("device_nodes")) {
+    snapshot.device_nodes = device_nodes_from(Fields(*nodes, "device_nodes"));
+  }
+  root.each("alsa_capture", [&](const InJson& e, const std::string& p) {
+    const Fields d(e, p);
+    snapshot.alsa_capture.push_back(AlsaCaptureDevice{d.text("id"), d.text("card_name"), d.text("name")});
+  });
+  return snapshot;
+}
+
+SystemSnapshot snapshot_from_text(const std::string& text) {
+  if (text.size() > kMaxSnapshotBytes) throw SnapshotError("larger than 16 MiB: not a snapshot");
+  // Depth is bounded while parsing, so a hostile file cannot exhaust the stack.
+  const InJson::parser_callback_t limit_depth = [](int depth, InJson::parse_event_t, InJson&) {
+    if (depth > kMaxDepth) throw SnapshotError("nested more than 64 levels deep: not a snapshot");
+    return true;
+  };
+  InJson json;
+  try {
+    json = InJson::parse(text, limit_depth);
+  } catch (const InJson::parse_error& e) {
+    throw SnapshotError(std::string("not valid JSON (") + e.what() + ")");
+  }
+  return snapshot_from_json(json);
+}
+
+const Source* SystemSnapshot::find_source(const std::string& name) const {
+  for (const Source& s : sources) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const Card* SystemSnapshot::find_card(const std::string& name) const {
+  for (const Card& c : cards) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace micdoctor

@@ -1,0 +1,57 @@
+#pragma once
+// A connection to the sound server through libpulse (PulseAudio, or PipeWire
+// through pipewire-pulse), with every wait bounded by a deadline. Owns its
+// main loop and context; nothing here outlives the object.
+#include <pulse/context.h>
+#include <pulse/mainloop.h>
+#include <pulse/operation.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace micdoctor::pulse {
+
+using Clock = std::chrono::steady_clock;
+
+struct MainloopFree {
+  void operator()(pa_mainloop* loop) const { pa_mainloop_free(loop); }
+};
+struct ContextRelease {
+  void operator()(pa_context* context) const {
+    pa_context_disconnect(context);
+    pa_context_unref(context);
+  }
+};
+struct OperationUnref {
+  void operator()(pa_operation* operation) const { pa_operation_unref(operation); }
+};
+using OperationPtr = std::unique_ptr<pa_operation, OperationUnref>;
+
+// What a connection attempt tried, in words for the report:
+// "PULSE_SERVER=unix:/tmp/x/native" or "the default server (/run/user/1000/pulse/native)".
+std::string describe_server_address();
+
+class PulseConnection {
+ public:
+  // Connects without autospawning a server. On failure returns null and sets
+  // error ("Connection refused", "did not answer within 2.0 s", ...).
+  static std::unique_ptr<PulseConnection> connect(Clock::time_point deadline, std::string& error);
+
+  pa_context* context() const { return context_.get(); }
+
+  // Runs the main loop until done() or the deadline; false on timeout or
+  // when the connection fails meanwhile.
+  bool run_until(const std::function<bool()>& done, Clock::time_point deadline);
+
+  // The server's last error, in words.
+  std::string last_error() const;
+
+ private:
+  PulseConnection() = default;
+  std::unique_ptr<pa_mainloop, MainloopFree> loop_;
+  std::unique_ptr<pa_context, ContextRelease> context_;
+};
+
+}  // namespace micdoctor::pulse

@@ -1,0 +1,195 @@
+#include "report/check_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "checks/check_catalog.hpp"
+#include "model/snapshot_json.hpp"
+
+namespace micdoctor {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Json finding_to_json(const Finding& f) {
+  Json steps = Json::array();
+  for (const std::string& step : f.manual_steps) steps.push_back(step);
+  return Json{{"id", f.id},
+              {"severity", std::string(to_string(f.severity))},
+              {"step", f.step},
+              {"title", f.title},
+              {"detail", f.detail},
+              {"device", f.device.empty() ? Json(nullptr) : Json(f.device)},
+              {"fix", f.fix ? Json(*f.fix) : Json(nullptr)},
+              {"manual_steps", steps}};
+}
+
+std::string server_line(const ServerInfo& server) {
+  if (!server.reachable) return "no sound server";
+  std::string name = server.name.empty() ? "sound server" : server.name;
+  // pipewire-pulse reports "PulseAudio (on PipeWire 0.3.65)" with a PulseAudio protocol version: the name says it all.
+  if (name.find("PipeWire") == std::string::npos && !server.version.empty()) name += " " + server.version;
+  return name;
+}
+
+std::string source_name_for_people(const Source& s) {
+  return s.description.empty() ? s.name : "\"" + s.description + "\" (" + s.name + ")";
+}
+
+int count_problems(const std::vector<Finding>& findings) {
+  return static_cast<int>(std::count_if(findings.begin(), findings.end(), is_problem));
+}
+
+// Text built from outside data goes through here: control characters escaped.
+void add_line(std::string& out, int indent, const std::string& text) {
+  out.append(static_cast<std::size_t>(indent), ' ');
+  out += escape_for_terminal(text);
+  out += '\n';
+}
+
+bool step_needs_server(int step) { return step == 2 || step == 3 || step == 5; }
+
+void add_finding(std::string& out, const Finding& f, const TextStyle& style, bool verbose) {
+  out += "      " + severity_mark(f.severity, style) + " " + escape_for_terminal(f.title) + "\n";
+  if (f.severity == Severity::info && !verbose) return;
+  add_line(out, 10, f.detail);
+  if (f.fix) add_line(out, 10, "Automatic fix available: " + *f.fix);
+  if (!f.manual_steps.empty()) {
+    add_line(out, 10, "What to do:");
+    for (const std::string& step : f.manual_steps) add_line(out, 12, "- " + step);
+  }
+}
+
+std::string step_note(int step, const CheckReportInput& report) {
+  const SystemSnapshot& s = report.snapshot;
+  if (!s.server.reachable && step_needs_server(step)) return " (not checked: no sound server)";
+  if (step == 0) return ": " + server_line(s.server);
+  if (step == 4 && !s.kernel.read) return " (the kernel's view could not be read)";
+  if (step == 4 && s.kernel.cards.empty()) return " (the kernel lists no sound card)";
+  if (step == 5) return " (jack sensing only; the microphone was not listened to)";
+  return "";
+}
+
+void add_devices_table(std::string& out, const SystemSnapshot& s) {
+  out += "\nDevices:\n";
+  for (const Source& src : s.sources) {
+    char numbers[160];
+    std::snprintf(numbers, sizeof numbers, "%s, %s, %.0f %%%s%s", std::string(to_string(src.kind)).c_str(),
+                  src.state.c_str(), src.volume_percent, src.muted ? ", muted" : "",
+                  src.name == s.server.default_source ? ", default" : "");
+    add_line(out, 2, src.name + ": " + src.description + " [" + numbers + "]");
+    if (!src.active_port.empty()) add_line(out, 6, "active port " + src.active_port);
+  }
+  if (!s.streams.empty()) out += "Recording streams:\n";
+  for (const Stream& st : s.streams) {
+    char numbers[96];
+    std::snprintf(numbers, sizeof numbers, "%.0f %%%s%s", st.volume_percent, st.muted ? ", muted" : "",
+                  st.from_module ? ", server module" : "");
+    std::string line = "#";
+    line += std::to_string(st.index);
+    line += " " + st.application + " (" + st.binary + ") from ";
+    line += st.source.empty() ? std::string("?") : st.source;
+    line += std::string(" [") + numbers + "]";
+    add_line(out, 2, line);
+  }
+  if (!s.cards.empty()) out += "Cards:\n";
+  for (const Card& c : s.cards) add_line(out, 2, c.name + ": " + c.description + " [profile " + c.active_profile + "]");
+}
+
+}  // namespace
+
+std::string check_verdict(const CheckReportInput& report) {
+  const std::vector<Finding>& findings = report.findings;
+  const int problems = count_problems(findings);
+  for (const Severity severity : {Severity::error, Severity::warning}) {
+    const auto first = std::find_if(findings.begin(), findings.end(),
+                                    [&](const Finding& f) { return f.severity == severity; });
+    if (first == findings.end()) continue;
+    std::string text = first->title;
+    if (problems > 1) text += " (and " + std::to_string(problems - 1) + " more below)";
+    return text;
+  }
+  if (report.source_in_use == nullptr) return "No microphone to check";
+  return "Nothing is wrong in the settings of " + source_name_for_people(*report.source_in_use);
+}
+
+std::string check_to_json(const CheckReportInput& report) {
+  Json j;
+  j["schema"] = kCheckSchema;
+  const Json snapshot = snapshot_to_json(report.snapshot);
+  for (auto it = snapshot.begin(); it != snapshot.end(); ++it) j[it.key()] = *it;
+  j["source_in_use"] = report.source_in_use ? Json(report.source_in_use->name) : Json(nullptr);
+  j["verdict"] = check_verdict(report);
+  Json findings = Json::array();
+  for (const Finding& f : report.findings) findings.push_back(finding_to_json(f));
+  j["findings"] = findings;
+  return dump(j);
+}
+
+std::string check_to_text(const CheckReportInput& report, const TextStyle& style, bool verbose) {
+  const SystemSnapshot& s = report.snapshot;
+  std::string out;
+  add_line(out, 0, "micdoctor check: " + server_line(s.server) +
+                       (report.source_in_use ? ", microphone " + source_name_for_people(*report.source_in_use) : ""));
+  out += "\n";
+  const Severity worst = worst_severity(report.findings);
+  out += severity_mark(worst, style) + " " + escape_for_terminal(check_verdict(report)) + "\n\n";
+  for (int step = 0; step <= kLastStep; ++step) {
+    std::vector<const Finding*> here;
+    for (const Finding& f : report.findings) {
+      if (f.step == step) here.push_back(&f);
+    }
+    Severity mark = Severity::info;
+    for (const Finding* f : here) mark = std::max(mark, f->severity);
+    const bool unchecked = !s.server.reachable && step_needs_server(step);
+    const std::string status = unchecked ? (style.unicode ? "?" : "[?]") : severity_mark(mark, style);
+    out += status + " " + std::to_string(step) + ". " + std::string(step_title(step)) +
+           escape_for_terminal(step_note(step, report)) + "\n";
+    for (const Finding* f : here) add_finding(out, *f, style, verbose);
+  }
+  if (verbose) add_devices_table(out, s);
+  return out;
+}
+
+std::string devices_to_json(const SystemSnapshot& snapshot) {
+  const Json full = snapshot_to_json(snapshot);
+  Json j;
+  j["schema"] = kDevicesSchema;
+  j["server"] = full["server"];
+  j["devices"] = full["devices"];
+  return dump(j);
+}
+
+std::string devices_to_text(const SystemSnapshot& s, const TextStyle& style) {
+  std::string out;
+  if (!s.server.reachable) {
+    add_line(out, 0, "No sound server answers (" + s.server.error + ").");
+    if (!s.alsa_capture.empty()) out += "Capture devices the kernel offers directly (ALSA):\n";
+    for (const AlsaCaptureDevice& d : s.alsa_capture) add_line(out, 2, d.id + "  " + d.card_name + ": " + d.name);
+    return out;
+  }
+  add_line(out, 0, "Capture devices (" + server_line(s.server) + "); * marks the default:");
+  for (const Source& src : s.sources) {
+    const bool is_default = src.name == s.server.default_source;
+    std::string facts = std::string(to_string(src.kind));
+    if (!src.bus.empty()) facts += ", " + src.bus;
+    facts += ", " + src.state;
+    char volume[64];
+    std::snprintf(volume, sizeof volume, ", volume %.0f %%", src.volume_percent);
+    facts += volume;
+    if (src.muted) facts += ", MUTED";
+    for (const Port& p : src.ports) {
+      if (p.name == src.active_port && p.available == Availability::no) facts += ", nothing plugged in";
+    }
+    const std::string marker = is_default ? (style.unicode ? "\u2192 *" : "  *") : "   ";
+    out += marker + " ";
+    add_line(out, 0, src.description + "  [" + src.name + "]  " + facts);
+  }
+  if (s.sources.empty()) out += "  (none)\n";
+  return out;
+}
+
+}  // namespace micdoctor

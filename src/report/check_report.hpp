@@ -1,0 +1,33 @@
+#pragma once
+// The forms of `micdoctor check` and `micdoctor devices`: doctor-style text
+// (one line per walk-through step, findings and what to do under it) and
+// JSON (a snapshot plus findings, readable again with --snapshot).
+#include <string>
+#include <vector>
+
+#include "model/finding.hpp"
+#include "model/snapshot.hpp"
+#include "report/terminal.hpp"
+
+namespace micdoctor {
+
+inline constexpr const char* kCheckSchema = "micdoctor.check/1";
+inline constexpr const char* kDevicesSchema = "micdoctor.devices/1";
+
+struct CheckReportInput {
+  const SystemSnapshot& snapshot;
+  const Source* source_in_use;  // may be null
+  const std::vector<Finding>& findings;
+};
+
+// {"schema":"micdoctor.check/1","platform",...snapshot sections...,"source_in_use","findings"}
+std::string check_to_json(const CheckReportInput& report);
+// Verdict first, then one line per step; verbose adds info details and the device tables.
+std::string check_to_text(const CheckReportInput& report, const TextStyle& style, bool verbose);
+// One sentence: the most important problem, or that nothing is wrong.
+std::string check_verdict(const CheckReportInput& report);
+
+std::string devices_to_json(const SystemSnapshot& snapshot);
+std::string devices_to_text(const SystemSnapshot& snapshot, const TextStyle& style);
+
+}  // namespace micdoctor
