@@ -221,7 +221,7 @@ Availability availability_from(const std::string& text, const std::string& path)
 }
 
 SourceKind kind_from(const std::string& text, const std::string& path) {
-  if (text == "microphone") return SourceKind::microphone;
+  if (text == "microphone" || text.empty()) return SourceKind::microphone;
   if (text == "monitor") return SourceKind::monitor;
   if (text == "virtual") return SourceKind::virtual_source;
   Fields::fail(path, "expected microphone, monitor or virtual");

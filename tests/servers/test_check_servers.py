@@ -1,0 +1,347 @@
+#!/usr/bin/python3
+"""`micdoctor check` and `micdoctor devices` against real sound servers: a
+private PulseAudio daemon and a private PipeWire stack, each scenario built
+for real with pactl and parec. Usage: test_check_servers.py PATH/TO/micdoctor"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from soundserver import PipeWireServer, PulseAudioServer, wait_until  # noqa: E402
+
+MICDOCTOR = None
+
+
+def micdoctor(env, *args, timeout=20):
+    start = time.monotonic()
+    p = subprocess.run([MICDOCTOR, *args], env=env, capture_output=True, timeout=timeout)
+    p.seconds = time.monotonic() - start
+    return p
+
+
+def check_json(env, *args):
+    p = micdoctor(env, "check", "--format", "json", *args)
+    if p.returncode == 2:
+        raise AssertionError(f"check could not run: {p.stderr.decode(errors='replace')}")
+    return p.returncode, json.loads(p.stdout)
+
+
+def ids(report):
+    return [f["id"] for f in report["findings"]]
+
+
+def finding(report, finding_id):
+    matches = [f for f in report["findings"] if f["id"] == finding_id]
+    if not matches:
+        raise AssertionError(f"{finding_id} not among {ids(report)}")
+    return matches[0]
+
+
+def problems(report):
+    return [f["id"] for f in report["findings"] if f["severity"] != "info"]
+
+
+class Scenarios:
+    """Each scenario on each server: built, checked, torn down."""
+
+    server_class = None
+    count = 0
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.server_class()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        self.modules = []
+        self.descriptions = {}
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        self.server.stop_clients()
+        self.server.unload(self.modules)
+        wait_until(lambda: set(self.server.source_names()) <= {"speakers.monitor"}, 5, "scenario sources gone")
+
+    def mic(self, name="headset_mic", description="USB Headset Microphone", **kwargs):
+        # Unique names and descriptions: WirePlumber restores volume and mute
+        # of a virtual source from its earlier namesakes.
+        Scenarios.count += 1
+        name = f"{name}{Scenarios.count}"
+        description = f"{description} {Scenarios.count}"
+        self.descriptions[name] = description
+        self.modules += self.server.add_microphone(name, description, **kwargs)
+        return name
+
+    def headset_as_default(self):
+        name = self.mic()
+        self.server.set_default_source(name)
+        return name
+
+    # -- scenarios ---------------------------------------------------------
+    def test_healthy_headset_gives_no_problem(self):
+        mic = self.headset_as_default()
+        rc, report = check_json(self.server.env)
+        self.assertEqual(problems(report), [], report["findings"])
+        self.assertEqual(rc, 0)
+        self.assertEqual(report["schema"], "micdoctor.check/1")
+        self.assertTrue(report["server"]["reachable"])
+        self.assertEqual(report["source_in_use"], mic)
+        devices = {d["id"]: d for d in report["devices"]}
+        self.assertEqual(devices[mic]["kind"], "microphone")
+        self.assertEqual(devices[mic]["bus"], "usb")
+        self.assertEqual(devices[mic]["description"], self.descriptions[mic])
+        self.assertTrue(devices[mic]["is_default"])
+        self.assertFalse(devices[mic]["muted"])
+        self.assertAlmostEqual(devices[mic]["volume_percent"], 100, delta=0.5)
+        self.assertEqual(devices["speakers.monitor"]["kind"], "monitor")
+        self.assertFalse(devices["speakers.monitor"]["is_default"])
+
+    def test_muted_source(self):
+        mic = self.headset_as_default()
+        self.server.pactl("set-source-mute", mic, "1")
+        wait_until(lambda: self.server.source_field(mic, "Mute") == "yes", 5, "mute")
+        rc, report = check_json(self.server.env)
+        self.assertEqual(rc, 1)
+        f = finding(report, "device.muted")
+        self.assertEqual((f["severity"], f["step"], f["device"], f["fix"]), ("error", 2, mic, "source.unmute"))
+        self.assertTrue(any(f"pactl set-source-mute '{mic}' 0" in s for s in f["manual_steps"]))
+        self.assertEqual(problems(report), ["device.muted"])
+        self.assertEqual(report["verdict"], f["title"])
+
+    def test_low_volume(self):
+        mic = self.headset_as_default()
+        self.server.pactl("set-source-volume", mic, "20%")
+        _, report = check_json(self.server.env)
+        f = finding(report, "device.volume_low")
+        self.assertEqual((f["severity"], f["fix"]), ("warning", "source.raise_volume"))
+        self.assertIn("20 % (-41.9 dB)", f["detail"])
+        self.server.pactl("set-source-volume", mic, "8%")
+        _, report = check_json(self.server.env)
+        self.assertEqual(finding(report, "device.volume_low")["severity"], "error")
+        self.server.pactl("set-source-volume", mic, "30%")
+        _, report = check_json(self.server.env)
+        self.assertNotIn("device.volume_low", ids(report))
+
+    def test_default_is_a_monitor(self):
+        mic = self.mic()
+        self.server.set_default_source("speakers.monitor")
+        rc, report = check_json(self.server.env)
+        self.assertEqual(rc, 1)
+        f = finding(report, "default.is_monitor")
+        self.assertEqual((f["severity"], f["step"], f["fix"]), ("error", 3, "default.set"))
+        self.assertTrue(any(f"pactl set-default-source '{mic}'" in s for s in f["manual_steps"]))
+        self.assertEqual(report["source_in_use"], mic)
+
+    def test_default_is_built_in_while_headset_ready(self):
+        builtin = self.mic("builtin_mic", "Built-in Audio Analog Stereo", bus="pci", form_factor="internal")
+        headset = self.mic()
+        self.server.set_default_source(builtin)
+        rc, report = check_json(self.server.env)
+        f = finding(report, "default.not_preferred")
+        self.assertEqual((f["severity"], f["device"], f["fix"]), ("warning", builtin, "default.set"))
+        self.assertTrue(any(headset in s for s in f["manual_steps"]))
+        self.assertEqual(rc, 1)
+        self.server.set_default_source(headset)
+        rc, report = check_json(self.server.env)
+        self.assertNotIn("default.not_preferred", ids(report))
+        self.assertEqual(rc, 0)
+
+    def test_only_monitors(self):
+        rc, report = check_json(self.server.env)
+        self.assertEqual(rc, 1)
+        f = finding(report, "device.none")
+        self.assertEqual((f["severity"], f["step"]), ("error", 2))
+        self.assertIn("monitor", f["detail"])
+        self.assertIsNone(report["source_in_use"])
+
+    def test_application_stream_muted(self):
+        mic = self.headset_as_default()
+        stream = self.server.start_recorder(mic, "CallApp-muted")
+        self.server.pactl("set-source-output-mute", str(stream), "1")
+        _, report = check_json(self.server.env)
+        f = finding(report, "app.stream_muted")
+        self.assertEqual((f["severity"], f["step"], f["device"], f["fix"]),
+                         ("error", 1, f"stream:{stream}", "stream.unmute"))
+        self.assertIn("CallApp-muted", f["title"])
+        streams = {s["index"]: s for s in report["streams"]}
+        self.assertEqual(streams[stream]["application"], "CallApp-muted")
+        self.assertEqual(streams[stream]["source"], mic)
+        self.assertFalse(streams[stream]["from_module"])
+        self.assertTrue(streams[stream]["muted"])
+        # The remap module's own stream is not an application.
+        self.assertTrue(any(s["from_module"] for s in report["streams"]))
+
+    def test_application_stream_volume_low(self):
+        mic = self.headset_as_default()
+        stream = self.server.start_recorder(mic, "CallApp-quiet")
+        self.server.pactl("set-source-output-volume", str(stream), "20%")
+        _, report = check_json(self.server.env)
+        f = finding(report, "app.stream_volume_low")
+        self.assertEqual((f["severity"], f["device"], f["fix"]), ("warning", f"stream:{stream}", "stream.raise_volume"))
+        self.assertNotIn("app.stream_muted", ids(report))
+
+    def test_application_records_a_monitor(self):
+        mic = self.headset_as_default()
+        stream = self.server.start_recorder("speakers.monitor", "CallApp-wrong")
+        _, report = check_json(self.server.env)
+        f = finding(report, "app.wrong_source")
+        self.assertEqual((f["severity"], f["step"], f["device"], f["fix"]),
+                         ("error", 3, f"stream:{stream}", "stream.move"))
+        self.assertTrue(any(f"pactl move-source-output {stream} '{mic}'" in s for s in f["manual_steps"]))
+
+    def test_device_option_judges_the_named_source(self):
+        self.headset_as_default()
+        other = self.mic("webcam_mic", "HD Webcam C270 Mono", bus="usb", form_factor="webcam")
+        self.server.pactl("set-source-mute", other, "1")
+        wait_until(lambda: self.server.source_field(other, "Mute") == "yes", 5, "mute")
+        _, report = check_json(self.server.env)
+        self.assertNotIn("device.muted", ids(report))
+        _, report = check_json(self.server.env, "--device", other)
+        self.assertEqual(finding(report, "device.muted")["device"], other)
+        self.assertEqual(report["source_in_use"], other)
+        p = micdoctor(self.server.env, "check", "--device", "no-such-mic")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"no capture device 'no-such-mic'", p.stderr)
+
+    def test_hostile_device_description_is_escaped(self):
+        evil = "Evil \x1b[2J\x1b[31mMic"
+        mic = self.mic("evil_mic", evil)
+        self.server.set_default_source(mic)
+        self.server.pactl("set-source-mute", mic, "1")
+        p = micdoctor(self.server.env, "check", "-v")
+        self.assertEqual(p.returncode, 1)
+        self.assertNotIn(b"\x1b", p.stdout)
+        self.assertIn(b"Evil \\x1B[2J\\x1B[31mMic", p.stdout)
+        _, report = check_json(self.server.env)
+        self.assertEqual({d["id"]: d for d in report["devices"]}[mic]["description"], self.descriptions[mic])
+        p = micdoctor(self.server.env, "devices")
+        self.assertNotIn(b"\x1b", p.stdout)
+
+    def test_devices_lists_sources_with_the_default_marked(self):
+        mic = self.headset_as_default()
+        p = micdoctor(self.server.env, "devices")
+        self.assertEqual(p.returncode, 0)
+        lines = p.stdout.decode().splitlines()
+        default_lines = [line for line in lines if line.lstrip().startswith("*")]
+        self.assertEqual(len(default_lines), 1)
+        self.assertIn(f"[{mic}]", default_lines[0])
+        self.assertTrue(any("[speakers.monitor]" in line and "monitor" in line for line in lines))
+        p = micdoctor(self.server.env, "devices", "--format", "json")
+        j = json.loads(p.stdout)
+        self.assertEqual(j["schema"], "micdoctor.devices/1")
+        self.assertEqual([d["id"] for d in j["devices"] if d["is_default"]], [mic])
+
+    def test_saved_report_checks_again_the_same(self):
+        mic = self.headset_as_default()
+        self.server.pactl("set-source-mute", mic, "1")
+        self.server.start_recorder("speakers.monitor", "CallApp-saved")
+        p = micdoctor(self.server.env, "check", "--format", "json")
+        with tempfile.NamedTemporaryFile("wb", suffix=".json") as saved:
+            saved.write(p.stdout)
+            saved.flush()
+            again = micdoctor({}, "check", "--format", "json", "--snapshot", saved.name)
+        self.assertEqual(again.returncode, p.returncode)
+        self.assertEqual(json.loads(again.stdout)["findings"], json.loads(p.stdout)["findings"])
+
+    def test_check_changes_nothing(self):
+        mic = self.headset_as_default()
+        self.server.pactl("set-source-volume", mic, "20%")
+        before = (self.server.pactl("list", "sources"), self.server.default_source())
+        micdoctor(self.server.env, "check")
+        micdoctor(self.server.env, "devices")
+        self.assertEqual((self.server.pactl("list", "sources"), self.server.default_source()), before)
+
+
+class PulseAudioChecks(Scenarios, unittest.TestCase):
+    server_class = PulseAudioServer
+
+    def test_server_is_named(self):
+        _, report = check_json(self.server.env)
+        self.assertEqual(report["server"]["name"], "pulseaudio")
+
+
+class PipeWireChecks(Scenarios, unittest.TestCase):
+    server_class = PipeWireServer
+
+    def test_server_is_named(self):
+        _, report = check_json(self.server.env)
+        self.assertIn("PipeWire", report["server"]["name"])
+
+
+class NoServer(unittest.TestCase):
+    def test_missing_server_is_a_finding_not_a_hang(self):
+        with tempfile.TemporaryDirectory() as d:
+            env = dict(os.environ, PULSE_SERVER=f"unix:{d}/no-such-socket", XDG_RUNTIME_DIR=d, HOME=d)
+            p = micdoctor(env, "check", "--format", "json")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            report = json.loads(p.stdout)
+            self.assertFalse(report["server"]["reachable"])
+            self.assertIn("no-such-socket", report["server"]["tried"])
+            f = finding(report, "server.unreachable")
+            self.assertEqual((f["severity"], f["step"]), ("error", 0))
+            self.assertTrue(f["manual_steps"])
+            self.assertLess(p.seconds, 2.5)
+            text = micdoctor(env, "check")
+            self.assertIn(b"not checked: no sound server", text.stdout)
+            self.assertEqual(micdoctor(env, "devices").returncode, 2)
+
+    def test_silent_server_gives_up_within_two_seconds(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "native")
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listener.bind(path)
+            listener.listen(8)
+            accepted = []
+            threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+            env = dict(os.environ, PULSE_SERVER=f"unix:{path}", XDG_RUNTIME_DIR=d, HOME=d)
+            p = micdoctor(env, "check", "--format", "json", timeout=10)
+            listener.close()
+            self.assertEqual(p.returncode, 1)
+            report = json.loads(p.stdout)
+            self.assertIn("no answer within", report["server"]["error"])
+            self.assertIn("server.unreachable", ids(report))
+            self.assertLess(p.seconds, 3.0)
+
+
+class BadSnapshots(unittest.TestCase):
+    def run_snapshot(self, path):
+        p = micdoctor({}, "check", "--snapshot", path, timeout=10)
+        self.assertEqual(p.returncode, 2, p.stdout)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        return p.stderr.decode()
+
+    def test_bad_files_get_one_line(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.assertIn("cannot open", self.run_snapshot(os.path.join(d, "missing.json")))
+            self.assertIn("not a regular file", self.run_snapshot(d))
+            fifo = os.path.join(d, "fifo")
+            os.mkfifo(fifo)
+            self.assertIn("not a regular file", self.run_snapshot(fifo))
+            cases = {
+                "garbage.json": (b"\x00\xffnot json", "not valid JSON"),
+                "schema.json": (b'{"schema":"micdoctor.check/9"}', "schema"),
+                "deep.json": (b'{"schema":"micdoctor.snapshot/1","x":' + b"[" * 5000 + b"]" * 5000 + b"}", "nested"),
+                "type.json": (b'{"schema":"micdoctor.snapshot/1","devices":[{"id":"a","kind":"microphone","muted":"yes"}]}',
+                              "devices[0].muted"),
+                "range.json": (b'{"schema":"micdoctor.snapshot/1","devices":[{"id":"a","volume_percent":1e308}]}',
+                               "devices[0].volume_percent: out of range"),
+            }
+            for name, (content, expected) in cases.items():
+                path = os.path.join(d, name)
+                with open(path, "wb") as f:
+                    f.write(content)
+                self.assertIn(expected, self.run_snapshot(path), name)
+
+
+if __name__ == "__main__":
+    MICDOCTOR = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
