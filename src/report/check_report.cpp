@@ -66,7 +66,8 @@ void add_finding(std::string& out, const Finding& f, const TextStyle& style, boo
 std::string step_note(int step, const CheckReportInput& report) {
   const SystemSnapshot& s = report.snapshot;
   if (!s.server.reachable && step_needs_server(step)) return " (not checked: no sound server)";
-  if (step == 0) return ": " + server_line(s.server);
+  if (step == 0) return s.server.reachable ? ": " + server_line(s.server) : "";
+  if (step == 5 && report.source_in_use == nullptr) return " (not checked: no microphone)";
   if (step == 4 && !s.kernel.read) return " (the kernel's view could not be read)";
   if (step == 4 && s.kernel.cards.empty()) return " (the kernel lists no sound card)";
   if (step == 5) return " (jack sensing only; the microphone was not listened to)";
@@ -99,11 +100,27 @@ void add_devices_table(std::string& out, const SystemSnapshot& s) {
   for (const Card& c : s.cards) add_line(out, 2, c.name + ": " + c.description + " [profile " + c.active_profile + "]");
 }
 
+// A missing driver is why no microphone appears: say the cause, not the symptom.
+const Finding* root_cause(const std::vector<Finding>& findings) {
+  const auto has = [&](std::string_view id) {
+    return std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == id; });
+  };
+  if (has("device.none") == findings.end()) return nullptr;
+  for (const std::string_view id : {"driver.unbound", "driver.no_card"}) {
+    const auto driver = has(id);
+    if (driver != findings.end() && driver->severity == Severity::error) return &*driver;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string check_verdict(const CheckReportInput& report) {
   const std::vector<Finding>& findings = report.findings;
   const int problems = count_problems(findings);
+  if (const Finding* cause = root_cause(findings)) {
+    return cause->title + ", so no microphone appears (and " + std::to_string(problems - 1) + " more below)";
+  }
   for (const Severity severity : {Severity::error, Severity::warning}) {
     const auto first = std::find_if(findings.begin(), findings.end(),
                                     [&](const Finding& f) { return f.severity == severity; });
@@ -144,7 +161,8 @@ std::string check_to_text(const CheckReportInput& report, const TextStyle& style
     }
     Severity mark = Severity::info;
     for (const Finding* f : here) mark = std::max(mark, f->severity);
-    const bool unchecked = !s.server.reachable && step_needs_server(step);
+    const bool unchecked = (!s.server.reachable && step_needs_server(step)) ||
+                           (step == kLastStep && here.empty() && report.source_in_use == nullptr);
     const std::string status = unchecked ? (style.unicode ? "?" : "[?]") : severity_mark(mark, style);
     out += status + " " + std::to_string(step) + ". " + std::string(step_title(step)) +
            escape_for_terminal(step_note(step, report)) + "\n";
