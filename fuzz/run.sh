@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target with clang and runs it for a while from a seed
-# corpus of small valid files in every supported container.
-# Usage: fuzz/run.sh [SECONDS]   (default 60)
+# Builds the libFuzzer targets with clang and runs them for a while: the
+# decode-and-analyse path from small valid files in every supported
+# container, and the snapshot-check-report path from the recorded fixtures.
+# Usage: fuzz/run.sh [SECONDS]   (default 60, shared between the two targets)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 build="$root/build-fuzz"
 cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMICDOCTOR_FUZZ=ON -DMICDOCTOR_TESTS=OFF -DMICDOCTOR_BENCH=OFF > /dev/null
-cmake --build "$build" --target micdoctor_fuzz -j "$(nproc)" > /dev/null
+cmake --build "$build" --target micdoctor_fuzz micdoctor_fuzz_snapshot -j "$(nproc)" > /dev/null
 seeds="$build/seeds"
 mkdir -p "$seeds"
 if [[ -z $(ls -A "$seeds") ]]; then
@@ -19,8 +20,13 @@ if [[ -z $(ls -A "$seeds") ]]; then
   sox -D -n -r 48000 -c 2 "$seeds/e.ogg" synth 0.5 sine 300
   sox -D -n -r 11025 -c 1 -b 8 "$seeds/f.caf" synth 0.1 sine 100 2> /dev/null || true
 fi
-work="$build/corpus"
-mkdir -p "$work"
-LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp" \
-  "$build/fuzz/micdoctor_fuzz" "$work" "$seeds" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-  -rss_limit_mb=1024 -print_final_stats=1 2>&1 | tail -12
+fuzz() {  # target seeds seconds
+  local work="$build/corpus-$1"
+  mkdir -p "$work"
+  echo "-- $1 ($3 s)"
+  LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp" \
+    "$build/fuzz/$1" "$work" "$2" -max_total_time="$3" -max_len=65536 -timeout=10 \
+    -rss_limit_mb=1024 -print_final_stats=1 2>&1 | grep -E "^(Done|stat::(number_of_executed|new_units|peak_rss))|ERROR|SUMMARY"
+}
+fuzz micdoctor_fuzz "$seeds" $((seconds * 2 / 3))
+fuzz micdoctor_fuzz_snapshot "$root/tests/fixtures/snapshots" $((seconds / 3))

@@ -7,11 +7,13 @@ packages=(
   # build
   build-essential cmake git pkg-config clang clang-tidy libclang-rt-14-dev
   # libraries the code links against
-  libsndfile1-dev libebur128-dev libkissfft-dev nlohmann-json3-dev
+  libsndfile1-dev libebur128-dev libkissfft-dev nlohmann-json3-dev libpulse-dev libasound2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev valgrind
   # test corpus and reference tools (generated at test time, never committed)
   python3 python3-numpy sox libsox-fmt-all espeak-ng flite alsa-utils ffmpeg time
+  # real sound servers the tests and the demo start privately (never the system's)
+  pulseaudio pulseaudio-utils pipewire pipewire-bin pipewire-pulse wireplumber dbus
 )
 
 missing=()

@@ -56,7 +56,8 @@ void add_finding(std::string& out, const Finding& f, const TextStyle& style, boo
   out += "      " + severity_mark(f.severity, style) + " " + escape_for_terminal(f.title) + "\n";
   if (f.severity == Severity::info && !verbose) return;
   add_line(out, 10, f.detail);
-  if (f.fix) add_line(out, 10, "Automatic fix available: " + *f.fix);
+  // The fix id is for `micdoctor fix` and tools; people need the steps below.
+  if (f.fix && verbose) add_line(out, 10, "Automatic fix: " + *f.fix);
   if (!f.manual_steps.empty()) {
     add_line(out, 10, "What to do:");
     for (const std::string& step : f.manual_steps) add_line(out, 12, "- " + step);
@@ -162,7 +163,8 @@ std::string check_to_text(const CheckReportInput& report, const TextStyle& style
     Severity mark = Severity::info;
     for (const Finding* f : here) mark = std::max(mark, f->severity);
     const bool unchecked = (!s.server.reachable && step_needs_server(step)) ||
-                           (step == kLastStep && here.empty() && report.source_in_use == nullptr);
+                           (step == kLastStep && here.empty() && report.source_in_use == nullptr) ||
+                           (step == 4 && here.empty() && s.kernel.cards.empty());
     const std::string status = unchecked ? (style.unicode ? "?" : "[?]") : severity_mark(mark, style);
     out += status + " " + std::to_string(step) + ". " + std::string(step_title(step)) +
            escape_for_terminal(step_note(step, report)) + "\n";

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <ostream>
 #include <fstream>
 #include <sstream>
 
@@ -394,6 +395,8 @@ struct FixtureCase {
   const char* file;
   std::vector<std::pair<std::string, Severity>> expected;
 };
+
+void PrintTo(const FixtureCase& c, std::ostream* out) { *out << c.file; }
 
 class Fixtures : public testing::TestWithParam<FixtureCase> {};
 

@@ -50,6 +50,7 @@ std::optional<std::string> run_program(const std::vector<std::string>& argv, std
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
@@ -94,7 +95,10 @@ bool program_on_path(const std::string& name) {
     const std::string dir(dirs.substr(0, colon));
     dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
     if (dir.empty()) continue;
-    if (::access((dir + "/" + name).c_str(), X_OK) == 0) return true;
+    std::string candidate = dir;
+    candidate += '/';
+    candidate += name;
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
   }
   return false;
 }
