@@ -5,6 +5,7 @@
 
 #include "analysis/channel_stats.hpp"
 #include "analysis/cpu_features.hpp"
+#include "analysis/dsp_util.hpp"
 
 namespace micdoctor {
 namespace {
@@ -68,8 +69,7 @@ ClippingDetector::ClippingDetector(int channels, int sample_rate)
 
 int ClippingDetector::level_bin(float magnitude) const {
   const double db = 20.0 * std::log10(static_cast<double>(magnitude));
-  const int bin = static_cast<int>(std::floor((db - kLowestLevelDb) / kBinDb));
-  return std::clamp(bin, 0, kBins - 1);
+  return dsp::histogram_bin((db - kLowestLevelDb) / kBinDb, kBins);
 }
 
 void ClippingDetector::close_run(ChannelState& state, float step_out) {

@@ -20,4 +20,13 @@ inline double power_to_db_floor(double power, double floor_db) {
   return power > db_to_power(floor_db) ? 10.0 * std::log10(power) : floor_db;
 }
 
+// The histogram bin for a fractional position (lowest edge 0, one bin per
+// unit): clamped to [0, bins - 1] before converting, because a position of
+// inf or NaN (from a sample near the float limit) has no int value.
+inline int histogram_bin(double position, int bins) {
+  if (!(position >= 1.0)) return 0;  // also NaN
+  if (position >= static_cast<double>(bins - 1)) return bins - 1;
+  return static_cast<int>(position);
+}
+
 }  // namespace micdoctor::dsp

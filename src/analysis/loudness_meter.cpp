@@ -1,3 +1,4 @@
+#include "analysis/dsp_util.hpp"
 #include "analysis/loudness_meter.hpp"
 
 #include <algorithm>
@@ -44,7 +45,7 @@ void LoudnessMeter::close_subblock() {
   if (!(block_mean_square > 0)) return;
   const double lufs = to_lufs(block_mean_square);
   if (lufs <= kAbsoluteGateLufs) return;
-  const int bin = std::min(kBins - 1, static_cast<int>((lufs - kAbsoluteGateLufs) / kBinLu));
+  const int bin = dsp::histogram_bin((lufs - kAbsoluteGateLufs) / kBinLu, kBins);
   bin_energy_[static_cast<std::size_t>(bin)] += block_mean_square;
   ++bin_count_[static_cast<std::size_t>(bin)];
 }

@@ -57,7 +57,7 @@ double SpeechActivity::band_energy(const float* samples, int count) {
 }
 
 int SpeechActivity::bin_of(double band_db) const {
-  return std::clamp(static_cast<int>((band_db - kLowestDb) / kBinDb), 0, kBins - 1);
+  return dsp::histogram_bin((band_db - kLowestDb) / kBinDb, kBins);
 }
 
 double SpeechActivity::bin_centre_db(int bin) const { return kLowestDb + (bin + 0.5) * kBinDb; }

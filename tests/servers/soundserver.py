@@ -113,10 +113,15 @@ class SoundServer:
         self.pactl("set-default-source", name)
         wait_until(lambda: self.default_source() == name, 5, f"default source {name}")
 
-    def start_recorder(self, source, client_name):
-        """A recording application (parec) on a source; returns its stream index."""
-        p = subprocess.Popen(["parec", "-d", source, "--latency-msec=20", f"--client-name={client_name}"],
-                             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def start_recorder(self, source, client_name, tool="parec"):
+        """A recording application on a source, through the PulseAudio protocol
+        (parec) or PipeWire's own (pw-record); returns its stream index."""
+        if tool == "parec":
+            argv = ["parec", "-d", source, "--latency-msec=20", f"--client-name={client_name}"]
+        else:
+            argv = ["pw-record", "--target", source, "-P", f'{{ application.name = "{client_name}" }}',
+                    os.path.join(self.dir, f"{client_name}.wav")]
+        p = subprocess.Popen(argv, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.clients.append(p)
         found = []
 

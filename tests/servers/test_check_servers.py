@@ -276,6 +276,15 @@ class PipeWireChecks(Scenarios, unittest.TestCase):
         _, report = check_json(self.server.env)
         self.assertIn("PipeWire", report["server"]["name"])
 
+    def test_native_pipewire_recorder_muted(self):
+        mic = self.headset_as_default()
+        stream = self.server.start_recorder(mic, "CallApp-pw", tool="pw-record")
+        self.server.pactl("set-source-output-mute", str(stream), "1")
+        _, report = check_json(self.server.env)
+        f = finding(report, "app.stream_muted")
+        self.assertEqual(f["device"], f"stream:{stream}")
+        self.assertIn("CallApp-pw", f["title"])
+
 
 class NoServer(unittest.TestCase):
     def test_missing_server_is_a_finding_not_a_hang(self):

@@ -18,6 +18,18 @@ TEST(Levels, FullScaleSineIsMinus3Dbfs) {
   EXPECT_NEAR(m.duration_s, 2.0, 1e-9);
 }
 
+// Float files may hold finite values far past full scale; their powers
+// overflow to infinity. Found by the fuzzer as a float-to-int conversion of
+// inf (undefined behaviour) in a histogram index.
+TEST(Levels, SamplesNearTheFloatLimitAreAnalysedWithoutUndefinedBehaviour) {
+  std::vector<float> x = sine(48000, 1.0, 440, 1.0);
+  for (std::size_t i = 0; i < x.size(); i += 3) x[i] = (i % 2 ? 3.0e38f : -3.0e38f);
+  const SignalAnalysis a = analyse(x, 48000, 1);
+  ASSERT_TRUE(a.metrics.peak_dbfs);
+  EXPECT_GT(*a.metrics.peak_dbfs, 700.0);
+  EXPECT_FALSE(a.findings.empty());
+}
+
 TEST(Levels, FullScaleSquareIs0Dbfs) {
   std::vector<float> x(48000);
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = (i / 24) % 2 ? 1.0f : -1.0f;
