@@ -33,6 +33,8 @@ constexpr std::array kDefinitions = {
     CheckDefinition{CheckId::driver_info, "driver.info", 4, "the driver and module in use"},
     CheckDefinition{CheckId::device_port_unavailable, "device.port_unavailable", 5,
                     "the active port of the source in use reports nothing plugged in"},
+    CheckDefinition{CheckId::test_failed, "test.failed", 5,
+                    "the microphone test could not record (the source vanished, the server died, no audio came)"},
     CheckDefinition{CheckId::check_crashed, "check.crashed", 0, "one of micdoctor's own checks failed"},
 };
 
@@ -42,7 +44,7 @@ constexpr std::array<std::string_view, kLastStep + 1> kStepTitles = {
     "The microphone is on and not muted",
     "It is the input applications record from",
     "Its driver works",
-    "The hardware is connected",
+    "The hardware works",
 };
 
 }  // namespace
@@ -65,6 +67,7 @@ std::string_view fix_id(FixId fix) {
   switch (fix) {
     case FixId::source_unmute: return "source.unmute";
     case FixId::source_raise_volume: return "source.raise_volume";
+    case FixId::source_lower_volume: return "source.lower_volume";
     case FixId::source_set_port: return "source.set_port";
     case FixId::default_set: return "default.set";
     case FixId::card_set_profile: return "card.set_profile";

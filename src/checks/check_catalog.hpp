@@ -29,6 +29,7 @@ enum class CheckId {
   driver_no_card,
   driver_info,
   device_port_unavailable,
+  test_failed,
   check_crashed,
 };
 
@@ -50,6 +51,7 @@ std::string_view step_title(int step);
 enum class FixId {
   source_unmute,
   source_raise_volume,
+  source_lower_volume,
   source_set_port,
   default_set,
   card_set_profile,

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     if (command == "analyze") return run_analyze(args);
     if (command == "check") return run_check(args);
     if (command == "devices") return run_devices(args);
+    if (command == "test") return run_test(args);
     if (command == "help" || command == "--help" || command == "-h") {
       std::fputs(kUsage, stdout);
       return 0;

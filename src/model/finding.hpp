@@ -23,6 +23,7 @@ struct Finding {
   std::string device;                      // the source, card, stream or app it is about ("" none)
   std::optional<std::string> fix;          // id of an automatic fix (README, "Fixes"), if one exists
   std::vector<std::string> manual_steps;   // what to do by hand, concretely, for this system
+  std::vector<std::string> explains;       // ids of symptoms this finding is the cause of (joined away)
 };
 
 // True for warnings and errors: what makes the exit status 1.

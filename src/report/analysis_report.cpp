@@ -66,10 +66,8 @@ std::string analysis_to_json_line(const std::string& file, const SignalAnalysis&
   Json j;
   j["schema"] = kAnalysisSchema;
   j["file"] = file;
-  j["metrics"] = metrics_to_json(analysis.metrics);
-  Json findings = Json::array();
-  for (const Finding& f : analysis.findings) findings.push_back(finding_to_json(f));
-  j["findings"] = findings;
+  const Json body = analysis_body_json(analysis);
+  for (auto it = body.begin(); it != body.end(); ++it) j[it.key()] = *it;
   return dump(j);
 }
 
@@ -89,15 +87,29 @@ std::string analysis_to_text(const std::string& file, const SignalAnalysis& anal
     out += "      " + f.detail + "\n";
     if (f.severity != Severity::info) out += "      What to do: " + f.advice + "\n";
   }
+  return out + analysis_numbers_text(m, "  ");
+}
+
+Json analysis_body_json(const SignalAnalysis& analysis) {
+  Json j;
+  j["metrics"] = metrics_to_json(analysis.metrics);
+  Json findings = Json::array();
+  for (const Finding& f : analysis.findings) findings.push_back(finding_to_json(f));
+  j["findings"] = findings;
+  return j;
+}
+
+std::string analysis_numbers_text(const SignalMetrics& m, const std::string& indent) {
+  std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "  %.2f s, %d Hz, %d channel%s; speech %.1f s\n", m.duration_s, m.sample_rate,
+  std::snprintf(line, sizeof line, "%s%.2f s, %d Hz, %d channel%s; speech %.1f s\n", indent.c_str(), m.duration_s, m.sample_rate,
                 m.channels, m.channels == 1 ? "" : "s", m.speech_seconds);
   out += line;
-  out += "  speech " + fixed(m.speech_level_dbfs, 1, " dBFS") + ", noise floor " + fixed(m.noise_floor_dbfs, 1, " dBFS") +
+  out += indent + "speech " + fixed(m.speech_level_dbfs, 1, " dBFS") + ", noise floor " + fixed(m.noise_floor_dbfs, 1, " dBFS") +
          ", SNR " + fixed(m.snr_db, 1, " dB") + ", loudness " + fixed(m.loudness_lufs, 1, " LUFS") + "\n";
-  out += "  peak " + fixed(m.peak_dbfs, 1, " dBFS") + ", RMS " + fixed(m.rms_dbfs, 1, " dBFS") + ", clipped " +
+  out += indent + "peak " + fixed(m.peak_dbfs, 1, " dBFS") + ", RMS " + fixed(m.rms_dbfs, 1, " dBFS") + ", clipped " +
          fixed(m.clipped_fraction * 100, 3, " %") + ", DC " + fixed(m.dc_offset, 4, "") + "\n";
-  out += "  hum " + (m.hum_hz ? fixed(m.hum_hz, 0, " Hz at ") + fixed(m.hum_dbfs, 1, " dBFS") : std::string("none")) +
+  out += indent + "hum " + (m.hum_hz ? fixed(m.hum_hz, 0, " Hz at ") + fixed(m.hum_dbfs, 1, " dBFS") : std::string("none")) +
          ", bandwidth " + fixed(m.bandwidth_hz ? std::optional<double>(*m.bandwidth_hz / 1000.0) : std::nullopt, 1, " kHz") +
          ", dropouts " + std::to_string(m.dropouts);
   if (m.channel_correlation) out += ", channel correlation " + fixed(m.channel_correlation, 2, "");

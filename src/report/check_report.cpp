@@ -6,6 +6,7 @@
 
 #include "checks/check_catalog.hpp"
 #include "model/snapshot_json.hpp"
+#include "report/analysis_report.hpp"
 
 namespace micdoctor {
 namespace {
@@ -24,7 +25,30 @@ Json finding_to_json(const Finding& f) {
               {"detail", f.detail},
               {"device", f.device.empty() ? Json(nullptr) : Json(f.device)},
               {"fix", f.fix ? Json(*f.fix) : Json(nullptr)},
-              {"manual_steps", steps}};
+              {"manual_steps", steps},
+              {"explains", f.explains}};
+}
+
+std::string_view ending_name(CaptureOutcome::Ending ending) {
+  switch (ending) {
+    case CaptureOutcome::Ending::completed: return "completed";
+    case CaptureOutcome::Ending::interrupted: return "interrupted";
+    case CaptureOutcome::Ending::failed: return "failed";
+  }
+  return "failed";
+}
+
+Json signal_to_json(const MicTestReport& test) {
+  Json j;
+  j["source"] = test.source;
+  j["ending"] = std::string(ending_name(test.outcome.ending));
+  if (test.outcome.ending == CaptureOutcome::Ending::failed) j["error"] = test.outcome.error;
+  j["seconds"] = std::round(test.outcome.seconds_received * 1000.0) / 1000.0;
+  if (test.analysis != nullptr) {
+    const Json body = analysis_body_json(*test.analysis);
+    for (auto it = body.begin(); it != body.end(); ++it) j[it.key()] = *it;
+  }
+  return j;
 }
 
 std::string server_line(const ServerInfo& server) {
@@ -68,10 +92,18 @@ std::string step_note(int step, const CheckReportInput& report) {
   const SystemSnapshot& s = report.snapshot;
   if (!s.server.reachable && step_needs_server(step)) return " (not checked: no sound server)";
   if (step == 0) return s.server.reachable ? ": " + server_line(s.server) : "";
-  if (step == 5 && report.source_in_use == nullptr) return " (not checked: no microphone)";
   if (step == 4 && !s.kernel.read) return " (the kernel's view could not be read)";
   if (step == 4 && s.kernel.cards.empty()) return " (the kernel lists no sound card)";
-  if (step == 5) return " (jack sensing only; the microphone was not listened to)";
+  if (step != 5) return "";
+  if (report.test != nullptr) {
+    if (report.test->outcome.ending == CaptureOutcome::Ending::failed) return " (the recording test failed)";
+    char text[64];
+    std::snprintf(text, sizeof text, " (listened to for %.1f s%s)", report.test->outcome.seconds_received,
+                  report.test->outcome.ending == CaptureOutcome::Ending::interrupted ? ", stopped early" : "");
+    return text;
+  }
+  if (report.source_in_use == nullptr) return " (not checked: no microphone)";
+  return " (jack sensing only; the microphone was not listened to: micdoctor test)";
   return "";
 }
 
@@ -144,6 +176,7 @@ std::string check_to_json(const CheckReportInput& report) {
   Json findings = Json::array();
   for (const Finding& f : report.findings) findings.push_back(finding_to_json(f));
   j["findings"] = findings;
+  if (report.test != nullptr) j["signal"] = signal_to_json(*report.test);
   return dump(j);
 }
 
@@ -169,6 +202,9 @@ std::string check_to_text(const CheckReportInput& report, const TextStyle& style
     out += status + " " + std::to_string(step) + ". " + std::string(step_title(step)) +
            escape_for_terminal(step_note(step, report)) + "\n";
     for (const Finding* f : here) add_finding(out, *f, style, verbose);
+    if (step == kLastStep && report.test != nullptr && report.test->analysis != nullptr) {
+      out += analysis_numbers_text(report.test->analysis->metrics, "      ");
+    }
   }
   if (verbose) add_devices_table(out, s);
   return out;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/signal_analyzer.hpp"
+#include "model/capture.hpp"
 #include "model/finding.hpp"
 #include "model/snapshot.hpp"
 #include "report/terminal.hpp"
@@ -14,13 +16,23 @@ namespace micdoctor {
 inline constexpr const char* kCheckSchema = "micdoctor.check/1";
 inline constexpr const char* kDevicesSchema = "micdoctor.devices/1";
 
+// The microphone test, when there was one.
+struct MicTestReport {
+  const CaptureOutcome& outcome;
+  const SignalAnalysis* analysis;  // null when nothing could be recorded
+  std::string source;              // the source that was recorded
+};
+
 struct CheckReportInput {
   const SystemSnapshot& snapshot;
   const Source* source_in_use;  // may be null
-  const std::vector<Finding>& findings;
+  const std::vector<Finding>& findings;  // with a test: joined with what it heard
+  const MicTestReport* test = nullptr;
 };
 
-// {"schema":"micdoctor.check/1","platform",...snapshot sections...,"source_in_use","findings"}
+// {"schema":"micdoctor.check/1","platform",...snapshot sections...,"source_in_use",
+//  "verdict","findings"} and, with a test, "signal":{"source","seconds","ending",
+//  "metrics","findings"} or "signal":{"source","error"}.
 std::string check_to_json(const CheckReportInput& report);
 // Verdict first, then one line per step; verbose adds info details and the device tables.
 std::string check_to_text(const CheckReportInput& report, const TextStyle& style, bool verbose);

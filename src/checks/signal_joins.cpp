@@ -1,0 +1,236 @@
+#include "checks/signal_joins.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "checks/check_catalog.hpp"
+#include "checks/check_context.hpp"
+
+namespace micdoctor {
+namespace {
+
+using checks::shell_quote;
+using checks::source_label;
+
+// Full scale where the source's own gain is unity.
+constexpr double kUnityPercent = 100.0;
+// Below this a quiet voice is first a matter of the source's volume.
+constexpr double kRaiseFirstBelowPercent = 90.0;
+
+struct Joining {
+  const JoinInput& input;
+  std::vector<Finding> findings;
+
+  Finding* find(std::string_view id) {
+    const auto it = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == id; });
+    return it == findings.end() ? nullptr : &*it;
+  }
+  void remove(std::string_view id) {
+    findings.erase(std::remove_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == id; }),
+                   findings.end());
+  }
+  // The symptom becomes evidence on its cause.
+  void fold(std::string_view symptom, Finding& cause, const std::string& evidence) {
+    if (!evidence.empty()) cause.detail += " " + evidence;
+    cause.explains.emplace_back(symptom);
+    remove(symptom);
+  }
+  const Source& source() const { return input.source; }
+  const SignalMetrics& metrics() const { return input.signal.metrics; }
+};
+
+std::string num(double value, int decimals = 1) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string silence_evidence(const Joining& j) {
+  return "The test recording confirms it: " + num(j.metrics().duration_s) + " s of pure digital silence.";
+}
+
+bool is_bluetooth(const Joining& j) {
+  if (j.source().bus == "bluetooth") return true;
+  const Card* card = j.input.snapshot.find_card(j.source().card);
+  return card != nullptr && (card->bus == "bluetooth" || card->api == "bluez5");
+}
+
+std::string set_volume_command(const Source& source) {
+  return "pactl set-source-volume " + shell_quote(source.name) + " 100%";
+}
+
+// Digital silence from a muted source is the mute: one finding, not two.
+void mute_explains_silence(Joining& j) {
+  Finding* muted = j.find("device.muted");
+  if (muted == nullptr || j.find("signal.digital_silence") == nullptr) return;
+  const std::string evidence = silence_evidence(j);
+  j.fold("signal.digital_silence", *muted, evidence);
+  if (j.find("signal.no_speech")) j.fold("signal.no_speech", *muted, "");
+}
+
+// A source at 0 % delivers silence just as a muted one does.
+void zero_volume_explains_silence(Joining& j) {
+  Finding* low = j.find("device.volume_low");
+  if (low == nullptr || j.source().volume_percent > 0.0 || j.find("signal.digital_silence") == nullptr) return;
+  j.fold("signal.digital_silence", *low, silence_evidence(j));
+  if (j.find("signal.no_speech")) j.fold("signal.no_speech", *low, "");
+}
+
+// Every setting is on, yet nothing arrives: the block is before the computer,
+// or the device is dead. Say what to try, in the order an expert would.
+void silence_from_a_source_that_is_on(Joining& j) {
+  Finding* silence = j.find("signal.digital_silence");
+  if (silence == nullptr) return;
+  silence->title = "The microphone delivers pure silence although every setting is on";
+  silence->detail = source_label(j.source()) + " is unmuted at " + num(j.source().volume_percent, 0) +
+                    " % and ready, yet the " + num(j.metrics().duration_s) +
+                    " s test recording was exact zeros, not even the faint hiss every working microphone makes. "
+                    "Something blocks the signal before the computer, or the device is not working.";
+  silence->manual_steps.clear();
+  silence->manual_steps.push_back("Look for a mute switch or button on the headset, its cable or the microphone, and a "
+                                  "microphone key with a light on the keyboard (often F4 or F8 on laptops).");
+  silence->manual_steps.push_back("Some laptops have a privacy switch or a firmware (BIOS/UEFI) setting that disconnects "
+                                  "the microphone: check it.");
+  for (const Finding& f : j.findings) {
+    if (f.id == "permission.sandbox_denied") {
+      silence->manual_steps.push_back("Also fix the sandbox permission above: " + f.title + ".");
+    }
+  }
+  silence->manual_steps.push_back("Unplug the microphone and plug it in again, into another port if there is one.");
+  silence->manual_steps.push_back("Try the microphone on another computer or phone: silent there too means the "
+                                  "microphone or its cable is broken.");
+  if (j.find("signal.no_speech") != nullptr) j.fold("signal.no_speech", *silence, "");
+}
+
+// A quiet voice from a source turned down: the volume is the cause.
+void low_volume_explains_quiet_voice(Joining& j) {
+  Finding* quiet = j.find("signal.too_quiet");
+  if (quiet == nullptr || j.source().volume_percent >= kRaiseFirstBelowPercent) return;
+  const std::string measured = "The test measured your voice at " +
+                               num(j.metrics().speech_level_dbfs.value_or(-120.0)) + " dBFS, far too quiet.";
+  if (Finding* low = j.find("device.volume_low")) {
+    low->severity = Severity::error;
+    j.fold("signal.too_quiet", *low, measured);
+    return;
+  }
+  quiet->detail += " The microphone's volume is only at " + num(j.source().volume_percent, 0) + " %.";
+  quiet->fix = std::string(fix_id(FixId::source_raise_volume));
+  quiet->manual_steps = {"Raise the microphone's volume to 100 %: " + set_volume_command(j.source())};
+}
+
+// Quiet at full volume: the gain is not in the server. Hardware gain, the
+// wrong jack or the wrong microphone.
+void quiet_at_full_volume(Joining& j) {
+  Finding* quiet = j.find("signal.too_quiet");
+  if (quiet == nullptr || j.source().volume_percent < kRaiseFirstBelowPercent) return;
+  quiet->detail += " The microphone's volume is already at " + num(j.source().volume_percent, 0) +
+                   " %, so the missing gain is elsewhere.";
+  quiet->manual_steps.clear();
+  const Card* card = j.input.snapshot.find_card(j.source().card);
+  if (card != nullptr && card->alsa_card) {
+    quiet->manual_steps.push_back("Raise the hardware gain: alsamixer -c " + std::to_string(*card->alsa_card) +
+                                  ", press F4 for the capture controls, raise \"Capture\" and \"Mic Boost\".");
+  } else {
+    quiet->manual_steps.push_back("Raise the microphone's own gain: a knob or switch on the microphone or its "
+                                  "interface, or \"Mic Boost\" in alsamixer (F4 shows the capture controls).");
+  }
+  if (j.source().ports.size() > 1) {
+    quiet->manual_steps.push_back("Check the input port: it records from \"" + j.source().active_port +
+                                  "\"; if your microphone is in another jack, choose that port in Settings > Sound.");
+  }
+  const Source* best = checks::best_input(j.input.snapshot);
+  if (best != nullptr && best->name != j.source().name && checks::preference_rank(*best) > checks::preference_rank(j.source())) {
+    quiet->manual_steps.push_back("This may be the wrong microphone: " + source_label(*best) +
+                                  " is also connected; test it with: micdoctor test --device " + shell_quote(best->name));
+  }
+  quiet->manual_steps.push_back("Speak closer to the microphone (a hand's width), into its front.");
+}
+
+// Telephone-band sound from a Bluetooth headset is the headset profile's limit.
+void bluetooth_profile_limits_bandwidth(Joining& j) {
+  Finding* narrow = j.find("signal.narrowband");
+  if (narrow == nullptr || !is_bluetooth(j)) return;
+  narrow->title = "The Bluetooth headset sends your voice at telephone quality";
+  narrow->detail += " This is a Bluetooth headset: while its microphone is on, it uses the hands-free profile "
+                    "(HFP/HSP), which carries the voice at telephone quality (8 kHz sampling, or 16 kHz with mSBC). "
+                    "That is the profile's limit, not a fault.";
+  narrow->manual_steps.clear();
+  const Card* card = j.input.snapshot.find_card(j.source().card);
+  if (card != nullptr && card->active_profile.find("cvsd") != std::string::npos) {
+    for (const Profile& p : card->profiles) {
+      if (p.name == "headset-head-unit" && p.available) {
+        narrow->manual_steps.push_back("Switch to the wideband (mSBC) headset profile: pactl set-card-profile " +
+                                       shell_quote(card->name) + " 'headset-head-unit'");
+      }
+    }
+  }
+  narrow->manual_steps.push_back("For better sound in calls, use a USB or wired microphone (the Bluetooth headset can "
+                                 "stay for listening in its high-quality A2DP profile).");
+}
+
+// Clipping or a voice too loud with the source above unity gain: turn it down.
+void gain_above_unity_overloads(Joining& j) {
+  const double volume = j.source().volume_percent;
+  for (const char* id : {"signal.clipping", "signal.too_loud"}) {
+    Finding* loud = j.find(id);
+    if (loud == nullptr) continue;
+    if (volume > kUnityPercent + 0.5) {
+      loud->detail += " The microphone's volume is at " + num(volume, 0) +
+                      " %, above 100 %: the server amplifies it past full scale.";
+      loud->fix = std::string(fix_id(FixId::source_lower_volume));
+      loud->manual_steps = {"Lower the microphone's volume to 100 %: " + set_volume_command(j.source())};
+    } else if (std::string_view(id) == "signal.clipping") {
+      loud->manual_steps = {"Lower the gain before the computer: the microphone's own gain knob or switch, or \"Mic "
+                            "Boost\" in alsamixer (F4 shows the capture controls).",
+                            "Move the microphone a little further from your mouth."};
+    }
+  }
+}
+
+using Rule = void (*)(Joining&);
+struct NamedRule {
+  std::string_view name;
+  Rule apply;
+};
+
+constexpr std::array kRules = {
+    NamedRule{"mute_explains_silence", mute_explains_silence},
+    NamedRule{"zero_volume_explains_silence", zero_volume_explains_silence},
+    NamedRule{"silence_from_a_source_that_is_on", silence_from_a_source_that_is_on},
+    NamedRule{"low_volume_explains_quiet_voice", low_volume_explains_quiet_voice},
+    NamedRule{"quiet_at_full_volume", quiet_at_full_volume},
+    NamedRule{"bluetooth_profile_limits_bandwidth", bluetooth_profile_limits_bandwidth},
+    NamedRule{"gain_above_unity_overloads", gain_above_unity_overloads},
+};
+
+Finding as_test_finding(const Finding& signal, const Source& source) {
+  Finding f = signal;
+  f.step = kLastStep;
+  f.device = source.name;
+  if (!f.advice.empty() && f.id != "signal.ok") f.manual_steps = {f.advice};
+  return f;
+}
+
+}  // namespace
+
+std::vector<std::string_view> signal_join_rules() {
+  std::vector<std::string_view> names;
+  for (const NamedRule& rule : kRules) names.push_back(rule.name);
+  return names;
+}
+
+std::vector<Finding> join_signal_with_state(const JoinInput& input) {
+  Joining j{input, input.state};
+  for (const Finding& f : input.signal.findings) j.findings.push_back(as_test_finding(f, input.source));
+  for (const NamedRule& rule : kRules) rule.apply(j);
+  // The recording sounds fine, but a state problem remains: "fine" would mislead.
+  const bool problems = std::any_of(j.findings.begin(), j.findings.end(), is_problem);
+  if (Finding* ok = j.find("signal.ok"); ok != nullptr && problems) {
+    ok->title = "The recording itself sounds fine";
+  }
+  std::stable_sort(j.findings.begin(), j.findings.end(), [](const Finding& a, const Finding& b) { return a.step < b.step; });
+  return std::move(j.findings);
+}
+
+}  // namespace micdoctor

@@ -1,0 +1,142 @@
+#include "cli/mic_test.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "audiofile/audio_file.hpp"
+#include "audiofile/audio_writer.hpp"
+#include "platform/pulse/pulse_capture.hpp"
+#include "report/level_meter.hpp"
+#include "report/terminal.hpp"
+
+namespace micdoctor::cli {
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+void request_stop(int) { g_stop_requested.store(true); }
+
+// Ctrl-C stops the recording, not the program, while the test runs.
+class InterruptStopsRecording {
+ public:
+  InterruptStopsRecording() {
+    g_stop_requested.store(false);
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_);
+  }
+  ~InterruptStopsRecording() { sigaction(SIGINT, &previous_, nullptr); }
+  InterruptStopsRecording(const InterruptStopsRecording&) = delete;
+  InterruptStopsRecording& operator=(const InterruptStopsRecording&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
+
+class TestListener final : public CaptureListener {
+ public:
+  TestListener(const MicTestOptions& options, bool animate)
+      : options_(options), animate_(animate), style_(detect_text_style(STDERR_FILENO)) {}
+
+  void on_start(const CaptureFormat& format) noexcept override {
+    try {
+      analyzer_ = std::make_unique<SignalAnalyzer>(format.sample_rate, format.channels);
+      if (!options_.save_path.empty()) {
+        writer_ = std::make_unique<AudioWriter>(options_.save_path, format.sample_rate, format.channels);
+      }
+    } catch (const std::exception& e) {
+      if (!analyzer_) failed_ = e.what();
+      else save_error = e.what();
+    }
+  }
+
+  void on_audio(std::span<const float> samples) noexcept override {
+    if (!analyzer_) return;
+    try {
+      analyzer_->add_interleaved(samples);
+    } catch (const std::exception& e) {
+      failed_ = e.what();
+    }
+    if (animate_) meter_.add(samples);
+    if (writer_ && !writer_->write(samples) && save_error.empty()) save_error = "writing the recording failed (disk full?)";
+  }
+
+  void on_tick(double seconds_received, double seconds_wanted) noexcept override {
+    if (!animate_) return;
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    try {
+      const std::string line = render_meter(meter_.read(now), seconds_wanted - seconds_received, style_);
+      std::fprintf(stderr, "\r%s\033[K", line.c_str());
+      std::fflush(stderr);
+    } catch (...) {
+      // A meter that cannot draw is not worth stopping the test for.
+    }
+  }
+
+  std::optional<SignalAnalysis> finish(double seconds_received) {
+    if (!analyzer_ || seconds_received <= 0) return std::nullopt;
+    return analyzer_->finish();
+  }
+
+  void keep_recording() {
+    if (!writer_) return;
+    try {
+      writer_->commit();
+    } catch (const std::exception& e) {
+      if (save_error.empty()) save_error = e.what();
+    }
+    writer_.reset();
+  }
+
+  const std::string& failure() const { return failed_; }
+  std::string save_error;
+
+ private:
+  const MicTestOptions& options_;
+  bool animate_;
+  TextStyle style_;
+  std::unique_ptr<SignalAnalyzer> analyzer_;
+  std::unique_ptr<AudioWriter> writer_;
+  LevelMeter meter_;
+  std::string failed_;
+};
+
+}  // namespace
+
+MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate) {
+  if (animate) {
+    std::fputs("Say a sentence now, as you would in a call, for example:\n"
+               "  \"Hello, this is a microphone test. One, two, three, four, five.\"\n"
+               "(Ctrl-C stops early)\n",
+               stderr);
+  }
+  TestListener listener(options, animate);
+  pulse::CaptureRequest request;
+  request.source = source;
+  request.seconds = options.seconds;
+  MicTestRun run;
+  {
+    const InterruptStopsRecording interrupts;
+    run.outcome = pulse::capture(request, listener, g_stop_requested);
+  }
+  run.capture_ended = std::chrono::steady_clock::now();
+  if (animate) std::fputs("\r\033[K", stderr);
+  if (!listener.failure().empty() && run.outcome.ending != CaptureOutcome::Ending::failed) {
+    run.outcome.ending = CaptureOutcome::Ending::failed;
+    run.outcome.error = listener.failure();
+  }
+  if (run.outcome.ending != CaptureOutcome::Ending::failed) {
+    run.analysis = listener.finish(run.outcome.seconds_received);
+    if (!options.save_path.empty()) listener.keep_recording();
+  }
+  run.save_error = listener.save_error;
+  return run;
+}
+
+}  // namespace micdoctor::cli

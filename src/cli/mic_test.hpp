@@ -1,0 +1,29 @@
+#pragma once
+// The microphone test as the CLI runs it: a prompt and a live meter on a
+// terminal, the capture fed straight into the analyser (and a --save file
+// only when asked), Ctrl-C to stop early.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "analysis/signal_analyzer.hpp"
+#include "model/capture.hpp"
+
+namespace micdoctor::cli {
+
+struct MicTestOptions {
+  double seconds = 5.0;
+  std::string save_path;  // "" keeps the audio in memory only
+};
+
+struct MicTestRun {
+  CaptureOutcome outcome;
+  std::optional<SignalAnalysis> analysis;  // when any audio arrived
+  std::string save_error;                  // why --save failed, if it did
+  std::chrono::steady_clock::time_point capture_ended;  // for the verdict-latency measurement
+};
+
+// animate: draw the prompt and the meter on stderr (a terminal).
+MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate);
+
+}  // namespace micdoctor::cli

@@ -1,0 +1,40 @@
+#pragma once
+// What a platform's capture delivers and how it ends: the small contract
+// between a live recording (PulseAudio/PipeWire here, WASAPI on Windows) and
+// whoever listens (the analyser, the level meter, a --save file).
+#include <span>
+#include <string>
+
+namespace micdoctor {
+
+struct CaptureFormat {
+  int sample_rate = 0;  // Hz, the source's native rate
+  int channels = 0;     // the source's native channels (at most 8)
+};
+
+// Receives the recording as it arrives. Called on the capturing thread; the
+// calls must not throw (a capture calls them from C callbacks).
+class CaptureListener {
+ public:
+  virtual ~CaptureListener() = default;
+  // Once, before any audio: the format the blocks will have.
+  virtual void on_start(const CaptureFormat& format) noexcept = 0;
+  // Interleaved float samples, full scale 1.0; whole frames.
+  virtual void on_audio(std::span<const float> interleaved) noexcept = 0;
+  // About 20 times a second while capturing, with the audio received so far.
+  virtual void on_tick(double seconds_received, double seconds_wanted) noexcept = 0;
+};
+
+struct CaptureOutcome {
+  enum class Ending {
+    completed,    // the seconds asked for arrived
+    interrupted,  // the person stopped it (Ctrl-C): what arrived is still good
+    failed,       // a fault: the source vanished, the server died, no data came, ...
+  };
+  Ending ending = Ending::failed;
+  std::string error;            // for failed: what happened, in words
+  double seconds_received = 0;  // audio that reached the listener
+  CaptureFormat format;
+};
+
+}  // namespace micdoctor
