@@ -70,16 +70,18 @@ class SoundServer:
     def load_module(self, *args):
         return int(self.pactl("load-module", *args))
 
-    def add_microphone(self, name, description, bus="usb", form_factor="headset"):
-        """A virtual microphone: returns the module ids (feed sink, remap source)."""
-        feed = self.load_module("module-null-sink", f"sink_name=feed_{name}",
+    def add_microphone(self, name, description, bus="usb", form_factor="headset", rate=48000):
+        """A virtual microphone: returns the module ids (feed sink, remap source).
+        It runs at the content's rate, as a microphone records at its own: a
+        resampler would round off the flat tops of clipped speech."""
+        feed = self.load_module("module-null-sink", f"sink_name=feed_{name}", f"rate={rate}",
                                 f"sink_properties='device.description=\"Feed {name}\"'")
         props = f"device.description=\"{description}\""
         if bus:
             props += f" device.bus={bus}"
         if form_factor:
             props += f" device.form_factor={form_factor}"
-        remap = self.load_module("module-remap-source", f"source_name={name}", f"master=feed_{name}.monitor",
+        remap = self.load_module("module-remap-source", f"source_name={name}", f"master=feed_{name}.monitor", f"rate={rate}",
                                  f"source_properties='{props}'")
         wait_until(lambda: name in self.source_names(), 5, f"source {name}")
         return [remap, feed]

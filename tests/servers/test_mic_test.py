@@ -1,0 +1,366 @@
+#!/usr/bin/python3
+"""The microphone test against real servers: a virtual microphone fed in real
+time by paplay (the null sink behind the remap source) with known content,
+then `micdoctor check --test 3 --format json`; and the faults a test meets
+(the source removed, the server stopped or killed, the stream suspended).
+Usage: test_mic_test.py PATH/TO/micdoctor [pulseaudio|pipewire]"""
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from soundserver import PipeWireServer, PulseAudioServer, wait_until  # noqa: E402
+
+MICDOCTOR = None
+SERVER = None
+CONTENT = {}
+
+SENTENCES = ("Hello, can you hear me? I am testing my microphone before the meeting starts. "
+             "Please tell me if the sound is clear, or if I should move closer.")
+
+
+def make_content(directory):
+    """Speech at about -27 dBFS over a -70 dBFS hiss, and its faulty versions, 48 kHz mono, 20 s."""
+    env = dict(os.environ, SOX_OPTS="-V1")
+
+    def sox(*args):
+        subprocess.run(["sox", *args], check=True, env=env, cwd=directory, timeout=60)
+
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", "voice.wav", SENTENCES], check=True,
+                   cwd=directory, timeout=60)
+    sox("-n", "-r", "48000", "-c", "1", "noise.wav", "synth", "22", "pinknoise", "vol", "0.0003")
+    sox("voice.wav", "-r", "48000", "speech.wav", "norm", "-8", "pad", "0.3", "0.3", "repeat", "3")
+    sox("-m", "-v", "1", "speech.wav", "-v", "1", "noise.wav", "-b", "16", "clean.wav", "trim", "0", "20")
+    sox("clean.wav", "clipped.wav", "gain", "14")
+    sox("-m", "clean.wav", "|sox -n -r 48000 -c 1 -p synth 20 sine 50 vol 0.05", "hum.wav")
+    sox("clean.wav", "narrowband.wav", "sinc", "-3.4k")
+    sox("clean.wav", "quiet.wav", "gain", "-38")
+    return {name: os.path.join(directory, f"{name}.wav") for name in
+            ("clean", "clipped", "hum", "narrowband", "quiet")}
+
+
+def micdoctor(env, *args, timeout=30):
+    start = time.monotonic()
+    p = subprocess.run([MICDOCTOR, *args], env=env, capture_output=True, timeout=timeout)
+    p.seconds = time.monotonic() - start
+    return p
+
+
+def ids(report):
+    return [f["id"] for f in report["findings"]]
+
+
+def finding(report, finding_id):
+    for f in report["findings"]:
+        if f["id"] == finding_id:
+            return f
+    raise AssertionError(f"{finding_id} not among {ids(report)}")
+
+
+def problems(report):
+    return [f["id"] for f in report["findings"] if f["severity"] != "info"]
+
+
+class MicTest(unittest.TestCase):
+    count = 0
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = SERVER()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        self.modules = []
+        self.players = []
+        self.addCleanup(self.cleanup)
+
+    def cleanup(self):
+        for p in self.players:
+            p.kill()
+            p.wait()
+        self.server.stop_clients()
+        self.server.unload(self.modules)
+
+    def mic(self, bus="usb", form_factor="headset", description="USB Headset Microphone"):
+        MicTest.count += 1
+        name = f"testmic{MicTest.count}"
+        # Unique descriptions: WirePlumber restores volume and mute by them.
+        self.modules += self.server.add_microphone(name, f"{description} {MicTest.count}", bus=bus,
+                                                   form_factor=form_factor)
+        self.server.set_default_source(name)
+        return name
+
+    def play(self, mic, content):
+        """Feeds the microphone in real time, as a voice would."""
+        p = subprocess.Popen(["paplay", "-d", f"feed_{mic}", CONTENT[content]], env=self.server.env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.players.append(p)
+        time.sleep(0.3)
+
+    def run_test_json(self, *extra, seconds="3"):
+        p = micdoctor(self.server.env, "check", "--test", seconds, "--format", "json", *extra)
+        self.assertIn(p.returncode, (0, 1), p.stderr.decode(errors="replace"))
+        report = json.loads(p.stdout)
+        self.assertEqual(report["signal"]["ending"], "completed")
+        return p.returncode, report
+
+    # -- what it hears, joined with the state ------------------------------
+    def test_clean_speech(self):
+        mic = self.mic()
+        self.play(mic, "clean")
+        rc, report = self.run_test_json()
+        self.assertEqual(problems(report), [], report["findings"])
+        self.assertEqual(rc, 0)
+        signal_part = report["signal"]
+        self.assertEqual(signal_part["source"], mic)
+        self.assertAlmostEqual(signal_part["seconds"], 3.0, delta=0.01)
+        self.assertEqual([f["id"] for f in signal_part["findings"]], ["signal.ok"])
+        self.assertGreater(signal_part["metrics"]["speech_level_dbfs"], -34)
+        self.assertLess(signal_part["metrics"]["speech_level_dbfs"], -20)
+        self.assertEqual(finding(report, "signal.ok")["step"], 5)
+
+    def test_nothing_from_a_source_that_is_on(self):
+        self.mic()  # nothing plays: the monitor delivers exact zeros
+        rc, report = self.run_test_json()
+        self.assertEqual(rc, 1)
+        f = finding(report, "signal.digital_silence")
+        self.assertIn("although every setting is on", f["title"])
+        self.assertEqual(f["explains"], ["signal.no_speech"])
+        self.assertNotIn("signal.no_speech", ids(report))
+        self.assertEqual(report["verdict"], f["title"])
+
+    def test_muted_source_is_the_cause_of_silence(self):
+        mic = self.mic()
+        self.server.pactl("set-source-mute", mic, "1")
+        self.play(mic, "clean")
+        _, report = self.run_test_json()
+        f = finding(report, "device.muted")
+        self.assertIn("signal.digital_silence", f["explains"])
+        self.assertNotIn("signal.digital_silence", ids(report))
+        self.assertNotIn("signal.no_speech", ids(report))
+        self.assertIn("digital silence", f["detail"])
+        self.assertEqual(report["verdict"], f["title"])
+        # The analyser's own view stays in the signal part.
+        self.assertIn("signal.digital_silence", [x["id"] for x in report["signal"]["findings"]])
+
+    def test_clipped_speech(self):
+        mic = self.mic()
+        self.play(mic, "clipped")
+        _, report = self.run_test_json()
+        f = finding(report, "signal.clipping")
+        self.assertIsNone(f["fix"])
+        self.assertGreater(report["signal"]["metrics"]["clipped_fraction"], 0.001)
+
+    def test_clipping_with_volume_above_unity_says_lower_it(self):
+        mic = self.mic()
+        self.server.pactl("set-source-volume", mic, "150%")
+        self.play(mic, "clipped")
+        _, report = self.run_test_json()
+        f = finding(report, "signal.clipping")
+        self.assertEqual(f["fix"], "source.lower_volume")
+        self.assertTrue(any(f"pactl set-source-volume '{mic}' 100%" in s for s in f["manual_steps"]))
+
+    def test_mains_hum(self):
+        mic = self.mic()
+        self.play(mic, "hum")
+        _, report = self.run_test_json()
+        finding(report, "signal.hum")
+        self.assertEqual(report["signal"]["metrics"]["hum_hz"], 50)
+
+    def test_band_limited_speech_from_a_bluetooth_headset(self):
+        mic = self.mic(bus="bluetooth", description="WH-1000XM4")
+        self.play(mic, "narrowband")
+        _, report = self.run_test_json()
+        f = finding(report, "signal.narrowband")
+        self.assertIn("Bluetooth", f["title"])
+        self.assertLess(report["signal"]["metrics"]["bandwidth_hz"], 4500)
+
+    def test_band_limited_speech_from_usb_is_not_blamed_on_bluetooth(self):
+        mic = self.mic()
+        self.play(mic, "narrowband")
+        _, report = self.run_test_json()
+        self.assertNotIn("Bluetooth", finding(report, "signal.narrowband")["title"])
+
+    def test_quiet_because_the_volume_is_low(self):
+        mic = self.mic()
+        self.server.pactl("set-source-volume", mic, "20%")
+        self.play(mic, "clean")
+        _, report = self.run_test_json()
+        f = finding(report, "device.volume_low")
+        self.assertEqual(f["severity"], "error")
+        self.assertIn("signal.too_quiet", f["explains"])
+        self.assertNotIn("signal.too_quiet", ids(report))
+        self.assertEqual(f["fix"], "source.raise_volume")
+
+    def test_quiet_at_full_volume(self):
+        mic = self.mic()
+        self.play(mic, "quiet")
+        _, report = self.run_test_json()
+        f = finding(report, "signal.too_quiet")
+        self.assertIn("already at 100 %", f["detail"])
+        self.assertIsNone(f["fix"])
+        self.assertNotIn("device.volume_low", ids(report))
+
+    # -- the person's side --------------------------------------------------
+    def test_ctrl_c_stops_early_and_still_reports(self):
+        mic = self.mic()
+        self.play(mic, "clean")
+        p = subprocess.Popen([MICDOCTOR, "test", "--seconds", "10", "--format", "json"], env=self.server.env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(2.0)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=5)
+        self.assertIn(p.returncode, (0, 1), err)
+        report = json.loads(out)
+        self.assertEqual(report["signal"]["ending"], "interrupted")
+        self.assertGreater(report["signal"]["seconds"], 0.2)
+        self.assertLess(report["signal"]["seconds"], 5)
+        self.assertIn("metrics", report["signal"])
+
+    def test_audio_stays_in_memory_unless_saved(self):
+        mic = self.mic()
+        self.play(mic, "clean")
+        with tempfile.TemporaryDirectory() as work, tempfile.TemporaryDirectory() as tmp:
+            env = dict(self.server.env, TMPDIR=tmp)
+            p = subprocess.run([MICDOCTOR, "test", "--seconds", "1"], env=env, cwd=work, capture_output=True,
+                               timeout=30)
+            self.assertIn(p.returncode, (0, 1))
+            self.assertEqual(os.listdir(work) + os.listdir(tmp), [])
+            saved = os.path.join(work, "take.wav")
+            p = subprocess.run([MICDOCTOR, "test", "--seconds", "1.5", "--save", saved, "--format", "json"],
+                               env=env, cwd=work, capture_output=True, timeout=30)
+            self.assertIn(p.returncode, (0, 1), p.stderr)
+            self.assertEqual(os.listdir(work), ["take.wav"])
+            report = json.loads(p.stdout)
+            with open(saved, "rb") as f:
+                header = f.read(44)
+            self.assertEqual(header[:4], b"RIFF")
+            info = subprocess.run(["soxi", "-r", saved], capture_output=True, text=True).stdout.strip()
+            self.assertEqual(int(info), report["signal"]["metrics"]["sample_rate"])
+            duration = float(subprocess.run(["soxi", "-D", saved], capture_output=True, text=True).stdout)
+            self.assertAlmostEqual(duration, 1.5, delta=0.01)
+
+    def test_meter_on_a_terminal_and_nothing_animated_otherwise(self):
+        mic = self.mic()
+        self.play(mic, "clean")
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ.clear()
+            os.environ.update(self.server.env)
+            os.execv(MICDOCTOR, [MICDOCTOR, "test", "--seconds", "2"])
+        output = b""
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        os.waitpid(pid, 0)
+        os.close(fd)
+        self.assertIn(b"Say a sentence now", output)
+        self.assertGreaterEqual(output.count(b"dBFS  "), 10, output[-2000:])  # redrawn about 20 times a second
+        self.assertIn(b"\r", output)
+        self.assertIn(b"s left", output)
+        self.assertIn(b"listened to for 2.0 s", output)
+        p = micdoctor(self.server.env, "test", "--seconds", "1")
+        self.assertNotIn(b"\r", p.stderr + p.stdout)
+        self.assertNotIn(b"Say a sentence", p.stderr + p.stdout)
+
+    # -- faults: a clear error and an exit within 2 seconds -----------------
+    def run_with_fault(self, fault, after=1.5):
+        mic = self.mic()
+        self.play(mic, "clean")
+        p = subprocess.Popen([MICDOCTOR, "check", "--test", "8", "--format", "json"], env=self.server.env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(after)
+        fault(mic)
+        faulted = time.monotonic()
+        out, err = p.communicate(timeout=10)
+        return p.returncode, json.loads(out), err.decode(), time.monotonic() - faulted
+
+    def test_source_removed_mid_test(self):
+        def unplug(mic):
+            self.server.unload(self.modules[:1])  # the remap source
+            self.modules = self.modules[1:]
+        rc, report, err, seconds = self.run_with_fault(unplug)
+        self.assertEqual(rc, 2)
+        self.assertIn("disappeared", err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertLess(seconds, 2.0)
+        self.assertEqual(report["signal"]["ending"], "failed")
+        self.assertIn("disappeared", report["signal"]["error"])
+        self.assertEqual(finding(report, "test.failed")["step"], 5)
+
+    def test_stalled_stream(self):
+        process = self.server.processes[-1]  # the process that speaks the pulse protocol
+
+        def stall(mic):
+            os.kill(process.pid, signal.SIGSTOP)
+        try:
+            rc, report, err, seconds = self.run_with_fault(stall)
+        finally:
+            os.kill(process.pid, signal.SIGCONT)
+        self.assertEqual(rc, 2)
+        self.assertIn("stopped delivering audio", err)
+        self.assertLess(seconds, 3.0)  # the 2 s without audio, then out
+
+
+class PulseAudioOnly(MicTest):
+    def test_suspended_mid_test(self):
+        rc, report, err, seconds = self.run_with_fault(lambda mic: self.server.pactl("suspend-source", mic, "1"))
+        self.assertEqual(rc, 2)
+        self.assertIn("suspended", err)
+        self.assertLess(seconds, 2.0)
+
+
+class ServerKilled(unittest.TestCase):
+    """Last: this one ends its server."""
+
+    def test_server_killed_mid_test(self):
+        server = SERVER()
+        try:
+            modules = server.add_microphone("killmic", "USB Headset Microphone")
+            server.set_default_source("killmic")
+            p = subprocess.Popen([MICDOCTOR, "check", "--test", "8", "--format", "json"], env=server.env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(1.5)
+            server.processes[-1].kill()
+            killed = time.monotonic()
+            out, err = p.communicate(timeout=10)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("sound server stopped", err.decode())
+            self.assertLess(time.monotonic() - killed, 2.0)
+            self.assertIn("stopped", json.loads(out)["signal"]["error"])
+            del modules
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    MICDOCTOR = os.path.abspath(sys.argv.pop(1))
+    which = sys.argv.pop(1) if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "pulseaudio"
+    SERVER = {"pulseaudio": PulseAudioServer, "pipewire": PipeWireServer}[which]
+    with tempfile.TemporaryDirectory() as content_dir:
+        CONTENT.update(make_content(content_dir))
+        cases = unittest.TestSuite()
+        loader = unittest.TestLoader()
+        cases.addTests(loader.loadTestsFromTestCase(PulseAudioOnly if which == "pulseaudio" else MicTest))
+        cases.addTests(loader.loadTestsFromTestCase(ServerKilled))
+        result = unittest.TextTestRunner(verbosity=2).run(cases)
+    sys.exit(0 if result.wasSuccessful() else 1)
