@@ -216,6 +216,7 @@ Finding as_test_finding(const Finding& signal, const Source& source) {
 
 std::vector<std::string_view> signal_join_rules() {
   std::vector<std::string_view> names;
+  names.reserve(kRules.size());
   for (const NamedRule& rule : kRules) names.push_back(rule.name);
   return names;
 }
