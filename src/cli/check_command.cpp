@@ -222,6 +222,8 @@ int check_and_maybe_test(const Options& options) {
   if (test && timings_wanted()) {
     std::fprintf(stderr, "micdoctor: timing: end of capture to printed verdict %.1f ms\n",
                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - capture_end).count());
+    std::fprintf(stderr, "micdoctor: timing: first audio after %.0f ms, longest gap between deliveries %.0f ms\n",
+                 test->outcome.first_audio_after_s * 1000, test->outcome.longest_gap_s * 1000);
   }
   if (test && !test->save_error.empty()) {
     std::fprintf(stderr, "micdoctor: --save: %s\n", escape_for_terminal(test->save_error).c_str());

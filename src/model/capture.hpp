@@ -35,6 +35,9 @@ struct CaptureOutcome {
   std::string error;            // for failed: what happened, in words
   double seconds_received = 0;  // audio that reached the listener
   CaptureFormat format;
+  // How the server delivered (for diagnosis and the benchmarks).
+  double first_audio_after_s = 0;  // from the stream starting to its first audio
+  double longest_gap_s = 0;        // the longest wait between two deliveries
 };
 
 }  // namespace micdoctor

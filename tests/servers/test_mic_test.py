@@ -102,7 +102,7 @@ class MicTest(unittest.TestCase):
 
     def play(self, mic, content):
         """Feeds the microphone in real time, as a voice would."""
-        p = subprocess.Popen(["paplay", "-d", f"feed_{mic}", CONTENT[content]], env=self.server.env,
+        p = subprocess.Popen(["paplay", "--latency-msec=20", "-d", f"feed_{mic}", CONTENT[content]], env=self.server.env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.players.append(p)
         time.sleep(0.3)
@@ -313,12 +313,13 @@ class MicTest(unittest.TestCase):
         def stall(mic):
             os.kill(process.pid, signal.SIGSTOP)
         try:
-            rc, report, err, seconds = self.run_with_fault(stall)
+            # 3 s in, the audio is flowing (a virtual source's first audio can take 2 s).
+            rc, report, err, seconds = self.run_with_fault(stall, after=3.0)
         finally:
             os.kill(process.pid, signal.SIGCONT)
         self.assertEqual(rc, 2)
         self.assertIn("stopped delivering audio", err)
-        self.assertLess(seconds, 3.0)  # the 2 s without audio, then out
+        self.assertLess(seconds, 2.0)  # audio was flowing: 1.5 s without it is a stall
 
 
 class PulseAudioOnly(MicTest):

@@ -40,7 +40,11 @@ struct Recording {
   std::uint32_t source_index = PA_INVALID_INDEX;
   bool failed = false;
   std::string error;
+  Clock::time_point started;
   Clock::time_point last_audio;
+  bool any_audio = false;
+  double first_audio_after_s = 0;
+  double longest_gap_s = 0;
   std::vector<float> buffer;  // aligned copy of what the server hands over
 };
 
@@ -84,7 +88,12 @@ void on_read(pa_stream* stream, std::size_t, void* userdata) {
         return;
       }
       if (bytes == 0) break;
-      r.last_audio = Clock::now();
+      const auto now = Clock::now();
+      const double gap = std::chrono::duration<double>(now - r.last_audio).count();
+      if (!r.any_audio) r.first_audio_after_s = std::chrono::duration<double>(now - r.started).count();
+      else r.longest_gap_s = std::max(r.longest_gap_s, gap);
+      r.any_audio = true;
+      r.last_audio = now;
       const std::size_t count = bytes / sizeof(float);
       r.buffer.resize(count);
       if (data == nullptr) {
@@ -226,6 +235,7 @@ CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener,
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(request.seconds)) +
                         request.late_allowance;
+  recording.started = start;
   recording.last_audio = start;
   CaptureOutcome outcome;
   outcome.format = format;
@@ -234,6 +244,8 @@ CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener,
   const auto failed_after = [&](std::string why) {
     CaptureOutcome result = failed(std::move(why), format);
     result.seconds_received = seconds_received();
+    result.first_audio_after_s = recording.first_audio_after_s;
+    result.longest_gap_s = recording.longest_gap_s;
     return result;
   };
   while (true) {
@@ -251,15 +263,19 @@ CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener,
       return failed_after("the sound server stopped during the test");
     }
     const auto now = Clock::now();
-    if (now - recording.last_audio > request.stall_timeout) {
+    const auto allowed = recording.any_audio ? request.stall_timeout : request.first_audio_timeout;
+    if (now - recording.last_audio > allowed) {
       char text[128];
-      std::snprintf(text, sizeof text, "the microphone stopped delivering audio (nothing for %.1f s)",
+      std::snprintf(text, sizeof text, recording.any_audio ? "the microphone stopped delivering audio (nothing for %.1f s)"
+                                                           : "the microphone delivered no audio at all (nothing for %.1f s)",
                     std::chrono::duration<double>(now - recording.last_audio).count());
       return failed_after(text);
     }
     if (now >= deadline) break;  // what arrived in time is judged
   }
   outcome.seconds_received = seconds_received();
+  outcome.first_audio_after_s = recording.first_audio_after_s;
+  outcome.longest_gap_s = recording.longest_gap_s;
   return outcome;
 }
 
