@@ -44,6 +44,15 @@ const Source* best_input(const SystemSnapshot& snapshot) {
   return best;
 }
 
+const Profile* best_input_profile(const Card& card) {
+  const Profile* best = nullptr;
+  for (const Profile& p : card.profiles) {
+    if (p.sources == 0 || !p.available) continue;
+    if (best == nullptr || p.priority > best->priority) best = &p;
+  }
+  return best;
+}
+
 bool is_application_stream(const Stream& stream) { return !stream.from_module; }
 
 std::string source_label(const Source& source) {

@@ -34,6 +34,10 @@ int preference_rank(const Source& source);
 bool is_ready(const Source& source);
 // The best ready input (highest rank, then the server's order), or null.
 const Source* best_input(const SystemSnapshot& snapshot);
+// The input-capable profile a person would pick for a card: available, then
+// the server's own priority (which already prefers mSBC/duplex profiles). Null
+// when the card cannot capture at all.
+const Profile* best_input_profile(const Card& card);
 // Streams opened by applications (not the server's own module streams).
 bool is_application_stream(const Stream& stream);
 

@@ -9,17 +9,6 @@ namespace {
 
 bool is_bluetooth(const Card& card) { return card.bus == "bluetooth" || card.api == "bluez5"; }
 
-// The input-capable profile a person would pick: available, then the
-// server's own priority (which already prefers mSBC/duplex profiles).
-const Profile* best_input_profile(const Card& card) {
-  const Profile* best = nullptr;
-  for (const Profile& p : card.profiles) {
-    if (p.sources == 0 || !p.available) continue;
-    if (best == nullptr || p.priority > best->priority) best = &p;
-  }
-  return best;
-}
-
 const Profile* find_profile(const Card& card, const std::string& name) {
   for (const Profile& p : card.profiles) {
     if (p.name == name) return &p;

@@ -19,6 +19,7 @@
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
 #include "cli/mic_test.hpp"
+#include "cli/snapshot_file.hpp"
 #include "cli/usage.hpp"
 #include "model/snapshot_json.hpp"
 #include "platform/linux/linux_snapshot.hpp"
@@ -125,40 +126,9 @@ std::optional<Options> parse(const std::vector<std::string>& args, Command comma
   return options;
 }
 
-// Reads a snapshot file: a regular file, bounded in size, valid JSON of our schema.
-SystemSnapshot load_snapshot(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) throw SnapshotError(path + ": cannot open (" + std::string(std::strerror(errno)) + ")");
-  struct stat info {};
-  std::string text;
-  std::string problem;
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    problem = "not a regular file";
-  } else if (static_cast<std::size_t>(info.st_size) > kMaxSnapshotBytes) {
-    problem = "larger than 16 MiB: not a snapshot";
-  } else {
-    text.resize(static_cast<std::size_t>(info.st_size));
-    std::size_t got = 0;
-    while (got < text.size()) {
-      const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    text.resize(got);
-  }
-  ::close(fd);
-  if (!problem.empty()) throw SnapshotError(path + ": " + problem);
-  try {
-    return snapshot_from_text(text);
-  } catch (const SnapshotError& e) {
-    throw SnapshotError(path + ": " + e.what());
-  }
-}
-
 std::optional<SystemSnapshot> obtain_snapshot(const Options& options) {
   try {
-    if (!options.snapshot_file.empty()) return load_snapshot(options.snapshot_file);
+    if (!options.snapshot_file.empty()) return load_snapshot_file(options.snapshot_file);
     return linux_system::read_linux_snapshot(linux_system::ReadOptions{});
   } catch (const SnapshotError& e) {
     std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(e.what()).c_str());

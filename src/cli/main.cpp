@@ -6,6 +6,7 @@
 
 #include "cli/analyze_command.hpp"
 #include "cli/check_command.hpp"
+#include "cli/fix_command.hpp"
 #include "cli/usage.hpp"
 #include "report/terminal.hpp"
 
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
     if (command == "check") return run_check(args);
     if (command == "devices") return run_devices(args);
     if (command == "test") return run_test(args);
+    if (command == "fix") return run_fix(args);
+    if (command == "undo") return run_undo(args);
     if (command == "help" || command == "--help" || command == "-h") {
       std::fputs(kUsage, stdout);
       return 0;

@@ -15,20 +15,6 @@ using Json = nlohmann::ordered_json;
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-Json finding_to_json(const Finding& f) {
-  Json steps = Json::array();
-  for (const std::string& step : f.manual_steps) steps.push_back(step);
-  return Json{{"id", f.id},
-              {"severity", std::string(to_string(f.severity))},
-              {"step", f.step},
-              {"title", f.title},
-              {"detail", f.detail},
-              {"device", f.device.empty() ? Json(nullptr) : Json(f.device)},
-              {"fix", f.fix ? Json(*f.fix) : Json(nullptr)},
-              {"manual_steps", steps},
-              {"explains", f.explains}};
-}
-
 std::string_view ending_name(CaptureOutcome::Ending ending) {
   switch (ending) {
     case CaptureOutcome::Ending::completed: return "completed";
@@ -148,6 +134,22 @@ const Finding* root_cause(const std::vector<Finding>& findings) {
 
 }  // namespace
 
+nlohmann::ordered_json check_finding_to_json(const Finding& f) {
+  using Json = nlohmann::ordered_json;
+  Json steps = Json::array();
+  for (const std::string& step : f.manual_steps) steps.push_back(step);
+  return Json{{"id", f.id},
+              {"severity", std::string(to_string(f.severity))},
+              {"step", f.step},
+              {"title", f.title},
+              {"detail", f.detail},
+              {"device", f.device.empty() ? Json(nullptr) : Json(f.device)},
+              {"fix", f.fix ? Json(*f.fix) : Json(nullptr)},
+              {"manual_steps", steps},
+              {"explains", f.explains}};
+}
+
+
 std::string check_verdict(const CheckReportInput& report) {
   const std::vector<Finding>& findings = report.findings;
   const int problems = count_problems(findings);
@@ -174,7 +176,7 @@ std::string check_to_json(const CheckReportInput& report) {
   j["source_in_use"] = report.source_in_use ? Json(report.source_in_use->name) : Json(nullptr);
   j["verdict"] = check_verdict(report);
   Json findings = Json::array();
-  for (const Finding& f : report.findings) findings.push_back(finding_to_json(f));
+  for (const Finding& f : report.findings) findings.push_back(check_finding_to_json(f));
   j["findings"] = findings;
   if (report.test != nullptr) j["signal"] = signal_to_json(*report.test);
   return dump(j);

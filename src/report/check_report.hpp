@@ -2,6 +2,7 @@
 // The forms of `micdoctor check` and `micdoctor devices`: doctor-style text
 // (one line per walk-through step, findings and what to do under it) and
 // JSON (a snapshot plus findings, readable again with --snapshot).
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct CheckReportInput {
 //  "verdict","findings"} and, with a test, "signal":{"source","seconds","ending",
 //  "metrics","findings"} or "signal":{"source","error"}.
 std::string check_to_json(const CheckReportInput& report);
+// One finding as the check JSON writes it (also used by fix and undo).
+nlohmann::ordered_json check_finding_to_json(const Finding& finding);
 // Verdict first, then one line per step; verbose adds info details and the device tables.
 std::string check_to_text(const CheckReportInput& report, const TextStyle& style, bool verbose);
 // One sentence: the most important problem, or that nothing is wrong.

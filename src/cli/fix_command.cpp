@@ -1,0 +1,559 @@
+// `fix` and `undo`: the fix loop (fixes/fix_session) against the running
+// system, with consent, the journal written before every change, and undo
+// from that journal. The decisions live in src/fixes; this file parses,
+// wires the pieces and prints.
+#include "cli/fix_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "checks/check_catalog.hpp"
+#include "checks/run_checks.hpp"
+#include "cli/snapshot_file.hpp"
+#include "cli/usage.hpp"
+#include "fixes/fix_session.hpp"
+#include "fixes/journal.hpp"
+#include "fixes/undo.hpp"
+#include "model/snapshot_json.hpp"
+#include "platform/linux/journal_file.hpp"
+#include "platform/linux/linux_snapshot.hpp"
+#include "platform/linux/linux_system.hpp"
+#include "report/check_report.hpp"
+#include "report/terminal.hpp"
+
+namespace micdoctor::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+inline constexpr const char* kFixSchema = "micdoctor.fix/1";
+inline constexpr const char* kUndoSchema = "micdoctor.undo/1";
+
+struct FixCommandOptions {
+  FixOptions fix;
+  bool yes = false;
+  bool json = false;
+  std::string snapshot_file;  // --dry-run on a saved snapshot
+};
+
+struct UndoCommandOptions {
+  bool list = false;
+  bool all = false;
+  bool json = false;
+};
+
+bool is_fix_id(const std::string& id) {
+  for (const FixId fix : {FixId::source_unmute, FixId::source_raise_volume, FixId::source_lower_volume,
+                          FixId::source_set_port, FixId::default_set, FixId::card_set_profile, FixId::stream_move,
+                          FixId::stream_unmute, FixId::stream_raise_volume}) {
+    if (fix_id(fix) == id) return true;
+  }
+  return false;
+}
+
+// Walks the arguments: `handle(arg, value)` consumes an option, where value()
+// fetches its argument ("--x=v" or "--x v").
+template <typename Handle>
+bool parse_arguments(const std::vector<std::string>& args, const std::string& command, Handle handle) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool missing = false;
+    const auto value = [&](const std::string& name) -> std::string {
+      if (a.rfind(name + "=", 0) == 0) return a.substr(name.size() + 1);
+      if (i + 1 >= args.size()) {
+        missing = true;
+        return {};
+      }
+      return args[++i];
+    };
+    const auto is = [&](const std::string& name) { return a == name || a.rfind(name + "=", 0) == 0; };
+    const std::optional<std::string> error = handle(a, is, value);
+    if (missing) return usage_error(a + " needs a value"), false;
+    if (error) {
+      usage_error(error->empty() ? "unknown option for " + command + ": " + escape_for_terminal(a) : *error);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<FixCommandOptions> parse_fix(const std::vector<std::string>& args) {
+  FixCommandOptions o;
+  const bool ok = parse_arguments(args, "fix", [&](const std::string& a, auto is, auto value) -> std::optional<std::string> {
+    if (is("--device")) {
+      o.fix.device = value("--device");
+      if (o.fix.device.empty()) return "--device needs a device id (see 'micdoctor devices')";
+    } else if (is("--only")) {
+      const std::string id = value("--only");
+      if (!is_fix_id(id)) return "--only needs a fix id (source.unmute, default.set, ...; see 'micdoctor help'), not '" + escape_for_terminal(id) + "'";
+      o.fix.only = id;
+    } else if (is("--format")) {
+      const std::string format = value("--format");
+      if (format != "text" && format != "json") return "--format must be text or json";
+      o.json = format == "json";
+    } else if (is("--snapshot")) {
+      o.snapshot_file = value("--snapshot");
+    } else if (a == "--yes" || a == "-y") {
+      o.yes = true;
+    } else if (a == "--dry-run" || a == "-n") {
+      o.fix.dry_run = true;
+    } else {
+      return std::string();
+    }
+    return std::nullopt;
+  });
+  if (!ok) return std::nullopt;
+  if (!o.snapshot_file.empty() && !o.fix.dry_run) {
+    return usage_error("--snapshot describes another system: it only goes with --dry-run"), std::nullopt;
+  }
+  return o;
+}
+
+std::optional<UndoCommandOptions> parse_undo(const std::vector<std::string>& args) {
+  UndoCommandOptions o;
+  const bool ok = parse_arguments(args, "undo", [&](const std::string& a, auto is, auto value) -> std::optional<std::string> {
+    if (is("--format")) {
+      const std::string format = value("--format");
+      if (format != "text" && format != "json") return "--format must be text or json";
+      o.json = format == "json";
+    } else if (a == "--list") {
+      o.list = true;
+    } else if (a == "--all") {
+      o.all = true;
+    } else {
+      return std::string();
+    }
+    return std::nullopt;
+  });
+  if (!ok) return std::nullopt;
+  return o;
+}
+
+// A deliberate stop for the crash tests: MICDOCTOR_TEST_STOP_AT=journalled
+// stops the process (SIGSTOP) right after a change is journalled and before
+// it is made; =applied right after it is made and before the journal knows.
+// The test then kills it with SIGKILL, as a crash would.
+void stop_here_for_tests(const char* point) {
+  const char* wanted = std::getenv("MICDOCTOR_TEST_STOP_AT");
+  if (wanted != nullptr && std::string(wanted) == point) std::raise(SIGSTOP);
+}
+
+// Asks on the terminal; without one (and without --yes) nothing is applied.
+class TerminalConsent : public Consent {
+ public:
+  explicit TerminalConsent(bool yes) : yes_(yes), terminal_(isatty(STDIN_FILENO) != 0) {}
+  bool approve(const Change& change) override {
+    if (yes_) return true;
+    if (!terminal_) {
+      not_asked_ = true;
+      return false;
+    }
+    std::fprintf(stderr, "\n%s\n  (%s -> %s)\n", escape_for_terminal(change.summary).c_str(),
+                 escape_for_terminal(describe_value(change.setting, change.from)).c_str(),
+                 escape_for_terminal(describe_value(change.setting, change.to)).c_str());
+    if (!change.cost.empty()) std::fprintf(stderr, "  Note: %s\n", escape_for_terminal(change.cost).c_str());
+    std::fputs("Apply this fix? [y/N] ", stderr);
+    std::fflush(stderr);
+    std::string answer;
+    if (!std::getline(std::cin, answer)) return false;
+    return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes";
+  }
+  bool not_asked() const { return not_asked_; }
+
+ private:
+  bool yes_;
+  bool terminal_;
+  bool not_asked_ = false;
+};
+
+std::string run_id() {
+  std::string stamp = utc_now_iso8601();
+  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
+  return stamp + "-" + std::to_string(::getpid());
+}
+
+// The journal of this run: the run joins the file with its first change,
+// and the file is rewritten (atomically) at every step.
+class FileJournal : public ChangeJournal {
+ public:
+  FileJournal(linux_system::JournalFile& file, Journal journal, std::string server)
+      : file_(file), journal_(std::move(journal)) {
+    run_.id = run_id();
+    run_.started = utc_now_iso8601();
+    run_.server = std::move(server);
+  }
+
+  bool before_change(const Change& change, std::string& error) override {
+    if (!started_) {
+      // Fully undone runs beyond the limit are history nobody needs.
+      while (journal_.runs.size() >= kMaxJournalRuns && !needs_undo(journal_.runs.front())) {
+        journal_.runs.erase(journal_.runs.begin());
+      }
+      journal_.runs.push_back(run_);
+      started_ = true;
+    }
+    JournalRun& run = journal_.runs.back();
+    run.entries.push_back(JournalEntry{static_cast<int>(run.entries.size()) + 1, utc_now_iso8601(), change,
+                                       EntryStatus::journalled, {}});
+    if (!file_.save(journal_, error)) {
+      run.entries.pop_back();
+      return false;
+    }
+    stop_here_for_tests("journalled");
+    return true;
+  }
+
+  void after_change(const Change&, bool applied, const std::string& note) override {
+    stop_here_for_tests("applied");
+    JournalEntry& entry = journal_.runs.back().entries.back();
+    entry.status = applied ? EntryStatus::applied : EntryStatus::failed;
+    entry.note = note;
+    std::string error;
+    // If this write fails the entry stays "journalled", which undo handles
+    // the same way (it reads what the setting is now).
+    if (!file_.save(journal_, error)) save_error_ = error;
+  }
+
+  const std::string& run() const { return run_.id; }
+  bool started() const { return started_; }
+  const std::string& save_error() const { return save_error_; }
+
+ private:
+  linux_system::JournalFile& file_;
+  Journal journal_;
+  JournalRun run_;
+  bool started_ = false;
+  std::string save_error_;
+};
+
+std::string server_name(const SystemSnapshot& snapshot) {
+  if (!snapshot.server.reachable) return "no sound server";
+  return snapshot.server.name + (snapshot.server.version.empty() ? "" : " " + snapshot.server.version);
+}
+
+Json value_json(Setting setting, const SettingValue& value) {
+  if (setting == Setting::source_mute || setting == Setting::stream_mute) return Json{{"muted", value.flag}};
+  if (setting == Setting::source_volume || setting == Setting::stream_volume) {
+    Json list = Json::array();
+    for (const double v : value.volume_percent) list.push_back(std::round(v * 100.0) / 100.0);
+    return Json{{"volume_percent", list}};
+  }
+  return Json{{"name", value.name}};
+}
+
+Json change_json(const Change& c) {
+  return Json{{"fix", c.fix},
+              {"finding", c.finding},
+              {"device", c.finding_device.empty() ? Json(nullptr) : Json(c.finding_device)},
+              {"setting", std::string(to_string(c.setting))},
+              {"target", describe_target(c.setting, c.target)},
+              {"from", value_json(c.setting, c.from)},
+              {"to", value_json(c.setting, c.to)},
+              {"summary", c.summary},
+              {"cost", c.cost.empty() ? Json(nullptr) : Json(c.cost)}};
+}
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::vector<Finding> problems(const std::vector<Finding>& findings) {
+  std::vector<Finding> out;
+  std::copy_if(findings.begin(), findings.end(), std::back_inserter(out), is_problem);
+  return out;
+}
+
+void print_fix_json(const FixRunResult& result, const FixCommandOptions& o, const std::string& run,
+                    const std::string& journal_path) {
+  Json changes = Json::array();
+  for (const ChangeOutcome& outcome : result.changes) {
+    Json c = change_json(outcome.change);
+    c["status"] = std::string(to_string(outcome.status));
+    c["resolved"] = outcome.resolved;
+    c["note"] = outcome.note.empty() ? Json(nullptr) : Json(outcome.note);
+    changes.push_back(c);
+  }
+  Json remaining = Json::array();
+  for (const Finding& f : problems(result.findings_after)) remaining.push_back(check_finding_to_json(f));
+  const Json report{{"schema", kFixSchema},
+                    {"dry_run", o.fix.dry_run},
+                    {"run", run.empty() ? Json(nullptr) : Json(run)},
+                    {"journal", journal_path.empty() ? Json(nullptr) : Json(journal_path)},
+                    {"changes", changes},
+                    {"remaining", remaining},
+                    {"stopped", result.stopped.empty() ? Json(nullptr) : Json(result.stopped)}};
+  std::printf("%s\n", dump(report).c_str());
+}
+
+Severity status_severity(ChangeStatus status, bool resolved) {
+  if (status == ChangeStatus::applied) return resolved ? Severity::info : Severity::warning;
+  if (status == ChangeStatus::planned) return Severity::info;
+  if (status == ChangeStatus::declined) return Severity::warning;
+  return Severity::error;
+}
+
+std::string status_words(const ChangeOutcome& o) {
+  switch (o.status) {
+    case ChangeStatus::applied: return o.resolved ? "done, and the problem is gone" : "done, but the problem is still there";
+    case ChangeStatus::planned: return "would be done" + (o.note.empty() ? "" : " (" + o.note + ")");
+    case ChangeStatus::declined: return "not applied (you said no)";
+    case ChangeStatus::failed: return "failed: " + o.note;
+    case ChangeStatus::not_journalled: return "not applied: " + o.note;
+  }
+  return "";
+}
+
+void print_fix_text(const FixRunResult& result, const FixCommandOptions& o, const TerminalConsent& consent,
+                    const std::string& run) {
+  const TextStyle style = detect_text_style(STDOUT_FILENO);
+  std::string out;
+  const auto applied = std::count_if(result.changes.begin(), result.changes.end(),
+                                     [](const ChangeOutcome& c) { return c.status == ChangeStatus::applied; });
+  if (o.fix.dry_run) {
+    out += "micdoctor fix --dry-run: " + std::to_string(result.changes.size()) +
+           (result.changes.size() == 1 ? " change" : " changes") + " would be made; nothing was changed.\n";
+  } else if (result.changes.empty()) {
+    out += "micdoctor fix: there is nothing micdoctor can fix automatically.\n";
+  } else {
+    out += "micdoctor fix: " + std::to_string(applied) + " of " + std::to_string(result.changes.size()) +
+           (result.changes.size() == 1 ? " fix" : " fixes") + " applied.";
+    if (applied > 0) out += " Put everything back with: micdoctor undo";
+    out += "\n";
+  }
+  for (const ChangeOutcome& c : result.changes) {
+    out += "\n" + severity_mark(status_severity(c.status, c.resolved), style) + " " +
+           escape_for_terminal(c.change.summary) + "\n";
+    out += "      " + escape_for_terminal(describe_value(c.change.setting, c.change.from)) + " -> " +
+           escape_for_terminal(describe_value(c.change.setting, c.change.to)) + ": " +
+           escape_for_terminal(status_words(c)) + "\n";
+    if (!c.change.cost.empty()) out += "      Note: " + escape_for_terminal(c.change.cost) + "\n";
+  }
+  if (consent.not_asked()) {
+    out += "\nNothing was applied: there is no terminal to ask on. Run 'micdoctor fix --yes' to apply every fix, "
+           "or 'micdoctor fix --dry-run' to see them.\n";
+  }
+  if (!result.stopped.empty()) out += "\nStopped: " + escape_for_terminal(result.stopped) + ".\n";
+  const std::vector<Finding> left = problems(result.findings_after);
+  if (left.empty()) {
+    out += "\n" + severity_mark(Severity::info, style) + " Nothing else is wrong that micdoctor can see" +
+           (o.fix.dry_run ? " (after these changes)" : "") + ".\n";
+  } else {
+    out += std::string("\n") + (o.fix.dry_run ? "Would still need you:" : "Still needs you:") + "\n";
+    for (const Finding& f : left) {
+      out += severity_mark(f.severity, style) + " " + escape_for_terminal(f.title) + "\n";
+      for (const std::string& step : f.manual_steps) out += "      - " + escape_for_terminal(step) + "\n";
+    }
+  }
+  if (!run.empty()) out += "\n(journal: run " + run + ")\n";
+  std::fputs(out.c_str(), stdout);
+}
+
+int fix_exit_status(const FixRunResult& result) {
+  if (!result.stopped.empty()) return 2;
+  return std::any_of(result.findings_after.begin(), result.findings_after.end(), is_problem) ? 1 : 0;
+}
+
+void journal_problem(const JournalError& e, const std::string& what_happened) {
+  std::string advice;
+  switch (e.kind()) {
+    case JournalError::Kind::corrupt:
+      advice = " It is left exactly as it is. To start a new journal, move it aside (mv it to another name); "
+               "the changes it records can then no longer be undone automatically.";
+      break;
+    case JournalError::Kind::newer_version:
+      advice = " It is left exactly as it is: use the newer micdoctor that wrote it.";
+      break;
+    case JournalError::Kind::unwritable:
+      advice = " Every change is journalled before it is made, so that it can be undone; without a journal "
+               "micdoctor changes nothing. Set XDG_STATE_HOME to a writable directory, or use --dry-run.";
+      break;
+  }
+  std::fprintf(stderr, "micdoctor: the journal: %s. %s%s\n", escape_for_terminal(e.what()).c_str(),
+               what_happened.c_str(), advice.c_str());
+}
+
+}  // namespace
+
+int run_fix(const std::vector<std::string>& args) {
+  const std::optional<FixCommandOptions> o = parse_fix(args);
+  if (!o) return 2;
+  TerminalConsent consent(o->yes);
+  if (o->fix.dry_run) {
+    std::optional<SystemSnapshot> snapshot;
+    try {
+      snapshot = o->snapshot_file.empty() ? linux_system::read_linux_snapshot(linux_system::ReadOptions{})
+                                          : load_snapshot_file(o->snapshot_file);
+    } catch (const SnapshotError& e) {
+      std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(e.what()).c_str());
+      return 2;
+    }
+    if (!o->fix.device.empty() && snapshot->server.reachable && !find_source_by_id(*snapshot, o->fix.device)) {
+      std::fprintf(stderr, "micdoctor: no capture device '%s' (run 'micdoctor devices' for the list)\n",
+                   escape_for_terminal(o->fix.device).c_str());
+      return 2;
+    }
+    SimulatedSystem simulated(std::move(*snapshot));
+    const FixRunResult result = run_fixes(simulated, nullptr, consent, o->fix);
+    if (o->json) print_fix_json(result, *o, "", "");
+    else print_fix_text(result, *o, consent, "");
+    return fix_exit_status(result);
+  }
+  std::optional<linux_system::JournalFile> file;
+  Journal journal;
+  try {
+    file.emplace(linux_system::JournalFile::default_directory());
+    file->open_for_writing();
+    journal = file->load();
+  } catch (const JournalError& e) {
+    journal_problem(e, "Nothing was changed.");
+    return 2;
+  }
+  linux_system::LinuxSystem system;
+  const SystemSnapshot first = system.read();
+  if (!o->fix.device.empty() && first.server.reachable && !find_source_by_id(first, o->fix.device)) {
+    std::fprintf(stderr, "micdoctor: no capture device '%s' (run 'micdoctor devices' for the list)\n",
+                 escape_for_terminal(o->fix.device).c_str());
+    return 2;
+  }
+  FileJournal writer(*file, std::move(journal), server_name(first));
+  const FixRunResult result = run_fixes(system, &writer, consent, o->fix);
+  const std::string run = writer.started() ? writer.run() : "";
+  if (o->json) print_fix_json(result, *o, run, writer.started() ? file->path() : "");
+  else print_fix_text(result, *o, consent, run);
+  if (!writer.save_error().empty()) {
+    std::fprintf(stderr, "micdoctor: the journal could not record the last result (%s); undo will still work\n",
+                 escape_for_terminal(writer.save_error()).c_str());
+  }
+  if (!result.stopped.empty()) std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(result.stopped).c_str());
+  return fix_exit_status(result);
+}
+
+namespace {
+
+Json run_json(const JournalRun& run) {
+  Json entries = Json::array();
+  for (const JournalEntry& e : run.entries) {
+    Json j = change_json(e.change);
+    j["sequence"] = e.sequence;
+    j["time"] = e.time;
+    j["status"] = std::string(to_string(e.status));
+    j["note"] = e.note.empty() ? Json(nullptr) : Json(e.note);
+    entries.push_back(j);
+  }
+  return Json{{"run", run.id}, {"started", run.started}, {"server", run.server}, {"undone", run.undone},
+              {"entries", entries}};
+}
+
+int list_journal(const Journal& journal, const UndoCommandOptions& o, const std::string& path) {
+  if (o.json) {
+    Json runs = Json::array();
+    for (auto it = journal.runs.rbegin(); it != journal.runs.rend(); ++it) runs.push_back(run_json(*it));
+    std::printf("%s\n", dump(Json{{"schema", kUndoSchema}, {"journal", path}, {"runs", runs}}).c_str());
+    return 0;
+  }
+  if (journal.runs.empty()) {
+    std::printf("micdoctor undo: the journal is empty; nothing to undo.\n");
+    return 0;
+  }
+  std::string out = "micdoctor undo --list: " + std::to_string(journal.runs.size()) + " fix run(s), newest first (" +
+                    escape_for_terminal(path) + ")\n";
+  for (auto it = journal.runs.rbegin(); it != journal.runs.rend(); ++it) {
+    out += "\nrun " + it->id + ", " + it->started + ", " + escape_for_terminal(it->server) +
+           (needs_undo(*it) ? "" : " (nothing left to undo)") + "\n";
+    for (const JournalEntry& e : it->entries) {
+      out += "  " + std::to_string(e.sequence) + ". [" + std::string(to_string(e.status)) + "] " +
+             escape_for_terminal(e.change.summary) + ": " +
+             escape_for_terminal(describe_value(e.change.setting, e.change.from)) + " -> " +
+             escape_for_terminal(describe_value(e.change.setting, e.change.to)) +
+             (e.note.empty() ? "" : " (" + escape_for_terminal(e.note) + ")") + "\n";
+    }
+  }
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+std::string undo_words(const UndoOutcome& o) {
+  switch (o.result) {
+    case UndoResult::restored: return "put back to " + describe_value(o.change.setting, o.change.from);
+    case UndoResult::already_as_before: return "already as before (" + describe_value(o.change.setting, o.change.from) + ")";
+    case UndoResult::changed_since: return "left alone: " + o.note;
+    case UndoResult::gone: return "skipped: " + o.note;
+    case UndoResult::failed: return "failed: " + o.note;
+  }
+  return "";
+}
+
+}  // namespace
+
+int run_undo(const std::vector<std::string>& args) {
+  const std::optional<UndoCommandOptions> o = parse_undo(args);
+  if (!o) return 2;
+  std::optional<linux_system::JournalFile> file;
+  Journal journal;
+  try {
+    file.emplace(linux_system::JournalFile::default_directory());
+    if (o->list) return list_journal(file->load(), *o, file->path());
+    file->open_for_writing();
+    journal = file->load();
+  } catch (const JournalError& e) {
+    journal_problem(e, "Nothing was undone.");
+    return 2;
+  }
+  std::vector<JournalRun*> runs;
+  for (auto it = journal.runs.rbegin(); it != journal.runs.rend(); ++it) {
+    if (!needs_undo(*it)) continue;
+    runs.push_back(&*it);
+    if (!o->all) break;
+  }
+  linux_system::LinuxSystem system;
+  std::string stopped;
+  Json report_runs = Json::array();
+  std::string text;
+  bool all_back = true;
+  const auto save = [&](std::string& error) { return file->save(journal, error); };
+  for (JournalRun* run : runs) {
+    if (!stopped.empty()) break;
+    const std::vector<UndoOutcome> outcomes = undo_run(system, *run, save, stopped);
+    Json entries = Json::array();
+    text += "\nrun " + run->id + " (" + run->started + ")\n";
+    for (const UndoOutcome& u : outcomes) {
+      all_back = all_back && (u.result == UndoResult::restored || u.result == UndoResult::already_as_before);
+      Json j = change_json(u.change);
+      j["result"] = std::string(to_string(u.result));
+      j["note"] = u.note.empty() ? Json(nullptr) : Json(u.note);
+      entries.push_back(j);
+      const Severity mark = u.result == UndoResult::failed ? Severity::error
+                            : (u.result == UndoResult::restored || u.result == UndoResult::already_as_before)
+                                ? Severity::info
+                                : Severity::warning;
+      text += severity_mark(mark, detect_text_style(STDOUT_FILENO)) + " " + escape_for_terminal(u.change.summary) +
+              ": " + escape_for_terminal(undo_words(u)) + "\n";
+    }
+    report_runs.push_back(Json{{"run", run->id}, {"started", run->started}, {"entries", entries}});
+  }
+  if (o->json) {
+    std::printf("%s\n", dump(Json{{"schema", kUndoSchema}, {"journal", file->path()}, {"runs", report_runs},
+                                  {"stopped", stopped.empty() ? Json(nullptr) : Json(stopped)}})
+                            .c_str());
+  } else if (runs.empty()) {
+    std::printf("micdoctor undo: nothing to undo (every fix run in the journal is undone already).\n");
+  } else {
+    std::printf("micdoctor undo: %s%s", runs.size() == 1 ? "the last fix run" : "every fix run, newest first",
+                text.c_str());
+  }
+  if (!stopped.empty()) {
+    std::fprintf(stderr, "micdoctor: undo stopped: %s. Run 'micdoctor undo' again when it is resolved.\n",
+                 escape_for_terminal(stopped).c_str());
+    return 2;
+  }
+  return all_back ? 0 : 1;
+}
+
+}  // namespace micdoctor::cli

@@ -1,0 +1,94 @@
+#include "fixes/change.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+namespace micdoctor {
+namespace {
+
+constexpr std::array<std::pair<Setting, std::string_view>, 8> kSettingNames{{
+    {Setting::source_mute, "source_mute"},
+    {Setting::source_volume, "source_volume"},
+    {Setting::source_port, "source_port"},
+    {Setting::default_source, "default_source"},
+    {Setting::card_profile, "card_profile"},
+    {Setting::stream_source, "stream_source"},
+    {Setting::stream_mute, "stream_mute"},
+    {Setting::stream_volume, "stream_volume"},
+}};
+
+// Servers keep volumes on their own scales (PulseAudio 16.16 fixed point,
+// PipeWire cubic floats): a value set can read back a hair off.
+constexpr double kVolumeTolerancePercent = 0.05;
+
+bool is_flag(Setting s) { return s == Setting::source_mute || s == Setting::stream_mute; }
+bool is_volume(Setting s) { return s == Setting::source_volume || s == Setting::stream_volume; }
+
+std::string percent_text(double percent) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f %%", percent);
+  return text;
+}
+
+}  // namespace
+
+std::string_view to_string(Setting setting) {
+  for (const auto& [value, name] : kSettingNames) {
+    if (value == setting) return name;
+  }
+  return "unknown";
+}
+
+std::optional<Setting> setting_from_string(std::string_view text) {
+  for (const auto& [value, name] : kSettingNames) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+bool same_value(Setting setting, const SettingValue& actual, const SettingValue& expected) {
+  if (is_flag(setting)) return actual.flag == expected.flag;
+  if (!is_volume(setting)) return actual.name == expected.name;
+  if (actual.volume_percent.empty() || expected.volume_percent.empty()) return false;
+  const auto close = [](double a, double b) { return std::fabs(a - b) <= kVolumeTolerancePercent; };
+  if (expected.volume_percent.size() == 1) {
+    return std::all_of(actual.volume_percent.begin(), actual.volume_percent.end(),
+                       [&](double v) { return close(v, expected.volume_percent[0]); });
+  }
+  if (actual.volume_percent.size() != expected.volume_percent.size()) return false;
+  return std::equal(actual.volume_percent.begin(), actual.volume_percent.end(), expected.volume_percent.begin(), close);
+}
+
+std::string describe_value(Setting setting, const SettingValue& value) {
+  if (is_flag(setting)) return value.flag ? "muted" : "not muted";
+  if (is_volume(setting)) {
+    if (value.volume_percent.empty()) return "unknown";
+    const bool balanced = std::all_of(value.volume_percent.begin(), value.volume_percent.end(), [&](double v) {
+      return std::fabs(v - value.volume_percent[0]) <= kVolumeTolerancePercent;
+    });
+    if (balanced) return percent_text(value.volume_percent[0]);
+    std::string text;
+    for (const double v : value.volume_percent) text += (text.empty() ? "" : " / ") + percent_text(v);
+    return text;
+  }
+  return value.name.empty() ? "none" : "\"" + value.name + "\"";
+}
+
+std::string describe_target(Setting setting, const ChangeTarget& target) {
+  switch (setting) {
+    case Setting::default_source: return "the default input";
+    case Setting::card_profile: return "the card \"" + target.name + "\"";
+    case Setting::stream_source:
+    case Setting::stream_mute:
+    case Setting::stream_volume: {
+      const std::string who = target.application.empty() ? "an application" : target.application;
+      return who + " (stream #" + (target.stream_index ? std::to_string(*target.stream_index) : "?") + ")";
+    }
+    default: return "the source \"" + target.name + "\"";
+  }
+}
+
+}  // namespace micdoctor

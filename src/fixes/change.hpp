@@ -1,0 +1,80 @@
+#pragma once
+// One change to the system that a fix makes: which setting of which object,
+// from what to what. Plain data: the planner makes it from a finding, the
+// journal keeps it, the platform layer applies it, undo reverses it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace micdoctor {
+
+// The settings micdoctor may change; each is one libpulse call (or one
+// Windows API call on Windows).
+enum class Setting {
+  source_mute,     // value.flag
+  source_volume,   // value.volume_percent, one per channel (one value = every channel)
+  source_port,     // value.name: the port's name
+  default_source,  // value.name: the source's name
+  card_profile,    // value.name: the profile's name
+  stream_source,   // value.name: the source the stream records from
+  stream_mute,     // value.flag
+  stream_volume,   // value.volume_percent
+};
+
+std::string_view to_string(Setting setting);
+std::optional<Setting> setting_from_string(std::string_view text);
+
+// The value of one setting. Only the member that fits the setting is used.
+struct SettingValue {
+  bool flag = false;
+  std::vector<double> volume_percent;  // 100 = unity gain; exact for every 16.16 volume
+  std::string name;
+
+  bool operator==(const SettingValue&) const = default;
+};
+
+// The value of one setting as read from the system.
+struct CurrentValue {
+  std::optional<SettingValue> value;  // null when it could not be read
+  bool gone = false;  // ...because the object no longer exists (not: the server could not be asked)
+  std::string error;  // why, in words
+};
+
+// The object a change is about, by the names that stay stable across runs:
+// a source's or card's name; a stream's index together with the application
+// and process that own it (an index alone could be another stream later).
+struct ChangeTarget {
+  std::string name;  // source or card name; "" for the default source and streams
+  std::optional<std::uint32_t> stream_index;
+  std::string application;
+  std::optional<std::int64_t> process_id;
+
+  bool operator==(const ChangeTarget&) const = default;
+};
+
+struct Change {
+  std::string fix;      // automatic fix id, e.g. "source.unmute"
+  std::string finding;  // the finding it answers, e.g. "device.muted"
+  std::string finding_device;  // that finding's device field, to tell when it is gone
+  Setting setting = Setting::source_mute;
+  ChangeTarget target;
+  SettingValue from;    // the value before (exact, as read just before the change)
+  SettingValue to;
+  std::string summary;  // for people: "Unmute \"USB Headset Microphone\""
+  std::string cost;     // what it costs, "" when nothing (e.g. Bluetooth playback quality)
+};
+
+// True when a setting's value reads as `expected`: volumes within a small
+// tolerance (servers round volumes through their own scales), a single
+// expected volume matching every channel.
+bool same_value(Setting setting, const SettingValue& actual, const SettingValue& expected);
+
+// A value for people: "muted", "not muted", "20 %", "20 % / 30 %", "\"name\"".
+std::string describe_value(Setting setting, const SettingValue& value);
+
+// "the source \"x\"", "the default input", "Zoom (stream #12)".
+std::string describe_target(Setting setting, const ChangeTarget& target);
+
+}  // namespace micdoctor

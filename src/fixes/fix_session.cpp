@@ -1,0 +1,143 @@
+#include "fixes/fix_session.hpp"
+
+#include <algorithm>
+
+#include "checks/run_checks.hpp"
+#include "fixes/fix_plan.hpp"
+
+namespace micdoctor {
+namespace {
+
+bool finding_present(const std::vector<Finding>& findings, const Change& change) {
+  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+    return f.id == change.finding && f.device == change.finding_device;
+  });
+}
+
+bool already_tried(const std::vector<ChangeOutcome>& done, const Change& change) {
+  return std::any_of(done.begin(), done.end(), [&](const ChangeOutcome& o) {
+    return o.change.setting == change.setting && o.change.target == change.target;
+  });
+}
+
+// The next change to consider: the first planned one not tried yet.
+std::optional<Change> next_change(const std::vector<Finding>& findings, const SystemSnapshot& snapshot,
+                                  const FixOptions& options, const std::vector<ChangeOutcome>& done) {
+  for (Change& change : plan_changes(findings, snapshot, options.device)) {
+    if (options.only && change.fix != *options.only) continue;
+    if (!already_tried(done, change)) return std::move(change);
+  }
+  return std::nullopt;
+}
+
+// A change the server took and then reverted on its own (PipeWire's session
+// manager puts a stream back on the device its application asked for) did
+// not work, whatever the acknowledgement said.
+void note_if_reverted(SystemAccess& system, ChangeOutcome& outcome) {
+  const Change& change = outcome.change;
+  const CurrentValue again = system.current(change.setting, change.target);
+  if (!again.value || same_value(change.setting, *again.value, change.to)) return;
+  outcome.status = ChangeStatus::failed;
+  outcome.note = "the sound server took the change, then put it back on its own (it reads " +
+                 describe_value(change.setting, *again.value) + " again)";
+}
+
+}  // namespace
+
+std::string_view to_string(ChangeStatus status) {
+  switch (status) {
+    case ChangeStatus::applied: return "applied";
+    case ChangeStatus::failed: return "failed";
+    case ChangeStatus::declined: return "declined";
+    case ChangeStatus::planned: return "planned";
+    case ChangeStatus::not_journalled: return "not_journalled";
+  }
+  return "unknown";
+}
+
+FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& consent, const FixOptions& options) {
+  FixRunResult result;
+  SystemSnapshot snapshot = system.read();
+  std::vector<Finding> findings = run_checks(snapshot, options.device);
+  result.findings_before = findings;
+  while (static_cast<int>(result.changes.size()) < kMaxChangesPerRun) {
+    std::optional<Change> next = next_change(findings, snapshot, options, result.changes);
+    if (!next) break;
+    ChangeOutcome outcome{std::move(*next), ChangeStatus::planned, false, {}};
+    Change& change = outcome.change;
+    if (!options.dry_run && !consent.approve(change)) {
+      outcome.status = ChangeStatus::declined;
+      result.changes.push_back(std::move(outcome));
+      continue;
+    }
+    // The exact value now (every channel), not the snapshot's summary: that
+    // is what undo must put back.
+    const CurrentValue now = system.current(change.setting, change.target);
+    if (!now.value) {
+      outcome.status = ChangeStatus::failed;
+      outcome.note = now.error;
+      result.changes.push_back(std::move(outcome));
+      continue;
+    }
+    change.from = *now.value;
+    std::string error;
+    if (!options.dry_run) {
+      if (journal == nullptr || !journal->before_change(change, error)) {
+        outcome.status = ChangeStatus::not_journalled;
+        outcome.note = error;
+        result.stopped = "the change could not be written to the journal first (" + error +
+                         "), so it was not made: every change must be undoable";
+        result.changes.push_back(std::move(outcome));
+        break;
+      }
+      if (!system.apply(change.setting, change.target, change.to, error)) {
+        outcome.status = ChangeStatus::failed;
+        outcome.note = "the sound server refused: " + error;
+      } else if (const CurrentValue after = system.current(change.setting, change.target);
+                 !after.value || !same_value(change.setting, *after.value, change.to)) {
+        outcome.status = ChangeStatus::failed;
+        outcome.note = after.value ? "the sound server accepted the change, but it still reads " +
+                                         describe_value(change.setting, *after.value)
+                                   : "it could not be read back: " + after.error;
+      } else {
+        outcome.status = ChangeStatus::applied;
+      }
+      journal->after_change(change, outcome.status == ChangeStatus::applied, outcome.note);
+    } else {
+      system.apply(change.setting, change.target, change.to, error);
+      if (change.setting == Setting::card_profile) {
+        outcome.note = "the microphone this profile brings appears only after the switch; a real run then also "
+                       "checks whether it should become the default input";
+      }
+    }
+    snapshot = system.read();
+    findings = run_checks(snapshot, options.device);
+    outcome.resolved = !finding_present(findings, change);
+    if (outcome.status == ChangeStatus::applied && !outcome.resolved) note_if_reverted(system, outcome);
+    result.changes.push_back(std::move(outcome));
+  }
+  result.findings_after = std::move(findings);
+  result.snapshot_after = std::move(snapshot);
+  return result;
+}
+
+CurrentValue SimulatedSystem::current(Setting setting, const ChangeTarget& target) {
+  CurrentValue now;
+  now.value = value_in_snapshot(snapshot_, setting, target);
+  if (!now.value) {
+    now.gone = true;
+    now.error = describe_target(setting, target) + " no longer exists";
+  }
+  return now;
+}
+
+bool SimulatedSystem::apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) {
+  if (!value_in_snapshot(snapshot_, setting, target)) {
+    error = describe_target(setting, target) + " no longer exists";
+    return false;
+  }
+  apply_to_snapshot(snapshot_, setting, target, value);
+  return true;
+}
+
+}  // namespace micdoctor

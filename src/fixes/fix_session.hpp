@@ -1,0 +1,99 @@
+#pragma once
+// The fix loop: check, pick the next automatic fix in walk-through order, ask,
+// journal, apply, read the system again and judge whether the finding is
+// gone; repeat until nothing is left to try. One change at a time, because
+// one fix changes what the next should be (a profile switch brings a new
+// source, which may then need to become the default).
+//
+// The system is behind SystemAccess: the sound server for real, or a
+// snapshot for --dry-run and for tests. Nothing here touches a device.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fixes/change.hpp"
+#include "model/finding.hpp"
+#include "model/snapshot.hpp"
+
+namespace micdoctor {
+
+// What the fix loop and undo need from a system.
+class SystemAccess {
+ public:
+  virtual ~SystemAccess() = default;
+  // The whole state, as check reads it.
+  virtual SystemSnapshot read() = 0;
+  // The exact value of one setting now (every channel of a volume).
+  virtual CurrentValue current(Setting setting, const ChangeTarget& target) = 0;
+  // Changes one setting; false with the server's reason in `error`.
+  virtual bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) = 0;
+};
+
+// Every change is written down before it is made, so it can be undone even
+// if micdoctor is killed halfway.
+class ChangeJournal {
+ public:
+  virtual ~ChangeJournal() = default;
+  // Records the change (with its exact old value) as about to happen. False
+  // when it could not be written: then the change must not be made.
+  virtual bool before_change(const Change& change, std::string& error) = 0;
+  // Records how it went.
+  virtual void after_change(const Change& change, bool applied, const std::string& note) = 0;
+};
+
+// Asks the person before each change (y/N).
+class Consent {
+ public:
+  virtual ~Consent() = default;
+  virtual bool approve(const Change& change) = 0;
+};
+
+struct FixOptions {
+  std::string device;                 // --device: the microphone the person means
+  std::optional<std::string> only;    // --only FIX_ID
+  bool dry_run = false;               // simulate on the snapshot; no journal, no change
+};
+
+enum class ChangeStatus {
+  applied,          // made, and read back as set
+  failed,           // the server refused, or it did not read back as set
+  declined,         // the person said no
+  planned,          // --dry-run: what would be done
+  not_journalled,   // could not be written down first, so not made (the run stops)
+};
+std::string_view to_string(ChangeStatus status);
+
+struct ChangeOutcome {
+  Change change;
+  ChangeStatus status = ChangeStatus::planned;
+  bool resolved = false;  // the finding it answered is gone after the change
+  std::string note;       // why it failed, or what remains
+};
+
+struct FixRunResult {
+  std::vector<Finding> findings_before;
+  std::vector<ChangeOutcome> changes;
+  std::vector<Finding> findings_after;   // the check after every change (dry run: as simulated)
+  SystemSnapshot snapshot_after;
+  std::string stopped;                   // why the run stopped early ("" when it did not)
+};
+
+// At most this many changes in one run: a loop guard, far above what any
+// system needs (one per finding).
+inline constexpr int kMaxChangesPerRun = 32;
+
+FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& consent, const FixOptions& options);
+
+// A SystemAccess over a snapshot in memory: --dry-run, and the tests.
+class SimulatedSystem : public SystemAccess {
+ public:
+  explicit SimulatedSystem(SystemSnapshot snapshot) : snapshot_(std::move(snapshot)) {}
+  SystemSnapshot read() override { return snapshot_; }
+  CurrentValue current(Setting setting, const ChangeTarget& target) override;
+  bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override;
+
+ private:
+  SystemSnapshot snapshot_;
+};
+
+}  // namespace micdoctor

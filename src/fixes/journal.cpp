@@ -1,0 +1,260 @@
+#include "fixes/journal.hpp"
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+namespace micdoctor {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::array<std::pair<EntryStatus, std::string_view>, 6> kStatusNames{{
+    {EntryStatus::journalled, "journalled"},
+    {EntryStatus::applied, "applied"},
+    {EntryStatus::failed, "failed"},
+    {EntryStatus::undoing, "undoing"},
+    {EntryStatus::undone, "undone"},
+    {EntryStatus::skipped, "skipped"},
+}};
+
+constexpr std::size_t kMaxEntries = 1000;
+constexpr std::size_t kMaxChannels = 32;
+constexpr int kMaxDepth = 16;
+
+bool is_flag(Setting s) { return s == Setting::source_mute || s == Setting::stream_mute; }
+bool is_volume(Setting s) { return s == Setting::source_volume || s == Setting::stream_volume; }
+
+Json value_to_json(Setting setting, const SettingValue& value) {
+  if (is_flag(setting)) return Json{{"muted", value.flag}};
+  if (is_volume(setting)) return Json{{"volume_percent", value.volume_percent}};
+  return Json{{"name", value.name}};
+}
+
+Json change_to_json(const Change& c) {
+  return Json{{"fix", c.fix},
+              {"finding", c.finding},
+              {"finding_device", c.finding_device},
+              {"setting", std::string(to_string(c.setting))},
+              {"target",
+               Json{{"name", c.target.name},
+                    {"stream_index", c.target.stream_index ? Json(*c.target.stream_index) : Json(nullptr)},
+                    {"application", c.target.application},
+                    {"process_id", c.target.process_id ? Json(*c.target.process_id) : Json(nullptr)}}},
+              {"from", value_to_json(c.setting, c.from)},
+              {"to", value_to_json(c.setting, c.to)},
+              {"summary", c.summary},
+              {"cost", c.cost}};
+}
+
+// Reading: every field checked, the path of a bad one named.
+[[noreturn]] void bad(const std::string& where, const std::string& what) {
+  throw JournalError(JournalError::Kind::corrupt, where + ": " + what);
+}
+
+const nlohmann::json& member(const nlohmann::json& object, const char* key, const std::string& where) {
+  if (!object.is_object()) bad(where, "expected an object");
+  const auto it = object.find(key);
+  if (it == object.end()) bad(where + "." + key, "missing");
+  return *it;
+}
+
+std::string text(const nlohmann::json& object, const char* key, const std::string& where) {
+  const nlohmann::json& v = member(object, key, where);
+  if (!v.is_string()) bad(where + "." + key, "expected a string");
+  return v.get<std::string>();
+}
+
+template <typename Int>
+std::optional<Int> optional_integer(const nlohmann::json& object, const char* key, const std::string& where) {
+  const nlohmann::json& v = member(object, key, where);
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_number_integer()) bad(where + "." + key, "expected an integer or null");
+  const auto wide = v.get<std::int64_t>();
+  if (wide < static_cast<std::int64_t>(std::numeric_limits<Int>::min()) ||
+      (wide > 0 && static_cast<std::uint64_t>(wide) > static_cast<std::uint64_t>(std::numeric_limits<Int>::max()))) {
+    bad(where + "." + key, "out of range");
+  }
+  return static_cast<Int>(wide);
+}
+
+SettingValue value_from_json(Setting setting, const nlohmann::json& json, const std::string& where) {
+  SettingValue value;
+  if (is_flag(setting)) {
+    const nlohmann::json& v = member(json, "muted", where);
+    if (!v.is_boolean()) bad(where + ".muted", "expected true or false");
+    value.flag = v.get<bool>();
+  } else if (is_volume(setting)) {
+    const nlohmann::json& v = member(json, "volume_percent", where);
+    if (!v.is_array() || v.empty() || v.size() > kMaxChannels) bad(where + ".volume_percent", "expected 1 to 32 numbers");
+    for (const auto& channel : v) {
+      if (!channel.is_number()) bad(where + ".volume_percent", "expected numbers");
+      const double percent = channel.get<double>();
+      if (!std::isfinite(percent) || percent < 0 || percent > 1000) bad(where + ".volume_percent", "out of range");
+      value.volume_percent.push_back(percent);
+    }
+  } else {
+    value.name = text(json, "name", where);
+  }
+  return value;
+}
+
+Change change_from_json(const nlohmann::json& json, const std::string& where) {
+  Change c;
+  c.fix = text(json, "fix", where);
+  c.finding = text(json, "finding", where);
+  c.finding_device = text(json, "finding_device", where);
+  const auto setting = setting_from_string(text(json, "setting", where));
+  if (!setting) bad(where + ".setting", "unknown setting");
+  c.setting = *setting;
+  const nlohmann::json& target = member(json, "target", where);
+  c.target.name = text(target, "name", where + ".target");
+  c.target.stream_index = optional_integer<std::uint32_t>(target, "stream_index", where + ".target");
+  c.target.application = text(target, "application", where + ".target");
+  c.target.process_id = optional_integer<std::int64_t>(target, "process_id", where + ".target");
+  c.from = value_from_json(c.setting, member(json, "from", where), where + ".from");
+  c.to = value_from_json(c.setting, member(json, "to", where), where + ".to");
+  c.summary = text(json, "summary", where);
+  c.cost = text(json, "cost", where);
+  return c;
+}
+
+EntryStatus status_from_json(const nlohmann::json& json, const std::string& where) {
+  const std::string name = text(json, "status", where);
+  for (const auto& [status, status_name] : kStatusNames) {
+    if (status_name == name) return status;
+  }
+  bad(where + ".status", "unknown status '" + name + "'");
+}
+
+// "micdoctor.journal/3" -> 3; 0 when it is not ours at all.
+int schema_version(const std::string& schema) {
+  constexpr std::string_view prefix = "micdoctor.journal/";
+  if (schema.rfind(prefix, 0) != 0 || schema.size() == prefix.size() || schema.size() > prefix.size() + 6) return 0;
+  int version = 0;
+  for (std::size_t i = prefix.size(); i < schema.size(); ++i) {
+    if (schema[i] < '0' || schema[i] > '9') return 0;
+    version = version * 10 + (schema[i] - '0');
+  }
+  return version;
+}
+
+}  // namespace
+
+std::string_view to_string(EntryStatus status) {
+  for (const auto& [value, name] : kStatusNames) {
+    if (value == status) return name;
+  }
+  return "unknown";
+}
+
+bool needs_undo(const JournalEntry& entry) {
+  return entry.status == EntryStatus::journalled || entry.status == EntryStatus::applied ||
+         entry.status == EntryStatus::undoing;
+}
+
+bool needs_undo(const JournalRun& run) {
+  for (const JournalEntry& entry : run.entries) {
+    if (needs_undo(entry)) return true;
+  }
+  return false;
+}
+
+std::string journal_to_text(const Journal& journal) {
+  Json runs = Json::array();
+  for (const JournalRun& run : journal.runs) {
+    Json entries = Json::array();
+    for (const JournalEntry& e : run.entries) {
+      entries.push_back(Json{{"sequence", e.sequence},
+                             {"time", e.time},
+                             {"status", std::string(to_string(e.status))},
+                             {"note", e.note},
+                             {"change", change_to_json(e.change)}});
+    }
+    runs.push_back(Json{{"id", run.id},
+                        {"started", run.started},
+                        {"server", run.server},
+                        {"undone", run.undone},
+                        {"entries", entries}});
+  }
+  const Json document{{"schema", kJournalSchema}, {"runs", runs}};
+  return document.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Journal journal_from_text(const std::string& text_in) {
+  if (text_in.size() > kMaxJournalBytes) bad("journal", "larger than 8 MiB");
+  int depth = 0;
+  bool too_deep = false;
+  const nlohmann::json::parser_callback_t limit_depth = [&](int d, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if (event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) {
+      depth = d;
+      if (d > kMaxDepth) too_deep = true;
+    }
+    return !too_deep;
+  };
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text_in, limit_depth);
+  } catch (const nlohmann::json::exception&) {
+    bad("journal", "not valid JSON");
+  }
+  if (too_deep) bad("journal", "nested too deeply");
+  if (!json.is_object() || !json.contains("schema") || !json["schema"].is_string()) {
+    bad("journal", "not a micdoctor journal (no schema)");
+  }
+  const std::string schema = json["schema"].get<std::string>();
+  const int version = schema_version(schema);
+  if (version == 0) bad("journal", "not a micdoctor journal (schema '" + schema + "')");
+  if (version > 1) {
+    throw JournalError(JournalError::Kind::newer_version,
+                       "written by a newer micdoctor (" + schema + "); this one reads " + kJournalSchema);
+  }
+  const nlohmann::json& runs = member(json, "runs", "journal");
+  if (!runs.is_array()) bad("journal.runs", "expected a list");
+  Journal journal;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const std::string where = "runs[" + std::to_string(r) + "]";
+    JournalRun run;
+    run.id = text(runs[r], "id", where);
+    run.started = text(runs[r], "started", where);
+    run.server = text(runs[r], "server", where);
+    const nlohmann::json& undone = member(runs[r], "undone", where);
+    if (!undone.is_boolean()) bad(where + ".undone", "expected true or false");
+    run.undone = undone.get<bool>();
+    const nlohmann::json& entries = member(runs[r], "entries", where);
+    if (!entries.is_array() || entries.size() > kMaxEntries) bad(where + ".entries", "expected a list");
+    for (std::size_t e = 0; e < entries.size(); ++e) {
+      const std::string at = where + ".entries[" + std::to_string(e) + "]";
+      JournalEntry entry;
+      const auto sequence = optional_integer<int>(entries[e], "sequence", at);
+      if (!sequence) bad(at + ".sequence", "expected an integer");
+      entry.sequence = *sequence;
+      entry.time = text(entries[e], "time", at);
+      entry.status = status_from_json(entries[e], at);
+      entry.note = text(entries[e], "note", at);
+      entry.change = change_from_json(member(entries[e], "change", at), at + ".change");
+      run.entries.push_back(std::move(entry));
+    }
+    journal.runs.push_back(std::move(run));
+  }
+  return journal;
+}
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm parts{};
+#ifdef _WIN32
+  gmtime_s(&parts, &now);
+#else
+  gmtime_r(&now, &parts);
+#endif
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+}  // namespace micdoctor

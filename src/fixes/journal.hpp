@@ -1,0 +1,73 @@
+#pragma once
+// The journal of changes: what every fix run changed, with the old value,
+// so `micdoctor undo` can put it back. Plain data and its JSON form (schema
+// micdoctor.journal/1); where and how the file is written safely is the
+// platform layer's job (platform/linux/journal_file).
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fixes/change.hpp"
+
+namespace micdoctor {
+
+inline constexpr const char* kJournalSchema = "micdoctor.journal/1";
+
+enum class EntryStatus {
+  journalled,  // written down, about to be made (if micdoctor died here, it may or may not have happened)
+  applied,     // made
+  failed,      // the server refused: nothing to undo, but kept as a record
+  undoing,     // being put back (if micdoctor died here, undo looks again)
+  undone,      // put back (or found as it was before)
+  skipped,     // not put back: changed again since, or gone; the note says which
+};
+std::string_view to_string(EntryStatus status);
+
+struct JournalEntry {
+  int sequence = 0;
+  std::string time;  // ISO 8601, UTC
+  Change change;     // with its exact old value in `from`
+  EntryStatus status = EntryStatus::journalled;
+  std::string note;
+};
+
+// One `micdoctor fix` run.
+struct JournalRun {
+  std::string id;       // "20261129T184501Z-1234": time and process, unique per run
+  std::string started;  // ISO 8601, UTC
+  std::string server;   // the sound server it changed, e.g. "pulseaudio 16.1"
+  std::vector<JournalEntry> entries;
+  bool undone = false;  // undo has dealt with every entry
+};
+
+struct Journal {
+  std::vector<JournalRun> runs;  // oldest first
+};
+
+// Entries that may have changed the system and are not put back yet.
+bool needs_undo(const JournalEntry& entry);
+bool needs_undo(const JournalRun& run);
+
+// A journal file that cannot be used. It is left in place, never
+// overwritten: `kind` says why.
+class JournalError : public std::runtime_error {
+ public:
+  enum class Kind { corrupt, newer_version, unwritable };
+  JournalError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+std::string journal_to_text(const Journal& journal);
+// Reads what journal_to_text wrote; throws JournalError naming what is wrong.
+Journal journal_from_text(const std::string& text);
+inline constexpr std::size_t kMaxJournalBytes = 8u << 20;
+// Runs kept: the oldest fully undone runs are dropped beyond this.
+inline constexpr std::size_t kMaxJournalRuns = 100;
+
+// The current time as ISO 8601 UTC ("2026-11-29T18:45:01Z").
+std::string utc_now_iso8601();
+
+}  // namespace micdoctor

@@ -1,0 +1,150 @@
+#include "platform/linux/journal_file.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace micdoctor::linux_system {
+namespace {
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+[[noreturn]] void unwritable(const std::string& what) {
+  throw JournalError(JournalError::Kind::unwritable, what);
+}
+
+// mkdir -p, each new level 0700 (the journal names devices and apps).
+void make_directories(const std::string& directory) {
+  std::string partial;
+  std::size_t from = 0;
+  while (from <= directory.size()) {
+    const std::size_t slash = directory.find('/', from);
+    partial = directory.substr(0, slash == std::string::npos ? directory.size() : slash);
+    from = slash == std::string::npos ? directory.size() + 1 : slash + 1;
+    if (partial.empty()) continue;
+    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      unwritable("cannot create " + partial + " (" + errno_text(errno) + ")");
+    }
+  }
+  struct stat info {};
+  if (::stat(directory.c_str(), &info) != 0) unwritable("cannot use " + directory + " (" + errno_text(errno) + ")");
+  if (!S_ISDIR(info.st_mode)) unwritable(directory + " is not a directory");
+  if (::access(directory.c_str(), W_OK | X_OK) != 0) {
+    unwritable("cannot write in " + directory + " (" + errno_text(errno) + ")");
+  }
+}
+
+bool write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string JournalFile::default_directory() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  // The XDG spec: a relative path is invalid and must be ignored.
+  if (state != nullptr && state[0] == '/') return std::string(state) + "/micdoctor";
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') return std::string(home) + "/.local/state/micdoctor";
+  unwritable("neither XDG_STATE_HOME nor HOME is set to an absolute path, so there is nowhere to keep the journal");
+}
+
+JournalFile::JournalFile(std::string directory)
+    : directory_(std::move(directory)), path_(directory_ + "/journal.json") {}
+
+JournalFile::~JournalFile() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void JournalFile::open_for_writing() {
+  make_directories(directory_);
+  const std::string lock_path = directory_ + "/journal.lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (lock_fd_ < 0) unwritable("cannot open " + lock_path + " (" + errno_text(errno) + ")");
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    if (error == EWOULDBLOCK) unwritable("another micdoctor fix or undo is running (it holds " + lock_path + ")");
+    unwritable("cannot lock " + lock_path + " (" + errno_text(error) + ")");
+  }
+}
+
+Journal JournalFile::load() const {
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT) return Journal{};
+    throw JournalError(JournalError::Kind::corrupt, path_ + ": cannot open (" + errno_text(errno) + ")");
+  }
+  std::string text;
+  std::string problem;
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    problem = "not a regular file";
+  } else if (static_cast<std::size_t>(info.st_size) > kMaxJournalBytes) {
+    problem = "larger than 8 MiB: not a journal of ours";
+  } else {
+    text.resize(static_cast<std::size_t>(info.st_size));
+    std::size_t got = 0;
+    while (got < text.size()) {
+      const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    text.resize(got);
+  }
+  ::close(fd);
+  if (!problem.empty()) throw JournalError(JournalError::Kind::corrupt, path_ + ": " + problem);
+  try {
+    return journal_from_text(text);
+  } catch (const JournalError& e) {
+    throw JournalError(e.kind(), path_ + ": " + e.what());
+  }
+}
+
+bool JournalFile::save(const Journal& journal, std::string& error) {
+  // Only the lock holder writes, so one fixed temporary name is safe; a
+  // leftover from a killed run is simply replaced.
+  const std::string temporary = directory_ + "/.journal.json.tmp";
+  ::unlink(temporary.c_str());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    error = "cannot create " + temporary + " (" + errno_text(errno) + ")";
+    return false;
+  }
+  const bool written = write_all(fd, journal_to_text(journal)) && ::fsync(fd) == 0;
+  const int write_error = errno;
+  ::close(fd);
+  if (!written) {
+    ::unlink(temporary.c_str());
+    error = "cannot write " + temporary + " (" + errno_text(write_error) + ")";
+    return false;
+  }
+  if (::rename(temporary.c_str(), path_.c_str()) != 0) {
+    error = "cannot replace " + path_ + " (" + errno_text(errno) + ")";
+    ::unlink(temporary.c_str());
+    return false;
+  }
+  // The rename itself must reach the disk, or a power cut could bring back the old file.
+  const int directory_fd = ::open(directory_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory_fd >= 0) {
+    ::fsync(directory_fd);
+    ::close(directory_fd);
+  }
+  return true;
+}
+
+}  // namespace micdoctor::linux_system

@@ -1,0 +1,577 @@
+// The fix planner, the fix loop, the journal's form and undo's decisions,
+// from snapshots in memory (SimulatedSystem); and the journal file on disk:
+// atomic saves, a corrupt or newer file left alone, an unwritable directory,
+// a second writer refused. The sound servers prove the rest
+// (tests/servers/test_fix_servers.py).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "checks/run_checks.hpp"
+#include "fixes/fix_plan.hpp"
+#include "fixes/fix_session.hpp"
+#include "fixes/journal.hpp"
+#include "fixes/undo.hpp"
+#include "model/snapshot_json.hpp"
+#include "platform/linux/journal_file.hpp"
+
+namespace micdoctor::test {
+namespace {
+
+Source microphone(const std::string& name, const std::string& bus, const std::string& form_factor, std::uint32_t index) {
+  Source s;
+  s.index = index;
+  s.name = name;
+  s.description = name + " description";
+  s.kind = SourceKind::microphone;
+  s.bus = bus;
+  s.form_factor = form_factor;
+  s.channels = 2;
+  s.sample_rate = 48000;
+  return s;
+}
+
+Source monitor(const std::string& sink, std::uint32_t index) {
+  Source s;
+  s.index = index;
+  s.name = sink + ".monitor";
+  s.description = "Monitor of " + sink;
+  s.kind = SourceKind::monitor;
+  s.monitor_of = sink;
+  return s;
+}
+
+Stream stream(std::uint32_t index, const std::string& app, const Source& source) {
+  Stream s;
+  s.index = index;
+  s.application = app;
+  s.binary = "zoom";
+  s.process_id = 4242;
+  s.source_index = source.index;
+  s.source = source.name;
+  return s;
+}
+
+// Everything at once: the headset muted at 20 %, the default on the
+// speakers' monitor, Zoom's stream muted at 15 % and recording the monitor.
+SystemSnapshot broken_system() {
+  SystemSnapshot s;
+  s.server.reachable = true;
+  s.server.name = "pulseaudio";
+  s.sources = {monitor("speakers", 0), microphone("headset", "usb", "headset", 1)};
+  s.sources[1].muted = true;
+  s.sources[1].volume_percent = 20;
+  s.server.default_source = "speakers.monitor";
+  s.streams = {stream(7, "ZOOM VoiceEngine", s.sources[0])};
+  s.streams[0].muted = true;
+  s.streams[0].volume_percent = 15;
+  return s;
+}
+
+SystemSnapshot fixture(const std::string& name) {
+  std::ifstream in(std::string(MICDOCTOR_FIXTURES_DIR) + "/snapshots/" + name + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return snapshot_from_text(text.str());
+}
+
+bool any_problem(const std::vector<Finding>& findings) {
+  return std::any_of(findings.begin(), findings.end(), is_problem);
+}
+
+class Yes : public Consent {
+ public:
+  bool approve(const Change& change) override {
+    asked.push_back(change.fix);
+    return answer;
+  }
+  bool answer = true;
+  std::vector<std::string> asked;
+};
+
+// A journal in memory that can be made to fail.
+class MemoryJournal : public ChangeJournal {
+ public:
+  bool before_change(const Change& change, std::string& error) override {
+    if (fail) {
+      error = "disk full";
+      return false;
+    }
+    entries.push_back(JournalEntry{static_cast<int>(entries.size()) + 1, "t", change, EntryStatus::journalled, {}});
+    return true;
+  }
+  void after_change(const Change&, bool applied, const std::string& note) override {
+    entries.back().status = applied ? EntryStatus::applied : EntryStatus::failed;
+    entries.back().note = note;
+  }
+  bool fail = false;
+  std::vector<JournalEntry> entries;
+};
+
+// --- the planner -----------------------------------------------------------
+
+TEST(FixPlan, EveryFindingOfTheBrokenSystemGetsItsChange) {
+  const SystemSnapshot s = broken_system();
+  const std::vector<Change> plan = plan_changes(run_checks(s), s, "");
+  std::vector<std::string> fixes;
+  for (const Change& c : plan) fixes.push_back(c.fix);
+  EXPECT_EQ(fixes, (std::vector<std::string>{"stream.unmute", "stream.raise_volume", "source.unmute",
+                                             "source.raise_volume", "default.set", "stream.move"}));
+  const Change& unmute = plan[2];
+  EXPECT_EQ(unmute.setting, Setting::source_mute);
+  EXPECT_EQ(unmute.target.name, "headset");
+  EXPECT_TRUE(unmute.from.flag);
+  EXPECT_FALSE(unmute.to.flag);
+  EXPECT_EQ(plan[3].from.volume_percent, std::vector<double>{20});
+  EXPECT_EQ(plan[3].to.volume_percent, std::vector<double>{kFixedVolumePercent});
+  EXPECT_EQ(plan[4].from.name, "speakers.monitor");
+  EXPECT_EQ(plan[4].to.name, "headset");
+  // A stream is named by its index and by who owns it.
+  EXPECT_EQ(plan[5].target.stream_index, 7u);
+  EXPECT_EQ(plan[5].target.application, "ZOOM VoiceEngine");
+  EXPECT_EQ(plan[5].target.process_id, 4242);
+  EXPECT_EQ(plan[5].finding, "app.wrong_source");
+  EXPECT_EQ(plan[5].finding_device, "stream:7");
+}
+
+TEST(FixPlan, DefaultGoesToTheHeadsetNotTheBuiltInMicrophone) {
+  SystemSnapshot s = broken_system();
+  s.sources.push_back(microphone("internal", "pci", "internal", 2));
+  s.server.default_source = "internal";
+  s.sources[1].muted = false;
+  s.sources[1].volume_percent = 100;
+  s.streams.clear();
+  const std::vector<Change> plan = plan_changes(run_checks(s), s, "");
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_EQ(plan[0].fix, "default.set");
+  EXPECT_EQ(plan[0].to.name, "headset");
+}
+
+TEST(FixPlan, AskedDeviceIsWhereTheDefaultGoes) {
+  SystemSnapshot s = broken_system();
+  s.sources.push_back(microphone("internal", "pci", "internal", 2));
+  const std::vector<Change> plan = plan_changes(run_checks(s, "internal"), s, "internal");
+  const auto def = std::find_if(plan.begin(), plan.end(), [](const Change& c) { return c.fix == "default.set"; });
+  ASSERT_NE(def, plan.end());
+  EXPECT_EQ(def->to.name, "internal");
+}
+
+TEST(FixPlan, NeverMakesAMonitorTheDefault) {
+  SystemSnapshot s;
+  s.server.reachable = true;
+  s.sources = {monitor("speakers", 0)};
+  s.server.default_source = "speakers.monitor";
+  EXPECT_TRUE(plan_changes(run_checks(s), s, "").empty());
+}
+
+TEST(FixPlan, BluetoothInA2dpSwitchesToTheHeadsetProfileAndSaysWhatItCosts) {
+  const SystemSnapshot s = fixture("laptop_bluetooth_a2dp");
+  const std::vector<Change> plan = plan_changes(run_checks(s), s, "");
+  const auto profile = std::find_if(plan.begin(), plan.end(), [](const Change& c) { return c.fix == "card.set_profile"; });
+  ASSERT_NE(profile, plan.end());
+  EXPECT_EQ(profile->target.name, "bluez_card.00_1B_66_A1_B2_C3");
+  EXPECT_EQ(profile->from.name, "a2dp-sink");
+  EXPECT_EQ(profile->to.name, "headset-head-unit");  // mSBC: the higher priority of the two
+  EXPECT_NE(profile->cost.find("telephone quality"), std::string::npos);
+}
+
+TEST(FixPlan, UnpluggedJackSwitchesToThePluggedPort) {
+  const SystemSnapshot s = fixture("desktop_front_jack_unplugged");
+  const std::vector<Change> plan = plan_changes(run_checks(s), s, "");
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_EQ(plan[0].fix, "source.set_port");
+  EXPECT_EQ(plan[0].from.name, "analog-input-front-mic");
+  EXPECT_EQ(plan[0].to.name, "analog-input-rear-mic");
+}
+
+TEST(FixPlan, FindingsWithoutAnAutomaticFixPlanNothing) {
+  for (const char* name : {"no_server_no_access", "sandboxed_apps_denied", "pci_audio_without_driver"}) {
+    const SystemSnapshot s = fixture(name);
+    EXPECT_TRUE(plan_changes(run_checks(s), s, "").empty()) << name;
+  }
+}
+
+// --- the loop --------------------------------------------------------------
+
+TEST(FixLoop, ClearsEveryFindingOfTheBrokenSystem) {
+  SimulatedSystem system(broken_system());
+  MemoryJournal journal;
+  Yes consent;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  EXPECT_TRUE(any_problem(result.findings_before));
+  EXPECT_FALSE(any_problem(result.findings_after));
+  ASSERT_FALSE(result.changes.empty());
+  for (const ChangeOutcome& o : result.changes) {
+    EXPECT_EQ(o.status, ChangeStatus::applied) << o.change.fix;
+    EXPECT_TRUE(o.resolved) << o.change.fix;
+  }
+  // Journalled first, each with its old value.
+  ASSERT_EQ(journal.entries.size(), result.changes.size());
+  EXPECT_EQ(journal.entries[0].change.from.flag, true);
+  EXPECT_TRUE(result.stopped.empty());
+}
+
+TEST(FixLoop, DeclinedFixesChangeNothingAndStayFindings) {
+  SimulatedSystem system(broken_system());
+  MemoryJournal journal;
+  Yes consent;
+  consent.answer = false;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  EXPECT_EQ(consent.asked.size(), 6u);  // asked once each, never twice
+  EXPECT_TRUE(journal.entries.empty());
+  for (const ChangeOutcome& o : result.changes) EXPECT_EQ(o.status, ChangeStatus::declined);
+  EXPECT_TRUE(system.read().sources[1].muted);
+  EXPECT_TRUE(any_problem(result.findings_after));
+}
+
+TEST(FixLoop, OnlyAppliesTheNamedFix) {
+  SimulatedSystem system(broken_system());
+  MemoryJournal journal;
+  Yes consent;
+  FixOptions options;
+  options.only = "source.unmute";
+  const FixRunResult result = run_fixes(system, &journal, consent, options);
+  ASSERT_EQ(result.changes.size(), 1u);
+  EXPECT_EQ(result.changes[0].change.fix, "source.unmute");
+  const SystemSnapshot after = system.read();
+  EXPECT_FALSE(after.sources[1].muted);
+  EXPECT_EQ(after.sources[1].volume_percent, 20);
+}
+
+TEST(FixLoop, DryRunPlansTheWholeChainWithoutAskingOrJournalling) {
+  SimulatedSystem system(broken_system());
+  Yes consent;
+  FixOptions options;
+  options.dry_run = true;
+  const FixRunResult result = run_fixes(system, nullptr, consent, options);
+  EXPECT_TRUE(consent.asked.empty());
+  for (const ChangeOutcome& o : result.changes) EXPECT_EQ(o.status, ChangeStatus::planned);
+  EXPECT_FALSE(any_problem(result.findings_after));
+}
+
+TEST(FixLoop, AJournalThatCannotBeWrittenStopsBeforeAnyChange) {
+  const SystemSnapshot before = broken_system();
+  SimulatedSystem system(before);
+  MemoryJournal journal;
+  journal.fail = true;
+  Yes consent;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  ASSERT_EQ(result.changes.size(), 1u);
+  EXPECT_EQ(result.changes[0].status, ChangeStatus::not_journalled);
+  EXPECT_NE(result.stopped.find("disk full"), std::string::npos);
+  EXPECT_EQ(snapshot_to_json(system.read()).dump(), snapshot_to_json(before).dump());
+}
+
+// A system whose server refuses one setting, or takes it and reverts it.
+class StubbornSystem : public SimulatedSystem {
+ public:
+  StubbornSystem(SystemSnapshot s, bool revert) : SimulatedSystem(std::move(s)), revert_(revert) {}
+  bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override {
+    if (setting != Setting::stream_source) return SimulatedSystem::apply(setting, target, value, error);
+    if (!revert_) {
+      error = "Not supported";
+      return false;
+    }
+    return true;  // acknowledged, and nothing changes
+  }
+
+ private:
+  bool revert_;
+};
+
+TEST(FixLoop, RefusedAndRevertedChangesAreFailuresWithTheReason) {
+  for (const bool revert : {false, true}) {
+    SystemSnapshot s = broken_system();
+    s.server.default_source = "headset";  // the stream stays on the monitor unless moved
+    StubbornSystem system(s, revert);
+    MemoryJournal journal;
+    Yes consent;
+    const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+    const auto move = std::find_if(result.changes.begin(), result.changes.end(),
+                                   [](const ChangeOutcome& o) { return o.change.fix == "stream.move"; });
+    ASSERT_NE(move, result.changes.end());
+    EXPECT_EQ(move->status, ChangeStatus::failed);
+    EXPECT_NE(move->note.find(revert ? "still reads" : "refused: Not supported"), std::string::npos) << move->note;
+    EXPECT_FALSE(move->resolved);
+    EXPECT_EQ(journal.entries.back().status, EntryStatus::failed);
+  }
+}
+
+// --- the journal's form ----------------------------------------------------
+
+Journal journal_of(const std::vector<Change>& changes) {
+  Journal journal;
+  JournalRun run;
+  run.id = "20261129T120000Z-1";
+  run.started = "2026-11-29T12:00:00Z";
+  run.server = "pulseaudio 16.1";
+  for (const Change& c : changes) {
+    run.entries.push_back(JournalEntry{static_cast<int>(run.entries.size()) + 1, "2026-11-29T12:00:01Z", c,
+                                       EntryStatus::applied, {}});
+  }
+  journal.runs.push_back(run);
+  return journal;
+}
+
+TEST(JournalForm, RoundTripsExactly) {
+  const SystemSnapshot s = broken_system();
+  std::vector<Change> plan = plan_changes(run_checks(s), s, "");
+  // A 16.16 volume that only a full-precision number carries: 13107/65536.
+  plan[3].from.volume_percent = {100.0 * 13107 / 65536, 100.0 * 13108 / 65536};
+  const Journal journal = journal_of(plan);
+  const std::string text = journal_to_text(journal);
+  const Journal back = journal_from_text(text);
+  ASSERT_EQ(back.runs.size(), 1u);
+  ASSERT_EQ(back.runs[0].entries.size(), plan.size());
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const Change& c = back.runs[0].entries[i].change;
+    EXPECT_EQ(c.setting, plan[i].setting);
+    EXPECT_EQ(c.target, plan[i].target);
+    EXPECT_EQ(c.from, plan[i].from) << i;
+    EXPECT_EQ(c.to, plan[i].to) << i;
+    EXPECT_EQ(c.fix, plan[i].fix);
+  }
+  EXPECT_EQ(journal_to_text(back), text);
+}
+
+JournalError::Kind error_kind(const std::string& text, std::string* message = nullptr) {
+  try {
+    journal_from_text(text);
+  } catch (const JournalError& e) {
+    if (message) *message = e.what();
+    return e.kind();
+  }
+  ADD_FAILURE() << "accepted: " << text;
+  return JournalError::Kind::unwritable;
+}
+
+TEST(JournalForm, BadFilesAreCorruptAndNamed) {
+  std::string message;
+  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/1\",\"runs\":[", &message), JournalError::Kind::corrupt);
+  EXPECT_NE(message.find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(error_kind("", &message), JournalError::Kind::corrupt);
+  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.check/1\"}", &message), JournalError::Kind::corrupt);
+  EXPECT_NE(message.find("not a micdoctor journal"), std::string::npos);
+  EXPECT_EQ(error_kind("[1,2]"), JournalError::Kind::corrupt);
+  EXPECT_EQ(error_kind(std::string(100, '[') + std::string(100, ']')), JournalError::Kind::corrupt);
+  // A valid journal with one field broken: the field is named.
+  const SystemSnapshot s = broken_system();
+  std::string text = journal_to_text(journal_of(plan_changes(run_checks(s), s, "")));
+  const std::string good = text;
+  text.replace(text.find("\"muted\": true"), 13, "\"muted\": \"yes\"");
+  EXPECT_EQ(error_kind(text, &message), JournalError::Kind::corrupt);
+  EXPECT_NE(message.find("runs[0].entries[0].change.from.muted"), std::string::npos) << message;
+  text = good;
+  text.replace(text.find("\"stream_source\""), 15, "\"frobnicate\"");
+  EXPECT_EQ(error_kind(text, &message), JournalError::Kind::corrupt);
+  EXPECT_NE(message.find("setting"), std::string::npos) << message;
+}
+
+TEST(JournalForm, ANewerVersionIsToldApart) {
+  std::string message;
+  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/2\",\"runs\":[],\"new\":1}", &message),
+            JournalError::Kind::newer_version);
+  EXPECT_NE(message.find("newer micdoctor"), std::string::npos);
+}
+
+// --- undo ------------------------------------------------------------------
+
+struct UndoFixture {
+  SystemSnapshot original = broken_system();
+  SimulatedSystem system{original};
+  Journal journal;
+  int saves = 0;
+
+  UndoFixture() {
+    MemoryJournal memory;
+    Yes consent;
+    run_fixes(system, &memory, consent, FixOptions{});
+    journal.runs.push_back(JournalRun{"run", "t", "pulseaudio", memory.entries, false});
+  }
+  std::vector<UndoOutcome> undo(std::string& stopped) {
+    return undo_run(system, journal.runs[0], [this](std::string&) { return ++saves > 0; }, stopped);
+  }
+};
+
+TEST(Undo, PutsEverythingBackExactly) {
+  UndoFixture f;
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  EXPECT_TRUE(stopped.empty());
+  for (const UndoOutcome& o : outcomes) EXPECT_EQ(o.result, UndoResult::restored) << o.change.fix;
+  EXPECT_EQ(snapshot_to_json(f.system.read()).dump(), snapshot_to_json(f.original).dump());
+  EXPECT_TRUE(f.journal.runs[0].undone);
+  for (const JournalEntry& e : f.journal.runs[0].entries) EXPECT_EQ(e.status, EntryStatus::undone);
+  // Newest first: the last change (stream.move) is put back first.
+  EXPECT_EQ(outcomes.front().change.fix, f.journal.runs[0].entries.back().change.fix);
+  // A second undo has nothing left to do.
+  EXPECT_TRUE(f.undo(stopped).empty());
+}
+
+TEST(Undo, LeavesAloneWhatThePersonChangedSince) {
+  UndoFixture f;
+  std::string error;
+  ChangeTarget headset;
+  headset.name = "headset";
+  f.system.apply(Setting::source_volume, headset, SettingValue{false, {70}, ""}, error);
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  const auto volume = std::find_if(outcomes.begin(), outcomes.end(),
+                                   [](const UndoOutcome& o) { return o.change.setting == Setting::source_volume; });
+  ASSERT_NE(volume, outcomes.end());
+  EXPECT_EQ(volume->result, UndoResult::changed_since);
+  EXPECT_NE(volume->note.find("70 %"), std::string::npos);
+  EXPECT_EQ(f.system.read().sources[1].volume_percent, 70);
+  EXPECT_TRUE(f.system.read().sources[1].muted);  // the rest went back
+}
+
+TEST(Undo, AChangeThatNeverHappenedIsAlreadyAsBefore) {
+  UndoFixture f;
+  // Killed after journalling the last change, before making it: put it back by hand.
+  JournalEntry& last = f.journal.runs[0].entries.back();
+  last.status = EntryStatus::journalled;
+  std::string error;
+  f.system.apply(last.change.setting, last.change.target, last.change.from, error);
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  EXPECT_EQ(outcomes.front().result, UndoResult::already_as_before);
+  EXPECT_EQ(snapshot_to_json(f.system.read()).dump(), snapshot_to_json(f.original).dump());
+}
+
+TEST(Undo, AStreamThatEndedIsSkipped) {
+  UndoFixture f;
+  SystemSnapshot without = f.system.read();
+  without.streams.clear();
+  f.system = SimulatedSystem(without);
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  for (const UndoOutcome& o : outcomes) {
+    const bool is_stream = o.change.target.stream_index.has_value();
+    EXPECT_EQ(o.result, is_stream ? UndoResult::gone : UndoResult::restored) << o.change.fix;
+  }
+  EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+// A server that cannot be asked decides nothing: the journal keeps the entries.
+class Unreachable : public SimulatedSystem {
+ public:
+  using SimulatedSystem::SimulatedSystem;
+  CurrentValue current(Setting, const ChangeTarget&) override { return CurrentValue{std::nullopt, false, "Connection refused"}; }
+};
+
+TEST(Undo, NoServerStopsAndForgetsNothing) {
+  UndoFixture f;
+  Unreachable system(f.system.read());
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes =
+      undo_run(system, f.journal.runs[0], [](std::string&) { return true; }, stopped);
+  EXPECT_NE(stopped.find("Connection refused"), std::string::npos);
+  EXPECT_FALSE(f.journal.runs[0].undone);
+  for (const JournalEntry& e : f.journal.runs[0].entries) EXPECT_TRUE(needs_undo(e));
+}
+
+TEST(Undo, AJournalThatCannotBeWrittenStopsBeforePuttingBack) {
+  UndoFixture f;
+  const SystemSnapshot fixed = f.system.read();
+  std::string stopped;
+  undo_run(f.system, f.journal.runs[0], [](std::string& error) { error = "read-only"; return false; }, stopped);
+  EXPECT_NE(stopped.find("read-only"), std::string::npos);
+  EXPECT_EQ(snapshot_to_json(f.system.read()).dump(), snapshot_to_json(fixed).dump());
+}
+
+// --- the journal file ------------------------------------------------------
+
+class JournalFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/micdoctor-journal-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    root_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::string root_;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(JournalFileTest, SavesAtomicallyAndReadsBack) {
+  linux_system::JournalFile file(root_ + "/state/micdoctor");
+  file.open_for_writing();
+  EXPECT_TRUE(file.load().runs.empty());  // no file yet: an empty journal
+  const SystemSnapshot s = broken_system();
+  const Journal journal = journal_of(plan_changes(run_checks(s), s, ""));
+  std::string error;
+  ASSERT_TRUE(file.save(journal, error)) << error;
+  EXPECT_EQ(journal_to_text(file.load()), journal_to_text(journal));
+  EXPECT_FALSE(std::filesystem::exists(root_ + "/state/micdoctor/.journal.json.tmp"));
+  struct stat info {};
+  ASSERT_EQ(::stat((root_ + "/state/micdoctor").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat(file.path().c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+TEST_F(JournalFileTest, ACorruptFileIsReportedAndLeftByteForByte) {
+  const std::string dir = root_ + "/micdoctor";
+  std::filesystem::create_directories(dir);
+  const std::string garbage = "{\"schema\":\"micdoctor.journal/1\",\"runs\":[{\"id\":";
+  std::ofstream(dir + "/journal.json") << garbage;
+  linux_system::JournalFile file(dir);
+  file.open_for_writing();
+  try {
+    file.load();
+    FAIL() << "a corrupt journal was accepted";
+  } catch (const JournalError& e) {
+    EXPECT_EQ(e.kind(), JournalError::Kind::corrupt);
+    EXPECT_NE(std::string(e.what()).find(dir + "/journal.json"), std::string::npos);
+  }
+  EXPECT_EQ(read_file(dir + "/journal.json"), garbage);
+}
+
+TEST_F(JournalFileTest, AnUnwritableDirectoryIsToldBeforeAnything) {
+  std::ofstream(root_ + "/a-file") << "x";
+  linux_system::JournalFile file(root_ + "/a-file/micdoctor");
+  try {
+    file.open_for_writing();
+    FAIL() << "a directory under a file was accepted";
+  } catch (const JournalError& e) {
+    EXPECT_EQ(e.kind(), JournalError::Kind::unwritable);
+  }
+}
+
+TEST_F(JournalFileTest, ASecondWriterIsRefused) {
+  linux_system::JournalFile first(root_ + "/m");
+  first.open_for_writing();
+  linux_system::JournalFile second(root_ + "/m");
+  try {
+    second.open_for_writing();
+    FAIL() << "two writers at once";
+  } catch (const JournalError& e) {
+    EXPECT_NE(std::string(e.what()).find("another micdoctor"), std::string::npos);
+  }
+}
+
+TEST_F(JournalFileTest, DirectoryFollowsXdgStateHome) {
+  ::setenv("XDG_STATE_HOME", "/somewhere/state", 1);
+  EXPECT_EQ(linux_system::JournalFile::default_directory(), "/somewhere/state/micdoctor");
+  ::setenv("XDG_STATE_HOME", "relative/state", 1);  // invalid by the spec: ignored
+  ::setenv("HOME", "/home/ann", 1);
+  EXPECT_EQ(linux_system::JournalFile::default_directory(), "/home/ann/.local/state/micdoctor");
+  ::unsetenv("XDG_STATE_HOME");
+}
+
+}  // namespace
+}  // namespace micdoctor::test
