@@ -138,13 +138,13 @@ std::optional<UndoCommandOptions> parse_undo(const std::vector<std::string>& arg
   return o;
 }
 
-// A deliberate stop for the crash tests: MICDOCTOR_TEST_STOP_AT=journalled
-// stops the process (SIGSTOP) right after a change is journalled and before
-// it is made; =applied right after it is made and before the journal knows.
-// The test then kills it with SIGKILL, as a crash would.
-void stop_here_for_tests(const char* point) {
+// A deliberate stop for the crash tests: MICDOCTOR_TEST_STOP_AT=journalled:N
+// stops the process (SIGSTOP) right after the Nth change is journalled and
+// before it is made; =applied:N right after it is made and before the journal
+// knows. The test then kills it with SIGKILL, as a crash would.
+void stop_here_for_tests(const std::string& point, int change_number) {
   const char* wanted = std::getenv("MICDOCTOR_TEST_STOP_AT");
-  if (wanted != nullptr && std::string(wanted) == point) std::raise(SIGSTOP);
+  if (wanted != nullptr && wanted == point + ":" + std::to_string(change_number)) std::raise(SIGSTOP);
 }
 
 // Asks on the terminal; without one (and without --yes) nothing is applied.
@@ -208,13 +208,13 @@ class FileJournal : public ChangeJournal {
       run.entries.pop_back();
       return false;
     }
-    stop_here_for_tests("journalled");
+    stop_here_for_tests("journalled", static_cast<int>(run.entries.size()));
     return true;
   }
 
   void after_change(const Change&, bool applied, const std::string& note) override {
-    stop_here_for_tests("applied");
     JournalEntry& entry = journal_.runs.back().entries.back();
+    stop_here_for_tests("applied", entry.sequence);
     entry.status = applied ? EntryStatus::applied : EntryStatus::failed;
     entry.note = note;
     std::string error;

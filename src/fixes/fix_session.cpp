@@ -30,16 +30,18 @@ std::optional<Change> next_change(const std::vector<Finding>& findings, const Sy
   return std::nullopt;
 }
 
-// A change the server took and then reverted on its own (PipeWire's session
-// manager puts a stream back on the device its application asked for) did
-// not work, whatever the acknowledgement said.
-void note_if_reverted(SystemAccess& system, ChangeOutcome& outcome) {
+// A change the server acknowledged but that the state read afresh does not
+// show did not work, whatever the acknowledgement said. (pipewire-pulse
+// acknowledges moving a stream that named its device, and may even report
+// it moved on the connection that asked, while WirePlumber keeps it where
+// it was.)
+void note_if_not_taken(const SystemSnapshot& snapshot, ChangeOutcome& outcome) {
   const Change& change = outcome.change;
-  const CurrentValue again = system.current(change.setting, change.target);
-  if (!again.value || same_value(change.setting, *again.value, change.to)) return;
+  const std::optional<SettingValue> now = value_in_snapshot(snapshot, change.setting, change.target);
+  if (!now || same_value(change.setting, *now, change.to)) return;
   outcome.status = ChangeStatus::failed;
-  outcome.note = "the sound server took the change, then put it back on its own (it reads " +
-                 describe_value(change.setting, *again.value) + " again)";
+  outcome.note = "the sound server acknowledged the change, but it did not take: it reads " +
+                 describe_value(change.setting, *now) + " again";
 }
 
 }  // namespace
@@ -102,7 +104,6 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
       } else {
         outcome.status = ChangeStatus::applied;
       }
-      journal->after_change(change, outcome.status == ChangeStatus::applied, outcome.note);
     } else {
       system.apply(change.setting, change.target, change.to, error);
       if (change.setting == Setting::card_profile) {
@@ -113,7 +114,8 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
     snapshot = system.read();
     findings = run_checks(snapshot, options.device);
     outcome.resolved = !finding_present(findings, change);
-    if (outcome.status == ChangeStatus::applied && !outcome.resolved) note_if_reverted(system, outcome);
+    if (outcome.status == ChangeStatus::applied && !outcome.resolved) note_if_not_taken(snapshot, outcome);
+    if (!options.dry_run) journal->after_change(change, outcome.status == ChangeStatus::applied, outcome.note);
     result.changes.push_back(std::move(outcome));
   }
   result.findings_after = std::move(findings);

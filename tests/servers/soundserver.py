@@ -117,9 +117,10 @@ class SoundServer:
 
     def start_recorder(self, source, client_name, tool="parec"):
         """A recording application on a source, through the PulseAudio protocol
-        (parec) or PipeWire's own (pw-record); returns its stream index."""
+        (parec) or PipeWire's own (pw-record); returns its stream index.
+        With source None, parec follows the default source, as most apps do."""
         if tool == "parec":
-            argv = ["parec", "-d", source, "--latency-msec=20", f"--client-name={client_name}"]
+            argv = ["parec", *(["-d", source] if source else []), "--latency-msec=20", f"--client-name={client_name}"]
         else:
             argv = ["pw-record", "--target", source, "-P", f'{{ application.name = "{client_name}" }}',
                     os.path.join(self.dir, f"{client_name}.wav")]
