@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and runs them for a while: the
 # decode-and-analyse path from small valid files in every supported
-# container, and the snapshot-check-report path from the recorded fixtures.
+# container, and the snapshot-check-report-fix-plan path (and the journal
+# reader) from the recorded fixtures and journal.
 # Usage: fuzz/run.sh [SECONDS]   (default 60, shared between the two targets)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,12 +22,23 @@ if [[ -z $(ls -A "$seeds") ]]; then
   sox -D -n -r 11025 -c 1 -b 8 "$seeds/f.caf" synth 0.1 sine 100 2> /dev/null || true
 fi
 fuzz() {  # target seeds seconds
-  local work="$build/corpus-$1"
+  local work="$build/corpus-$1" log="$build/$1.log"
   mkdir -p "$work"
   echo "-- $1 ($3 s)"
+  local status=0
   LSAN_OPTIONS="suppressions=$root/fuzz/lsan.supp" \
     "$build/fuzz/$1" "$work" "$2" -max_total_time="$3" -max_len=65536 -timeout=10 \
-    -rss_limit_mb=1024 -print_final_stats=1 2>&1 | grep -E "^(Done|stat::(number_of_executed|new_units|peak_rss))|ERROR|SUMMARY"
+    -rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$build/" > "$log" 2>&1 || status=$?
+  grep -E "^(Done|stat::(number_of_executed|new_units|peak_rss))" "$log" || true
+  if ((status != 0)); then
+    # The whole report, so a failure in CI can be read there.
+    grep -vE "^(INFO|#[0-9])" "$log" | tail -80
+    echo "-- $1 failed (status $status); the input is saved in $build/"
+    return 1
+  fi
 }
 fuzz micdoctor_fuzz "$seeds" $((seconds * 2 / 3))
-fuzz micdoctor_fuzz_snapshot "$root/tests/fixtures/snapshots" $((seconds / 3))
+seeds_snapshot="$build/seeds-snapshot"
+mkdir -p "$seeds_snapshot"
+cp "$root"/tests/fixtures/snapshots/*.json "$root"/tests/fixtures/journals/*.json "$seeds_snapshot"/
+fuzz micdoctor_fuzz_snapshot "$seeds_snapshot" $((seconds / 3))

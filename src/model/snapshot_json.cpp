@@ -456,7 +456,8 @@ SystemSnapshot snapshot_from_text(const std::string& text) {
   InJson json;
   try {
     json = InJson::parse(text, limit_depth);
-  } catch (const InJson::parse_error& e) {
+  } catch (const InJson::exception& e) {
+    // parse_error, and out_of_range for a number too large for a double (found by the fuzzer).
     throw SnapshotError(std::string("not valid JSON (") + e.what() + ")");
   }
   return snapshot_from_json(json);

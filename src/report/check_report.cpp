@@ -135,7 +135,6 @@ const Finding* root_cause(const std::vector<Finding>& findings) {
 }  // namespace
 
 nlohmann::ordered_json check_finding_to_json(const Finding& f) {
-  using Json = nlohmann::ordered_json;
   Json steps = Json::array();
   for (const std::string& step : f.manual_steps) steps.push_back(step);
   return Json{{"id", f.id},
