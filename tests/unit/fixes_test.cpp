@@ -375,6 +375,22 @@ TEST(JournalForm, BadFilesAreCorruptAndNamed) {
   EXPECT_NE(message.find("setting"), std::string::npos) << message;
 }
 
+TEST(JournalForm, ReadsAJournalAsAnEarlierRunWroteIt) {
+  std::ifstream in(std::string(MICDOCTOR_FIXTURES_DIR) + "/journals/two_runs_one_undone.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const Journal journal = journal_from_text(text.str());
+  ASSERT_EQ(journal.runs.size(), 2u);
+  EXPECT_TRUE(needs_undo(journal.runs[0]));  // the first run is still applied
+  EXPECT_FALSE(needs_undo(journal.runs[1]));
+  EXPECT_TRUE(journal.runs[1].undone);
+  const Change& first = journal.runs[0].entries[0].change;
+  EXPECT_EQ(first.setting, Setting::stream_mute);
+  EXPECT_EQ(first.target.application, "ZOOM VoiceEngine");
+  EXPECT_TRUE(first.target.process_id.has_value());
+  EXPECT_EQ(journal_to_text(journal), text.str());
+}
+
 TEST(JournalForm, ANewerVersionIsToldApart) {
   std::string message;
   EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/2\",\"runs\":[],\"new\":1}", &message),
