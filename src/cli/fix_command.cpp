@@ -18,6 +18,7 @@
 
 #include "checks/check_catalog.hpp"
 #include "checks/run_checks.hpp"
+#include "cli/mic_test.hpp"
 #include "cli/snapshot_file.hpp"
 #include "cli/usage.hpp"
 #include "fixes/fix_session.hpp"
@@ -27,6 +28,7 @@
 #include "platform/linux/journal_file.hpp"
 #include "platform/linux/linux_snapshot.hpp"
 #include "platform/linux/linux_system.hpp"
+#include "report/analysis_report.hpp"
 #include "report/check_report.hpp"
 #include "report/terminal.hpp"
 
@@ -43,6 +45,14 @@ struct FixCommandOptions {
   bool yes = false;
   bool json = false;
   std::string snapshot_file;  // --dry-run on a saved snapshot
+  std::optional<double> test_seconds;  // --test: listen before the fixes, and again after
+};
+
+// The microphone tests of a fix run: before (planning), after (verifying).
+struct Listening {
+  std::string source;
+  std::optional<MicTestRun> before;
+  std::optional<MicTestRun> after;
 };
 
 struct UndoCommandOptions {
@@ -102,6 +112,15 @@ std::optional<FixCommandOptions> parse_fix(const std::vector<std::string>& args)
       o.json = format == "json";
     } else if (is("--snapshot")) {
       o.snapshot_file = value("--snapshot");
+    } else if (is("--test")) {
+      o.test_seconds = 5.0;
+      if (a.size() > 6) {
+        const std::string text = a.substr(7);
+        char* end = nullptr;
+        const double seconds = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !(seconds >= 0.5 && seconds <= 60)) return "--test takes seconds from 0.5 to 60";
+        o.test_seconds = seconds;
+      }
     } else if (a == "--yes" || a == "-y") {
       o.yes = true;
     } else if (a == "--dry-run" || a == "-n") {
@@ -114,6 +133,9 @@ std::optional<FixCommandOptions> parse_fix(const std::vector<std::string>& args)
   if (!ok) return std::nullopt;
   if (!o.snapshot_file.empty() && !o.fix.dry_run) {
     return usage_error("--snapshot describes another system: it only goes with --dry-run"), std::nullopt;
+  }
+  if (!o.snapshot_file.empty() && o.test_seconds) {
+    return usage_error("--snapshot judges a saved state; it cannot listen to a microphone"), std::nullopt;
   }
   return o;
 }
@@ -270,8 +292,20 @@ std::vector<Finding> problems(const std::vector<Finding>& findings) {
   return out;
 }
 
+Json signal_json(const std::optional<MicTestRun>& test, const std::string& source) {
+  if (!test) return nullptr;
+  Json j{{"source", source}, {"seconds", std::round(test->outcome.seconds_received * 1000.0) / 1000.0}};
+  if (!test->analysis) {
+    j["error"] = test->outcome.error;
+    return j;
+  }
+  const Json body = analysis_body_json(*test->analysis);
+  for (auto it = body.begin(); it != body.end(); ++it) j[it.key()] = *it;
+  return j;
+}
+
 void print_fix_json(const FixRunResult& result, const FixCommandOptions& o, const std::string& run,
-                    const std::string& journal_path) {
+                    const std::string& journal_path, const Listening& listening) {
   Json changes = Json::array();
   for (const ChangeOutcome& outcome : result.changes) {
     Json c = change_json(outcome.change);
@@ -288,14 +322,16 @@ void print_fix_json(const FixRunResult& result, const FixCommandOptions& o, cons
                     {"journal", journal_path.empty() ? Json(nullptr) : Json(journal_path)},
                     {"changes", changes},
                     {"remaining", remaining},
-                    {"stopped", result.stopped.empty() ? Json(nullptr) : Json(result.stopped)}};
+                    {"stopped", result.stopped.empty() ? Json(nullptr) : Json(result.stopped)},
+                    {"signal_before", signal_json(listening.before, listening.source)},
+                    {"signal_after", signal_json(listening.after, listening.source)}};
   std::printf("%s\n", dump(report).c_str());
 }
 
 Severity status_severity(ChangeStatus status, bool resolved) {
   if (status == ChangeStatus::applied) return resolved ? Severity::info : Severity::warning;
   if (status == ChangeStatus::planned) return Severity::info;
-  if (status == ChangeStatus::declined) return Severity::warning;
+  if (status == ChangeStatus::declined || status == ChangeStatus::withheld) return Severity::warning;
   return Severity::error;
 }
 
@@ -306,14 +342,25 @@ std::string status_words(const ChangeOutcome& o) {
     case ChangeStatus::declined: return "not applied (you said no)";
     case ChangeStatus::failed: return "failed: " + o.note;
     case ChangeStatus::not_journalled: return "not applied: " + o.note;
+    case ChangeStatus::withheld: return "not applied: " + o.note;
   }
   return "";
 }
 
+std::string heard_text(const std::optional<MicTestRun>& test, const char* when, const TextStyle& style) {
+  if (!test) return {};
+  if (!test->analysis) return std::string("The test ") + when + " could not record: " + escape_for_terminal(test->outcome.error) + "\n";
+  std::string out = std::string("The test ") + when + " heard:\n";
+  for (const Finding& f : test->analysis->findings) {
+    out += "  " + severity_mark(f.severity, style) + " " + escape_for_terminal(f.title) + "\n";
+  }
+  return out;
+}
+
 void print_fix_text(const FixRunResult& result, const FixCommandOptions& o, const TerminalConsent& consent,
-                    const std::string& run) {
+                    const std::string& run, const Listening& listening) {
   const TextStyle style = detect_text_style(STDOUT_FILENO);
-  std::string out;
+  std::string out = heard_text(listening.before, "before the fixes", style);
   const auto applied = std::count_if(result.changes.begin(), result.changes.end(),
                                      [](const ChangeOutcome& c) { return c.status == ChangeStatus::applied; });
   if (o.fix.dry_run) {
@@ -340,6 +387,7 @@ void print_fix_text(const FixRunResult& result, const FixCommandOptions& o, cons
            "or 'micdoctor fix --dry-run' to see them.\n";
   }
   if (!result.stopped.empty()) out += "\nStopped: " + escape_for_terminal(result.stopped) + ".\n";
+  if (listening.after) out += "\n" + heard_text(listening.after, "after the fixes", style);
   const std::vector<Finding> left = problems(result.findings_after);
   if (left.empty()) {
     out += "\n" + severity_mark(Severity::info, style) + " Nothing else is wrong that micdoctor can see" +
@@ -379,32 +427,81 @@ void journal_problem(const JournalError& e, const std::string& what_happened) {
                what_happened.c_str(), advice.c_str());
 }
 
+// Listens to the source fix will work on. A test that cannot record is
+// reported and the fixes go on from the state alone.
+std::optional<MicTestRun> listen(const SystemSnapshot& snapshot, const FixCommandOptions& o, std::string& source) {
+  const Source* in_use = source_in_use(snapshot, o.fix.device);
+  if (!snapshot.server.reachable || in_use == nullptr) return std::nullopt;
+  source = in_use->name;
+  MicTestRun run = run_mic_test(source, MicTestOptions{*o.test_seconds, ""}, isatty(STDERR_FILENO) != 0);
+  if (!run.analysis) {
+    std::fprintf(stderr, "micdoctor: the microphone test could not record (%s); fixing from the settings alone\n",
+                 escape_for_terminal(run.outcome.error).c_str());
+  }
+  return run;
+}
+
+// After the fixes, listen again: only the signal can say whether a fix for
+// what the test heard worked. The findings and each change's "resolved" are
+// judged from this second recording.
+void listen_again(SystemAccess& system, const FixCommandOptions& o, Listening& listening, FixRunResult& result) {
+  const bool changed = std::any_of(result.changes.begin(), result.changes.end(),
+                                   [](const ChangeOutcome& c) { return c.status == ChangeStatus::applied; });
+  if (!listening.before || !changed || o.fix.dry_run) return;
+  const SystemSnapshot now = system.read();
+  if (now.find_source(listening.source) == nullptr) return;
+  listening.after = run_mic_test(listening.source, MicTestOptions{*o.test_seconds, ""}, isatty(STDERR_FILENO) != 0);
+  if (!listening.after->analysis) return;
+  FixOptions options = o.fix;
+  options.heard = &*listening.after->analysis;
+  options.heard_source = listening.source;
+  result.findings_after = judge(now, options);
+  for (ChangeOutcome& c : result.changes) {
+    if (c.status != ChangeStatus::applied) continue;
+    c.resolved = std::none_of(result.findings_after.begin(), result.findings_after.end(), [&](const Finding& f) {
+      return f.id == c.change.finding && f.device == c.change.finding_device;
+    });
+  }
+}
+
+bool unknown_device(const SystemSnapshot& snapshot, const std::string& device) {
+  if (device.empty() || !snapshot.server.reachable || find_source_by_id(snapshot, device)) return false;
+  std::fprintf(stderr, "micdoctor: no capture device '%s' (run 'micdoctor devices' for the list)\n",
+               escape_for_terminal(device).c_str());
+  return true;
+}
+
+int dry_run(const FixCommandOptions& o, TerminalConsent& consent) {
+  std::optional<SystemSnapshot> snapshot;
+  try {
+    snapshot = o.snapshot_file.empty() ? linux_system::read_linux_snapshot(linux_system::ReadOptions{})
+                                       : load_snapshot_file(o.snapshot_file);
+  } catch (const SnapshotError& e) {
+    std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(e.what()).c_str());
+    return 2;
+  }
+  if (unknown_device(*snapshot, o.fix.device)) return 2;
+  Listening listening;
+  FixOptions options = o.fix;
+  if (o.test_seconds) listening.before = listen(*snapshot, o, listening.source);
+  if (listening.before && listening.before->analysis) {
+    options.heard = &*listening.before->analysis;
+    options.heard_source = listening.source;
+  }
+  SimulatedSystem simulated(std::move(*snapshot));
+  const FixRunResult result = run_fixes(simulated, nullptr, consent, options);
+  if (o.json) print_fix_json(result, o, "", "", listening);
+  else print_fix_text(result, o, consent, "", listening);
+  return fix_exit_status(result);
+}
+
 }  // namespace
 
 int run_fix(const std::vector<std::string>& args) {
   const std::optional<FixCommandOptions> o = parse_fix(args);
   if (!o) return 2;
   TerminalConsent consent(o->yes);
-  if (o->fix.dry_run) {
-    std::optional<SystemSnapshot> snapshot;
-    try {
-      snapshot = o->snapshot_file.empty() ? linux_system::read_linux_snapshot(linux_system::ReadOptions{})
-                                          : load_snapshot_file(o->snapshot_file);
-    } catch (const SnapshotError& e) {
-      std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(e.what()).c_str());
-      return 2;
-    }
-    if (!o->fix.device.empty() && snapshot->server.reachable && !find_source_by_id(*snapshot, o->fix.device)) {
-      std::fprintf(stderr, "micdoctor: no capture device '%s' (run 'micdoctor devices' for the list)\n",
-                   escape_for_terminal(o->fix.device).c_str());
-      return 2;
-    }
-    SimulatedSystem simulated(std::move(*snapshot));
-    const FixRunResult result = run_fixes(simulated, nullptr, consent, o->fix);
-    if (o->json) print_fix_json(result, *o, "", "");
-    else print_fix_text(result, *o, consent, "");
-    return fix_exit_status(result);
-  }
+  if (o->fix.dry_run) return dry_run(*o, consent);
   std::optional<linux_system::JournalFile> file;
   Journal journal;
   try {
@@ -417,16 +514,20 @@ int run_fix(const std::vector<std::string>& args) {
   }
   linux_system::LinuxSystem system;
   const SystemSnapshot first = system.read();
-  if (!o->fix.device.empty() && first.server.reachable && !find_source_by_id(first, o->fix.device)) {
-    std::fprintf(stderr, "micdoctor: no capture device '%s' (run 'micdoctor devices' for the list)\n",
-                 escape_for_terminal(o->fix.device).c_str());
-    return 2;
+  if (unknown_device(first, o->fix.device)) return 2;
+  Listening listening;
+  FixOptions options = o->fix;
+  if (o->test_seconds) listening.before = listen(first, *o, listening.source);
+  if (listening.before && listening.before->analysis) {
+    options.heard = &*listening.before->analysis;
+    options.heard_source = listening.source;
   }
   FileJournal writer(*file, std::move(journal), server_name(first));
-  const FixRunResult result = run_fixes(system, &writer, consent, o->fix);
+  FixRunResult result = run_fixes(system, &writer, consent, options);
+  listen_again(system, *o, listening, result);
   const std::string run = writer.started() ? writer.run() : "";
-  if (o->json) print_fix_json(result, *o, run, writer.started() ? file->path() : "");
-  else print_fix_text(result, *o, consent, run);
+  if (o->json) print_fix_json(result, *o, run, writer.started() ? file->path() : "", listening);
+  else print_fix_text(result, *o, consent, run, listening);
   if (!writer.save_error().empty()) {
     std::fprintf(stderr, "micdoctor: the journal could not record the last result (%s); undo will still work\n",
                  escape_for_terminal(writer.save_error()).c_str());

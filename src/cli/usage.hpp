@@ -31,6 +31,7 @@ inline constexpr const char* kUsage =
     "                             source.set_port, default.set, card.set_profile, stream.move,\n"
     "                             stream.unmute, stream.raise_volume\n"
     "      --format text|json\n"
+    "      --test[=SECONDS]       listen first (default 5 s), plan from what it hears, listen again after\n"
     "      --snapshot FILE        with --dry-run: plan the fixes for a saved check report\n"
     "  undo              put back what the last fix run changed (from the journal)\n"
     "      --all                  every fix run not undone yet, newest first\n"

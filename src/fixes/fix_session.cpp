@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "checks/run_checks.hpp"
+#include "checks/signal_joins.hpp"
 #include "fixes/fix_plan.hpp"
 
 namespace micdoctor {
@@ -18,6 +19,21 @@ bool already_tried(const std::vector<ChangeOutcome>& done, const Change& change)
   return std::any_of(done.begin(), done.end(), [&](const ChangeOutcome& o) {
     return o.change.setting == change.setting && o.change.target == change.target;
   });
+}
+
+// Raising the volume of a source the test heard clipping (or too loud) at
+// its present volume would make the sound worse: the gain is too high before
+// the server's volume (the microphone's own gain, Mic Boost).
+std::string reason_to_withhold(const Change& change, const FixOptions& options) {
+  if (change.fix != "source.raise_volume" || options.heard == nullptr) return {};
+  for (const Finding& f : options.heard->findings) {
+    if (f.id == "signal.clipping" || f.id == "signal.too_loud") {
+      return "the test heard " + std::string(f.id == "signal.clipping" ? "clipping" : "a voice too loud") +
+             " at the present volume: raising it would make that worse. Lower the microphone's own gain first "
+             "(its knob, or Mic Boost in alsamixer), then raise the volume";
+    }
+  }
+  return {};
 }
 
 // The next change to consider: the first planned one not tried yet.
@@ -53,6 +69,7 @@ std::string_view to_string(ChangeStatus status) {
     case ChangeStatus::declined: return "declined";
     case ChangeStatus::planned: return "planned";
     case ChangeStatus::not_journalled: return "not_journalled";
+    case ChangeStatus::withheld: return "withheld";
   }
   return "unknown";
 }
@@ -60,13 +77,19 @@ std::string_view to_string(ChangeStatus status) {
 FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& consent, const FixOptions& options) {
   FixRunResult result;
   SystemSnapshot snapshot = system.read();
-  std::vector<Finding> findings = run_checks(snapshot, options.device);
+  std::vector<Finding> findings = judge(snapshot, options);
   result.findings_before = findings;
   while (static_cast<int>(result.changes.size()) < kMaxChangesPerRun) {
     std::optional<Change> next = next_change(findings, snapshot, options, result.changes);
     if (!next) break;
     ChangeOutcome outcome{std::move(*next), ChangeStatus::planned, false, {}};
     Change& change = outcome.change;
+    if (std::string why = reason_to_withhold(change, options); !why.empty()) {
+      outcome.status = ChangeStatus::withheld;
+      outcome.note = std::move(why);
+      result.changes.push_back(std::move(outcome));
+      continue;
+    }
     if (!options.dry_run && !consent.approve(change)) {
       outcome.status = ChangeStatus::declined;
       result.changes.push_back(std::move(outcome));
@@ -112,7 +135,7 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
       }
     }
     snapshot = system.read();
-    findings = run_checks(snapshot, options.device);
+    findings = judge(snapshot, options);
     outcome.resolved = !finding_present(findings, change);
     if (outcome.status == ChangeStatus::applied && !outcome.resolved) note_if_not_taken(snapshot, outcome);
     if (!options.dry_run) journal->after_change(change, outcome.status == ChangeStatus::applied, outcome.note);
@@ -121,6 +144,14 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
   result.findings_after = std::move(findings);
   result.snapshot_after = std::move(snapshot);
   return result;
+}
+
+std::vector<Finding> judge(const SystemSnapshot& snapshot, const FixOptions& options) {
+  std::vector<Finding> findings = run_checks(snapshot, options.device);
+  if (options.heard == nullptr) return findings;
+  const Source* source = snapshot.find_source(options.heard_source);
+  if (source == nullptr) return findings;
+  return join_signal_with_state(JoinInput{snapshot, *source, findings, *options.heard});
 }
 
 CurrentValue SimulatedSystem::current(Setting setting, const ChangeTarget& target) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/signal_analyzer.hpp"
 #include "fixes/change.hpp"
 #include "model/finding.hpp"
 #include "model/snapshot.hpp"
@@ -52,6 +53,11 @@ struct FixOptions {
   std::string device;                 // --device: the microphone the person means
   std::optional<std::string> only;    // --only FIX_ID
   bool dry_run = false;               // simulate on the snapshot; no journal, no change
+  // What a microphone test heard before the fixes (fix --test), and from
+  // which source: its joins take part in the plan, and clipping heard keeps
+  // the volume from being raised.
+  const SignalAnalysis* heard = nullptr;
+  std::string heard_source;
 };
 
 enum class ChangeStatus {
@@ -60,6 +66,7 @@ enum class ChangeStatus {
   declined,         // the person said no
   planned,          // --dry-run: what would be done
   not_journalled,   // could not be written down first, so not made (the run stops)
+  withheld,         // not made, because it would make things worse (the note says why)
 };
 std::string_view to_string(ChangeStatus status);
 
@@ -83,6 +90,10 @@ struct FixRunResult {
 inline constexpr int kMaxChangesPerRun = 32;
 
 FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& consent, const FixOptions& options);
+
+// The findings fix works from: the check's, joined with what the test heard
+// (when there was a test and its source is still there).
+std::vector<Finding> judge(const SystemSnapshot& snapshot, const FixOptions& options);
 
 // A SystemAccess over a snapshot in memory: --dry-run, and the tests.
 class SimulatedSystem : public SystemAccess {

@@ -8,14 +8,16 @@ import json
 import os
 import pty
 import select
-import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from soundserver import PipeWireServer, PulseAudioServer, wait_until  # noqa: E402
+from test_mic_test import make_content  # noqa: E402
 
 MICDOCTOR = None
 SERVERS = {"pulseaudio": PulseAudioServer, "pipewire": PipeWireServer}
@@ -31,11 +33,14 @@ class FixScenarios(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        cls.content_dir = tempfile.mkdtemp(prefix="micdoctor-fix-content-")
+        cls.content = make_content(cls.content_dir)
         cls.server = cls.server_class()
 
     @classmethod
     def tearDownClass(cls):
         cls.server.stop()
+        shutil.rmtree(cls.content_dir, ignore_errors=True)
 
     def setUp(self):
         self.modules = []
@@ -291,6 +296,39 @@ class FixScenarios(unittest.TestCase):
         self.assertEqual(self.dump(), before)
         # --dry-run needs no journal.
         self.assertEqual(self.run_micdoctor("fix", "--dry-run", env=env).returncode, 0)
+
+    def play(self, mic, content):
+        """Feeds the microphone in real time, as a voice would."""
+        p = subprocess.Popen(["paplay", "--latency-msec=20", "-d", f"feed_{mic}", self.content[content]],
+                             env=self.server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (p.kill(), p.wait()))
+        time.sleep(0.3)
+
+    def test_with_a_test_a_quiet_voice_is_raised_and_heard_again(self):
+        mic = self.mic()
+        self.server.set_default_source(mic)
+        self.server.pactl("set-source-volume", mic, "20%")
+        self.play(mic, "clean")
+        report = self.json_of("fix", "--yes", "--test=3", expect=0)
+        self.assertIn("signal.too_quiet", [f["id"] for f in report["signal_before"]["findings"]])
+        self.assertEqual([(c["fix"], c["status"], c["resolved"]) for c in report["changes"]],
+                         [("source.raise_volume", "applied", True)])
+        self.assertEqual([f["id"] for f in report["signal_after"]["findings"]], ["signal.ok"])
+        self.assertGreater(report["signal_after"]["metrics"]["speech_level_dbfs"], -40)
+        self.assertEqual(report["remaining"], [])
+
+    def test_clipping_heard_keeps_the_volume_from_being_raised(self):
+        mic = self.mic()
+        self.server.set_default_source(mic)
+        self.server.pactl("set-source-volume", mic, "25%")
+        self.play(mic, "clipped")
+        before = self.dump()
+        report = self.json_of("fix", "--yes", "--test=3", expect=1)
+        self.assertIn("signal.clipping", [f["id"] for f in report["signal_before"]["findings"]])
+        self.assertEqual([(c["fix"], c["status"]) for c in report["changes"]], [("source.raise_volume", "withheld")])
+        self.assertIn("clipping", report["changes"][0]["note"])
+        self.assertIsNone(report["signal_after"])  # nothing changed, so nothing to hear again
+        self.assertEqual(self.dump(), before)
 
     def test_undo_list_and_all(self):
         mic, _ = self.several_faults()
