@@ -305,6 +305,34 @@ TEST(FixLoop, RefusedAndRevertedChangesAreFailuresWithTheReason) {
   }
 }
 
+TEST(FixLoop, ClippingHeardKeepsTheVolumeFromBeingRaised) {
+  SystemSnapshot s = broken_system();
+  s.sources[1].muted = false;
+  s.server.default_source = "headset";
+  s.streams.clear();
+  SignalAnalysis heard;
+  Finding clipping;
+  clipping.id = "signal.clipping";
+  clipping.severity = Severity::warning;
+  heard.findings = {clipping};
+  SimulatedSystem system(s);
+  MemoryJournal journal;
+  Yes consent;
+  FixOptions options;
+  options.heard = &heard;
+  options.heard_source = "headset";
+  const FixRunResult result = run_fixes(system, &journal, consent, options);
+  ASSERT_EQ(result.changes.size(), 1u);
+  EXPECT_EQ(result.changes[0].status, ChangeStatus::withheld);
+  EXPECT_NE(result.changes[0].note.find("clipping"), std::string::npos);
+  EXPECT_TRUE(consent.asked.empty());
+  EXPECT_TRUE(journal.entries.empty());
+  EXPECT_EQ(system.read().sources[1].volume_percent, 20);
+  // The same without the test: raised.
+  SimulatedSystem untested(s);
+  EXPECT_EQ(run_fixes(untested, &journal, consent, FixOptions{}).changes[0].status, ChangeStatus::applied);
+}
+
 // --- the journal's form ----------------------------------------------------
 
 Journal journal_of(const std::vector<Change>& changes) {
