@@ -14,6 +14,8 @@ packages=(
   python3 python3-numpy sox libsox-fmt-all espeak-ng flite alsa-utils ffmpeg time
   # real sound servers the tests and the demo start privately (never the system's)
   pulseaudio pulseaudio-utils pipewire pipewire-bin pipewire-pulse wireplumber dbus
+  # the Windows build (cross-compiled with mingw-w64) and Wine to run its tests
+  g++-mingw-w64-x86-64 wine wine64
 )
 
 missing=()

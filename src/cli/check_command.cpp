@@ -22,7 +22,7 @@
 #include "cli/snapshot_file.hpp"
 #include "cli/usage.hpp"
 #include "model/snapshot_json.hpp"
-#include "platform/linux/linux_snapshot.hpp"
+#include "platform/platform.hpp"
 #include "report/check_report.hpp"
 #include "report/terminal.hpp"
 
@@ -129,7 +129,7 @@ std::optional<Options> parse(const std::vector<std::string>& args, Command comma
 std::optional<SystemSnapshot> obtain_snapshot(const Options& options) {
   try {
     if (!options.snapshot_file.empty()) return load_snapshot_file(options.snapshot_file);
-    return linux_system::read_linux_snapshot(linux_system::ReadOptions{});
+    return platform::read_system_snapshot();
   } catch (const SnapshotError& e) {
     std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(e.what()).c_str());
     return std::nullopt;

@@ -25,9 +25,7 @@
 #include "fixes/journal.hpp"
 #include "fixes/undo.hpp"
 #include "model/snapshot_json.hpp"
-#include "platform/linux/journal_file.hpp"
-#include "platform/linux/linux_snapshot.hpp"
-#include "platform/linux/linux_system.hpp"
+#include "platform/platform.hpp"
 #include "report/analysis_report.hpp"
 #include "report/check_report.hpp"
 #include "report/terminal.hpp"
@@ -207,7 +205,7 @@ std::string run_id() {
 // and the file is rewritten (atomically) at every step.
 class FileJournal : public ChangeJournal {
  public:
-  FileJournal(linux_system::JournalFile& file, Journal journal, std::string server)
+  FileJournal(JournalStore& file, Journal journal, std::string server)
       : file_(file), journal_(std::move(journal)) {
     run_.id = run_id();
     run_.started = utc_now_iso8601();
@@ -250,7 +248,7 @@ class FileJournal : public ChangeJournal {
   const std::string& save_error() const { return save_error_; }
 
  private:
-  linux_system::JournalFile& file_;
+  JournalStore& file_;
   Journal journal_;
   JournalRun run_;
   bool started_ = false;
@@ -474,7 +472,7 @@ bool unknown_device(const SystemSnapshot& snapshot, const std::string& device) {
 int dry_run(const FixCommandOptions& o, TerminalConsent& consent) {
   std::optional<SystemSnapshot> snapshot;
   try {
-    snapshot = o.snapshot_file.empty() ? linux_system::read_linux_snapshot(linux_system::ReadOptions{})
+    snapshot = o.snapshot_file.empty() ? platform::read_system_snapshot()
                                        : load_snapshot_file(o.snapshot_file);
   } catch (const SnapshotError& e) {
     std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(e.what()).c_str());
@@ -502,17 +500,18 @@ int run_fix(const std::vector<std::string>& args) {
   if (!o) return 2;
   TerminalConsent consent(o->yes);
   if (o->fix.dry_run) return dry_run(*o, consent);
-  std::optional<linux_system::JournalFile> file;
+  std::unique_ptr<JournalStore> file;
   Journal journal;
   try {
-    file.emplace(linux_system::JournalFile::default_directory());
+    file = platform::open_journal_store();
     file->open_for_writing();
     journal = file->load();
   } catch (const JournalError& e) {
     journal_problem(e, "Nothing was changed.");
     return 2;
   }
-  linux_system::LinuxSystem system;
+  const std::unique_ptr<SystemAccess> live = platform::open_system_access();
+  SystemAccess& system = *live;
   const SystemSnapshot first = system.read();
   if (unknown_device(first, o->fix.device)) return 2;
   Listening listening;
@@ -596,10 +595,10 @@ std::string undo_words(const UndoOutcome& o) {
 int run_undo(const std::vector<std::string>& args) {
   const std::optional<UndoCommandOptions> o = parse_undo(args);
   if (!o) return 2;
-  std::optional<linux_system::JournalFile> file;
+  std::unique_ptr<JournalStore> file;
   Journal journal;
   try {
-    file.emplace(linux_system::JournalFile::default_directory());
+    file = platform::open_journal_store();
     if (o->list) return list_journal(file->load(), *o, file->path());
     file->open_for_writing();
     journal = file->load();
@@ -613,7 +612,8 @@ int run_undo(const std::vector<std::string>& args) {
     runs.push_back(&*it);
     if (!o->all) break;
   }
-  linux_system::LinuxSystem system;
+  const std::unique_ptr<SystemAccess> live = platform::open_system_access();
+  SystemAccess& system = *live;
   std::string stopped;
   Json report_runs = Json::array();
   std::string text;

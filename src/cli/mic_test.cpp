@@ -10,7 +10,7 @@
 
 #include "audiofile/audio_file.hpp"
 #include "audiofile/audio_writer.hpp"
-#include "platform/pulse/pulse_capture.hpp"
+#include "platform/platform.hpp"
 #include "report/level_meter.hpp"
 #include "report/terminal.hpp"
 
@@ -117,13 +117,13 @@ MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options
                stderr);
   }
   TestListener listener(options, animate);
-  pulse::CaptureRequest request;
+  CaptureRequest request;
   request.source = source;
   request.seconds = options.seconds;
   MicTestRun run;
   {
     const InterruptStopsRecording interrupts;
-    run.outcome = pulse::capture(request, listener, g_stop_requested);
+    run.outcome = platform::capture(request, listener, g_stop_requested);
   }
   run.capture_ended = std::chrono::steady_clock::now();
   if (animate) std::fputs("\r\033[K", stderr);

@@ -2,10 +2,27 @@
 // What a platform's capture delivers and how it ends: the small contract
 // between a live recording (PulseAudio/PipeWire here, WASAPI on Windows) and
 // whoever listens (the analyser, the level meter, a --save file).
+#include <chrono>
 #include <span>
 #include <string>
 
 namespace micdoctor {
+
+// What to record, and how long to wait for it.
+struct CaptureRequest {
+  std::string source;  // the source's name; "" for the system's default
+  double seconds = 5.0;
+  std::chrono::milliseconds connect_timeout{2000};
+  // A stream that stops delivering for this long has stalled: a fault.
+  std::chrono::milliseconds stall_timeout{1500};
+  // The first audio may take longer: a virtual source behind a sink that
+  // renders in 2-second blocks (PulseAudio's null sink when idle) starts
+  // anywhere from at once to 2 s later (measured). A stream that has sent
+  // nothing by then never will.
+  std::chrono::milliseconds first_audio_timeout{3000};
+  // Captured audio arrives in bursts and late: how long past `seconds` to wait for it.
+  std::chrono::milliseconds late_allowance{3000};
+};
 
 struct CaptureFormat {
   int sample_rate = 0;  // Hz, the source's native rate

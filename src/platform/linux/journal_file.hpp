@@ -6,34 +6,27 @@
 // fix or undo runs from writing at once.
 #include <string>
 
-#include "fixes/journal.hpp"
+#include "fixes/journal_store.hpp"
 
 namespace micdoctor::linux_system {
 
-class JournalFile {
+class JournalFile : public JournalStore {
  public:
   // The directory from the environment; throws JournalError(unwritable)
   // when there is neither an absolute XDG_STATE_HOME nor a HOME.
   static std::string default_directory();
 
   explicit JournalFile(std::string directory);
-  ~JournalFile();
+  ~JournalFile() override;
   JournalFile(const JournalFile&) = delete;
   JournalFile& operator=(const JournalFile&) = delete;
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const override { return path_; }
 
-  // Creates the directory (mode 0700) and takes the lock. Throws
-  // JournalError(unwritable) naming the reason.
-  void open_for_writing();
-
-  // The journal; an empty one when there is no file yet. A file that is not
-  // a valid journal of ours throws JournalError (corrupt or newer_version),
-  // and is left exactly as it is.
-  Journal load() const;
-
-  // Replaces the file atomically. False with the reason in `error`.
-  bool save(const Journal& journal, std::string& error);
+  // The directory is made with mode 0700, the file 0600 (they name devices and apps).
+  void open_for_writing() override;
+  Journal load() const override;
+  bool save(const Journal& journal, std::string& error) override;
 
  private:
   std::string directory_;

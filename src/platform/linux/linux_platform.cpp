@@ -1,0 +1,26 @@
+// The Linux side of platform.hpp: libpulse (PulseAudio and PipeWire), sysfs,
+// alsa-lib, and the journal under $XDG_STATE_HOME.
+#include "platform/platform.hpp"
+
+#include "platform/linux/journal_file.hpp"
+#include "platform/linux/linux_snapshot.hpp"
+#include "platform/linux/linux_system.hpp"
+#include "platform/pulse/pulse_capture.hpp"
+
+namespace micdoctor::platform {
+
+SystemSnapshot read_system_snapshot() { return linux_system::read_linux_snapshot(linux_system::ReadOptions{}); }
+
+CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener, const std::atomic<bool>& stop) {
+  return pulse::capture(request, listener, stop);
+}
+
+std::unique_ptr<SystemAccess> open_system_access() { return std::make_unique<linux_system::LinuxSystem>(); }
+
+std::unique_ptr<JournalStore> open_journal_store() {
+  return std::make_unique<linux_system::JournalFile>(linux_system::JournalFile::default_directory());
+}
+
+std::string audio_system_name() { return "the sound server"; }
+
+}  // namespace micdoctor::platform

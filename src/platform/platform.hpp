@@ -1,0 +1,36 @@
+#pragma once
+// What the command line needs from the system it runs on: read the state,
+// record from a microphone, change single settings, keep the journal. One
+// implementation per platform (platform/linux/linux_platform.cpp,
+// platform/windows/windows_platform.cpp); the CLI links exactly one.
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "fixes/fix_session.hpp"
+#include "fixes/journal_store.hpp"
+#include "model/capture.hpp"
+#include "model/snapshot.hpp"
+
+namespace micdoctor::platform {
+
+// Every layer between the microphone and the applications. Never blocks
+// longer than a few seconds; an unreachable audio system is a finding in the
+// snapshot, not an exception.
+SystemSnapshot read_system_snapshot();
+
+// Records from `request.source` (a device id from the snapshot) until the
+// seconds asked for arrived, `stop` became true, or a fault.
+CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener, const std::atomic<bool>& stop);
+
+// The running system, for fix and undo.
+std::unique_ptr<SystemAccess> open_system_access();
+
+// The journal in this user's state directory. Throws JournalError(unwritable)
+// when there is none to use.
+std::unique_ptr<JournalStore> open_journal_store();
+
+// "the PulseAudio/PipeWire server", "Windows": for messages.
+std::string audio_system_name();
+
+}  // namespace micdoctor::platform
