@@ -36,6 +36,23 @@ constexpr std::array kDefinitions = {
     CheckDefinition{CheckId::test_failed, "test.failed", 5,
                     "the microphone test could not record (the source vanished, the server died, no audio came)"},
     CheckDefinition{CheckId::check_crashed, "check.crashed", 0, "one of micdoctor's own checks failed"},
+    CheckDefinition{CheckId::permission_os_denied, "permission.os_denied", 1,
+                    "Windows: microphone access is off for the whole device"},
+    CheckDefinition{CheckId::permission_user_denied, "permission.user_denied", 1,
+                    "Windows: microphone access is off for apps of this user"},
+    CheckDefinition{CheckId::permission_desktop_apps_denied, "permission.desktop_apps_denied", 1,
+                    "Windows: desktop apps may not use the microphone"},
+    CheckDefinition{CheckId::permission_app_denied, "permission.app_denied", 1,
+                    "Windows: a named app is denied the microphone"},
+    CheckDefinition{CheckId::permission_policy_denied, "permission.policy_denied", 1,
+                    "Windows: a group policy forbids apps the microphone"},
+    CheckDefinition{CheckId::device_disabled, "device.disabled", 2, "Windows: a capture endpoint is disabled"},
+    CheckDefinition{CheckId::device_unplugged, "device.unplugged", 2, "Windows: a capture endpoint reports unplugged"},
+    CheckDefinition{CheckId::default_communications_differs, "default.communications_differs", 3,
+                    "Windows: the communications default is another device than the console default"},
+    CheckDefinition{CheckId::driver_problem, "driver.problem", 4,
+                    "Windows: the audio device reports a problem code"},
+    CheckDefinition{CheckId::driver_missing, "driver.missing", 4, "Windows: the audio device has no driver"},
 };
 
 constexpr std::array<std::string_view, kLastStep + 1> kStepTitles = {
@@ -74,8 +91,25 @@ std::string_view fix_id(FixId fix) {
     case FixId::stream_move: return "stream.move";
     case FixId::stream_unmute: return "stream.unmute";
     case FixId::stream_raise_volume: return "stream.raise_volume";
+    case FixId::privacy_allow_user: return "privacy.allow_user";
+    case FixId::privacy_allow_desktop_apps: return "privacy.allow_desktop_apps";
   }
   return "";
+}
+
+std::span<const FixId> all_fixes() {
+  static constexpr std::array kFixes = {FixId::source_unmute,      FixId::source_raise_volume, FixId::source_lower_volume,
+                                        FixId::source_set_port,    FixId::default_set,         FixId::card_set_profile,
+                                        FixId::stream_move,        FixId::stream_unmute,       FixId::stream_raise_volume,
+                                        FixId::privacy_allow_user, FixId::privacy_allow_desktop_apps};
+  return kFixes;
+}
+
+std::optional<FixId> fix_from_id(std::string_view id) {
+  for (const FixId fix : all_fixes()) {
+    if (fix_id(fix) == id) return fix;
+  }
+  return std::nullopt;
 }
 
 Finding make_check_finding(CheckId check, Severity severity, std::string title, std::string detail,

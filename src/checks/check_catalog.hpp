@@ -31,6 +31,17 @@ enum class CheckId {
   device_port_unavailable,
   test_failed,
   check_crashed,
+  // Windows
+  permission_os_denied,
+  permission_user_denied,
+  permission_desktop_apps_denied,
+  permission_app_denied,
+  permission_policy_denied,
+  device_disabled,
+  device_unplugged,
+  default_communications_differs,
+  driver_problem,
+  driver_missing,
 };
 
 struct CheckDefinition {
@@ -58,8 +69,13 @@ enum class FixId {
   stream_move,
   stream_unmute,
   stream_raise_volume,
+  // Windows: the current user's microphone privacy switches (HKCU, no administrator needed)
+  privacy_allow_user,
+  privacy_allow_desktop_apps,
 };
 std::string_view fix_id(FixId fix);
+std::span<const FixId> all_fixes();
+std::optional<FixId> fix_from_id(std::string_view id);
 
 // A finding from the catalogue: id and step filled in.
 Finding make_check_finding(CheckId check, Severity severity, std::string title, std::string detail,

@@ -31,6 +31,8 @@ int preference_rank(const Source& source) {
 
 bool is_ready(const Source& source) {
   if (source.kind == SourceKind::monitor) return false;
+  // Windows endpoint states: only an active endpoint can record.
+  if (source.state == "disabled" || source.state == "not_present" || source.state == "unplugged") return false;
   const Port* port = active_port(source);
   return port == nullptr || port->available != Availability::no;
 }

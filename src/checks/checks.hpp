@@ -18,5 +18,10 @@ void check_default_source(const CheckInput& input, std::vector<Finding>& out);  
 void check_app_sources(const CheckInput& input, std::vector<Finding>& out);       // step 3
 void check_drivers(const CheckInput& input, std::vector<Finding>& out);           // step 4
 void check_ports(const CheckInput& input, std::vector<Finding>& out);             // step 5
+void check_windows(const CheckInput& input, std::vector<Finding>& out);           // steps 1-4, Windows only
+
+// Windows: the shared findings' manual steps in Windows terms (Settings paths
+// instead of pactl). Does nothing on other platforms.
+void use_windows_words(const SystemSnapshot& snapshot, std::vector<Finding>& findings);
 
 }  // namespace micdoctor::checks

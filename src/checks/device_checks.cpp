@@ -37,8 +37,10 @@ void check_devices_exist(const CheckInput& input, std::vector<Finding>& out) {
   if (!s.server.reachable) return;
   std::size_t monitors = 0;
   for (const Source& src : s.sources) {
-    if (src.kind != SourceKind::monitor) return;
-    ++monitors;
+    // (A Windows endpoint that is disabled, absent or unplugged is no microphone to use.)
+    const bool present = src.state != "disabled" && src.state != "not_present" && src.state != "unplugged";
+    if (src.kind != SourceKind::monitor && present) return;
+    if (src.kind == SourceKind::monitor) ++monitors;
   }
   const std::string detail =
       monitors == 0 ? "The sound server lists no capture source at all."

@@ -28,6 +28,7 @@ constexpr std::array kChecks = {
     NamedCheck{"application inputs", checks::check_app_sources},
     NamedCheck{"drivers", checks::check_drivers},
     NamedCheck{"ports", checks::check_ports},
+    NamedCheck{"Windows settings", checks::check_windows},
 };
 
 std::optional<std::uint32_t> parse_index(std::string_view text) {
@@ -76,6 +77,7 @@ std::vector<Finding> run_checks(const SystemSnapshot& snapshot, const std::strin
     findings.insert(findings.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   }
   std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.step < b.step; });
+  checks::use_windows_words(snapshot, findings);
   return findings;
 }
 

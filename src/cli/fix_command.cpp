@@ -59,14 +59,7 @@ struct UndoCommandOptions {
   bool json = false;
 };
 
-bool is_fix_id(const std::string& id) {
-  for (const FixId fix : {FixId::source_unmute, FixId::source_raise_volume, FixId::source_lower_volume,
-                          FixId::source_set_port, FixId::default_set, FixId::card_set_profile, FixId::stream_move,
-                          FixId::stream_unmute, FixId::stream_raise_volume}) {
-    if (fix_id(fix) == id) return true;
-  }
-  return false;
-}
+bool is_fix_id(const std::string& id) { return fix_from_id(id).has_value(); }
 
 // Walks the arguments: `handle(arg, value)` consumes an option, where value()
 // fetches its argument ("--x=v" or "--x v").
@@ -164,7 +157,12 @@ std::optional<UndoCommandOptions> parse_undo(const std::vector<std::string>& arg
 // knows. The test then kills it with SIGKILL, as a crash would.
 void stop_here_for_tests(const std::string& point, int change_number) {
   const char* wanted = std::getenv("MICDOCTOR_TEST_STOP_AT");
-  if (wanted != nullptr && wanted == point + ":" + std::to_string(change_number)) std::raise(SIGSTOP);
+  if (wanted == nullptr || wanted != point + ":" + std::to_string(change_number)) return;
+#ifdef SIGSTOP
+  std::raise(SIGSTOP);
+#else
+  std::abort();  // Windows has no stop signal: end the process abruptly, as a crash would
+#endif
 }
 
 // Asks on the terminal; without one (and without --yes) nothing is applied.
@@ -262,6 +260,7 @@ std::string server_name(const SystemSnapshot& snapshot) {
 
 Json value_json(Setting setting, const SettingValue& value) {
   if (setting == Setting::source_mute || setting == Setting::stream_mute) return Json{{"muted", value.flag}};
+  if (setting == Setting::privacy_user || setting == Setting::privacy_desktop_apps) return Json{{"allowed", value.flag}};
   if (setting == Setting::source_volume || setting == Setting::stream_volume) {
     Json list = Json::array();
     for (const double v : value.volume_percent) list.push_back(std::round(v * 100.0) / 100.0);

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#ifdef MICDOCTOR_WITH_SNDFILE
 #include "cli/analyze_command.hpp"
+#endif
 #include "cli/check_command.hpp"
 #include "cli/fix_command.hpp"
 #include "cli/usage.hpp"
@@ -30,7 +32,15 @@ int main(int argc, char** argv) {
   const std::string command = args.front();
   args.erase(args.begin());
   try {
+#ifdef MICDOCTOR_WITH_SNDFILE
     if (command == "analyze") return run_analyze(args);
+#else
+    if (command == "analyze") {
+      std::fputs("micdoctor: analyze reads recordings with libsndfile, which this Windows build does not include; "
+                 "run it on Linux, or send the recording to someone who can\n", stderr);
+      return 2;
+    }
+#endif
     if (command == "check") return run_check(args);
     if (command == "devices") return run_devices(args);
     if (command == "test") return run_test(args);

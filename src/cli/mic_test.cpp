@@ -1,21 +1,37 @@
 #include "cli/mic_test.hpp"
 
-#include <signal.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
-#include "audiofile/audio_file.hpp"
+#ifdef MICDOCTOR_WITH_SNDFILE
 #include "audiofile/audio_writer.hpp"
+#endif
 #include "platform/platform.hpp"
 #include "report/level_meter.hpp"
 #include "report/terminal.hpp"
 
 namespace micdoctor::cli {
 namespace {
+
+#ifndef MICDOCTOR_WITH_SNDFILE
+// This build has no libsndfile (Windows): --save says so instead of writing.
+class AudioWriter {
+ public:
+  AudioWriter(const std::string&, int, int) {
+    throw std::runtime_error("--save writes WAV files with libsndfile, which this build does not include");
+  }
+  bool write(std::span<const float>) { return false; }
+  void commit() {}
+};
+#endif
 
 std::atomic<bool> g_stop_requested{false};
 
@@ -26,17 +42,14 @@ class InterruptStopsRecording {
  public:
   InterruptStopsRecording() {
     g_stop_requested.store(false);
-    struct sigaction action {};
-    action.sa_handler = request_stop;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous_);
+    previous_ = std::signal(SIGINT, request_stop);
   }
-  ~InterruptStopsRecording() { sigaction(SIGINT, &previous_, nullptr); }
+  ~InterruptStopsRecording() { std::signal(SIGINT, previous_); }
   InterruptStopsRecording(const InterruptStopsRecording&) = delete;
   InterruptStopsRecording& operator=(const InterruptStopsRecording&) = delete;
 
  private:
-  struct sigaction previous_ {};
+  void (*previous_)(int) = SIG_DFL;
 };
 
 class TestListener final : public CaptureListener {

@@ -9,7 +9,7 @@
 namespace micdoctor {
 namespace {
 
-constexpr std::array<std::pair<Setting, std::string_view>, 8> kSettingNames{{
+constexpr std::array<std::pair<Setting, std::string_view>, 10> kSettingNames{{
     {Setting::source_mute, "source_mute"},
     {Setting::source_volume, "source_volume"},
     {Setting::source_port, "source_port"},
@@ -18,6 +18,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, 8> kSettingNames{{
     {Setting::stream_source, "stream_source"},
     {Setting::stream_mute, "stream_mute"},
     {Setting::stream_volume, "stream_volume"},
+    {Setting::privacy_user, "privacy_user"},
+    {Setting::privacy_desktop_apps, "privacy_desktop_apps"},
 }};
 
 // Servers keep volumes on their own scales (PulseAudio 16.16 fixed point,
@@ -25,6 +27,7 @@ constexpr std::array<std::pair<Setting, std::string_view>, 8> kSettingNames{{
 constexpr double kVolumeTolerancePercent = 0.05;
 
 bool is_flag(Setting s) { return s == Setting::source_mute || s == Setting::stream_mute; }
+bool is_permission(Setting s) { return s == Setting::privacy_user || s == Setting::privacy_desktop_apps; }
 bool is_volume(Setting s) { return s == Setting::source_volume || s == Setting::stream_volume; }
 
 std::string percent_text(double percent) {
@@ -50,7 +53,7 @@ std::optional<Setting> setting_from_string(std::string_view text) {
 }
 
 bool same_value(Setting setting, const SettingValue& actual, const SettingValue& expected) {
-  if (is_flag(setting)) return actual.flag == expected.flag;
+  if (is_flag(setting) || is_permission(setting)) return actual.flag == expected.flag;
   if (!is_volume(setting)) return actual.name == expected.name;
   if (actual.volume_percent.empty() || expected.volume_percent.empty()) return false;
   const auto close = [](double a, double b) { return std::fabs(a - b) <= kVolumeTolerancePercent; };
@@ -64,6 +67,7 @@ bool same_value(Setting setting, const SettingValue& actual, const SettingValue&
 
 std::string describe_value(Setting setting, const SettingValue& value) {
   if (is_flag(setting)) return value.flag ? "muted" : "not muted";
+  if (is_permission(setting)) return value.flag ? "allowed" : "denied";
   if (is_volume(setting)) {
     if (value.volume_percent.empty()) return "unknown";
     const bool balanced = std::all_of(value.volume_percent.begin(), value.volume_percent.end(), [&](double v) {
@@ -80,6 +84,8 @@ std::string describe_value(Setting setting, const SettingValue& value) {
 std::string describe_target(Setting setting, const ChangeTarget& target) {
   switch (setting) {
     case Setting::default_source: return "the default input";
+    case Setting::privacy_user: return "microphone access for this user's apps";
+    case Setting::privacy_desktop_apps: return "microphone access for desktop apps";
     case Setting::card_profile: return "the card \"" + target.name + "\"";
     case Setting::stream_source:
     case Setting::stream_mute:

@@ -21,6 +21,9 @@ enum class Setting {
   stream_source,   // value.name: the source the stream records from
   stream_mute,     // value.flag
   stream_volume,   // value.volume_percent
+  // Windows: the current user's microphone privacy switches; value.flag = allowed.
+  privacy_user,          // "Allow apps to access your microphone"
+  privacy_desktop_apps,  // "Allow desktop apps to access your microphone"
 };
 
 std::string_view to_string(Setting setting);

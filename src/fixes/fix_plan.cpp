@@ -144,6 +144,17 @@ std::optional<Change> default_change(const SystemSnapshot& s, const std::string&
   return c;
 }
 
+// Windows: the current user's privacy switches (HKCU: no administrator needed).
+std::optional<Change> privacy_change(FixId fix) {
+  Change c;
+  c.setting = fix == FixId::privacy_allow_user ? Setting::privacy_user : Setting::privacy_desktop_apps;
+  c.to = flag(true);
+  c.summary = fix == FixId::privacy_allow_user
+                  ? "Allow apps to use the microphone (Settings > Privacy & security > Microphone)"
+                  : "Allow desktop apps such as Zoom, Discord and browsers to use the microphone";
+  return c;
+}
+
 std::optional<Change> profile_change(const Finding& f, const SystemSnapshot& s) {
   const Card* card = s.find_card(f.device);
   if (card == nullptr) return std::nullopt;
@@ -162,21 +173,12 @@ std::optional<Change> profile_change(const Finding& f, const SystemSnapshot& s) 
   return c;
 }
 
-std::optional<FixId> fix_from_string(const std::string& id) {
-  for (const FixId fix : {FixId::source_unmute, FixId::source_raise_volume, FixId::source_lower_volume,
-                          FixId::source_set_port, FixId::default_set, FixId::card_set_profile, FixId::stream_move,
-                          FixId::stream_unmute, FixId::stream_raise_volume}) {
-    if (fix_id(fix) == id) return fix;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::optional<Change> change_for(const Finding& finding, const SystemSnapshot& snapshot,
                                  const std::string& asked_device) {
   if (!finding.fix) return std::nullopt;
-  const std::optional<FixId> fix = fix_from_string(*finding.fix);
+  const std::optional<FixId> fix = fix_from_id(*finding.fix);
   if (!fix) return std::nullopt;
   std::optional<Change> change;
   switch (*fix) {
@@ -189,6 +191,8 @@ std::optional<Change> change_for(const Finding& finding, const SystemSnapshot& s
     case FixId::stream_move:
     case FixId::stream_unmute:
     case FixId::stream_raise_volume: change = stream_change(finding, snapshot, *fix, asked_device); break;
+    case FixId::privacy_allow_user:
+    case FixId::privacy_allow_desktop_apps: change = privacy_change(*fix); break;
   }
   if (!change) return std::nullopt;
   change->fix = *finding.fix;
@@ -219,6 +223,12 @@ std::vector<Change> plan_changes(const std::vector<Finding>& findings, const Sys
 std::optional<SettingValue> value_in_snapshot(const SystemSnapshot& snapshot, Setting setting,
                                               const ChangeTarget& target) {
   switch (setting) {
+    case Setting::privacy_user:
+      if (!snapshot.privacy.user_allowed) return std::nullopt;
+      return flag(*snapshot.privacy.user_allowed);
+    case Setting::privacy_desktop_apps:
+      if (!snapshot.privacy.desktop_apps_allowed) return std::nullopt;
+      return flag(*snapshot.privacy.desktop_apps_allowed);
     case Setting::default_source: return named(snapshot.server.default_source);
     case Setting::card_profile: {
       const Card* card = snapshot.find_card(target.name);
@@ -255,7 +265,13 @@ void apply_to_snapshot(SystemSnapshot& snapshot, Setting setting, const ChangeTa
     return v;
   };
   switch (setting) {
-    case Setting::default_source: snapshot.server.default_source = value.name; return;
+    case Setting::privacy_user: snapshot.privacy.user_allowed = value.flag; return;
+    case Setting::privacy_desktop_apps: snapshot.privacy.desktop_apps_allowed = value.flag; return;
+    case Setting::default_source:
+      snapshot.server.default_source = value.name;
+      // Windows: one fix sets the default for every role, communications included.
+      if (snapshot.is_windows()) snapshot.server.default_communications = value.name;
+      return;
     case Setting::card_profile:
       for (Card& card : snapshot.cards) {
         if (card.name == target.name) card.active_profile = value.name;

@@ -94,9 +94,12 @@ struct ServerInfo {
   std::string error;        // why it did not answer, when it did not
   std::string name;         // "pulseaudio", "PulseAudio (on PipeWire 0.3.65)"
   std::string version;
-  std::string default_source;
+  std::string default_source;  // on Windows: the console (and multimedia) default capture endpoint
   std::string default_sink;
   std::vector<std::string> installed;  // sound server programs found on this system
+  // Windows: the default capture endpoint for the communications role, the
+  // one call apps (Teams, Zoom, Skype) use. "" elsewhere.
+  std::string default_communications;
 };
 
 // A sound card as the kernel sees it (sysfs).
@@ -162,6 +165,39 @@ struct AlsaCaptureDevice {
   std::string name;
 };
 
+// Windows: one app's microphone permission (CapabilityAccessManager ConsentStore).
+struct AppMicrophoneConsent {
+  std::string app;        // package family name, or a desktop app's path ("C:#Program Files#Zoom#bin#Zoom.exe")
+  bool packaged = false;  // a Store (packaged) app, or a desktop app (NonPackaged)
+  std::optional<bool> allowed;  // "Allow" / "Deny"; null when not set
+  std::string last_used_start;  // ISO 8601 UTC, "" when never used
+  std::string last_used_stop;
+};
+
+// Windows: the microphone privacy switches, from the registry.
+struct MicrophonePrivacy {
+  bool read = false;
+  std::optional<bool> device_allowed;        // HKLM: "Microphone access for this device"
+  std::optional<bool> user_allowed;          // HKCU: "Allow apps to access your microphone"
+  std::optional<bool> desktop_apps_allowed;  // HKCU NonPackaged: "Allow desktop apps to access your microphone"
+  // Group policy LetAppsAccessMicrophone: 0 the user decides, 1 force allow, 2 force deny; null when not set.
+  std::optional<int> policy;
+  std::vector<AppMicrophoneConsent> apps;
+};
+
+// Windows: the driver behind a capture endpoint (SetupAPI / CfgMgr32).
+struct EndpointDriver {
+  std::string endpoint;        // the endpoint id it belongs to
+  std::string device_name;     // "Realtek(R) Audio"
+  std::string instance_id;     // "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257..."
+  std::string provider;        // "Realtek Semiconductor Corp."
+  std::string version;         // "6.0.9239.1"
+  std::string date;            // "2021-09-08"
+  std::string inf;             // "oem42.inf"
+  int problem_code = 0;        // CM_PROB_*: 0 none, 10 cannot start, 22 disabled, 28 no driver, 43 stopped after reporting problems
+  bool has_driver = true;      // false when no driver is installed at all
+};
+
 struct SystemSnapshot {
   std::string platform = "linux";
   ServerInfo server;
@@ -172,7 +208,10 @@ struct SystemSnapshot {
   std::vector<SandboxedApp> sandboxes;
   DeviceNodes device_nodes;
   std::vector<AlsaCaptureDevice> alsa_capture;
+  MicrophonePrivacy privacy;             // Windows only
+  std::vector<EndpointDriver> drivers;   // Windows only
 
+  bool is_windows() const { return platform == "windows"; }
   const Source* find_source(const std::string& name) const;
   const Card* find_card(const std::string& name) const;
 };

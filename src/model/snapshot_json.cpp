@@ -121,6 +121,31 @@ OutJson kernel_to_json(const KernelState& k) {
   return OutJson{{"read", k.read}, {"cards", cards}, {"unbound", unbound}, {"cardless", cardless}};
 }
 
+OutJson optional_flag(const std::optional<bool>& value) { return value ? OutJson(*value) : OutJson(nullptr); }
+
+OutJson privacy_to_json(const MicrophonePrivacy& p) {
+  OutJson apps = OutJson::array();
+  for (const AppMicrophoneConsent& a : p.apps) {
+    apps.push_back(OutJson{{"app", a.app},
+                           {"packaged", a.packaged},
+                           {"allowed", optional_flag(a.allowed)},
+                           {"last_used_start", a.last_used_start},
+                           {"last_used_stop", a.last_used_stop}});
+  }
+  return OutJson{{"read", p.read},
+                 {"device_allowed", optional_flag(p.device_allowed)},
+                 {"user_allowed", optional_flag(p.user_allowed)},
+                 {"desktop_apps_allowed", optional_flag(p.desktop_apps_allowed)},
+                 {"policy", p.policy ? OutJson(*p.policy) : OutJson(nullptr)},
+                 {"apps", apps}};
+}
+
+OutJson driver_to_json(const EndpointDriver& d) {
+  return OutJson{{"endpoint", d.endpoint},     {"device_name", d.device_name}, {"instance_id", d.instance_id},
+                 {"provider", d.provider},     {"version", d.version},         {"date", d.date},
+                 {"inf", d.inf},               {"problem_code", d.problem_code}, {"has_driver", d.has_driver}};
+}
+
 // Reads one JSON object's fields with their path, so every error names the
 // field it is about ("devices[2].volume_percent: ...").
 class Fields {
@@ -148,6 +173,13 @@ class Fields {
     const auto& s = value->get_ref<const std::string&>();
     if (s.size() > kMaxStringBytes) fail(where(key), "longer than 4096 bytes");
     return s;
+  }
+
+  std::optional<bool> maybe_flag(const char* key) const {
+    const InJson* value = get(key);
+    if (!value) return std::nullopt;
+    if (!value->is_boolean()) fail(where(key), "expected true, false or null");
+    return value->get<bool>();
   }
 
   bool flag(const char* key, bool fallback) const {
@@ -308,8 +340,43 @@ ServerInfo server_from(const Fields& f) {
   s.version = f.text("version");
   s.default_source = f.text("default_source");
   s.default_sink = f.text("default_sink");
+  s.default_communications = f.text("default_communications");
   s.installed = f.texts("installed");
   return s;
+}
+
+MicrophonePrivacy privacy_from(const Fields& f) {
+  MicrophonePrivacy p;
+  p.read = f.flag("read", true);
+  p.device_allowed = f.maybe_flag("device_allowed");
+  p.user_allowed = f.maybe_flag("user_allowed");
+  p.desktop_apps_allowed = f.maybe_flag("desktop_apps_allowed");
+  p.policy = f.maybe_integer<int>("policy", 0, 2);
+  f.each("apps", [&](const InJson& element, const std::string& path) {
+    const Fields a(element, path);
+    AppMicrophoneConsent app;
+    app.app = a.text("app");
+    app.packaged = a.flag("packaged", false);
+    app.allowed = a.maybe_flag("allowed");
+    app.last_used_start = a.text("last_used_start");
+    app.last_used_stop = a.text("last_used_stop");
+    p.apps.push_back(std::move(app));
+  });
+  return p;
+}
+
+EndpointDriver driver_from(const Fields& f) {
+  EndpointDriver d;
+  d.endpoint = f.text("endpoint");
+  d.device_name = f.text("device_name");
+  d.instance_id = f.text("instance_id");
+  d.provider = f.text("provider");
+  d.version = f.text("version");
+  d.date = f.text("date");
+  d.inf = f.text("inf");
+  d.problem_code = f.integer<int>("problem_code", 0, 0, 1000);
+  d.has_driver = f.flag("has_driver", true);
+  return d;
 }
 
 KernelState kernel_from(const Fields& f) {
@@ -383,6 +450,7 @@ OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
                         {"default_source", server.default_source},
                         {"default_sink", server.default_sink},
                         {"installed", string_list(server.installed)}};
+  if (snapshot.is_windows()) j["server"]["default_communications"] = server.default_communications;
   OutJson devices = OutJson::array();
   for (const Source& s : snapshot.sources) devices.push_back(source_to_json(s, server.default_source));
   j["devices"] = devices;
@@ -413,6 +481,12 @@ OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
     alsa.push_back(OutJson{{"id", d.id}, {"card_name", d.card_name}, {"name", d.name}});
   }
   j["alsa_capture"] = alsa;
+  if (snapshot.is_windows()) {
+    j["privacy"] = privacy_to_json(snapshot.privacy);
+    OutJson drivers = OutJson::array();
+    for (const EndpointDriver& d : snapshot.drivers) drivers.push_back(driver_to_json(d));
+    j["drivers"] = drivers;
+  }
   return j;
 }
 
@@ -426,6 +500,7 @@ SystemSnapshot snapshot_from_json(const InJson& json) {
   SystemSnapshot snapshot;
   snapshot.platform = root.text("platform");
   if (snapshot.platform.empty()) snapshot.platform = "linux";
+  if (snapshot.platform != "linux" && snapshot.platform != "windows") Fields::fail("platform", "expected linux or windows");
   if (const InJson* server = root.get("server")) snapshot.server = server_from(Fields(*server, "server"));
   root.each("devices", [&](const InJson& e, const std::string& p) { snapshot.sources.push_back(source_from(Fields(e, p))); });
   root.each("streams", [&](const InJson& e, const std::string& p) { snapshot.streams.push_back(stream_from(Fields(e, p))); });
@@ -443,6 +518,8 @@ SystemSnapshot snapshot_from_json(const InJson& json) {
     const Fields d(e, p);
     snapshot.alsa_capture.push_back(AlsaCaptureDevice{d.text("id"), d.text("card_name"), d.text("name")});
   });
+  if (const InJson* privacy = root.get("privacy")) snapshot.privacy = privacy_from(Fields(*privacy, "privacy"));
+  root.each("drivers", [&](const InJson& e, const std::string& p) { snapshot.drivers.push_back(driver_from(Fields(e, p))); });
   return snapshot;
 }
 

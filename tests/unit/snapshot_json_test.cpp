@@ -9,7 +9,7 @@ namespace {
 
 SystemSnapshot rich_snapshot() {
   SystemSnapshot s;
-  s.server = ServerInfo{true, "PULSE_SERVER=unix:/tmp/x", "", "pulseaudio", "16.1", "mic", "speakers", {"pulseaudio"}};
+  s.server = ServerInfo{true, "PULSE_SERVER=unix:/tmp/x", "", "pulseaudio", "16.1", "mic", "speakers", {"pulseaudio"}, ""};
   Source mic;
   mic.index = 4;
   mic.name = "mic";

@@ -150,6 +150,11 @@ CurrentValue PulseSettings::current(Setting setting, const ChangeTarget& target)
   Reading r;
   OperationPtr operation;
   switch (setting) {
+    case Setting::privacy_user:
+    case Setting::privacy_desktop_apps:
+      now.gone = true;
+      now.error = "Windows privacy settings do not exist here";
+      return now;
     case Setting::default_source: operation.reset(pa_context_get_server_info(context, on_server, &r)); break;
     case Setting::card_profile:
       operation.reset(pa_context_get_card_info_by_name(context, target.name.c_str(), on_card, &r));
@@ -235,6 +240,10 @@ bool PulseSettings::apply(Setting setting, const ChangeTarget& target, const Set
   Acknowledgement ack;
   OperationPtr operation;
   switch (setting) {
+    case Setting::privacy_user:
+    case Setting::privacy_desktop_apps:
+      error = "Windows privacy settings do not exist here";
+      return false;
     case Setting::source_mute:
       operation.reset(pa_context_set_source_mute_by_name(context, name, value.flag ? 1 : 0, on_success, &ack));
       break;
