@@ -4,6 +4,7 @@
 // endpoint (step 4). Plus the Windows wording of the shared findings' manual
 // steps: the same finding, but Settings paths instead of pactl.
 #include <algorithm>
+#include <string_view>
 
 #include "checks/checks.hpp"
 
@@ -205,9 +206,25 @@ void check_windows(const CheckInput& input, std::vector<Finding>& out) {
   driver_findings(input, out);
 }
 
+namespace {
+
+// Replaces every `from` in `text` with `to`.
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
 void use_windows_words(const SystemSnapshot& s, std::vector<Finding>& findings) {
   if (!s.is_windows()) return;
   for (Finding& f : findings) {
+    for (std::string* text : {&f.title, &f.detail}) {
+      replace_all(*text, "muted in the sound server", "muted in Windows");
+      replace_all(*text, "The sound server lists", "Windows lists");
+      replace_all(*text, "the monitor of an output", "a loopback input that records what the computer plays");
+    }
     const Source* source = s.find_source(f.device);
     const std::string name = source ? label(*source) : "the microphone";
     if (f.id == "device.muted") {

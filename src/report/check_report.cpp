@@ -78,6 +78,7 @@ std::string step_note(int step, const CheckReportInput& report) {
   const SystemSnapshot& s = report.snapshot;
   if (!s.server.reachable && step_needs_server(step)) return " (not checked: no sound server)";
   if (step == 0) return s.server.reachable ? ": " + server_line(s.server) : "";
+  if (step == 4 && s.is_windows()) return s.drivers.empty() ? " (Windows gave no driver details)" : "";
   if (step == 4 && !s.kernel.read) return " (the kernel's view could not be read)";
   if (step == 4 && s.kernel.cards.empty()) return " (the kernel lists no sound card)";
   if (step != 5) return "";
@@ -198,7 +199,7 @@ std::string check_to_text(const CheckReportInput& report, const TextStyle& style
     for (const Finding* f : here) mark = std::max(mark, f->severity);
     const bool unchecked = (!s.server.reachable && step_needs_server(step)) ||
                            (step == kLastStep && here.empty() && report.source_in_use == nullptr) ||
-                           (step == 4 && here.empty() && s.kernel.cards.empty());
+                           (step == 4 && here.empty() && (s.is_windows() ? s.drivers.empty() : s.kernel.cards.empty()));
     const std::string status = unchecked ? (style.unicode ? "?" : "[?]") : severity_mark(mark, style);
     out += status + " " + std::to_string(step) + ". " + std::string(step_title(step)) +
            escape_for_terminal(step_note(step, report)) + "\n";

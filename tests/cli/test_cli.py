@@ -111,7 +111,10 @@ class Cli(unittest.TestCase):
                                  capture_output=True, text=True, timeout=120)
             peaks[minutes] = int(out.stderr.strip().splitlines()[-1]) / 1024  # MiB
             os.unlink(path)
-        self.assertLess(peaks[10], 32)
+        # The absolute bound is the release build's; AddressSanitizer's shadow
+        # memory and quarantine add their own (the growth test still holds there).
+        if not os.environ.get("MICDOCTOR_SANITIZED"):
+            self.assertLess(peaks[10], 32)
         self.assertLess(peaks[10] - peaks[1], 2, peaks)
 
     def test_truncated_files_are_reported(self):

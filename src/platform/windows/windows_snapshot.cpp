@@ -98,6 +98,17 @@ void read_mix_format(IMMDevice* device, Source& source) {
   CoTaskMemFree(format);
 }
 
+// Recording endpoints that record what the computer plays rather than a
+// microphone: Realtek's "Stereo Mix", Creative's "What U Hear", "Wave Out
+// Mix", and the monitors a PulseAudio server shows through Wine. Made the
+// default, they are the Windows form of "default.is_monitor".
+bool records_the_outputs(const std::string& name) {
+  for (const char* loopback : {"Stereo Mix", "What U Hear", "Wave Out Mix", "Monitor of "}) {
+    if (name.find(loopback) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Source read_endpoint(IMMDevice* device, std::uint32_t index) {
   Source s;
   s.index = index;
@@ -113,6 +124,7 @@ Source read_endpoint(IMMDevice* device, std::uint32_t index) {
     if (const auto form = property_uint(store.get(), PKEY_AudioEndpoint_FormFactor)) s.form_factor = form_factor_name(*form);
     s.bus = bus_from_enumerator(property_text(store.get(), kEnumeratorName));
   }
+  if (records_the_outputs(s.description)) s.kind = SourceKind::monitor;
   if (state == DEVICE_STATE_ACTIVE) {
     read_volume(device, s);
     read_mix_format(device, s);

@@ -1,0 +1,233 @@
+#!/usr/bin/python3
+"""micdoctor.exe (the mingw-w64 build) under Wine, against a private
+PulseAudio server: Wine's audio driver shows the server's sources as Windows
+capture endpoints, so endpoint enumeration, defaults, WASAPI capture of a fed
+signal, and the microphone privacy switches in the (Wine) registry are
+exercised for real, with fix and undo. What Wine cannot show (disabled
+endpoints, driver problem codes, endpoint mute kept across processes) is
+covered by Windows snapshot fixtures (tests/fixtures/windows, unit tests).
+Usage: test_wine.py PATH/TO/micdoctor.exe"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "servers"))
+from soundserver import PulseAudioServer, wait_until  # noqa: E402
+from test_mic_test import make_content  # noqa: E402
+
+EXE = None
+CONSENT = r"HKCU\Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
+CONSENT_HKLM = r"HKLM\Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
+POLICY = r"HKLM\Software\Policies\Microsoft\Windows\AppPrivacy"
+
+
+class Wine(unittest.TestCase):
+    count = 0
+
+    @classmethod
+    def setUpClass(cls):
+        cls.content_dir = tempfile.mkdtemp(prefix="micdoctor-wine-content-")
+        cls.content = make_content(cls.content_dir)
+        cls.server = PulseAudioServer()
+        cls.prefix = os.path.join(cls.server.dir, "wineprefix")
+        cls.env = dict(cls.server.env, WINEPREFIX=cls.prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
+        subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run(["wineserver", "-k"], env=cls.env, capture_output=True, timeout=30)
+        cls.server.stop()
+        shutil.rmtree(cls.content_dir, ignore_errors=True)
+
+    def setUp(self):
+        Wine.count += 1
+        self.modules = []
+        self.players = []
+        self.state_dir = os.path.join(self.server.dir, f"state{self.count}")
+        self.addCleanup(self.cleanup)
+
+    def cleanup(self):
+        for p in self.players:
+            p.kill()
+            p.wait()
+        for key in (CONSENT, CONSENT_HKLM, POLICY):
+            self.reg("delete", key, "/f", check=False)
+        self.server.unload(self.modules)
+
+    # -- helpers -----------------------------------------------------------
+    def reg(self, *args, check=True):
+        p = subprocess.run(["wine", "reg", *args], env=self.env, capture_output=True, text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise RuntimeError(f"wine reg {args}: {p.stdout} {p.stderr}")
+        return p.stdout
+
+    def reg_value(self, key, name="Value"):
+        out = self.reg("query", key, "/v", name, check=False)
+        for line in out.splitlines():
+            parts = line.split()
+            if parts and parts[0] == name:
+                return parts[-1]
+        return None
+
+    def run_exe(self, *args, timeout=60):
+        env = dict(self.env, MICDOCTOR_STATE_DIR=self.windows_path(self.state_dir))
+        p = subprocess.run(["wine", EXE, *args], env=env, capture_output=True, text=True, timeout=timeout)
+        return p
+
+    def json_of(self, *args, expect=None):
+        p = self.run_exe(*args, "--format", "json")
+        if expect is not None:
+            self.assertEqual(p.returncode, expect, p.stdout + p.stderr)
+        return json.loads(p.stdout)
+
+    @staticmethod
+    def windows_path(path):
+        return "Z:" + path.replace("/", "\\")
+
+    def mic(self, description="USB Headset Microphone"):
+        name = f"winmic{self.count}"
+        self.modules += self.server.add_microphone(name, f"{description} {self.count}")
+        self.server.set_default_source(name)
+        return name, f"{description} {self.count}"
+
+    def endpoint(self, report, description):
+        for d in report["devices"]:
+            if d["description"] == description:
+                return d
+        raise AssertionError(f"no endpoint {description!r} among {[d['description'] for d in report['devices']]}")
+
+    def ids(self, report):
+        return [f["id"] for f in report["findings"]]
+
+    # -- scenarios ---------------------------------------------------------
+    def test_endpoints_are_enumerated_with_their_state(self):
+        _, description = self.mic()
+        report = self.json_of("check", expect=0)
+        self.assertEqual(report["platform"], "windows")
+        self.assertTrue(report["server"]["reachable"])
+        mic = self.endpoint(report, description)
+        self.assertEqual((mic["kind"], mic["state"]), ("microphone", "active"))
+        self.assertEqual(mic["sample_rate"], 48000)
+        self.assertTrue(mic["id"].startswith("{0.0.1.00000000}."))
+        monitor = self.endpoint(report, "Monitor of Speakers")
+        self.assertEqual(monitor["kind"], "monitor")
+        self.assertTrue(any(d["is_default"] for d in report["devices"]))
+        self.assertEqual(report["server"]["default_source"], report["server"]["default_communications"])
+        devices = self.run_exe("devices")
+        self.assertEqual(devices.returncode, 0)
+        self.assertIn(description, devices.stdout)
+
+    def test_privacy_denied_at_each_level(self):
+        self.mic()
+        cases = [
+            ((CONSENT_HKLM, "Value", "REG_SZ", "Deny"), "permission.os_denied", None),
+            ((CONSENT, "Value", "REG_SZ", "Deny"), "permission.user_denied", "privacy.allow_user"),
+            ((CONSENT + r"\NonPackaged", "Value", "REG_SZ", "Deny"), "permission.desktop_apps_denied",
+             "privacy.allow_desktop_apps"),
+            ((POLICY, "LetAppsAccessMicrophone", "REG_DWORD", "2"), "permission.policy_denied", None),
+            ((CONSENT + r"\NonPackaged\C:#Program Files#Zoom#bin#Zoom.exe", "Value", "REG_SZ", "Deny"),
+             "permission.app_denied", None),
+        ]
+        for (key, name, kind, data), expected, fix in cases:
+            with self.subTest(expected=expected):
+                self.reg("add", key, "/v", name, "/t", kind, "/d", data, "/f")
+                report = self.json_of("check", expect=1)
+                finding = [f for f in report["findings"] if f["id"] == expected]
+                self.assertEqual(len(finding), 1, self.ids(report))
+                self.assertEqual((finding[0]["severity"], finding[0]["step"], finding[0]["fix"]), ("error", 1, fix))
+                if expected == "permission.app_denied":
+                    self.assertIn("Zoom.exe", finding[0]["title"])
+                self.reg("delete", key, "/v", name, "/f")
+        # A last-used time is reported in words.
+        app = CONSENT + r"\NonPackaged\C:#Program Files#Zoom#bin#Zoom.exe"
+        self.reg("add", app, "/v", "Value", "/t", "REG_SZ", "/d", "Deny", "/f")
+        self.reg("add", app, "/v", "LastUsedTimeStart", "/t", "REG_QWORD", "/d", "0x1db3f0c5a8e4000", "/f")
+        report = self.json_of("check", expect=1)
+        finding = [f for f in report["findings"] if f["id"] == "permission.app_denied"][0]
+        self.assertRegex(finding["detail"], r"last tried to use the microphone at \d{4}-\d\d-\d\dT")
+        self.assertEqual(report["privacy"]["apps"][0]["app"], "C:#Program Files#Zoom#bin#Zoom.exe")
+
+    def test_privacy_fixed_and_undone(self):
+        self.mic()
+        self.reg("add", CONSENT, "/v", "Value", "/t", "REG_SZ", "/d", "Deny", "/f")
+        self.reg("add", CONSENT + r"\NonPackaged", "/v", "Value", "/t", "REG_SZ", "/d", "Deny", "/f")
+        dry = self.json_of("fix", "--dry-run", expect=0)
+        self.assertEqual([c["fix"] for c in dry["changes"]], ["privacy.allow_user", "privacy.allow_desktop_apps"])
+        self.assertEqual(self.reg_value(CONSENT), "Deny")
+        fix = self.json_of("fix", "--yes", expect=0)
+        self.assertEqual([(c["fix"], c["status"], c["resolved"]) for c in fix["changes"]],
+                         [("privacy.allow_user", "applied", True), ("privacy.allow_desktop_apps", "applied", True)])
+        self.assertEqual((self.reg_value(CONSENT), self.reg_value(CONSENT + r"\NonPackaged")), ("Allow", "Allow"))
+        self.assertEqual(self.json_of("check", expect=0)["findings"], [])
+        journal = os.path.join(self.state_dir, "micdoctor", "journal.json")
+        self.assertTrue(os.path.exists(journal))
+        undo = self.json_of("undo", expect=0)
+        self.assertEqual([e["result"] for r in undo["runs"] for e in r["entries"]], ["restored", "restored"])
+        self.assertEqual((self.reg_value(CONSENT), self.reg_value(CONSENT + r"\NonPackaged")), ("Deny", "Deny"))
+
+    def test_a_corrupt_journal_is_left_alone(self):
+        self.mic()
+        self.reg("add", CONSENT, "/v", "Value", "/t", "REG_SZ", "/d", "Deny", "/f")
+        os.makedirs(os.path.join(self.state_dir, "micdoctor"))
+        journal = os.path.join(self.state_dir, "micdoctor", "journal.json")
+        with open(journal, "wb") as f:
+            f.write(b'{"schema":"micdoctor.journal/1","runs":[{')
+        p = self.run_exe("fix", "--yes")
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("not valid JSON", p.stderr)
+        self.assertEqual(self.reg_value(CONSENT), "Deny")
+        with open(journal, "rb") as f:
+            self.assertEqual(f.read(), b'{"schema":"micdoctor.journal/1","runs":[{')
+
+    def play(self, mic, content):
+        p = subprocess.Popen(["paplay", "--latency-msec=20", "-d", f"feed_{mic}", self.content[content]],
+                             env=self.server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.players.append(p)
+        time.sleep(0.3)
+
+    def test_capture_of_fed_speech_and_of_silence(self):
+        name, description = self.mic()
+        report = self.json_of("check", expect=0)
+        endpoint = self.endpoint(report, description)["id"]
+        self.play(name, "clean")
+        heard = self.json_of("test", "--device", endpoint, "--seconds", "3", expect=0)
+        self.assertEqual(heard["signal"]["ending"], "completed")
+        self.assertEqual([f["id"] for f in heard["signal"]["findings"]], ["signal.ok"])
+        self.assertGreater(heard["signal"]["metrics"]["speech_level_dbfs"], -36)
+        self.assertEqual(heard["signal"]["metrics"]["sample_rate"], 48000)
+        for p in self.players:
+            p.kill()
+            p.wait()
+        self.players = []
+        silent = self.json_of("test", "--device", endpoint, "--seconds", "2", expect=1)
+        self.assertIn("signal.digital_silence", [f["id"] for f in silent["signal"]["findings"]])
+        self.play(name, "hum")
+        hum = self.json_of("test", "--device", endpoint, "--seconds", "3", expect=1)
+        self.assertIn("signal.hum", [f["id"] for f in hum["signal"]["findings"]])
+        self.assertEqual(hum["signal"]["metrics"]["hum_hz"], 50)
+
+    def test_bad_input_gets_a_clear_error(self):
+        p = self.run_exe("test", "--device", "{no-such-endpoint}", "--seconds", "1")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no capture device", p.stderr)
+        p = self.run_exe("analyze", "x.wav")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("libsndfile", p.stderr)
+        fixture = self.windows_path(os.path.normpath(os.path.join(HERE, "..", "fixtures", "windows",
+                                                                  "privacy_and_disabled.json")))
+        report = self.json_of("check", "--snapshot", fixture, expect=1)
+        self.assertIn("permission.desktop_apps_denied", self.ids(report))
+        p = self.run_exe("check", "--snapshot", self.windows_path(HERE))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("not a regular file", p.stderr)
+
+
+if __name__ == "__main__":
+    EXE = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
