@@ -16,6 +16,8 @@ packages=(
   pulseaudio pulseaudio-utils pipewire pipewire-bin pipewire-pulse wireplumber dbus
   # the Windows build (cross-compiled with mingw-w64) and Wine to run its tests
   g++-mingw-w64-x86-64 wine wine64
+  # the HTML report, loaded in a real browser by the tests
+  chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -13,8 +13,12 @@
 
 #include "analysis/signal_analyzer.hpp"
 #include "audiofile/audio_file.hpp"
+#include "cli/output_file.hpp"
 #include "cli/usage.hpp"
+#include "analysis/signal_overview.hpp"
 #include "report/analysis_report.hpp"
+#include "report/html_report.hpp"
+#include "report/markdown_report.hpp"
 #include "report/terminal.hpp"
 
 namespace micdoctor::cli {
@@ -23,27 +27,36 @@ namespace {
 struct Options {
   std::vector<std::string> files;
   bool json = false;
+  bool html = false;      // one document for all files, written at the end
+  bool markdown = false;
+  std::string output;     // --output FILE (html and markdown); "" for stdout
   unsigned jobs = 0;  // 0: one per core
   std::optional<RawSpec> raw;
 };
 
 struct FileResult {
   std::optional<SignalAnalysis> analysis;
+  std::optional<SignalPicture> picture;  // only for the HTML report
   std::string error;
 };
 
 constexpr std::size_t kBlockFrames = 4096;
 
-FileResult analyse_file(const std::string& path, const std::optional<RawSpec>& raw) {
+FileResult analyse_file(const std::string& path, const std::optional<RawSpec>& raw, bool pictures) {
   FileResult result;
   try {
     AudioFile file = AudioFile::open(path, raw);
     SignalAnalyzer analyzer(file.info().sample_rate, file.info().channels);
+    std::optional<SignalOverview> overview;
+    if (pictures) overview.emplace(file.info().sample_rate, file.info().channels);
     std::vector<float> block(kBlockFrames * static_cast<std::size_t>(file.info().channels));
     while (const std::size_t frames = file.read(block)) {
-      analyzer.add_interleaved(std::span<const float>(block.data(), frames * static_cast<std::size_t>(file.info().channels)));
+      const std::span<const float> samples(block.data(), frames * static_cast<std::size_t>(file.info().channels));
+      analyzer.add_interleaved(samples);
+      if (overview) overview->add_interleaved(samples);
     }
     result.analysis = analyzer.finish();
+    if (overview) result.picture = overview->finish();
   } catch (const std::exception& e) {
     result.error = e.what();
   }
@@ -91,8 +104,17 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
       const auto format = a == "--format" ? value("--format") : std::optional<std::string>(a.substr(9));
       if (!format) return std::nullopt;
-      if (*format != "text" && *format != "json") return usage_error("--format must be text or json"), std::nullopt;
+      if (*format != "text" && *format != "json" && *format != "html" && *format != "markdown") {
+        return usage_error("--format must be text, json, html or markdown"), std::nullopt;
+      }
       options.json = *format == "json";
+      options.html = *format == "html";
+      options.markdown = *format == "markdown";
+    } else if (a == "--output" || a.rfind("--output=", 0) == 0) {
+      const auto file = a == "--output" ? value("--output") : std::optional<std::string>(a.substr(9));
+      if (!file) return std::nullopt;
+      if (file->empty()) return usage_error("--output needs a file name"), std::nullopt;
+      options.output = *file;
     } else if (a == "--jobs" || a == "-j") {
       const auto jobs = value("--jobs");
       if (!jobs) return std::nullopt;
@@ -118,6 +140,9 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     }
   }
   if (options.files.empty()) return usage_error("analyze needs at least one FILE"), std::nullopt;
+  if (!options.output.empty() && !options.html && !options.markdown) {
+    return usage_error("--output goes with --format html or markdown"), std::nullopt;
+  }
   return options;
 }
 
@@ -141,7 +166,7 @@ int run_analyze(const std::vector<std::string>& args) {
   for (unsigned w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
       for (std::size_t i = next++; i < count; i = next++) {
-        FileResult result = analyse_file(options.files[i], options.raw);
+        FileResult result = analyse_file(options.files[i], options.raw, options.html);
         std::lock_guard lock(mutex);
         results[i] = std::move(result);
         ready.notify_all();
@@ -151,6 +176,9 @@ int run_analyze(const std::vector<std::string>& args) {
 
   const TextStyle style = detect_text_style(STDOUT_FILENO);
   int status = 0;
+  std::vector<FileResult> kept;  // html: every file, for the one document
+  if (options.html) kept.resize(count);
+  std::string report;            // html and markdown: written at the end
   for (std::size_t i = 0; i < count; ++i) {
     FileResult result;
     {
@@ -163,7 +191,20 @@ int run_analyze(const std::vector<std::string>& args) {
     if (!result.analysis) {
       std::fprintf(stderr, "micdoctor: %s: %s\n", escape_for_terminal(file).c_str(), escape_for_terminal(result.error).c_str());
       if (options.json) std::printf("%s\n", analysis_error_json_line(file, result.error).c_str());
+      if (options.markdown) report += (report.empty() ? "" : "\n") + std::string("**micdoctor analyze** could not read a file: ") +
+                                      escape_markdown(result.error) + "\n";
+      if (options.html) kept[i] = std::move(result);
       status = 2;
+      continue;
+    }
+    const bool problem = std::any_of(result.analysis->findings.begin(), result.analysis->findings.end(), is_problem);
+    if (problem && status == 0) status = 1;
+    if (options.html) {
+      kept[i] = std::move(result);
+      continue;
+    }
+    if (options.markdown) {
+      report += (report.empty() ? "" : "\n") + analysis_to_markdown(file, *result.analysis);
       continue;
     }
     if (options.json) {
@@ -172,10 +213,24 @@ int run_analyze(const std::vector<std::string>& args) {
       std::printf("%s%s", i ? "\n" : "", analysis_to_text(file, *result.analysis, style).c_str());
     }
     std::fflush(stdout);
-    const bool problem = std::any_of(result.analysis->findings.begin(), result.analysis->findings.end(), is_problem);
-    if (problem && status == 0) status = 1;
   }
   for (std::thread& t : threads) t.join();
+  if (options.html) {
+    std::vector<RecordingForHtml> recordings;
+    for (std::size_t i = 0; i < count; ++i) {
+      const FileResult& r = kept[i];
+      recordings.push_back({options.files[i], r.analysis ? &*r.analysis : nullptr, r.picture ? &*r.picture : nullptr,
+                            r.error});
+    }
+    report = analyses_to_html(recordings);
+  }
+  if (options.html || options.markdown) {
+    std::string error;
+    if (!write_report(report, options.output, error)) {
+      std::fprintf(stderr, "micdoctor: --output: %s\n", escape_for_terminal(error).c_str());
+      return 2;
+    }
+  }
   return status;
 }
 

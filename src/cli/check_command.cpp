@@ -19,19 +19,26 @@
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
 #include "cli/mic_test.hpp"
+#include "cli/output_file.hpp"
 #include "cli/snapshot_file.hpp"
 #include "cli/usage.hpp"
 #include "model/snapshot_json.hpp"
 #include "platform/platform.hpp"
 #include "report/check_report.hpp"
+#include "report/html_report.hpp"
+#include "report/markdown_report.hpp"
 #include "report/terminal.hpp"
 
 namespace micdoctor::cli {
 namespace {
 
+enum class Format { text, json, html, markdown };
+
 struct Options {
   std::string device;
   bool json = false;
+  Format format = Format::text;
+  std::string output;  // --output FILE; "" for stdout
   bool verbose = false;
   std::string snapshot_file;
   bool test = false;          // listen to the microphone too
@@ -79,8 +86,16 @@ std::optional<Options> parse(const std::vector<std::string>& args, Command comma
     if (is("--format")) {
       const auto format = value("--format");
       if (!format) return std::nullopt;
-      if (*format != "text" && *format != "json") return usage_error("--format must be text or json"), std::nullopt;
+      const bool rich = *format == "html" || *format == "markdown";
+      if (*format != "text" && *format != "json" && !(rich && allow_check_options)) {
+        return usage_error(allow_check_options ? "--format must be text, json, html or markdown"
+                                               : "--format must be text or json"),
+               std::nullopt;
+      }
       options.json = *format == "json";
+      options.format = *format == "json" ? Format::json : *format == "html" ? Format::html
+                       : *format == "markdown"                               ? Format::markdown
+                                                                             : Format::text;
     } else if (is("--snapshot")) {
       const auto file = value("--snapshot");
       if (!file) return std::nullopt;
@@ -90,6 +105,11 @@ std::optional<Options> parse(const std::vector<std::string>& args, Command comma
       if (!device) return std::nullopt;
       if (device->empty()) return usage_error("--device needs a device id (see 'micdoctor devices')"), std::nullopt;
       options.device = *device;
+    } else if (allow_check_options && is("--output")) {
+      const auto file = value("--output");
+      if (!file) return std::nullopt;
+      if (file->empty()) return usage_error("--output needs a file name"), std::nullopt;
+      options.output = *file;
     } else if (allow_check_options && (a == "-v" || a == "--verbose")) {
       options.verbose = true;
     } else if (command == Command::check && is("--test")) {
@@ -183,12 +203,22 @@ int check_and_maybe_test(const Options& options) {
                                       source ? source->name : std::string()});
   }
   const CheckReportInput report{*snapshot, source, findings, test_report ? &*test_report : nullptr};
-  if (options.json) {
-    std::printf("%s\n", check_to_json(report).c_str());
-  } else {
-    std::fputs(check_to_text(report, detect_text_style(STDOUT_FILENO), options.verbose).c_str(), stdout);
+  std::string text;
+  switch (options.format) {
+    case Format::json: text = check_to_json(report) + "\n"; break;
+    case Format::html: text = check_to_html(report, test && test->picture ? &*test->picture : nullptr); break;
+    case Format::markdown: text = check_to_markdown(report); break;
+    case Format::text:
+      // A file gets no colours or terminal marks.
+      text = check_to_text(report, options.output.empty() ? detect_text_style(STDOUT_FILENO) : TextStyle{},
+                           options.verbose);
+      break;
   }
-  std::fflush(stdout);
+  std::string write_error;
+  if (!write_report(text, options.output, write_error)) {
+    std::fprintf(stderr, "micdoctor: --output: %s\n", escape_for_terminal(write_error).c_str());
+    return 2;
+  }
   if (test && timings_wanted()) {
     std::fprintf(stderr, "micdoctor: timing: end of capture to printed verdict %.1f ms\n",
                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - capture_end).count());

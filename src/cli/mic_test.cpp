@@ -60,6 +60,7 @@ class TestListener final : public CaptureListener {
   void on_start(const CaptureFormat& format) noexcept override {
     try {
       analyzer_ = std::make_unique<SignalAnalyzer>(format.sample_rate, format.channels);
+      overview_ = std::make_unique<SignalOverview>(format.sample_rate, format.channels);
       if (!options_.save_path.empty()) {
         writer_ = std::make_unique<AudioWriter>(options_.save_path, format.sample_rate, format.channels);
       }
@@ -73,6 +74,7 @@ class TestListener final : public CaptureListener {
     if (!analyzer_) return;
     try {
       analyzer_->add_interleaved(samples);
+      if (overview_) overview_->add_interleaved(samples);
     } catch (const std::exception& e) {
       failed_ = e.what();
     }
@@ -97,6 +99,11 @@ class TestListener final : public CaptureListener {
     return analyzer_->finish();
   }
 
+  std::optional<SignalPicture> picture(double seconds_received) const {
+    if (!overview_ || seconds_received <= 0) return std::nullopt;
+    return overview_->finish();
+  }
+
   void keep_recording() {
     if (!writer_) return;
     try {
@@ -115,6 +122,7 @@ class TestListener final : public CaptureListener {
   bool animate_;
   TextStyle style_;
   std::unique_ptr<SignalAnalyzer> analyzer_;
+  std::unique_ptr<SignalOverview> overview_;
   std::unique_ptr<AudioWriter> writer_;
   LevelMeter meter_;
   std::string failed_;
@@ -146,6 +154,7 @@ MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options
   }
   if (run.outcome.ending != CaptureOutcome::Ending::failed) {
     run.analysis = listener.finish(run.outcome.seconds_received);
+    run.picture = listener.picture(run.outcome.seconds_received);
     if (!options.save_path.empty()) listener.keep_recording();
   }
   run.save_error = listener.save_error;

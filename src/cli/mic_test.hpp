@@ -7,6 +7,7 @@
 #include <string>
 
 #include "analysis/signal_analyzer.hpp"
+#include "analysis/signal_overview.hpp"
 #include "model/capture.hpp"
 
 namespace micdoctor::cli {
@@ -19,6 +20,7 @@ struct MicTestOptions {
 struct MicTestRun {
   CaptureOutcome outcome;
   std::optional<SignalAnalysis> analysis;  // when any audio arrived
+  std::optional<SignalPicture> picture;    // what a report draws of it
   std::string save_error;                  // why --save failed, if it did
   std::chrono::steady_clock::time_point capture_ended;  // for the verdict-latency measurement
 };

@@ -1,0 +1,11 @@
+#pragma once
+#include <string>
+
+namespace micdoctor::cli {
+
+// Writes a report to stdout (path "") or to a file, the file written beside
+// its final name and renamed into place when complete, so an interrupted run
+// never leaves half a report. False with the reason in `error`.
+bool write_report(const std::string& text, const std::string& path, std::string& error);
+
+}  // namespace micdoctor::cli

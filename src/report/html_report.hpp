@@ -1,0 +1,35 @@
+#pragma once
+// The shareable report: one self-contained HTML file (inline CSS and SVG,
+// nothing fetched, readable offline, printable, phone-width friendly) with
+// the verdict first, the walk-through steps with their findings and what to
+// do, the devices and streams, and pictures of the recording a person can
+// read without numbers: the waveform with clipped spans and gaps marked, the
+// level over time against the speech level and the noise floor, and the
+// spectrum with mains hum lines and the band edge. Every string from the
+// system or a file is escaped.
+#include <string>
+#include <vector>
+
+#include "analysis/signal_analyzer.hpp"
+#include "analysis/signal_overview.hpp"
+#include "report/check_report.hpp"
+
+namespace micdoctor {
+
+// `micdoctor check [--test] --format html`. picture: what the test recorded (may be null).
+std::string check_to_html(const CheckReportInput& report, const SignalPicture* picture);
+
+struct RecordingForHtml {
+  std::string file;                 // as given
+  const SignalAnalysis* analysis;   // null when the file could not be read
+  const SignalPicture* picture;     // may be null
+  std::string error;                // why it could not be read
+};
+
+// `micdoctor analyze FILE... --format html`: one document, a section per file.
+std::string analyses_to_html(const std::vector<RecordingForHtml>& recordings);
+
+// HTML text escaping (& < > " '), after making the text valid UTF-8.
+std::string escape_html(const std::string& text);
+
+}  // namespace micdoctor
