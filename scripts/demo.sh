@@ -1,22 +1,18 @@
 #!/usr/bin/env bash
 # Installs what micdoctor needs, builds it, and runs its main job:
 # `micdoctor check` on this machine. Where no sound server runs (a server or
-# a fresh VM), it then shows the check on a private PulseAudio of its own with
-# a typical fault built in (muted microphone, default set to the speakers'
-# monitor), stopped again on exit. Last, `micdoctor analyze` on generated
-# recordings with typical faults. Nothing is recorded from a microphone,
-# nothing is changed on this machine's sound server, nothing leaves it.
+# a fresh VM), it then runs `micdoctor demo`: check, fix, the microphone test
+# and undo on a private PulseAudio of its own with typical faults, removed
+# again at the end. Last, `micdoctor analyze` on generated recordings with
+# typical faults. Nothing is recorded from a real microphone, nothing is
+# changed on this machine's sound server, nothing leaves it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh" > /dev/null
 micdoctor="$root/build/micdoctor"
 work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null
-  rm -rf "$work"
-}
+cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -26,24 +22,10 @@ if "$micdoctor" check; then :; fi
 
 if ! "$micdoctor" devices > /dev/null 2>&1; then
   echo
-  echo "== No sound server runs here, so here is micdoctor check on a private PulseAudio"
-  echo "   with a muted USB headset microphone and the default input set to the speakers' monitor:"
+  echo "== No sound server runs here, so here is micdoctor demo: check, fix, the microphone test"
+  echo "   and undo on a private PulseAudio of its own with typical faults (removed again at the end)"
   echo
-  export PULSE_SERVER="unix:$work/native"
-  cat > "$work/default.pa" << PA
-load-module module-native-protocol-unix auth-anonymous=1 socket=$work/native
-load-module module-null-sink sink_name=speakers sink_properties='device.description="Speakers"'
-load-module module-null-sink sink_name=feed sink_properties='device.description="Feed"'
-load-module module-remap-source source_name=usb_headset_mic master=feed.monitor source_properties='device.description="USB Headset Microphone" device.bus=usb device.form_factor=headset'
-set-source-mute usb_headset_mic 1
-set-default-source speakers.monitor
-PA
-  HOME=$work XDG_RUNTIME_DIR=$work pulseaudio -n -F "$work/default.pa" --daemonize=no --exit-idle-time=-1 \
-    > "$work/pulseaudio.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do pactl info > /dev/null 2>&1 && break; sleep 0.1; done
-  if "$micdoctor" check; then :; fi
-  unset PULSE_SERVER
+  "$micdoctor" demo
 fi
 
 echo

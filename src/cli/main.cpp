@@ -6,6 +6,7 @@
 
 #ifdef MICDOCTOR_WITH_SNDFILE
 #include "cli/analyze_command.hpp"
+#include "cli/demo_command.hpp"
 #endif
 #include "cli/check_command.hpp"
 #include "cli/fix_command.hpp"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   try {
 #ifdef MICDOCTOR_WITH_SNDFILE
     if (command == "analyze") return run_analyze(args);
+    if (command == "demo") return run_demo(args);
 #else
     if (command == "analyze") {
       std::fputs("micdoctor: analyze reads recordings with libsndfile, which this Windows build does not include; "

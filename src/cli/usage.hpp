@@ -40,6 +40,7 @@ inline constexpr const char* kUsage =
     "      --all                  every fix run not undone yet, newest first\n"
     "      --list                 show the journal\n"
     "      --format text|json\n"
+    "  demo              check, fix, test and undo on a private sound server with typical faults (Linux)\n"
     "  help              this text\n"
     "  version           the version\n"
     "\n"
