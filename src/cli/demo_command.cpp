@@ -45,6 +45,7 @@ class Background {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     if (posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
@@ -124,12 +125,11 @@ bool add_microphone(const std::string& name, const std::string& description, con
 std::string make_speech_with_hum(const std::string& dir) {
   if (!linux_system::program_on_path("espeak-ng") || !linux_system::program_on_path("sox")) return {};
   const std::string voice = dir + "/voice.wav";
-  const std::string out = dir + "/speech-with-hum.wav";
+  std::string out = dir + "/speech-with-hum.wav";
   const auto minute = std::chrono::seconds(60);
-  if (!linux_system::run_program({"espeak-ng", "-v", "en-us", "-s", "150", "-w", voice,
-                                  "Hello, can you hear me? I am testing my microphone before the meeting starts. "
-                                  "Please tell me if the sound is clear."},
-                                 minute)) {
+  const std::string sentence =
+      "Hello, can you hear me? I am testing my microphone before the meeting starts. Please tell me if the sound is clear.";
+  if (!linux_system::run_program({"espeak-ng", "-v", "en-us", "-s", "150", "-w", voice, sentence}, minute)) {
     return {};
   }
   if (!linux_system::run_program({"sox", "-V1", "-m", "|sox " + voice + " -p rate 48000 norm -8 pad 0.3 0.3 repeat 4",
@@ -163,9 +163,8 @@ int demo() {
   // Everything below talks to the private server only, and keeps its journal in the temporary directory.
   ::setenv("PULSE_SERVER", ("unix:" + socket).c_str(), 1);
   ::setenv("XDG_STATE_HOME", (dir.path() + "/state").c_str(), 1);
-  const std::string home = dir.path();
-  ::setenv("HOME", home.c_str(), 1);
-  ::setenv("XDG_RUNTIME_DIR", home.c_str(), 1);
+  ::setenv("HOME", dir.path().c_str(), 1);
+  ::setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);
 
   std::printf("micdoctor demo: a private sound server with a typical broken setup, and what micdoctor does "
               "with it.\nThis machine's own sound setup is neither read nor changed; the demo server is removed "

@@ -364,8 +364,12 @@ std::string check_to_html(const CheckReportInput& report, const SignalPicture* p
                                           (step == kLastStep && report.source_in_use == nullptr));
     const std::string css = unknown ? "unknown" : severity_class(mark);
     const std::string label = unknown ? "not checked" : mark == Severity::info ? "fine" : severity_class(mark);
-    out += "<li class=\"step\"><h3><span class=\"mark " + css + "\" aria-label=\"" + label + "\">" +
-           (unknown ? std::string("?") : mark_text(mark)) + "</span>" +
+    out += "<li class=\"step\"><h3><span class=\"mark ";
+    out += css;
+    out += "\" aria-label=\"";
+    out += label;
+    out += "\">";
+    out += (unknown ? std::string("?") : mark_text(mark)) + "</span>" +
            std::to_string(step) + ". " + esc(std::string(step_title(step))) + "</h3>";
     if (!here.empty()) {
       out += "<ul class=\"findings\">";
