@@ -338,7 +338,7 @@ std::string status_words(const ChangeOutcome& o) {
     case ChangeStatus::planned: return "would be done" + (o.note.empty() ? "" : " (" + o.note + ")");
     case ChangeStatus::declined: return "not applied (you said no)";
     case ChangeStatus::failed: return "failed: " + o.note;
-    case ChangeStatus::not_journalled: return "not applied: " + o.note;
+    case ChangeStatus::not_journalled:
     case ChangeStatus::withheld: return "not applied: " + o.note;
   }
   return "";
