@@ -230,10 +230,10 @@ class FileJournal : public ChangeJournal {
     return true;
   }
 
-  void after_change(const Change&, bool applied, const std::string& note) override {
+  void after_change(const Change&, bool requested, const std::string& note) override {
     JournalEntry& entry = journal_.runs.back().entries.back();
     stop_here_for_tests("applied", entry.sequence);
-    entry.status = applied ? EntryStatus::applied : EntryStatus::failed;
+    entry.status = requested ? EntryStatus::applied : EntryStatus::failed;
     entry.note = note;
     std::string error;
     // If this write fails the entry stays "journalled", which undo handles

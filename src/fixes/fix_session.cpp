@@ -56,7 +56,7 @@ void note_if_not_taken(const SystemSnapshot& snapshot, ChangeOutcome& outcome) {
   const std::optional<SettingValue> now = value_in_snapshot(snapshot, change.setting, change.target);
   if (!now || same_value(change.setting, *now, change.to)) return;
   outcome.status = ChangeStatus::failed;
-  outcome.note = "the sound server acknowledged the change, but it did not take: it reads " +
+  outcome.note = "the system acknowledged the change, but it did not take: it reads " +
                  describe_value(change.setting, *now) + " again";
 }
 
@@ -106,6 +106,10 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
     }
     change.from = *now.value;
     std::string error;
+    // Whether the system took the request at all: then the journal keeps the
+    // entry as one to undo, even when the result is not what was asked (undo
+    // reads the setting and puts back only what changed).
+    bool requested = false;
     if (!options.dry_run) {
       if (journal == nullptr || !journal->before_change(change, error)) {
         outcome.status = ChangeStatus::not_journalled;
@@ -115,13 +119,14 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
         result.changes.push_back(std::move(outcome));
         break;
       }
-      if (!system.apply(change.setting, change.target, change.to, error)) {
+      requested = system.apply(change.setting, change.target, change.to, error);
+      if (!requested) {
         outcome.status = ChangeStatus::failed;
-        outcome.note = "the sound server refused: " + error;
+        outcome.note = "the system refused: " + error;
       } else if (const CurrentValue after = system.current(change.setting, change.target);
                  !after.value || !same_value(change.setting, *after.value, change.to)) {
         outcome.status = ChangeStatus::failed;
-        outcome.note = after.value ? "the sound server accepted the change, but it still reads " +
+        outcome.note = after.value ? "the system accepted the change, but it still reads " +
                                          describe_value(change.setting, *after.value)
                                    : "it could not be read back: " + after.error;
       } else {
@@ -138,7 +143,7 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
     findings = judge(snapshot, options);
     outcome.resolved = !finding_present(findings, change);
     if (outcome.status == ChangeStatus::applied && !outcome.resolved) note_if_not_taken(snapshot, outcome);
-    if (!options.dry_run) journal->after_change(change, outcome.status == ChangeStatus::applied, outcome.note);
+    if (!options.dry_run) journal->after_change(change, requested, outcome.note);
     result.changes.push_back(std::move(outcome));
   }
   result.findings_after = std::move(findings);

@@ -38,8 +38,9 @@ class ChangeJournal {
   // Records the change (with its exact old value) as about to happen. False
   // when it could not be written: then the change must not be made.
   virtual bool before_change(const Change& change, std::string& error) = 0;
-  // Records how it went.
-  virtual void after_change(const Change& change, bool applied, const std::string& note) = 0;
+  // Records how it went: `requested` when the system took the request (the
+  // entry stays one to undo, even if the result is not what was asked).
+  virtual void after_change(const Change& change, bool requested, const std::string& note) = 0;
 };
 
 // Asks the person before each change (y/N).

@@ -15,8 +15,8 @@ inline constexpr const char* kJournalSchema = "micdoctor.journal/1";
 
 enum class EntryStatus {
   journalled,  // written down, about to be made (if micdoctor died here, it may or may not have happened)
-  applied,     // made
-  failed,      // the server refused: nothing to undo, but kept as a record
+  applied,     // requested and taken by the system (undo reads what is there before putting back)
+  failed,      // the system refused: nothing to undo, but kept as a record
   undoing,     // being put back (if micdoctor died here, undo looks again)
   undone,      // put back (or found as it was before)
   skipped,     // not put back: changed again since, or gone; the note says which

@@ -108,8 +108,8 @@ class MemoryJournal : public ChangeJournal {
     entries.push_back(JournalEntry{static_cast<int>(entries.size()) + 1, "t", change, EntryStatus::journalled, {}});
     return true;
   }
-  void after_change(const Change&, bool applied, const std::string& note) override {
-    entries.back().status = applied ? EntryStatus::applied : EntryStatus::failed;
+  void after_change(const Change&, bool requested, const std::string& note) override {
+    entries.back().status = requested ? EntryStatus::applied : EntryStatus::failed;
     entries.back().note = note;
   }
   bool fail = false;
@@ -301,7 +301,8 @@ TEST(FixLoop, RefusedAndRevertedChangesAreFailuresWithTheReason) {
     EXPECT_EQ(move->status, ChangeStatus::failed);
     EXPECT_NE(move->note.find(revert ? "still reads" : "refused: Not supported"), std::string::npos) << move->note;
     EXPECT_FALSE(move->resolved);
-    EXPECT_EQ(journal.entries.back().status, EntryStatus::failed);
+    // Refused: nothing to undo. Acknowledged: kept for undo, which reads what is there.
+    EXPECT_EQ(journal.entries.back().status, revert ? EntryStatus::applied : EntryStatus::failed);
   }
 }
 
