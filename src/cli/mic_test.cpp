@@ -34,8 +34,14 @@ class AudioWriter {
 #endif
 
 std::atomic<bool> g_stop_requested{false};
+// A handler that was there before the test (micdoctor demo's): it hears the
+// Ctrl-C too, so a demo stops after the test instead of going on.
+std::atomic<void (*)(int)> g_outer_handler{nullptr};
 
-void request_stop(int) { g_stop_requested.store(true); }
+void request_stop(int signal_number) {
+  g_stop_requested.store(true);
+  if (auto* outer = g_outer_handler.load()) outer(signal_number);
+}
 
 // Ctrl-C stops the recording, not the program, while the test runs.
 class InterruptStopsRecording {
@@ -43,8 +49,13 @@ class InterruptStopsRecording {
   InterruptStopsRecording() {
     g_stop_requested.store(false);
     previous_ = std::signal(SIGINT, request_stop);
+    const bool is_function = previous_ != SIG_DFL && previous_ != SIG_IGN && previous_ != SIG_ERR;
+    g_outer_handler.store(is_function ? previous_ : nullptr);
   }
-  ~InterruptStopsRecording() { std::signal(SIGINT, previous_); }
+  ~InterruptStopsRecording() {
+    std::signal(SIGINT, previous_);
+    g_outer_handler.store(nullptr);
+  }
   InterruptStopsRecording(const InterruptStopsRecording&) = delete;
   InterruptStopsRecording& operator=(const InterruptStopsRecording&) = delete;
 

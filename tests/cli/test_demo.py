@@ -53,19 +53,29 @@ class Demo(unittest.TestCase):
         self.assertEqual(demo_servers(self.tmp.name), [])
 
     def test_ctrl_c_stops_it_and_cleans_up(self):
-        p = subprocess.Popen([MICDOCTOR, "demo"], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not demo_servers(self.tmp.name):
-            time.sleep(0.1)
-        self.assertTrue(demo_servers(self.tmp.name), "the demo's server never started")
-        time.sleep(1.0)
-        p.send_signal(signal.SIGINT)
-        _, err = p.communicate(timeout=15)
-        self.assertEqual(p.returncode, 130, err)
-        self.assertIn("demo stopped", err)
-        self.assertEqual(demo_servers(self.tmp.name), [])
-        self.assertEqual(os.listdir(self.tmp.name), [])
+        # Early (while it checks) and in the middle of the microphone test,
+        # whose own Ctrl-C handling must not swallow the demo's.
+        for marker in ("2. micdoctor check", "4. micdoctor test"):
+            with self.subTest(interrupted_at=marker):
+                p = subprocess.Popen([MICDOCTOR, "demo"], env=self.env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+                seen = ""
+                deadline = time.monotonic() + 60
+                while marker not in seen and time.monotonic() < deadline:
+                    line = p.stdout.readline()
+                    if not line:
+                        break
+                    seen += line
+                self.assertIn(marker, seen)
+                self.assertTrue(demo_servers(self.tmp.name), "the demo's server is not running")
+                time.sleep(0.5)
+                p.send_signal(signal.SIGINT)
+                out, err = p.communicate(timeout=15)
+                self.assertEqual(p.returncode, 130, err)
+                self.assertIn("demo stopped", err)
+                self.assertNotIn("6. micdoctor check", seen + out)
+                self.assertEqual(demo_servers(self.tmp.name), [])
+                self.assertEqual(os.listdir(self.tmp.name), [])
 
     def test_options_are_refused(self):
         p = subprocess.run([MICDOCTOR, "demo", "--now"], env=self.env, capture_output=True, text=True, timeout=10)
