@@ -4,12 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #else
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
+
+#include "platform/linux/small_file.hpp"
 #endif
 
 #include "model/snapshot_json.hpp"
@@ -40,35 +37,20 @@ SystemSnapshot load_snapshot_file(const std::string& path) {
 }
 #else
 SystemSnapshot load_snapshot_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) throw SnapshotError(path + ": cannot open (" + std::string(std::strerror(errno)) + ")");
-  struct stat info {};
-  std::string text;
-  std::string problem;
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    problem = "not a regular file";
-  } else if (static_cast<std::size_t>(info.st_size) > kMaxSnapshotBytes) {
-    problem = "larger than 16 MiB: not a snapshot";
-  } else {
-    text.resize(static_cast<std::size_t>(info.st_size));
-    std::size_t got = 0;
-    while (got < text.size()) {
-      const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    text.resize(got);
+  using Problem = linux_system::SmallFile::Problem;
+  const linux_system::SmallFile file = linux_system::read_small_file(path, kMaxSnapshotBytes);
+  switch (file.problem) {
+    case Problem::cannot_open: throw SnapshotError(path + ": cannot open (" + std::strerror(file.error) + ")");
+    case Problem::not_regular: throw SnapshotError(path + ": not a regular file");
+    case Problem::too_large: throw SnapshotError(path + ": larger than 16 MiB: not a snapshot");
+    case Problem::none: break;
   }
-  ::close(fd);
-  if (!problem.empty()) throw SnapshotError(path + ": " + problem);
   try {
-    return snapshot_from_text(text);
+    return snapshot_from_text(file.text);
   } catch (const SnapshotError& e) {
     throw SnapshotError(path + ": " + e.what());
   }
 }
-
 #endif
 
 }  // namespace micdoctor::cli

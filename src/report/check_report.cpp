@@ -150,6 +150,21 @@ nlohmann::ordered_json check_finding_to_json(const Finding& f) {
 }
 
 
+StepStatus step_status(const CheckReportInput& report, int step) {
+  const SystemSnapshot& s = report.snapshot;
+  StepStatus status;
+  for (const Finding& f : report.findings) {
+    if (f.step != step) continue;
+    status.findings.push_back(&f);
+    status.worst = std::max(status.worst, f.severity);
+  }
+  const bool none = status.findings.empty();
+  status.unchecked = (!s.server.reachable && step_needs_server(step)) ||
+                     (step == kLastStep && none && report.source_in_use == nullptr) ||
+                     (step == 4 && none && (s.is_windows() ? s.drivers.empty() : s.kernel.cards.empty()));
+  return status;
+}
+
 std::string check_verdict(const CheckReportInput& report) {
   const std::vector<Finding>& findings = report.findings;
   const int problems = count_problems(findings);
@@ -191,19 +206,11 @@ std::string check_to_text(const CheckReportInput& report, const TextStyle& style
   const Severity worst = worst_severity(report.findings);
   out += severity_mark(worst, style) + " " + escape_for_terminal(check_verdict(report)) + "\n\n";
   for (int step = 0; step <= kLastStep; ++step) {
-    std::vector<const Finding*> here;
-    for (const Finding& f : report.findings) {
-      if (f.step == step) here.push_back(&f);
-    }
-    Severity mark = Severity::info;
-    for (const Finding* f : here) mark = std::max(mark, f->severity);
-    const bool unchecked = (!s.server.reachable && step_needs_server(step)) ||
-                           (step == kLastStep && here.empty() && report.source_in_use == nullptr) ||
-                           (step == 4 && here.empty() && (s.is_windows() ? s.drivers.empty() : s.kernel.cards.empty()));
-    const std::string status = unchecked ? (style.unicode ? "?" : "[?]") : severity_mark(mark, style);
-    out += status + " " + std::to_string(step) + ". " + std::string(step_title(step)) +
-           escape_for_terminal(step_note(step, report)) + "\n";
-    for (const Finding* f : here) add_finding(out, *f, style, verbose);
+    const StepStatus status = step_status(report, step);
+    out += (status.unchecked ? (style.unicode ? "?" : "[?]") : severity_mark(status.worst, style)) + " " +
+           std::to_string(step) + ". " + std::string(step_title(step)) + escape_for_terminal(step_note(step, report)) +
+           "\n";
+    for (const Finding* f : status.findings) add_finding(out, *f, style, verbose);
     if (step == kLastStep && report.test != nullptr && report.test->analysis != nullptr) {
       out += analysis_numbers_text(report.test->analysis->metrics, "      ");
     }

@@ -39,6 +39,15 @@ std::string check_to_json(const CheckReportInput& report);
 nlohmann::ordered_json check_finding_to_json(const Finding& finding);
 // Verdict first, then one line per step; verbose adds info details and the device tables.
 std::string check_to_text(const CheckReportInput& report, const TextStyle& style, bool verbose);
+// One walk-through step as the reports show it: its findings, the worst of
+// them, and whether it could not be checked at all ("?", not a tick).
+struct StepStatus {
+  std::vector<const Finding*> findings;
+  Severity worst = Severity::info;
+  bool unchecked = false;
+};
+StepStatus step_status(const CheckReportInput& report, int step);
+
 // One sentence: the most important problem, or that nothing is wrong.
 std::string check_verdict(const CheckReportInput& report);
 

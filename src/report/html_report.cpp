@@ -352,28 +352,21 @@ std::string check_to_html(const CheckReportInput& report, const SignalPicture* p
          esc(check_verdict(report)) + "</p></section>\n";
   out += "<section id=\"steps\"><h2>Step by step</h2><ol class=\"steps\">";
   for (int step = 0; step <= kLastStep; ++step) {
-    std::vector<const Finding*> here;
-    for (const Finding& f : report.findings) {
-      if (f.step == step) here.push_back(&f);
-    }
-    Severity mark = Severity::info;
-    for (const Finding* f : here) mark = std::max(mark, f->severity);
-    // As in the text report: a step that could not be checked is "?", not a tick.
-    const bool unknown = here.empty() && ((!s.server.reachable && step > 0 && step != 4) ||
-                                          (step == 4 && (s.is_windows() ? s.drivers.empty() : s.kernel.cards.empty())) ||
-                                          (step == kLastStep && report.source_in_use == nullptr));
-    const std::string css = unknown ? "unknown" : severity_class(mark);
-    const std::string label = unknown ? "not checked" : mark == Severity::info ? "fine" : severity_class(mark);
+    const StepStatus status = step_status(report, step);
+    const std::string css = status.unchecked ? "unknown" : severity_class(status.worst);
+    const std::string label = status.unchecked               ? "not checked"
+                              : status.worst == Severity::info ? "fine"
+                                                               : severity_class(status.worst);
     out += "<li class=\"step\"><h3><span class=\"mark ";
     out += css;
     out += "\" aria-label=\"";
     out += label;
     out += "\">";
-    out += (unknown ? std::string("?") : mark_text(mark)) + "</span>" +
-           std::to_string(step) + ". " + esc(std::string(step_title(step))) + "</h3>";
-    if (!here.empty()) {
+    out += (status.unchecked ? std::string("?") : mark_text(status.worst)) + "</span>" + std::to_string(step) + ". " +
+           esc(std::string(step_title(step))) + "</h3>";
+    if (!status.findings.empty()) {
       out += "<ul class=\"findings\">";
-      for (const Finding* f : here) out += finding_html(*f);
+      for (const Finding* f : status.findings) out += finding_html(*f);
       out += "</ul>";
     }
     out += "</li>";

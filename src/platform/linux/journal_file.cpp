@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "platform/linux/small_file.hpp"
+
 namespace micdoctor::linux_system {
 namespace {
 
@@ -83,33 +85,19 @@ void JournalFile::open_for_writing() {
 }
 
 Journal JournalFile::load() const {
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) {
-    if (errno == ENOENT) return Journal{};
-    throw JournalError(JournalError::Kind::corrupt, path_ + ": cannot open (" + errno_text(errno) + ")");
+  using Problem = SmallFile::Problem;
+  const SmallFile file = read_small_file(path_, kMaxJournalBytes, /*no_follow=*/true);
+  switch (file.problem) {
+    case Problem::cannot_open:
+      if (file.error == ENOENT) return Journal{};
+      throw JournalError(JournalError::Kind::corrupt, path_ + ": cannot open (" + errno_text(file.error) + ")");
+    case Problem::not_regular: throw JournalError(JournalError::Kind::corrupt, path_ + ": not a regular file");
+    case Problem::too_large:
+      throw JournalError(JournalError::Kind::corrupt, path_ + ": larger than 8 MiB: not a journal of ours");
+    case Problem::none: break;
   }
-  std::string text;
-  std::string problem;
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    problem = "not a regular file";
-  } else if (static_cast<std::size_t>(info.st_size) > kMaxJournalBytes) {
-    problem = "larger than 8 MiB: not a journal of ours";
-  } else {
-    text.resize(static_cast<std::size_t>(info.st_size));
-    std::size_t got = 0;
-    while (got < text.size()) {
-      const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    text.resize(got);
-  }
-  ::close(fd);
-  if (!problem.empty()) throw JournalError(JournalError::Kind::corrupt, path_ + ": " + problem);
   try {
-    return journal_from_text(text);
+    return journal_from_text(file.text);
   } catch (const JournalError& e) {
     throw JournalError(e.kind(), path_ + ": " + e.what());
   }
