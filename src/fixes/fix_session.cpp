@@ -119,19 +119,8 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
         result.changes.push_back(std::move(outcome));
         break;
       }
-      requested = system.apply(change.setting, change.target, change.to, error);
-      if (!requested) {
-        outcome.status = ChangeStatus::failed;
-        outcome.note = "the system refused: " + error;
-      } else if (const CurrentValue after = system.current(change.setting, change.target);
-                 !after.value || !same_value(change.setting, *after.value, change.to)) {
-        outcome.status = ChangeStatus::failed;
-        outcome.note = after.value ? "the system accepted the change, but it still reads " +
-                                         describe_value(change.setting, *after.value)
-                                   : "it could not be read back: " + after.error;
-      } else {
-        outcome.status = ChangeStatus::applied;
-      }
+      outcome.note = set_and_verify(system, change.setting, change.target, change.to, requested);
+      outcome.status = outcome.note.empty() ? ChangeStatus::applied : ChangeStatus::failed;
     } else {
       system.apply(change.setting, change.target, change.to, error);
       if (change.setting == Setting::card_profile) {
@@ -149,6 +138,19 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
   result.findings_after = std::move(findings);
   result.snapshot_after = std::move(snapshot);
   return result;
+}
+
+std::string set_and_verify(SystemAccess& system, Setting setting, const ChangeTarget& target, const SettingValue& value,
+                           bool& requested) {
+  std::string error;
+  requested = system.apply(setting, target, value, error);
+  if (!requested) return "the system refused: " + error;
+  const CurrentValue after = system.current(setting, target);
+  if (!after.value) return "it could not be read back: " + after.error;
+  if (!same_value(setting, *after.value, value)) {
+    return "the system accepted it, but it still reads " + describe_value(setting, *after.value);
+  }
+  return {};
 }
 
 std::vector<Finding> judge(const SystemSnapshot& snapshot, const FixOptions& options) {

@@ -86,6 +86,12 @@ struct FixRunResult {
   std::string stopped;                   // why the run stopped early ("" when it did not)
 };
 
+// Sets one setting and reads it back. `requested` says whether the system
+// took the request at all; the result is "" when the setting now reads as
+// asked, else why not ("the system refused: ...", "... it still reads 20 %").
+std::string set_and_verify(SystemAccess& system, Setting setting, const ChangeTarget& target, const SettingValue& value,
+                           bool& requested);
+
 // At most this many changes in one run: a loop guard, far above what any
 // system needs (one per finding).
 inline constexpr int kMaxChangesPerRun = 32;

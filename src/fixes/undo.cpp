@@ -37,16 +37,9 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
       outcome.note = stopped;
       return outcome;
     }
-    if (!system.apply(change.setting, change.target, change.from, error)) {
-      outcome.result = UndoResult::failed;
-      outcome.note = "the sound server refused: " + error;
-    } else if (const CurrentValue after = system.current(change.setting, change.target);
-               !after.value || !same_value(change.setting, *after.value, change.from)) {
-      outcome.result = UndoResult::failed;
-      outcome.note = after.value ? "the sound server accepted it, but it still reads " +
-                                       describe_value(change.setting, *after.value)
-                                 : after.error;
-    }
+    bool requested = false;
+    outcome.note = set_and_verify(system, change.setting, change.target, change.from, requested);
+    if (!outcome.note.empty()) outcome.result = UndoResult::failed;
   }
   switch (outcome.result) {
     case UndoResult::restored:
