@@ -162,6 +162,7 @@ StepStatus step_status(const CheckReportInput& report, int step) {
   status.unchecked = (!s.server.reachable && step_needs_server(step)) ||
                      (step == kLastStep && none && report.source_in_use == nullptr) ||
                      (step == 4 && none && (s.is_windows() ? s.drivers.empty() : s.kernel.cards.empty()));
+  status.note = step_note(step, report);
   return status;
 }
 
@@ -208,7 +209,7 @@ std::string check_to_text(const CheckReportInput& report, const TextStyle& style
   for (int step = 0; step <= kLastStep; ++step) {
     const StepStatus status = step_status(report, step);
     out += (status.unchecked ? (style.unicode ? "?" : "[?]") : severity_mark(status.worst, style)) + " " +
-           std::to_string(step) + ". " + std::string(step_title(step)) + escape_for_terminal(step_note(step, report)) +
+           std::to_string(step) + ". " + std::string(step_title(step)) + escape_for_terminal(status.note) +
            "\n";
     for (const Finding* f : status.findings) add_finding(out, *f, style, verbose);
     if (step == kLastStep && report.test != nullptr && report.test->analysis != nullptr) {

@@ -45,6 +45,7 @@ struct StepStatus {
   std::vector<const Finding*> findings;
   Severity worst = Severity::info;
   bool unchecked = false;
+  std::string note;  // " (listened to for 3.0 s)", ": pulseaudio 16.1", or ""
 };
 StepStatus step_status(const CheckReportInput& report, int step);
 

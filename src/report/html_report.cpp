@@ -363,7 +363,7 @@ std::string check_to_html(const CheckReportInput& report, const SignalPicture* p
     out += label;
     out += "\">";
     out += (status.unchecked ? std::string("?") : mark_text(status.worst)) + "</span>" + std::to_string(step) + ". " +
-           esc(std::string(step_title(step))) + "</h3>";
+           esc(std::string(step_title(step)) + status.note) + "</h3>";
     if (!status.findings.empty()) {
       out += "<ul class=\"findings\">";
       for (const Finding* f : status.findings) out += finding_html(*f);
