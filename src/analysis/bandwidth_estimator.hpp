@@ -2,7 +2,7 @@
 // Effective upper band edge: the highest frequency where the long-term
 // spectrum of the loud (speech) frames still carries content within 50 dB of
 // its strongest band. Full-rate spectra are taken from a sample of the
-// frames (all of the first ones, then one in eight), which keeps the cost
+// frames (all of the first ones, then one in 32), which keeps the cost
 // small on long recordings without losing the answer.
 #include <cstdint>
 #include <optional>
