@@ -259,9 +259,9 @@ std::string server_name(const SystemSnapshot& snapshot) {
 }
 
 Json value_json(Setting setting, const SettingValue& value) {
-  if (setting == Setting::source_mute || setting == Setting::stream_mute) return Json{{"muted", value.flag}};
-  if (setting == Setting::privacy_user || setting == Setting::privacy_desktop_apps) return Json{{"allowed", value.flag}};
-  if (setting == Setting::source_volume || setting == Setting::stream_volume) {
+  if (is_mute_setting(setting)) return Json{{"muted", value.flag}};
+  if (is_permission_setting(setting)) return Json{{"allowed", value.flag}};
+  if (is_volume_setting(setting)) {
     Json list = Json::array();
     for (const double v : value.volume_percent) list.push_back(std::round(v * 100.0) / 100.0);
     return Json{{"volume_percent", list}};

@@ -26,9 +26,6 @@ constexpr std::array<std::pair<Setting, std::string_view>, 10> kSettingNames{{
 // PipeWire cubic floats): a value set can read back a hair off.
 constexpr double kVolumeTolerancePercent = 0.05;
 
-bool is_flag(Setting s) { return s == Setting::source_mute || s == Setting::stream_mute; }
-bool is_permission(Setting s) { return s == Setting::privacy_user || s == Setting::privacy_desktop_apps; }
-bool is_volume(Setting s) { return s == Setting::source_volume || s == Setting::stream_volume; }
 
 std::string percent_text(double percent) {
   char text[32];
@@ -37,6 +34,10 @@ std::string percent_text(double percent) {
 }
 
 }  // namespace
+
+bool is_mute_setting(Setting s) { return s == Setting::source_mute || s == Setting::stream_mute; }
+bool is_permission_setting(Setting s) { return s == Setting::privacy_user || s == Setting::privacy_desktop_apps; }
+bool is_volume_setting(Setting s) { return s == Setting::source_volume || s == Setting::stream_volume; }
 
 std::string_view to_string(Setting setting) {
   for (const auto& [value, name] : kSettingNames) {
@@ -53,8 +54,8 @@ std::optional<Setting> setting_from_string(std::string_view text) {
 }
 
 bool same_value(Setting setting, const SettingValue& actual, const SettingValue& expected) {
-  if (is_flag(setting) || is_permission(setting)) return actual.flag == expected.flag;
-  if (!is_volume(setting)) return actual.name == expected.name;
+  if (is_mute_setting(setting) || is_permission_setting(setting)) return actual.flag == expected.flag;
+  if (!is_volume_setting(setting)) return actual.name == expected.name;
   if (actual.volume_percent.empty() || expected.volume_percent.empty()) return false;
   const auto close = [](double a, double b) { return std::fabs(a - b) <= kVolumeTolerancePercent; };
   if (expected.volume_percent.size() == 1) {
@@ -66,9 +67,9 @@ bool same_value(Setting setting, const SettingValue& actual, const SettingValue&
 }
 
 std::string describe_value(Setting setting, const SettingValue& value) {
-  if (is_flag(setting)) return value.flag ? "muted" : "not muted";
-  if (is_permission(setting)) return value.flag ? "allowed" : "denied";
-  if (is_volume(setting)) {
+  if (is_mute_setting(setting)) return value.flag ? "muted" : "not muted";
+  if (is_permission_setting(setting)) return value.flag ? "allowed" : "denied";
+  if (is_volume_setting(setting)) {
     if (value.volume_percent.empty()) return "unknown";
     const bool balanced = std::all_of(value.volume_percent.begin(), value.volume_percent.end(), [&](double v) {
       return std::fabs(v - value.volume_percent[0]) <= kVolumeTolerancePercent;

@@ -27,6 +27,12 @@ enum class Setting {
 };
 
 std::string_view to_string(Setting setting);
+
+// Which member of SettingValue a setting uses.
+bool is_mute_setting(Setting s);        // value.flag = muted
+bool is_permission_setting(Setting s);  // value.flag = allowed
+bool is_volume_setting(Setting s);      // value.volume_percent
+// (every other setting uses value.name)
 std::optional<Setting> setting_from_string(std::string_view text);
 
 // The value of one setting. Only the member that fits the setting is used.

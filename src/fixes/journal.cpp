@@ -26,14 +26,11 @@ constexpr std::size_t kMaxEntries = 1000;
 constexpr std::size_t kMaxChannels = 32;
 constexpr int kMaxDepth = 16;
 
-bool is_flag(Setting s) { return s == Setting::source_mute || s == Setting::stream_mute; }
-bool is_permission(Setting s) { return s == Setting::privacy_user || s == Setting::privacy_desktop_apps; }
-bool is_volume(Setting s) { return s == Setting::source_volume || s == Setting::stream_volume; }
 
 Json value_to_json(Setting setting, const SettingValue& value) {
-  if (is_flag(setting)) return Json{{"muted", value.flag}};
-  if (is_permission(setting)) return Json{{"allowed", value.flag}};
-  if (is_volume(setting)) return Json{{"volume_percent", value.volume_percent}};
+  if (is_mute_setting(setting)) return Json{{"muted", value.flag}};
+  if (is_permission_setting(setting)) return Json{{"allowed", value.flag}};
+  if (is_volume_setting(setting)) return Json{{"volume_percent", value.volume_percent}};
   return Json{{"name", value.name}};
 }
 
@@ -86,15 +83,15 @@ std::optional<Int> optional_integer(const nlohmann::json& object, const char* ke
 
 SettingValue value_from_json(Setting setting, const nlohmann::json& json, const std::string& where) {
   SettingValue value;
-  if (is_flag(setting)) {
+  if (is_mute_setting(setting)) {
     const nlohmann::json& v = member(json, "muted", where);
     if (!v.is_boolean()) bad(where + ".muted", "expected true or false");
     value.flag = v.get<bool>();
-  } else if (is_permission(setting)) {
+  } else if (is_permission_setting(setting)) {
     const nlohmann::json& v = member(json, "allowed", where);
     if (!v.is_boolean()) bad(where + ".allowed", "expected true or false");
     value.flag = v.get<bool>();
-  } else if (is_volume(setting)) {
+  } else if (is_volume_setting(setting)) {
     const nlohmann::json& v = member(json, "volume_percent", where);
     if (!v.is_array() || v.empty() || v.size() > kMaxChannels) bad(where + ".volume_percent", "expected 1 to 32 numbers");
     for (const auto& channel : v) {
