@@ -29,10 +29,12 @@ int preference_rank(const Source& source) {
   return 1;
 }
 
+bool is_present(const Source& source) {
+  return source.state != "disabled" && source.state != "not_present" && source.state != "unplugged";
+}
+
 bool is_ready(const Source& source) {
-  if (source.kind == SourceKind::monitor) return false;
-  // Windows endpoint states: only an active endpoint can record.
-  if (source.state == "disabled" || source.state == "not_present" || source.state == "unplugged") return false;
+  if (source.kind == SourceKind::monitor || !is_present(source)) return false;
   const Port* port = active_port(source);
   return port == nullptr || port->available != Availability::no;
 }

@@ -30,7 +30,10 @@ inline constexpr double kTargetVolumePercent = 100.0;
 // How much a person probably wants this input: 3 headset or Bluetooth,
 // 2 USB, 1 other hardware (built-in), 0 virtual, -1 monitor.
 int preference_rank(const Source& source);
-// Hardware that could deliver sound now: not a monitor, not unplugged.
+// Not disabled, absent or unplugged (Windows endpoint states; a Linux source
+// is always present).
+bool is_present(const Source& source);
+// Hardware that could deliver sound now: not a monitor, present, its jack not unplugged.
 bool is_ready(const Source& source);
 // The best ready input (highest rank, then the server's order), or null.
 const Source* best_input(const SystemSnapshot& snapshot);

@@ -38,8 +38,7 @@ void check_devices_exist(const CheckInput& input, std::vector<Finding>& out) {
   std::size_t monitors = 0;
   for (const Source& src : s.sources) {
     // (A Windows endpoint that is disabled, absent or unplugged is no microphone to use.)
-    const bool present = src.state != "disabled" && src.state != "not_present" && src.state != "unplugged";
-    if (src.kind != SourceKind::monitor && present) return;
+    if (src.kind != SourceKind::monitor && is_present(src)) return;
     if (src.kind == SourceKind::monitor) ++monitors;
   }
   const std::string detail =

@@ -38,8 +38,6 @@ std::string problem_meaning(int code) {
   }
 }
 
-bool is_present(const Source& s) { return s.state != "disabled" && s.state != "not_present" && s.state != "unplugged"; }
-
 bool any_active_microphone(const SystemSnapshot& s) {
   return std::any_of(s.sources.begin(), s.sources.end(),
                      [](const Source& src) { return src.kind != SourceKind::monitor && is_present(src); });
