@@ -45,20 +45,6 @@ struct Options {
   MicTestOptions mic_test;
 };
 
-constexpr double kMaxTestSeconds = 60.0;
-
-// "3", "2.5": seconds for the test, 0.5 to 60.
-std::optional<double> parse_seconds(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const double seconds = std::stod(text, &used);
-    if (used != text.size() || !(seconds >= 0.5 && seconds <= kMaxTestSeconds)) return std::nullopt;
-    return seconds;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 bool looks_like_number(const std::string& text) {
   return !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) != 0 || text[0] == '.');
 }
@@ -118,14 +104,14 @@ std::optional<Options> parse(const std::vector<std::string>& args, Command comma
       if (a.size() > 6) seconds = a.substr(7);
       else if (i + 1 < args.size() && looks_like_number(args[i + 1])) seconds = args[++i];
       if (seconds) {
-        const auto parsed = parse_seconds(*seconds);
+        const auto parsed = parse_test_seconds(*seconds);
         if (!parsed) return usage_error("--test takes seconds from 0.5 to 60"), std::nullopt;
         options.mic_test.seconds = *parsed;
       }
     } else if (command == Command::test && is("--seconds")) {
       const auto seconds = value("--seconds");
       if (!seconds) return std::nullopt;
-      const auto parsed = parse_seconds(*seconds);
+      const auto parsed = parse_test_seconds(*seconds);
       if (!parsed) return usage_error("--seconds must be from 0.5 to 60"), std::nullopt;
       options.mic_test.seconds = *parsed;
     } else if (allow_check_options && is("--save")) {

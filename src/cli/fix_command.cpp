@@ -106,11 +106,8 @@ std::optional<FixCommandOptions> parse_fix(const std::vector<std::string>& args)
     } else if (is("--test")) {
       o.test_seconds = 5.0;
       if (a.size() > 6) {
-        const std::string text = a.substr(7);
-        char* end = nullptr;
-        const double seconds = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || !(seconds >= 0.5 && seconds <= 60)) return "--test takes seconds from 0.5 to 60";
-        o.test_seconds = seconds;
+        o.test_seconds = parse_test_seconds(a.substr(7));
+        if (!o.test_seconds) return "--test takes seconds from 0.5 to 60";
       }
     } else if (a == "--yes" || a == "-y") {
       o.yes = true;

@@ -141,6 +141,19 @@ class TestListener final : public CaptureListener {
 
 }  // namespace
 
+std::optional<double> parse_test_seconds(const std::string& text) {
+  constexpr double kMinSeconds = 0.5;
+  constexpr double kMaxSeconds = 60.0;
+  try {
+    std::size_t used = 0;
+    const double seconds = std::stod(text, &used);
+    if (used != text.size() || !(seconds >= kMinSeconds && seconds <= kMaxSeconds)) return std::nullopt;
+    return seconds;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate) {
   if (animate) {
     std::fputs("Say a sentence now, as you would in a call, for example:\n"

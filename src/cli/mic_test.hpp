@@ -25,6 +25,9 @@ struct MicTestRun {
   std::chrono::steady_clock::time_point capture_ended;  // for the verdict-latency measurement
 };
 
+// "3", "2.5": seconds for a test, 0.5 to 60; null for anything else.
+std::optional<double> parse_test_seconds(const std::string& text);
+
 // animate: draw the prompt and the meter on stderr (a terminal).
 MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate);
 
