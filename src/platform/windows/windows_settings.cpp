@@ -37,8 +37,6 @@ struct IPolicyConfig : public IUnknown {
 constexpr IID kIPolicyConfig = {0xf8679f50, 0x850a, 0x41cf, {0x9c, 0x72, 0x43, 0x0f, 0x29, 0x02, 0x90, 0xc8}};
 constexpr CLSID kPolicyConfigClient = {0x870af99c, 0x171d, 0x4f9e, {0xaf, 0x0d, 0xe6, 0x3d, 0xf4, 0x0c, 0x2b, 0xc9}};
 
-const wchar_t* const kConsentStore =
-    L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CapabilityAccessManager\\ConsentStore\\microphone";
 
 std::wstring privacy_key(Setting setting) {
   return setting == Setting::privacy_user ? std::wstring(kConsentStore) : std::wstring(kConsentStore) + L"\\NonPackaged";

@@ -23,8 +23,6 @@
 namespace micdoctor::windows {
 namespace {
 
-const wchar_t* const kConsentStore =
-    L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CapabilityAccessManager\\ConsentStore\\microphone";
 // The bus enumerator of the device behind an endpoint ("USB", "HDAUDIO", "BTHENUM").
 constexpr PROPERTYKEY kEnumeratorName = {{0xa45c254e, 0xdf1c, 0x4efd, {0x80, 0x20, 0x67, 0xd1, 0x46, 0xa8, 0x50, 0xe0}}, 24};
 const wchar_t* const kPolicyKey = L"SOFTWARE\\Policies\\Microsoft\\Windows\\AppPrivacy";

@@ -139,6 +139,11 @@ class Handle {
   HANDLE h_ = INVALID_HANDLE_VALUE;
 };
 
+// The microphone privacy switches (under HKLM for the device, HKCU for the
+// user; desktop apps under \\NonPackaged).
+inline constexpr const wchar_t* kConsentStore =
+    L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CapabilityAccessManager\\ConsentStore\\microphone";
+
 std::string to_utf8(const wchar_t* text);
 std::string to_utf8(const std::wstring& text);
 std::wstring to_wide(const std::string& text);
