@@ -126,6 +126,7 @@ std::optional<Options> parse(const std::vector<std::string>& args, Command comma
   if (!options.mic_test.save_path.empty() && !options.test) {
     return usage_error("--save keeps the recording of a test: add --test"), std::nullopt;
   }
+  options.mic_test.pictures = options.format == Format::html;
   if (options.test && !options.snapshot_file.empty()) {
     return usage_error("--snapshot judges a saved state; it cannot listen to a microphone"), std::nullopt;
   }

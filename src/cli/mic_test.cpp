@@ -71,7 +71,7 @@ class TestListener final : public CaptureListener {
   void on_start(const CaptureFormat& format) noexcept override {
     try {
       analyzer_ = std::make_unique<SignalAnalyzer>(format.sample_rate, format.channels);
-      overview_ = std::make_unique<SignalOverview>(format.sample_rate, format.channels);
+      if (options_.pictures) overview_ = std::make_unique<SignalOverview>(format.sample_rate, format.channels);
       if (!options_.save_path.empty()) {
         writer_ = std::make_unique<AudioWriter>(options_.save_path, format.sample_rate, format.channels);
       }

@@ -15,6 +15,7 @@ namespace micdoctor::cli {
 struct MicTestOptions {
   double seconds = 5.0;
   std::string save_path;  // "" keeps the audio in memory only
+  bool pictures = false;  // keep what a report draws (the HTML report)
 };
 
 struct MicTestRun {
