@@ -1,13 +1,15 @@
 #include "analysis/k_weighting.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numbers>
+#include <stdexcept>
+
 #include "analysis/cpu_features.hpp"
 #if MICDOCTOR_X86
 #include <immintrin.h>
 #endif
-#include <numbers>
-#include <stdexcept>
 
 namespace micdoctor {
 namespace {
@@ -26,28 +28,45 @@ inline double step(const std::array<Biquad, 2>& k, KState& s, double x) {
 }
 
 constexpr int kLanes = kKWeightingLanes;
+constexpr int kPerRegister = 8;  // floats in one AVX register
 
 struct LaneSums {
-  double energy[kLanes];
-  double correlation[kLanes][4];  // [lane][state component]: sum zs[n] * (C A^n)[component]
-  KState end[kLanes];             // each lane's zero-state end state
+  float energy[kLanes];
+  float correlation[kLanes][4];  // [lane][state component]: sum zs[n] * (C A^n)[component]
+  float end[kLanes][4];          // each lane's zero-state end state
 };
 
-using V4 = double __attribute__((vector_size(32)));
+using V8 = float __attribute__((vector_size(32)));
 
-// One group of four lanes: the filter state and the running sums.
+// The filter in single precision. Both sections have their poles and zeros
+// close to z = 1, where a coefficient rounded to float (a1 near -2, a2 near
+// 1) would move the response at low frequencies by up to a few tenths of a
+// percent. So each is kept as its small distance from the value at z = 1,
+// which float holds to 1e-7 of itself:
+//   a1 = -2 + e1, a2 = 1 - e2, b1 = -2 b0 + f1, b2 = b0 - f2,
+// and the high-pass numerator is exactly 1 - 2z^-1 + z^-2. With
+// y = b0 x + s0 the transposed direct form II update becomes
+//   s0' = (2 s0 + s1) + f1 x - e1 y,   s1' = -s0 - f2 x + e2 y,
+// and with z = y + t0 (b0 = 1, f1 = f2 = 0) for the high-pass.
+using FloatFilter = KWeightingFloat;
+
+// One group of eight lanes: the filter state and the running sums.
 struct LaneGroup {
-  V4 s0{}, s1{}, t0{}, t1{}, energy{}, c0{}, c1{}, c2{}, c3{};
+  V8 s0{}, s1{}, t0{}, t1{}, energy{}, c0{}, c1{}, c2{}, c3{};
 };
 
-__attribute__((always_inline)) inline void lane_step(const Biquad& a, const Biquad& b, LaneGroup& g, const V4& x,
-                                                     const std::array<double, 4>& h) {
-  const V4 y = a.b0 * x + g.s0;
-  g.s0 = a.b1 * x - a.a1 * y + g.s1;
-  g.s1 = a.b2 * x - a.a2 * y;
-  const V4 z = b.b0 * y + g.t0;
-  g.t0 = b.b1 * y - b.a1 * z + g.t1;
-  g.t1 = b.b2 * y - b.a2 * z;
+__attribute__((always_inline)) inline void lane_step(const FloatFilter& f, LaneGroup& g, const V8& x,
+                                                     const std::array<float, 4>& h) {
+  // The terms without y are added first: only two operations per section
+  // stand on the chain from one sample to the next.
+  const V8 y = f.b0 * x + g.s0;
+  const V8 s0 = ((2.0f * g.s0 + g.s1) + f.f1 * x) - f.e1 * y;
+  g.s1 = (-g.s0 - f.f2 * x) + f.e2 * y;
+  g.s0 = s0;
+  const V8 z = y + g.t0;
+  const V8 t0 = (2.0f * g.t0 + g.t1) - f.d1 * z;
+  g.t1 = f.d2 * z - g.t0;
+  g.t0 = t0;
   g.energy += z * z;
   g.c0 += z * h[0];
   g.c1 += z * h[1];
@@ -55,77 +74,96 @@ __attribute__((always_inline)) inline void lane_step(const Biquad& a, const Biqu
   g.c3 += z * h[3];
 }
 
-// The lanes' zero-state pass. Two groups of four lanes run interleaved so
+// The lanes' zero-state pass. Two groups of eight lanes run interleaved so
 // that each group's dependency chain overlaps the other's. Inlined as the
 // portable path and into an AVX2 copy.
-__attribute__((always_inline)) inline void lane_pass(const std::array<Biquad, 2>& k, const double* xt,
-                                                     std::size_t length, const std::array<double, 4>* c_a_n,
-                                                     LaneSums& out) {
-  const Biquad a = k[0], b = k[1];
+__attribute__((always_inline)) inline void lane_pass(const FloatFilter& f, const float* xt, std::size_t length,
+                                                     const std::array<float, 4>* c_a_n, LaneSums& out) {
   LaneGroup first, second;
   for (std::size_t n = 0; n < length; ++n) {
-    V4 x0, x1;
+    V8 x0, x1;
     std::memcpy(&x0, xt + kLanes * n, sizeof x0);
-    std::memcpy(&x1, xt + kLanes * n + 4, sizeof x1);
-    lane_step(a, b, first, x0, c_a_n[n]);
-    lane_step(a, b, second, x1, c_a_n[n]);
+    std::memcpy(&x1, xt + kLanes * n + kPerRegister, sizeof x1);
+    lane_step(f, first, x0, c_a_n[n]);
+    lane_step(f, second, x1, c_a_n[n]);
   }
   for (int lane = 0; lane < kLanes; ++lane) {
-    const LaneGroup& g = lane < 4 ? first : second;
-    const int i = lane % 4;
+    const LaneGroup& g = lane < kPerRegister ? first : second;
+    const int i = lane % kPerRegister;
     out.energy[lane] = g.energy[i];
     out.correlation[lane][0] = g.c0[i];
     out.correlation[lane][1] = g.c1[i];
     out.correlation[lane][2] = g.c2[i];
     out.correlation[lane][3] = g.c3[i];
-    out.end[lane] = {g.s0[i], g.s1[i], g.t0[i], g.t1[i]};
+    out.end[lane][0] = g.s0[i];
+    out.end[lane][1] = g.s1[i];
+    out.end[lane][2] = g.t0[i];
+    out.end[lane][3] = g.t1[i];
   }
 }
 
 #if MICDOCTOR_X86
-MICDOCTOR_TARGET_AVX2 void lane_pass_avx2(const std::array<Biquad, 2>& k, const double* xt,
-                                                        std::size_t length, const std::array<double, 4>* c_a_n,
-                                                        LaneSums& out) {
-  lane_pass(k, xt, length, c_a_n, out);
+MICDOCTOR_TARGET_AVX2 void lane_pass_avx2(const FloatFilter& f, const float* xt, std::size_t length,
+                                          const std::array<float, 4>* c_a_n, LaneSums& out) {
+  lane_pass(f, xt, length, c_a_n, out);
 }
 #endif
 
-// Lane-interleave a span: out[8 n + lane] = x[lane * length + n], n < length.
-void transpose_generic(const float* x, std::size_t length, double* out) {
+using LaneOffsets = std::array<float, kLanes>;
+
+// Lane-interleave a span, less each lane's offset: out[16 n + lane] = x[lane * length + n] - offset[lane].
+void transpose_generic(const float* x, std::size_t length, const LaneOffsets& offset, float* out) {
   for (std::size_t n = 0; n < length; ++n, out += kLanes)
-    for (std::size_t lane = 0; lane < kLanes; ++lane) out[lane] = x[lane * length + n];
+    for (std::size_t lane = 0; lane < kLanes; ++lane) out[lane] = x[lane * length + n] - offset[lane];
 }
 
 #if MICDOCTOR_X86
-// The same, eight samples of eight lanes at a time: an 8x8 transpose in registers.
-static_assert(kLanes == 8, "transpose_avx2 moves blocks of 8 lanes");
-MICDOCTOR_TARGET_AVX2 void transpose_avx2(const float* x, std::size_t length, double* out) {
+// The same, eight samples of eight lanes at a time: 8x8 transposes in registers.
+static_assert(kLanes == 2 * kPerRegister, "transpose_avx2 moves two blocks of 8 lanes");
+MICDOCTOR_TARGET_AVX2 void transpose_avx2(const float* x, std::size_t length, const LaneOffsets& offset,
+                                          float* out) {
   std::size_t n = 0;
   for (; n + 8 <= length; n += 8) {
-    __m256 r[8];
-    for (std::size_t lane = 0; lane < 8; ++lane) r[lane] = _mm256_loadu_ps(x + lane * length + n);
-    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    const __m256 rows[8] = {_mm256_permute2f128_ps(u0, u4, 0x20), _mm256_permute2f128_ps(u1, u5, 0x20),
-                            _mm256_permute2f128_ps(u2, u6, 0x20), _mm256_permute2f128_ps(u3, u7, 0x20),
-                            _mm256_permute2f128_ps(u0, u4, 0x31), _mm256_permute2f128_ps(u1, u5, 0x31),
-                            _mm256_permute2f128_ps(u2, u6, 0x31), _mm256_permute2f128_ps(u3, u7, 0x31)};
-    for (std::size_t i = 0; i < 8; ++i) {
-      double* to = out + kLanes * (n + i);
-      _mm256_storeu_pd(to, _mm256_cvtps_pd(_mm256_castps256_ps128(rows[i])));
-      _mm256_storeu_pd(to + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(rows[i], 1)));
+    for (std::size_t half = 0; half < 2; ++half) {
+      const float* from = x + half * 8 * length + n;
+      __m256 r[8];
+      for (std::size_t lane = 0; lane < 8; ++lane)
+        r[lane] = _mm256_sub_ps(_mm256_loadu_ps(from + lane * length), _mm256_set1_ps(offset[half * 8 + lane]));
+      const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+      const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+      const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+      const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+      const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+      const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+      const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+      const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+      const __m256 rows[8] = {_mm256_permute2f128_ps(u0, u4, 0x20), _mm256_permute2f128_ps(u1, u5, 0x20),
+                              _mm256_permute2f128_ps(u2, u6, 0x20), _mm256_permute2f128_ps(u3, u7, 0x20),
+                              _mm256_permute2f128_ps(u0, u4, 0x31), _mm256_permute2f128_ps(u1, u5, 0x31),
+                              _mm256_permute2f128_ps(u2, u6, 0x31), _mm256_permute2f128_ps(u3, u7, 0x31)};
+      for (std::size_t i = 0; i < 8; ++i) _mm256_storeu_ps(out + kLanes * (n + i) + half * 8, rows[i]);
     }
   }
   for (; n < length; ++n)
-    for (std::size_t lane = 0; lane < kLanes; ++lane) out[kLanes * n + lane] = x[lane * length + n];
+    for (std::size_t lane = 0; lane < kLanes; ++lane) out[kLanes * n + lane] = x[lane * length + n] - offset[lane];
 }
 #endif
+
+// The offset to take out of each lane: the mean of a few samples spread over
+// it. It need not be exact, only close to what dominates the lane when that
+// is DC or a slow swell far below the high-pass (wind, handling noise).
+LaneOffsets lane_offsets(const float* x, std::size_t lane_length) {
+  constexpr std::size_t kProbes = 8;
+  const std::size_t stride = std::max<std::size_t>(1, lane_length / kProbes);
+  LaneOffsets offsets{};
+  for (std::size_t lane = 0; lane < kLanes; ++lane) {
+    float sum = 0;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < lane_length; i += stride, ++count) sum += x[lane * lane_length + i];
+    offsets[lane] = sum / static_cast<float>(count);
+  }
+  return offsets;
+}
 
 using Matrix = std::array<std::array<double, 4>, 4>;
 
@@ -194,8 +232,44 @@ double k_weighted_energy_reference(const std::array<Biquad, 2>& sections, KState
   return energy;
 }
 
+namespace {
+
+FloatFilter float_filter(const std::array<Biquad, 2>& k) {
+  if (k[1].b0 != 1.0 || k[1].b1 != -2.0 || k[1].b2 != 1.0) throw std::logic_error("K-weighting: unexpected high-pass");
+  const Biquad& shelf = k[0];
+  auto f = [](double v) { return static_cast<float>(v); };
+  return {f(shelf.b0), f(shelf.b1 + 2.0 * shelf.b0), f(shelf.b0 - shelf.b2), f(shelf.a1 + 2.0), f(1.0 - shelf.a2),
+          f(k[1].a1 + 2.0), f(1.0 - k[1].a2)};
+}
+
+// The sections exactly as the float lanes compute them (every sum here is
+// exact in double), so that the double-precision bookkeeping describes the
+// same filter.
+std::array<Biquad, 2> as_computed(const FloatFilter& f) {
+  const double b0 = f.b0;
+  return {Biquad{b0, f.f1 - 2.0 * b0, b0 - f.f2, f.e1 - 2.0, 1.0 - f.e2},
+          Biquad{1.0, -2.0, 1.0, f.d1 - 2.0, 1.0 - f.d2}};
+}
+
+// The state both sections settle in under a constant input of 1: the shelf
+// passes DC with gain g, the high-pass none.
+KState steady_state_for_dc(const std::array<Biquad, 2>& k) {
+  const Biquad& shelf = k[0];
+  const double g = (shelf.b0 + shelf.b1 + shelf.b2) / (1.0 + shelf.a1 + shelf.a2);
+  const double s1 = shelf.b2 - shelf.a2 * g;
+  const double s0 = shelf.b1 - shelf.a1 * g + s1;
+  const double t1 = k[1].b2 * g;
+  const double t0 = k[1].b1 * g + t1;
+  return {s0, s1, t0, t1};
+}
+
+}  // namespace
+
 KWeightingEnergy::KWeightingEnergy(double sample_rate, std::size_t span, bool allow_simd)
-    : sections_(k_weighting_sections(sample_rate)), span_(span), lane_(span / kLanes) {
+    : filter_(float_filter(k_weighting_sections(sample_rate))),
+      sections_(as_computed(filter_)),
+      span_(span),
+      lane_(span / kLanes) {
   if (lane_ == 0) throw std::invalid_argument("KWeightingEnergy: span too short");
   // The state-space form, read off the filter itself: A's columns are the
   // next state from each unit state with no input; C the outputs.
@@ -208,9 +282,11 @@ KWeightingEnergy::KWeightingEnergy(double sample_rate, std::size_t span, bool al
   }
   const std::size_t last = span_ - lane_ * (kLanes - 1);
   c_a_n_.resize(last);
+  c_a_n_float_.resize(last);
   std::array<double, 4> row = c;
   for (std::size_t n = 0; n < last; ++n) {
     c_a_n_[n] = row;
+    for (std::size_t j = 0; j < 4; ++j) c_a_n_float_[n][j] = static_cast<float>(row[j]);
     std::array<double, 4> next{};
     for (int j = 0; j < 4; ++j)
       for (int m = 0; m < 4; ++m) next[j] += row[m] * a_[m][j];
@@ -226,42 +302,53 @@ KWeightingEnergy::KWeightingEnergy(double sample_rate, std::size_t span, bool al
   }
   a_lane_ = power(a_, lane_);
   a_last_ = power(a_, last);
+  dc_state_ = steady_state_for_dc(sections_);
   transposed_.resize(kLanes * lane_);
   use_avx2_ = allow_simd && cpu::has_avx2();
 }
 
 double KWeightingEnergy::energy(const float* x, KState& state) {
+  const LaneOffsets offset = lane_offsets(x, lane_);
   LaneSums sums{};
 #if MICDOCTOR_X86
   if (use_avx2_) {
-    transpose_avx2(x, lane_, transposed_.data());
-    lane_pass_avx2(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
+    transpose_avx2(x, lane_, offset, transposed_.data());
+    lane_pass_avx2(filter_, transposed_.data(), lane_, c_a_n_float_.data(), sums);
   }
 #endif
   if (!use_avx2_) {
-    transpose_generic(x, lane_, transposed_.data());
-    lane_pass(sections_, transposed_.data(), lane_, c_a_n_.data(), sums);
+    transpose_generic(x, lane_, offset, transposed_.data());
+    lane_pass(filter_, transposed_.data(), lane_, c_a_n_float_.data(), sums);
   }
-  // The last lane also takes the samples left over by an uneven split.
-  KState& tail = sums.end[kLanes - 1];
+  // The last lane also takes the samples left over by an uneven split, in double.
+  KState tail{};
+  for (std::size_t j = 0; j < 4; ++j) tail[j] = sums.end[kLanes - 1][j];
+  double tail_energy = sums.energy[kLanes - 1];
+  std::array<double, 4> tail_correlation{};
+  for (std::size_t j = 0; j < 4; ++j) tail_correlation[j] = sums.correlation[kLanes - 1][j];
   for (std::size_t n = lane_; n < c_a_n_.size(); ++n) {
-    const double z = step(sections_, tail, x[(kLanes - 1) * lane_ + n]);
-    sums.energy[kLanes - 1] += z * z;
-    for (int j = 0; j < 4; ++j) sums.correlation[kLanes - 1][j] += z * c_a_n_[n][static_cast<std::size_t>(j)];
+    const double z = step(sections_, tail, static_cast<double>(x[(kLanes - 1) * lane_ + n] - offset[kLanes - 1]));
+    tail_energy += z * z;
+    for (std::size_t j = 0; j < 4; ++j) tail_correlation[j] += z * c_a_n_[n][j];
   }
-  // Put each lane's true starting state back in, in order.
+  // Put each lane's true starting state back in, in order. A lane's input
+  // had its offset taken out, so its start state loses the offset's steady
+  // state, which its end state gets back.
   double total = 0;
   KState start = state;
   for (int lane = 0; lane < kLanes; ++lane) {
     const bool last = lane == kLanes - 1;
+    const double c = offset[static_cast<std::size_t>(lane)];
+    for (std::size_t j = 0; j < 4; ++j) start[j] -= c * dc_state_[j];
     double cross = 0;
-    for (int j = 0; j < 4; ++j) cross += start[static_cast<std::size_t>(j)] * sums.correlation[lane][j];
-    total += sums.energy[lane] + 2.0 * cross + quadratic(last ? gram_last_ : gram_lane_, start);
+    for (std::size_t j = 0; j < 4; ++j) cross += start[j] * (last ? tail_correlation[j] : sums.correlation[lane][j]);
+    const double zero_state_energy = last ? tail_energy : sums.energy[lane];
+    total += zero_state_energy + 2.0 * cross + quadratic(last ? gram_last_ : gram_lane_, start);
     const KState carried = apply(last ? a_last_ : a_lane_, start);
-    for (int j = 0; j < 4; ++j) start[static_cast<std::size_t>(j)] = carried[static_cast<std::size_t>(j)] + sums.end[lane][j];
+    for (std::size_t j = 0; j < 4; ++j) start[j] = carried[j] + (last ? tail[j] : sums.end[lane][j]) + c * dc_state_[j];
   }
   state = start;
-  return total;
+  return std::max(0.0, total);
 }
 
 }  // namespace micdoctor

@@ -1,6 +1,8 @@
 #include <ebur128.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include "analysis/k_weighting.hpp"
@@ -19,6 +21,8 @@ double libebur128_lufs(const std::vector<float>& interleaved, int rate, int chan
   return lufs;
 }
 
+// The lanes run in float: against the double-precision loop they may differ
+// by parts per million on ordinary audio (1e-4 is 0.0004 dB).
 TEST(KWeighting, LanesMatchTheTextbookLoop) {
   for (const bool simd : {true, false})
   for (int rate : {8000, 44100, 48000, 96000, 192000}) {
@@ -31,9 +35,40 @@ TEST(KWeighting, LanesMatchTheTextbookLoop) {
     for (std::size_t block = 0; block < 5; ++block) {
       const double e_fast = fast.energy(x.data() + block * span, fast_state);
       const double e_ref = k_weighted_energy_reference(sections, reference_state, x.data() + block * span, span);
-      EXPECT_NEAR(e_fast / e_ref, 1.0, 1e-9) << rate << " block " << block << (simd ? " simd" : " portable");
+      EXPECT_NEAR(e_fast / e_ref, 1.0, 1e-4) << rate << " block " << block << (simd ? " simd" : " portable");
     }
-    for (int j = 0; j < 4; ++j) EXPECT_NEAR(fast_state[j], reference_state[j], 1e-9);
+    // The state carried on to the next span, to a few parts in 10^4 of its size.
+    for (int j = 0; j < 4; ++j) {
+      EXPECT_NEAR(fast_state[j], reference_state[j], 3e-4 * std::max(0.01, std::fabs(reference_state[j]))) << rate;
+    }
+  }
+}
+
+// What single precision finds hardest: a quiet signal riding on a large DC
+// offset or a loud rumble far below the high-pass, whose big responses must
+// cancel. The whole-recording energy must still be right to 0.01 dB.
+TEST(KWeighting, LanesStayExactUnderDcAndRumble) {
+  struct Case {
+    double dc, rumble_hz, rumble, tolerance;
+  };
+  for (int rate : {44100, 48000, 192000}) {
+    for (const Case& c : {Case{0.5, 0, 0, 1e-5}, Case{-0.9, 0, 0, 1e-5}, Case{0, 5, 0.9, 2.5e-3},
+                          Case{0.3, 20, 0.5, 1e-3}}) {
+      const std::size_t span = static_cast<std::size_t>(rate / 10);
+      auto x = white_noise(span * 20, 1e-3, static_cast<unsigned>(rate));  // -60 dBFS
+      for (float& v : x) v += static_cast<float>(c.dc);
+      if (c.rumble > 0) add(x, sine(rate, 2.0, c.rumble_hz, c.rumble));
+      KWeightingEnergy fast(rate, span);
+      const auto sections = k_weighting_sections(rate);
+      KState fast_state{}, reference_state{};
+      double e_fast = 0, e_ref = 0;
+      for (std::size_t block = 0; block < 20; ++block) {
+        e_fast += fast.energy(x.data() + block * span, fast_state);
+        e_ref += k_weighted_energy_reference(sections, reference_state, x.data() + block * span, span);
+      }
+      EXPECT_NEAR(e_fast / e_ref, 1.0, c.tolerance)
+          << rate << " Hz, dc " << c.dc << ", rumble " << c.rumble << " at " << c.rumble_hz << " Hz";
+    }
   }
 }
 
