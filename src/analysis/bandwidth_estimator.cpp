@@ -37,14 +37,8 @@ bool BandwidthEstimator::sampled(std::uint64_t index) {
   return index < kEveryFrameAtFirst || index % kThenOneIn == 0;
 }
 
-bool BandwidthEstimator::wants(std::size_t frames, FrameClass frame_class) const {
-  if (frames < static_cast<std::size_t>(size_)) return false;
-  return sampled(all_.seen) || (frame_class == FrameClass::loud && sampled(loud_.seen));
-}
-
 void BandwidthEstimator::add(const float* mono, std::size_t frames, FrameClass frame_class) {
   if (frames < static_cast<std::size_t>(size_)) return;
-  // The same choice as wants(), counting the frame on the way.
   const bool for_all = sampled(all_.seen++);
   const bool for_loud = frame_class == FrameClass::loud && sampled(loud_.seen++);
   if (!for_all && !for_loud) return;

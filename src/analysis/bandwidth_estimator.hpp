@@ -17,10 +17,8 @@ class BandwidthEstimator {
  public:
   BandwidthEstimator(int sample_rate, std::size_t frame_frames);
 
-  // Whether the next frame of this class will be transformed: the caller
-  // builds the full-rate mix only then.
-  bool wants(std::size_t frames, FrameClass frame_class) const;
-  // Counts every frame; `mono` (the full-rate mix) is read only when wanted.
+  // Counts every frame; `mono` (the full-rate mix) is read only for the
+  // frames it samples.
   void add(const float* mono, std::size_t frames, FrameClass frame_class);
   std::optional<double> band_edge_hz() const;
 

@@ -13,6 +13,7 @@
 #include "analysis/dsp_util.hpp"
 #include "analysis/hum_detector.hpp"
 #include "analysis/loudness_meter.hpp"
+#include "analysis/mono_mix.hpp"
 #include "analysis/signal_findings.hpp"
 #include "analysis/speech_activity.hpp"
 
@@ -131,34 +132,16 @@ void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
   dropouts.add(block, sums);
   loudness.add(block);
 
-  // The decimated mono mix, straight from the channels (polarity-corrected).
-  const int decimated_count = static_cast<int>(frames / static_cast<std::size_t>(decimation));
-  std::fill(decimated.begin(), decimated.end(), 0.0f);
-  const float scale = 1.0f / static_cast<float>(channels * decimation);
-  for (int c = 0; c < channels; ++c) {
-    const float* x = block.channel[c];
-    const float gain = polarity[static_cast<std::size_t>(c)] * scale;
-    for (int j = 0; j < decimated_count; ++j) {
-      const float* from = x + static_cast<std::ptrdiff_t>(j) * decimation;
-      float v = 0;
-#pragma omp simd reduction(+ : v)
-      for (int k = 0; k < decimation; ++k) v += from[k];
-      decimated[static_cast<std::size_t>(j)] += v * gain;
-    }
-  }
+  // The mono mix (polarity-corrected), and from it the decimated one the
+  // speech and hum paths use; the bandwidth estimator reads it at full rate.
+  std::array<float, kMaxChannels> gain{};
+  for (int c = 0; c < channels; ++c) gain[static_cast<std::size_t>(c)] = polarity[static_cast<std::size_t>(c)] / static_cast<float>(channels);
+  mix_to_mono(block, gain.data(), frames, mono.data());
+  const std::size_t decimated_count = frames / static_cast<std::size_t>(decimation);
+  boxcar_decimate(mono.data(), decimated_count, decimation, 1.0f / static_cast<float>(decimation), decimated.data());
 
-  const FrameClass frame_class = speech.add_frame(decimated.data(), decimated_count, sums, frames);
-  hum.add(decimated.data(), decimated_count, frame_class == FrameClass::quiet);
-  // The full-rate mix only for the frames the bandwidth estimator samples.
-  if (bandwidth.wants(frames, frame_class)) {
-    const float mix_scale = 1.0f / static_cast<float>(channels);
-    std::fill_n(mono.begin(), frames, 0.0f);
-    for (int c = 0; c < channels; ++c) {
-      const float gain = polarity[static_cast<std::size_t>(c)] * mix_scale;
-      const float* x = block.channel[c];
-      for (std::size_t i = 0; i < frames; ++i) mono[i] += gain * x[i];
-    }
-  }
+  const FrameClass frame_class = speech.add_frame(decimated.data(), static_cast<int>(decimated_count), sums, frames);
+  hum.add(decimated.data(), static_cast<int>(decimated_count), frame_class == FrameClass::quiet);
   bandwidth.add(mono.data(), frames, frame_class);
   update_polarity();
 }
