@@ -83,6 +83,8 @@ BlockSums ChannelStats::add(const PlanarBlock& block) {
     sums.sum[c] = s.sum;
     sums.sum_squares[c] = s.sum_squares;
     sums.zeros[c] = s.zeros;
+    sums.max[c] = s.max;
+    sums.min[c] = s.min;
   }
   for (int a = 0; a < channels_; ++a) {
     for (int b = a + 1; b < channels_; ++b) {

@@ -12,6 +12,7 @@ struct BlockSums {  // one block's per-channel sums, reused by speech activity
   std::array<double, kMaxChannels> sum{};
   std::array<double, kMaxChannels> sum_squares{};
   std::array<std::uint32_t, kMaxChannels> zeros{};
+  std::array<float, kMaxChannels> max{}, min{};  // the block's own extremes
 };
 
 class ChannelStats {

@@ -83,7 +83,7 @@ void ClippingDetector::close_run(ChannelState& state, float step_out) {
   state.run_length = 0;
 }
 
-void ClippingDetector::add(const PlanarBlock& block, const ChannelStats& stats) {
+void ClippingDetector::add(const PlanarBlock& block, const ChannelStats& stats, const BlockSums& sums) {
   constexpr std::size_t kChunk = 64;
   for (int c = 0; c < channels_; ++c) {
     ChannelState& state = state_[static_cast<std::size_t>(c)];
@@ -100,9 +100,11 @@ void ClippingDetector::add(const PlanarBlock& block, const ChannelStats& stats) 
       const float v = x[i], prior = sample(static_cast<std::ptrdiff_t>(i) - 1);
       return std::fabs(v - prior) <= kFlatTolerance && (v >= high || v <= low);
     };
-    const bool first = candidate(0);
-    if (!first && state.run_length == 0 && count_flat_pairs_near_top(x, n, high, low) == 0) {
-      // The common case: nothing near the top in the whole block.
+    // The common case: nothing near the top in the whole block. Most blocks
+    // never come near the recording's extremes, which their own tell at once.
+    const bool nowhere_near = sums.max[c] < high && sums.min[c] > low;
+    const bool first = !nowhere_near && candidate(0);
+    if (state.run_length == 0 && (nowhere_near || (!first && count_flat_pairs_near_top(x, n, high, low) == 0))) {
       state.before_previous = n >= 2 ? x[n - 2] : state.previous;
       state.previous = x[n - 1];
       continue;

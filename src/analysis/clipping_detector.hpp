@@ -6,19 +6,19 @@
 #include <cstdint>
 #include <vector>
 
+#include "analysis/channel_stats.hpp"
 #include "analysis/planar_block.hpp"
 
 namespace micdoctor {
-
-class ChannelStats;
 
 class ClippingDetector {
  public:
   ClippingDetector(int channels, int sample_rate);
 
-  // `stats` must already include this block: its running extremes let the
-  // detector skip every block with no flat run near the top.
-  void add(const PlanarBlock& block, const ChannelStats& stats);
+  // `stats` must already include this block: its running extremes, and the
+  // block's own in `sums`, let the detector skip every block with no flat
+  // run near the top.
+  void add(const PlanarBlock& block, const ChannelStats& stats, const BlockSums& sums);
 
   struct Result {
     std::uint64_t clipped_samples = 0;

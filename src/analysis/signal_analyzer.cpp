@@ -128,7 +128,7 @@ void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
   for (int c = 0; c < channels; ++c) block.channel[c] = pending[static_cast<std::size_t>(c)].data();
 
   const BlockSums sums = stats.add(block);
-  clipping.add(block, stats);
+  clipping.add(block, stats, sums);
   dropouts.add(block, sums);
   loudness.add(block);
 
