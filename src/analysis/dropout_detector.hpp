@@ -25,6 +25,8 @@ class DropoutDetector {
   double power_before(const PlanarBlock& block, std::ptrdiff_t gap_start) const;
   void keep_tail(const PlanarBlock& block);
   void end_gap();
+  // The first frame at or after `from` that is (or is not) silent; n if none.
+  std::size_t next_frame(std::size_t from, std::size_t n, bool silent) const;
 
   int channels_;
   std::uint64_t min_gap_frames_;
@@ -35,7 +37,7 @@ class DropoutDetector {
   bool gap_cut_signal_ = false;      // the run in progress is long and cut active sound
   bool edge_known_ = false;          // edge_power_ holds the power before the open run
   double edge_power_ = 0;
-  std::vector<unsigned char> silent_;  // per frame of the block: all channels zero
+  std::vector<std::uint64_t> silent_;  // one bit per frame of the block: all channels zero
   // The last edge_frames_ of the previous block, per channel, oldest first:
   // a run starting early in a block is judged on audio from the one before.
   std::array<std::vector<float>, kMaxChannels> tail_;

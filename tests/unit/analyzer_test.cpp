@@ -163,6 +163,24 @@ TEST(Dropouts, CutsAreCountedFadesAreNot) {
   EXPECT_EQ(gated.metrics.dropouts, 0u);
 }
 
+// Gaps that span many analysis frames, that sit in one channel only, and
+// zeros scattered through the noise floor (quantised quiet noise has many).
+TEST(Dropouts, LongGapsCountOnceAndOnlyWhenEveryChannelIsSilent) {
+  auto left = voice(48000, 6.0, 0.3);
+  add(left, quantise16(white_noise(left.size(), 1e-4)));
+  auto right = left;
+  for (double at : {0.3, 2.8}) {  // 300 ms, about ten frames each
+    const auto start = static_cast<std::size_t>(at * 48000);
+    for (std::size_t i = start; i < start + 14400; ++i) left[i] = right[i] = 0;
+  }
+  const auto one_sided_start = static_cast<std::size_t>(0.5 * 48000);  // 50 ms in the right channel only
+  for (std::size_t i = one_sided_start; i < one_sided_start + 2400; ++i) right[i] = 0;
+  for (std::size_t block : {4096u, 777u}) {
+    const SignalAnalysis a = analyse(interleave({left, right}), 48000, 2, block);
+    EXPECT_EQ(a.metrics.dropouts, 2u) << block;
+  }
+}
+
 TEST(Channels, DeadAndInvertedChannels) {
   const auto v = voice(48000, 3.0, 0.3);
   std::vector<float> silent(v.size(), 0.0f);
