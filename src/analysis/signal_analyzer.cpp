@@ -9,6 +9,7 @@
 #include "analysis/bandwidth_estimator.hpp"
 #include "analysis/channel_stats.hpp"
 #include "analysis/clipping_detector.hpp"
+#include "analysis/cpu_features.hpp"
 #include "analysis/dropout_detector.hpp"
 #include "analysis/dsp_util.hpp"
 #include "analysis/hum_detector.hpp"
@@ -16,6 +17,9 @@
 #include "analysis/mono_mix.hpp"
 #include "analysis/signal_findings.hpp"
 #include "analysis/speech_activity.hpp"
+#if MICDOCTOR_X86
+#include <immintrin.h>
+#endif
 
 namespace micdoctor {
 namespace {
@@ -31,6 +35,10 @@ int choose_decimation(int sample_rate) {
   }
   return widest;
 }
+
+constexpr float kPcm16Scale = 1.0f / 32768.0f;
+inline float as_float(float v) { return v; }
+inline float as_float(std::int16_t v) { return static_cast<float>(v) * kPcm16Scale; }
 
 // Copies channel c of interleaved frames out; mono and stereo get loops the
 // compiler can vectorise.
@@ -50,6 +58,51 @@ void deinterleave(const float* from, std::size_t frames, std::size_t channels, f
       for (std::size_t i = 0; i < frames; ++i) out[i] = from[i * channels + c];
     }
   }
+}
+
+void deinterleave_pcm16_generic(const std::int16_t* from, std::size_t frames, std::size_t channels, float* const* to,
+                                std::size_t at) {
+  for (std::size_t c = 0; c < channels; ++c) {
+    float* out = to[c] + at;
+    for (std::size_t i = 0; i < frames; ++i) out[i] = as_float(from[i * channels + c]);
+  }
+}
+
+#if MICDOCTOR_X86
+// Mono and stereo 16-bit, converted and split in one pass. A stereo frame is
+// one 32-bit word, left in the low half (x86 is little-endian): shifting
+// sign-extends each half.
+MICDOCTOR_TARGET_AVX2 void deinterleave_pcm16_avx2(const std::int16_t* from, std::size_t frames, std::size_t channels,
+                                                   float* const* to, std::size_t at) {
+  const __m256 scale = _mm256_set1_ps(kPcm16Scale);
+  std::size_t i = 0;
+  if (channels == 1) {
+    float* out = to[0] + at;
+    for (; i + 8 <= frames; i += 8) {
+      const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i));
+      _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(raw)), scale));
+    }
+  } else if (channels == 2) {
+    float* left = to[0] + at;
+    float* right = to[1] + at;
+    for (; i + 8 <= frames; i += 8) {
+      const __m256i words = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(from + 2 * i));
+      const __m256i l = _mm256_srai_epi32(_mm256_slli_epi32(words, 16), 16);
+      const __m256i r = _mm256_srai_epi32(words, 16);
+      _mm256_storeu_ps(left + i, _mm256_mul_ps(_mm256_cvtepi32_ps(l), scale));
+      _mm256_storeu_ps(right + i, _mm256_mul_ps(_mm256_cvtepi32_ps(r), scale));
+    }
+  }
+  deinterleave_pcm16_generic(from + i * channels, frames - i, channels, to, at + i);
+}
+#endif
+
+void deinterleave(const std::int16_t* from, std::size_t frames, std::size_t channels, float* const* to,
+                  std::size_t at) {
+#if MICDOCTOR_X86
+  if (cpu::has_avx2()) return deinterleave_pcm16_avx2(from, frames, channels, to, at);
+#endif
+  deinterleave_pcm16_generic(from, frames, channels, to, at);
 }
 
 }  // namespace
@@ -73,6 +126,8 @@ struct SignalAnalyzer::Impl {
     polarity.fill(1.0f);
   }
 
+  template <typename Sample>
+  void add(std::span<const Sample> samples);
   void process_frame(std::size_t frames);
   void update_polarity();
 
@@ -146,37 +201,41 @@ void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
   update_polarity();
 }
 
-void SignalAnalyzer::add_interleaved(std::span<const float> samples) {
-  Impl& s = *impl_;
-  if (s.finished) throw std::logic_error("SignalAnalyzer: add after finish");
-  const auto channels = static_cast<std::size_t>(s.channels);
+
+template <typename Sample>
+void SignalAnalyzer::Impl::add(std::span<const Sample> samples) {
+  if (finished) throw std::logic_error("SignalAnalyzer: add after finish");
+  const auto stride = static_cast<std::size_t>(channels);  // samples per frame
   std::size_t at = 0;
   // Complete a frame split across calls.
-  if (!s.partial_frame.empty()) {
-    while (s.partial_frame.size() < channels && at < samples.size()) s.partial_frame.push_back(samples[at++]);
-    if (s.partial_frame.size() < channels) return;
-    for (std::size_t c = 0; c < channels; ++c) s.pending[c][s.pending_frames] = s.partial_frame[c];
-    s.partial_frame.clear();
-    if (++s.pending_frames == s.frame_frames) {
-      s.process_frame(s.frame_frames);
-      s.pending_frames = 0;
+  if (!partial_frame.empty()) {
+    while (partial_frame.size() < stride && at < samples.size()) partial_frame.push_back(as_float(samples[at++]));
+    if (partial_frame.size() < stride) return;
+    for (std::size_t c = 0; c < stride; ++c) pending[c][pending_frames] = partial_frame[c];
+    partial_frame.clear();
+    if (++pending_frames == frame_frames) {
+      process_frame(frame_frames);
+      pending_frames = 0;
     }
   }
-  while (samples.size() - at >= channels) {
-    const std::size_t available = (samples.size() - at) / channels;
-    const std::size_t take = std::min(available, s.frame_frames - s.pending_frames);
+  while (samples.size() - at >= stride) {
+    const std::size_t available = (samples.size() - at) / stride;
+    const std::size_t take = std::min(available, frame_frames - pending_frames);
     float* to[kMaxChannels];
-    for (std::size_t c = 0; c < channels; ++c) to[c] = s.pending[c].data();
-    deinterleave(samples.data() + at, take, channels, to, s.pending_frames);
-    s.pending_frames += take;
-    at += take * channels;
-    if (s.pending_frames == s.frame_frames) {
-      s.process_frame(s.frame_frames);
-      s.pending_frames = 0;
+    for (std::size_t c = 0; c < stride; ++c) to[c] = pending[c].data();
+    deinterleave(samples.data() + at, take, stride, to, pending_frames);
+    pending_frames += take;
+    at += take * stride;
+    if (pending_frames == frame_frames) {
+      process_frame(frame_frames);
+      pending_frames = 0;
     }
   }
-  while (at < samples.size()) s.partial_frame.push_back(samples[at++]);
+  while (at < samples.size()) partial_frame.push_back(as_float(samples[at++]));
 }
+
+void SignalAnalyzer::add_interleaved(std::span<const float> samples) { impl_->add(samples); }
+void SignalAnalyzer::add_interleaved(std::span<const std::int16_t> samples) { impl_->add(samples); }
 
 SignalAnalysis SignalAnalyzer::finish() {
   Impl& s = *impl_;

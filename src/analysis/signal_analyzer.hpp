@@ -7,6 +7,7 @@
 //   SignalAnalyzer analyzer(48000, 2);
 //   while (read(block)) analyzer.add_interleaved(block);
 //   SignalAnalysis result = analyzer.finish();
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
@@ -37,6 +38,9 @@ class SignalAnalyzer {
   // partial frame is kept and completed by the next call.
   // Samples must be finite (the caller validates decoded input).
   void add_interleaved(std::span<const float> samples);
+  // The same for 16-bit integer samples (full scale 32768), as a 16-bit file
+  // or capture delivers them: converted on the way in.
+  void add_interleaved(std::span<const std::int16_t> samples);
 
   // Metrics and findings of everything added so far. Call once.
   SignalAnalysis finish();

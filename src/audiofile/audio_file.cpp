@@ -126,7 +126,7 @@ struct AudioFile::Handle {
   bool short_path = false;   // integer formats of 16 bits or less: read as shorts, convert ourselves
   bool check_finite = false; // float formats can carry NaN or infinity
   std::int64_t frames_read = 0;
-  std::vector<short> shorts;
+  std::vector<std::int16_t> shorts;
   ~Handle() {
     if (file) sf_close(file);
     if (fd >= 0) ::close(fd);
@@ -200,36 +200,49 @@ void AudioFile::validate() {
   handle_->check_finite = subtype == SF_FORMAT_FLOAT || subtype == SF_FORMAT_DOUBLE;
 }
 
+bool AudioFile::reads_pcm16() const { return handle_->short_path; }
+
+std::size_t AudioFile::read_pcm16(std::span<std::int16_t> out) {
+  if (!handle_->short_path) throw std::logic_error("AudioFile::read_pcm16 on a file that is not 16-bit");
+  static_assert(sizeof(short) == sizeof(std::int16_t));
+  const auto want = static_cast<sf_count_t>(out.size() / static_cast<std::size_t>(info_.channels));
+  if (want == 0) return 0;
+  return count_read(sf_readf_short(handle_->file, reinterpret_cast<short*>(out.data()), want));
+}
+
 std::size_t AudioFile::read(std::span<float> out) {
   const auto channels = static_cast<std::size_t>(info_.channels);
   const auto want = static_cast<sf_count_t>(out.size() / channels);
   if (want == 0) return 0;
-  sf_count_t got = 0;
   if (handle_->short_path) {
     // libsndfile's own short-to-float conversion is three times slower than this loop.
     handle_->shorts.resize(static_cast<std::size_t>(want) * channels);
-    got = sf_readf_short(handle_->file, handle_->shorts.data(), want);
-    const std::size_t n = static_cast<std::size_t>(std::max<sf_count_t>(got, 0)) * channels;
-    const short* from = handle_->shorts.data();
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(from[i]) * (1.0f / 32768.0f);
-  } else {
-    got = sf_readf_float(handle_->file, out.data(), want);
+    const std::size_t got = read_pcm16(handle_->shorts);
+    const std::int16_t* from = handle_->shorts.data();
+    for (std::size_t i = 0; i < got * channels; ++i) out[i] = static_cast<float>(from[i]) * (1.0f / 32768.0f);
+    return got;
   }
+  const std::size_t got = count_read(sf_readf_float(handle_->file, out.data(), want));
+  if (handle_->check_finite) {
+    for (std::size_t i = 0; i < got * channels; ++i) {
+      if (!std::isfinite(out[i])) {
+        const auto frame = handle_->frames_read - static_cast<std::int64_t>(got) + static_cast<std::int64_t>(i / channels);
+        throw AudioFileError("damaged audio: sample " + std::to_string(frame) + " is not a number (NaN or infinity)");
+      }
+    }
+  }
+  return got;
+}
+
+// What sf_readf_* returned: errors and truncation become AudioFileError;
+// the frames are counted.
+std::size_t AudioFile::count_read(std::int64_t got) {
   if (got < 0 || sf_error(handle_->file) != SF_ERR_NO_ERROR) {
     std::string reason = sf_strerror(handle_->file);
     if (reason.rfind("Error : ", 0) == 0) reason.erase(0, 8);
     while (!reason.empty() && (reason.back() == '.' || reason.back() == '\n')) reason.pop_back();
     throw AudioFileError("damaged or truncated: decoding stopped after " + std::to_string(handle_->frames_read) +
                          " of " + std::to_string(info_.frames) + " frames (" + reason + ")");
-  }
-  const std::size_t n = static_cast<std::size_t>(got) * channels;
-  if (handle_->check_finite) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(out[i])) {
-        throw AudioFileError("damaged audio: sample " + std::to_string(handle_->frames_read + static_cast<std::int64_t>(i / channels)) +
-                             " is not a number (NaN or infinity)");
-      }
-    }
   }
   handle_->frames_read += got;
   if (got == 0 && handle_->frames_read < info_.frames) {

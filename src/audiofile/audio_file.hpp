@@ -51,7 +51,14 @@ class AudioFile {
   // on a read error, non-finite samples, or a file shorter than its header.
   std::size_t read(std::span<float> out);
 
+  // Whether the file holds integers of 16 bits or fewer, which read_pcm16()
+  // hands over as they are (full scale 32768), saving a conversion pass.
+  bool reads_pcm16() const;
+  // Like read(), as interleaved 16-bit integers; only when reads_pcm16().
+  std::size_t read_pcm16(std::span<std::int16_t> out);
+
  private:
+  std::size_t count_read(std::int64_t got);
   struct Handle;
   explicit AudioFile(std::unique_ptr<Handle> handle);
   void validate();

@@ -49,11 +49,19 @@ FileResult analyse_file(const std::string& path, const std::optional<RawSpec>& r
     SignalAnalyzer analyzer(file.info().sample_rate, file.info().channels);
     std::optional<SignalOverview> overview;
     if (pictures) overview.emplace(file.info().sample_rate, file.info().channels);
-    std::vector<float> block(kBlockFrames * static_cast<std::size_t>(file.info().channels));
-    while (const std::size_t frames = file.read(block)) {
-      const std::span<const float> samples(block.data(), frames * static_cast<std::size_t>(file.info().channels));
-      analyzer.add_interleaved(samples);
-      if (overview) overview->add_interleaved(samples);
+    const auto channels = static_cast<std::size_t>(file.info().channels);
+    if (file.reads_pcm16() && !overview) {  // the common case, converted by the analyser on the way in
+      std::vector<std::int16_t> block(kBlockFrames * channels);
+      while (const std::size_t frames = file.read_pcm16(block)) {
+        analyzer.add_interleaved(std::span<const std::int16_t>(block.data(), frames * channels));
+      }
+    } else {
+      std::vector<float> block(kBlockFrames * channels);
+      while (const std::size_t frames = file.read(block)) {
+        const std::span<const float> samples(block.data(), frames * channels);
+        analyzer.add_interleaved(samples);
+        if (overview) overview->add_interleaved(samples);
+      }
     }
     result.analysis = analyzer.finish();
     if (overview) result.picture = overview->finish();

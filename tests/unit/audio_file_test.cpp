@@ -75,6 +75,40 @@ TEST_F(AudioFileTest, FormatsDecodeToTheSameSamples) {
   }
 }
 
+// The 16-bit path the analyser takes: the integers as stored, and a damaged
+// file refused with the same reason as through read().
+TEST_F(AudioFileTest, Pcm16ReadsTheIntegersAndTheSameDamage) {
+  const auto x = quantise16(voice(16000, 1.0, 0.5));
+  const std::string path = write("pcm16.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, x, 16000, 1);
+  AudioFile file = AudioFile::open(path);
+  ASSERT_TRUE(file.reads_pcm16());
+  std::vector<std::int16_t> out(x.size() + 100);
+  std::size_t got = 0, n = 0;
+  while ((n = file.read_pcm16(std::span<std::int16_t>(out.data() + got, out.size() - got))) > 0) got += n;
+  ASSERT_EQ(got, x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) ASSERT_EQ(out[i], std::lround(x[i] * 32768.0f)) << i;
+
+  std::string content;
+  {
+    std::ifstream in(path, std::ios::binary);
+    content.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // Cut inside the data: refused when opened or while reading, never read to a silent end.
+  std::vector<std::int16_t> block(4096);
+  try {
+    AudioFile truncated = AudioFile::open(bytes("cut.wav", content.substr(0, content.size() / 2)));
+    while (truncated.read_pcm16(block) > 0) {
+    }
+    ADD_FAILURE() << "a truncated file read to the end";
+  } catch (const AudioFileError& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated: the header promises 32000 bytes"), std::string::npos) << e.what();
+  }
+  // Not offered for formats it would have to convert.
+  AudioFile wide = AudioFile::open(write("float.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, x, 16000, 1));
+  EXPECT_FALSE(wide.reads_pcm16());
+  EXPECT_THROW(wide.read_pcm16(block), std::logic_error);
+}
+
 TEST_F(AudioFileTest, RawNeedsASpecAndReadsWithIt) {
   std::string pcm;
   for (const short v : {short{0}, short{16384}, short{-16384}, short{32767}}) pcm.append(reinterpret_cast<const char*>(&v), 2);
