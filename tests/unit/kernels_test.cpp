@@ -1,8 +1,10 @@
+// The analyser's SIMD kernels against plain loops.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
+#include "analysis/channel_stats.hpp"
 #include "analysis/mono_mix.hpp"
 #include "test_signals.hpp"
 
@@ -41,6 +43,44 @@ TEST(MonoMix, MixWeighsEachChannel) {
   for (std::size_t i = 0; i < frames; ++i) {
     const double expected = 0.5 * channels[0][i] - 0.25 * channels[1][i] + channels[2][i];
     EXPECT_NEAR(out[i], expected, 1e-6) << i;
+  }
+}
+
+// The per-block statistics against plain double sums, at lengths around the
+// SIMD step (sixteen samples) and with zeros, the extremes and -0.0 in odd places.
+TEST(ChannelStats, BlockSumsMatchPlainSums) {
+  for (std::size_t n : {1u, 15u, 16u, 17u, 33u, 100u, 1536u}) {
+    auto a = white_noise(n, 0.2, static_cast<unsigned>(n));
+    auto b = white_noise(n, 0.1, static_cast<unsigned>(n + 1));
+    for (std::size_t i = 0; i < n; i += 7) a[i] = 0.0f;
+    a[n / 2] = -0.0f;
+    a[n - 1] = 0.9f;
+    b[n / 3] = -0.8f;
+    ChannelStats stats(2);
+    PlanarBlock block;
+    block.channels = 2;
+    block.frames = n;
+    block.channel[0] = a.data();
+    block.channel[1] = b.data();
+    const BlockSums sums = stats.add(block);
+    double sum = 0, squares = 0, dot = 0;
+    std::uint32_t zeros = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      sum += a[i];
+      squares += static_cast<double>(a[i]) * a[i];
+      dot += static_cast<double>(a[i]) * b[i];
+      zeros += a[i] == 0.0f ? 1u : 0u;
+    }
+    EXPECT_NEAR(sums.sum[0], sum, 1e-4) << n;
+    EXPECT_NEAR(sums.sum_squares[0], squares, 1e-4) << n;
+    EXPECT_EQ(sums.zeros[0], zeros) << n;
+    EXPECT_EQ(sums.max[0], 0.9f) << n;
+    EXPECT_EQ(sums.min[1], -0.8f) << n;
+    EXPECT_EQ(stats.peak(0), 0.9f) << n;
+    const double covariance = dot / static_cast<double>(n) - (sum / static_cast<double>(n)) * stats.mean(1);
+    if (n > 1) {
+      EXPECT_NEAR(stats.correlation(0, 1), covariance / std::sqrt(stats.ac_power(0) * stats.ac_power(1)), 1e-4) << n;
+    }
   }
 }
 
