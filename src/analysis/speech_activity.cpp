@@ -47,9 +47,9 @@ SpeechActivity::SpeechActivity(int channels, double decimated_rate, int sample_r
 }
 
 double SpeechActivity::band_energy(const float* samples, int count) {
-  for (int i = 0; i < kFrameSize; ++i) {
-    windowed_[static_cast<std::size_t>(i)] = i < count ? samples[i] * window_[static_cast<std::size_t>(i)] : 0.0f;
-  }
+  const auto n = static_cast<std::size_t>(std::clamp(count, 0, kFrameSize));
+  for (std::size_t i = 0; i < n; ++i) windowed_[i] = samples[i] * window_[i];
+  std::fill(windowed_.begin() + static_cast<std::ptrdiff_t>(n), windowed_.end(), 0.0f);
   fft_.power_spectrum(windowed_.data(), power_.data());
   double band = 0;
   for (int k = band_first_bin_; k <= band_last_bin_; ++k) band += power_[static_cast<std::size_t>(k)];
@@ -68,11 +68,16 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
   if (count < kFrameSize / 2) return FrameClass::other;
   double band = band_energy(decimated, count);
   if (!history_.empty()) {
-    for (int i = 0; i < count; ++i) {
-      float& past = history_[history_at_];
-      combed_[static_cast<std::size_t>(i)] = decimated[i] - past;
-      past = decimated[i];
-      if (++history_at_ == history_.size()) history_at_ = 0;
+    // The ring buffer in straight stretches, so that each one vectorises.
+    for (std::size_t done = 0; done < static_cast<std::size_t>(count);) {
+      const std::size_t run = std::min(static_cast<std::size_t>(count) - done, history_.size() - history_at_);
+      float* past = history_.data() + history_at_;
+      for (std::size_t i = 0; i < run; ++i) {
+        combed_[done + i] = decimated[done + i] - past[i];
+        past[i] = decimated[done + i];
+      }
+      done += run;
+      history_at_ = (history_at_ + run) % history_.size();
     }
     history_filled_ += static_cast<std::size_t>(count);
     // Until a whole period has passed, the comb has nothing to cancel with:
