@@ -38,63 +38,69 @@ struct LaneSums {
 
 using V8 = float __attribute__((vector_size(32)));
 
-// The filter in single precision. Both sections have their poles and zeros
-// close to z = 1, where a coefficient rounded to float (a1 near -2, a2 near
-// 1) would move the response at low frequencies by up to a few tenths of a
-// percent. So each is kept as its small distance from the value at z = 1,
-// which float holds to 1e-7 of itself:
-//   a1 = -2 + e1, a2 = 1 - e2, b1 = -2 b0 + f1, b2 = b0 - f2,
-// and the high-pass numerator is exactly 1 - 2z^-1 + z^-2. With
-// y = b0 x + s0 the transposed direct form II update becomes
-//   s0' = (2 s0 + s1) + f1 x - e1 y,   s1' = -s0 - f2 x + e2 y,
-// and with z = y + t0 (b0 = 1, f1 = f2 = 0) for the high-pass.
+// The filter in single precision. The high-pass has its poles close to
+// z = 1, where a1 and a2 rounded to float (near -2 and 1) would move its
+// response at low frequencies by up to a few tenths of a percent. So it is
+// kept as the poles' small distances from there, which float holds to 1e-7
+// of themselves: a1 = -2 + d1, a2 = 1 - d2. With its numerator exactly
+// 1 - 2z^-1 + z^-2 and z = y + t0, transposed direct form II becomes
+//   t0' = (2 t0 + t1) - d1 z,   t1' = d2 z - t0.
+// The shelf's poles sit farther in; rounding its coefficients moves the
+// energy of white noise by 7e-5 at 192 kHz, 2e-6 at 48 kHz, so it keeps the
+// plain form (the same trick there would put a third operation on its chain).
 using FloatFilter = KWeightingFloat;
 
-// One group of eight lanes: the filter state and the running sums.
-struct LaneGroup {
-  V8 s0{}, s1{}, t0{}, t1{}, energy{}, c0{}, c1{}, c2{}, c3{};
+// One group of eight lanes' filter state.
+struct LaneState {
+  V8 s0{}, s1{}, t0{}, t1{};
 };
 
-__attribute__((always_inline)) inline void lane_step(const FloatFilter& f, LaneGroup& g, const V8& x,
-                                                     const std::array<float, 4>& h) {
-  // The terms without y are added first: only two operations per section
-  // stand on the chain from one sample to the next.
+__attribute__((always_inline)) inline void lane_step(const FloatFilter& f, LaneState& g, const V8& x, V8& z) {
+  // The terms without y (or z) are added first: only two operations per
+  // section stand on the chain from one sample to the next.
   const V8 y = f.b0 * x + g.s0;
-  const V8 s0 = ((2.0f * g.s0 + g.s1) + f.f1 * x) - f.e1 * y;
-  g.s1 = (-g.s0 - f.f2 * x) + f.e2 * y;
-  g.s0 = s0;
-  const V8 z = y + g.t0;
+  g.s0 = (f.b1 * x + g.s1) - f.a1 * y;
+  g.s1 = f.b2 * x - f.a2 * y;
+  z = y + g.t0;
   const V8 t0 = (2.0f * g.t0 + g.t1) - f.d1 * z;
   g.t1 = f.d2 * z - g.t0;
   g.t0 = t0;
-  g.energy += z * z;
-  g.c0 += z * h[0];
-  g.c1 += z * h[1];
-  g.c2 += z * h[2];
-  g.c3 += z * h[3];
 }
 
-// The lanes' zero-state pass. Two groups of eight lanes run interleaved so
-// that each group's dependency chain overlaps the other's. Inlined as the
-// portable path and into an AVX2 copy.
-__attribute__((always_inline)) inline void lane_pass(const FloatFilter& f, const float* xt, std::size_t length,
+// The lanes' zero-state pass, in two loops so that each keeps its values in
+// registers: the filter (two groups of eight lanes interleaved, so that each
+// group's chain overlaps the other's) writes its output over its input, then
+// the sums are taken from it. Inlined as the portable path and into an AVX2 copy.
+__attribute__((always_inline)) inline void lane_pass(const FloatFilter& f, float* xt, std::size_t length,
                                                      const std::array<float, 4>* c_a_n, LaneSums& out) {
-  LaneGroup first, second;
+  LaneState first, second;
   for (std::size_t n = 0; n < length; ++n) {
+    float* at = xt + kLanes * n;
     V8 x0, x1;
-    std::memcpy(&x0, xt + kLanes * n, sizeof x0);
-    std::memcpy(&x1, xt + kLanes * n + kPerRegister, sizeof x1);
-    lane_step(f, first, x0, c_a_n[n]);
-    lane_step(f, second, x1, c_a_n[n]);
+    std::memcpy(&x0, at, sizeof x0);
+    std::memcpy(&x1, at + kPerRegister, sizeof x1);
+    V8 z0, z1;
+    lane_step(f, first, x0, z0);
+    lane_step(f, second, x1, z1);
+    std::memcpy(at, &z0, sizeof z0);
+    std::memcpy(at + kPerRegister, &z1, sizeof z1);
+  }
+  V8 energy[2]{}, correlation[2][4]{};
+  for (std::size_t n = 0; n < length; ++n) {
+    const std::array<float, 4>& h = c_a_n[n];
+    for (std::size_t k = 0; k < 2; ++k) {
+      V8 z;
+      std::memcpy(&z, xt + kLanes * n + kPerRegister * k, sizeof z);
+      energy[k] += z * z;
+      for (std::size_t j = 0; j < 4; ++j) correlation[k][j] += z * h[j];
+    }
   }
   for (int lane = 0; lane < kLanes; ++lane) {
-    const LaneGroup& g = lane < kPerRegister ? first : second;
+    const auto k = static_cast<std::size_t>(lane / kPerRegister);
+    const LaneState& g = k == 0 ? first : second;
     const int i = lane % kPerRegister;
-    out.energy[lane] = g.energy[i];
-    out.correlation[lane][0] = g.c0[i];
-    out.correlation[lane][1] = g.c1[i];
-    out.correlation[lane][2] = g.c2[i];
-    out.correlation[lane][3] = g.c3[i];
+    out.energy[lane] = energy[k][i];
+    for (std::size_t j = 0; j < 4; ++j) out.correlation[lane][j] = correlation[k][j][i];
     out.end[lane][0] = g.s0[i];
     out.end[lane][1] = g.s1[i];
     out.end[lane][2] = g.t0[i];
@@ -103,7 +109,7 @@ __attribute__((always_inline)) inline void lane_pass(const FloatFilter& f, const
 }
 
 #if MICDOCTOR_X86
-MICDOCTOR_TARGET_AVX2 void lane_pass_avx2(const FloatFilter& f, const float* xt, std::size_t length,
+MICDOCTOR_TARGET_AVX2 void lane_pass_avx2(const FloatFilter& f, float* xt, std::size_t length,
                                           const std::array<float, 4>* c_a_n, LaneSums& out) {
   lane_pass(f, xt, length, c_a_n, out);
 }
@@ -238,17 +244,14 @@ FloatFilter float_filter(const std::array<Biquad, 2>& k) {
   if (k[1].b0 != 1.0 || k[1].b1 != -2.0 || k[1].b2 != 1.0) throw std::logic_error("K-weighting: unexpected high-pass");
   const Biquad& shelf = k[0];
   auto f = [](double v) { return static_cast<float>(v); };
-  return {f(shelf.b0), f(shelf.b1 + 2.0 * shelf.b0), f(shelf.b0 - shelf.b2), f(shelf.a1 + 2.0), f(1.0 - shelf.a2),
-          f(k[1].a1 + 2.0), f(1.0 - k[1].a2)};
+  return {f(shelf.b0), f(shelf.b1), f(shelf.b2), f(shelf.a1), f(shelf.a2), f(k[1].a1 + 2.0), f(1.0 - k[1].a2)};
 }
 
 // The sections exactly as the float lanes compute them (every sum here is
 // exact in double), so that the double-precision bookkeeping describes the
 // same filter.
 std::array<Biquad, 2> as_computed(const FloatFilter& f) {
-  const double b0 = f.b0;
-  return {Biquad{b0, f.f1 - 2.0 * b0, b0 - f.f2, f.e1 - 2.0, 1.0 - f.e2},
-          Biquad{1.0, -2.0, 1.0, f.d1 - 2.0, 1.0 - f.d2}};
+  return {Biquad{f.b0, f.b1, f.b2, f.a1, f.a2}, Biquad{1.0, -2.0, 1.0, f.d1 - 2.0, 1.0 - f.d2}};
 }
 
 // The state both sections settle in under a constant input of 1: the shelf
