@@ -46,8 +46,8 @@ __attribute__((always_inline)) inline float block_dot_body(const float* a, const
 
 #if MICDOCTOR_X86
 MICDOCTOR_TARGET_AVX2 inline float sum_lanes(__m256 v) {
-  alignas(32) float lanes[8];
-  _mm256_store_ps(lanes, v);
+  float lanes[8];  // unaligned access: MinGW does not align the stack to 32 bytes
+  _mm256_storeu_ps(lanes, v);
   return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
 }
 
@@ -76,11 +76,11 @@ MICDOCTOR_TARGET_AVX2 ChannelBlockStats block_stats_avx2(const float* x, std::si
   ChannelBlockStats total = block_stats_body(x + whole, n - whole);
   total.sum += sum_lanes(_mm256_add_ps(sum[0], sum[1]));
   total.sum_squares += sum_lanes(_mm256_add_ps(squares[0], squares[1]));
-  alignas(32) float highest[8], lowest[8];
-  _mm256_store_ps(highest, _mm256_max_ps(max[0], max[1]));
-  _mm256_store_ps(lowest, _mm256_min_ps(min[0], min[1]));
-  alignas(32) std::uint32_t zero_counts[8];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(zero_counts), _mm256_add_epi32(zeros[0], zeros[1]));
+  float highest[8], lowest[8];
+  _mm256_storeu_ps(highest, _mm256_max_ps(max[0], max[1]));
+  _mm256_storeu_ps(lowest, _mm256_min_ps(min[0], min[1]));
+  std::uint32_t zero_counts[8];
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(zero_counts), _mm256_add_epi32(zeros[0], zeros[1]));
   for (int lane = 0; lane < 8; ++lane) {
     total.max = std::max(total.max, highest[lane]);
     total.min = std::min(total.min, lowest[lane]);

@@ -51,9 +51,9 @@ MICDOCTOR_TARGET_AVX2 inline __m256 chunk_sum(const float* x, int d, __m256i tai
 // Eight outputs at a time: each output's lanes are summed across, and the
 // eight horizontal sums land in one register (a tree of hadds).
 MICDOCTOR_TARGET_AVX2 void boxcar_avx2(const float* x, std::size_t count, int d, float scale, float* out) {
-  alignas(32) int mask_bits[8];
+  int mask_bits[8];  // unaligned access: MinGW does not align the stack to 32 bytes
   for (int i = 0; i < 8; ++i) mask_bits[i] = i < d % 8 ? -1 : 0;
-  const __m256i tail_mask = _mm256_load_si256(reinterpret_cast<const __m256i*>(mask_bits));
+  const __m256i tail_mask = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mask_bits));
   const __m256 gain = _mm256_set1_ps(scale);
   const auto step = static_cast<std::size_t>(d);
   std::size_t j = 0;
