@@ -190,7 +190,9 @@ void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
   // The mono mix (polarity-corrected), and from it the decimated one the
   // speech and hum paths use; the bandwidth estimator reads it at full rate.
   std::array<float, kMaxChannels> gain{};
-  for (int c = 0; c < channels; ++c) gain[static_cast<std::size_t>(c)] = polarity[static_cast<std::size_t>(c)] / static_cast<float>(channels);
+  for (std::size_t c = 0; c < static_cast<std::size_t>(channels); ++c) {
+    gain[c] = polarity[c] / static_cast<float>(channels);
+  }
   mix_to_mono(block, gain.data(), frames, mono.data());
   const std::size_t decimated_count = frames / static_cast<std::size_t>(decimation);
   boxcar_decimate(mono.data(), decimated_count, decimation, 1.0f / static_cast<float>(decimation), decimated.data());
@@ -200,7 +202,6 @@ void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
   bandwidth.add(mono.data(), frames, frame_class);
   update_polarity();
 }
-
 
 template <typename Sample>
 void SignalAnalyzer::Impl::add(std::span<const Sample> samples) {
