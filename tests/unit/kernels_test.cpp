@@ -2,14 +2,22 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include "analysis/channel_stats.hpp"
+#include "analysis/cpu_features.hpp"
 #include "analysis/mono_mix.hpp"
 #include "test_signals.hpp"
 
 namespace micdoctor::test {
 namespace {
+
+// The switch the portable run of these tests depends on.
+TEST(CpuFeatures, TheEnvironmentCanSwitchTheSimdLoopsOff) {
+  if (std::getenv("MICDOCTOR_NO_AVX2") == nullptr) GTEST_SKIP() << "only meaningful in the unit_portable_kernels run";
+  EXPECT_FALSE(cpu::has_avx2());
+}
 
 // Every decimation the analyser can choose (1 at 8 kHz to 54 at 192 kHz),
 // with output counts that do and do not fill whole registers.
