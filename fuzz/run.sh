@@ -20,6 +20,7 @@ if [[ -z $(ls -A "$seeds") ]]; then
   sox -D -n -r 44100 -c 1 -b 16 "$seeds/d.aiff" synth 0.1 sine 1000
   sox -D -n -r 48000 -c 2 "$seeds/e.ogg" synth 0.5 sine 300
   sox -D -n -r 11025 -c 1 -b 8 "$seeds/f.caf" synth 0.1 sine 100 2> /dev/null || true
+  sox -D -n -r 48000 -c 2 -b 16 "$seeds/g.wav" synth 0.2 sine 440 sine 660  # the 16-bit stereo fast path
 fi
 fuzz() {  # target seeds seconds
   local work="$build/corpus-$1" log="$build/$1.log"
