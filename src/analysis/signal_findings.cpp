@@ -2,21 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
+
+#include "model/number_text.hpp"
 
 namespace micdoctor {
 namespace {
 
 namespace t = signal_thresholds;
-
-std::string num(double value, int decimals = 1) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
 
 Finding make(const char* id, Severity severity, std::string title, std::string detail, std::string advice) {
   Finding finding;
@@ -33,7 +28,7 @@ using Rule = std::optional<Finding> (*)(const SignalMetrics&);
 std::optional<Finding> digital_silence(const SignalMetrics& m) {
   if (m.duration_s <= 0 || m.zero_fraction < t::kDigitalSilenceZeroFraction) return std::nullopt;
   return make("signal.digital_silence", Severity::error, "The recording is pure digital silence",
-              num(m.zero_fraction * 100, 2) + " % of the samples are exactly zero: nothing reached the recorder, "
+              decimal(m.zero_fraction * 100, 2) + " % of the samples are exactly zero: nothing reached the recorder, "
               "not even the faint hiss every real microphone makes.",
               "Something upstream delivers zeros: a muted input, a hardware mute switch, a privacy block, "
               "or the wrong input selected. Check those before the microphone itself.");
@@ -41,7 +36,7 @@ std::optional<Finding> digital_silence(const SignalMetrics& m) {
 
 std::optional<Finding> no_speech(const SignalMetrics& m) {
   if (m.duration_s <= 0 || m.speech_level_dbfs) return std::nullopt;
-  std::string heard = m.rms_dbfs ? "The level is " + num(*m.rms_dbfs) + " dBFS" : "The signal is silent";
+  std::string heard = m.rms_dbfs ? "The level is " + decimal(*m.rms_dbfs) + " dBFS" : "The signal is silent";
   if (m.hum_dbfs) heard += ", mostly mains hum";
   return make("signal.no_speech", Severity::error, "No voice could be heard in the recording",
               heard + "; no stretch of it rises above the background the way speech does.",
@@ -54,9 +49,9 @@ std::optional<Finding> too_quiet(const SignalMetrics& m) {
   const double raise = t::kTargetSpeechDbfs - *m.speech_level_dbfs;
   return make("signal.too_quiet", *m.speech_level_dbfs <= t::kVeryQuietSpeechDbfs ? Severity::error : Severity::warning,
               "Your voice is far too quiet",
-              "Speech averages " + num(*m.speech_level_dbfs) + " dBFS while talking; about " +
-                  num(t::kTargetSpeechDbfs, 0) + " dBFS is comfortable for listeners.",
-              "Raise the microphone's input gain by about " + num(raise, 0) +
+              "Speech averages " + decimal(*m.speech_level_dbfs) + " dBFS while talking; about " +
+                  decimal(t::kTargetSpeechDbfs, 0) + " dBFS is comfortable for listeners.",
+              "Raise the microphone's input gain by about " + decimal(raise, 0) +
                   " dB, or speak closer to the microphone.");
 }
 
@@ -65,16 +60,16 @@ std::optional<Finding> too_loud(const SignalMetrics& m) {
   if (m.clipped_fraction >= t::kClippedFraction) return std::nullopt;  // clipping says it better
   const double lower = *m.speech_level_dbfs - t::kTargetSpeechDbfs;
   return make("signal.too_loud", Severity::warning, "Your voice is too loud and close to distorting",
-              "Speech averages " + num(*m.speech_level_dbfs) + " dBFS while talking, peaks reach " +
-                  num(m.peak_dbfs.value_or(0)) + " dBFS; there is almost no headroom left.",
-              "Lower the microphone's input gain by about " + num(lower, 0) + " dB.");
+              "Speech averages " + decimal(*m.speech_level_dbfs) + " dBFS while talking, peaks reach " +
+                  decimal(m.peak_dbfs.value_or(0)) + " dBFS; there is almost no headroom left.",
+              "Lower the microphone's input gain by about " + decimal(lower, 0) + " dB.");
 }
 
 std::optional<Finding> clipping(const SignalMetrics& m) {
   if (m.clipped_fraction < t::kClippedFraction) return std::nullopt;
   const bool below_full_scale = m.clipping_ceiling_dbfs && *m.clipping_ceiling_dbfs < -0.5;
-  std::string detail = num(m.clipped_fraction * 100, 2) + " % of the samples (" + std::to_string(m.clipped_samples) +
-                       ") sit flat on a ceiling at " + num(m.clipping_ceiling_dbfs.value_or(0)) + " dBFS.";
+  std::string detail = decimal(m.clipped_fraction * 100, 2) + " % of the samples (" + std::to_string(m.clipped_samples) +
+                       ") sit flat on a ceiling at " + decimal(m.clipping_ceiling_dbfs.value_or(0)) + " dBFS.";
   std::string advice = "Lower the input gain by at least 10 dB";
   if (below_full_scale) {
     detail += " The ceiling is below full scale: the signal was clipped before a later gain stage.";
@@ -88,7 +83,7 @@ std::optional<Finding> clipping(const SignalMetrics& m) {
 std::optional<Finding> dc_offset(const SignalMetrics& m) {
   if (std::fabs(m.dc_offset) < t::kDcOffset) return std::nullopt;
   return make("signal.dc_offset", Severity::warning, "The signal is shifted away from zero (DC offset)",
-              "The average sample value is " + num(m.dc_offset, 4) + " of full scale; it should be close to 0.",
+              "The average sample value is " + decimal(m.dc_offset, 4) + " of full scale; it should be close to 0.",
               "This usually points to a faulty microphone preamp, a wrong bias voltage or a cheap USB adapter. "
               "Try another port or adapter; a high-pass filter in the recording software removes it.");
 }
@@ -96,9 +91,9 @@ std::optional<Finding> dc_offset(const SignalMetrics& m) {
 std::optional<Finding> hum(const SignalMetrics& m) {
   if (!m.hum_dbfs || *m.hum_dbfs < t::kHumDbfs) return std::nullopt;
   return make("signal.hum", *m.hum_dbfs >= t::kLoudHumDbfs ? Severity::error : Severity::warning,
-              "There is a mains hum (" + num(m.hum_hz.value_or(0), 0) + " Hz)",
-              "A " + num(m.hum_hz.value_or(0), 0) + " Hz hum with its harmonics measures " + num(*m.hum_dbfs) +
-                  " dBFS" + (m.speech_level_dbfs ? ", " + num(*m.speech_level_dbfs - *m.hum_dbfs) + " dB under the voice." : "."),
+              "There is a mains hum (" + decimal(m.hum_hz.value_or(0), 0) + " Hz)",
+              "A " + decimal(m.hum_hz.value_or(0), 0) + " Hz hum with its harmonics measures " + decimal(*m.hum_dbfs) +
+                  " dBFS" + (m.speech_level_dbfs ? ", " + decimal(*m.speech_level_dbfs - *m.hum_dbfs) + " dB under the voice." : "."),
               "Hum comes from the mains: a ground loop, an unshielded cable near a power supply, or a laptop "
               "charger. Unplug the charger for a test, move the cable away from power cables, or use a USB "
               "microphone or a ground-loop isolator.");
@@ -108,8 +103,8 @@ std::optional<Finding> noisy(const SignalMetrics& m) {
   if (!m.snr_db || *m.snr_db > t::kNoisySnrDb) return std::nullopt;
   return make("signal.noisy", *m.snr_db <= t::kVeryNoisySnrDb ? Severity::error : Severity::warning,
               "Background noise is almost as loud as your voice",
-              "The voice stands only " + num(*m.snr_db) + " dB above the background noise (" +
-                  num(m.noise_floor_dbfs.value_or(0)) + " dBFS); 25 dB or more is clear.",
+              "The voice stands only " + decimal(*m.snr_db) + " dB above the background noise (" +
+                  decimal(m.noise_floor_dbfs.value_or(0)) + " dBFS); 25 dB or more is clear.",
               "Move the microphone closer to your mouth rather than raising the gain, switch off fans or other "
               "noise sources, and turn on noise suppression in the call application.");
 }
@@ -131,8 +126,8 @@ std::optional<Finding> narrowband(const SignalMetrics& m) {
     return std::nullopt;
   }
   return make("signal.narrowband", Severity::warning, "The sound is muffled like a phone call",
-              "The content stops at " + num(*m.bandwidth_hz / 1000.0) + " kHz although the recording runs at " +
-                  num(m.sample_rate / 1000.0) + " kHz; speech normally reaches 7 kHz and more.",
+              "The content stops at " + decimal(*m.bandwidth_hz / 1000.0) + " kHz although the recording runs at " +
+                  decimal(m.sample_rate / 1000.0) + " kHz; speech normally reaches 7 kHz and more.",
               "This is typical of a Bluetooth headset in its hands-free (HFP/HSP) mode, or of a bad resampler. "
               "Use a wired or USB microphone, or a headset that supports a wideband (mSBC/LC3) voice link.");
 }
@@ -147,8 +142,8 @@ std::optional<Finding> dead_channel(const SignalMetrics& m) {
   }
   if (dead.empty()) return std::nullopt;
   return make("signal.dead_channel", Severity::warning, "One channel of the recording is silent",
-              "Channel " + dead + " stays at or under " + num(t::kDeadChannelDbfs, 0) + " dBFS while channel " +
-                  std::to_string(loudest - m.channel_rms_dbfs.begin() + 1) + " carries " + num(*loudest) + " dBFS.",
+              "Channel " + dead + " stays at or under " + decimal(t::kDeadChannelDbfs, 0) + " dBFS while channel " +
+                  std::to_string(loudest - m.channel_rms_dbfs.begin() + 1) + " carries " + decimal(*loudest) + " dBFS.",
               "A mono microphone is being recorded as stereo, or a cable or plug is half connected. Record in mono, "
               "or check the plug (a TRS/TRRS mismatch) and the channel setup.");
 }
@@ -157,7 +152,7 @@ std::optional<Finding> inverted_channel(const SignalMetrics& m) {
   if (!m.channel_correlation || *m.channel_correlation > t::kInvertedCorrelation) return std::nullopt;
   return make("signal.inverted_channel", Severity::warning, "Two channels cancel each other out",
               "Channels " + std::to_string(m.correlation_pair[0] + 1) + " and " + std::to_string(m.correlation_pair[1] + 1) +
-                  " are mirror images (correlation " + num(*m.channel_correlation, 2) +
+                  " are mirror images (correlation " + decimal(*m.channel_correlation, 2) +
                   "): mixed to mono, as calls do, the voice nearly disappears.",
               "Invert the polarity of one channel or record only one of them; some array microphones need "
               "their driver's \"microphone array\" mode or the right channel setup.");
@@ -177,8 +172,8 @@ std::vector<Finding> signal_findings(const SignalMetrics& metrics) {
     return static_cast<int>(a.severity) > static_cast<int>(b.severity);
   });
   if (findings.empty()) {
-    std::string detail = "Speech at " + (metrics.speech_level_dbfs ? num(*metrics.speech_level_dbfs) : std::string("-")) +
-                         " dBFS, " + (metrics.snr_db ? num(*metrics.snr_db) : std::string("-")) +
+    std::string detail = "Speech at " + (metrics.speech_level_dbfs ? decimal(*metrics.speech_level_dbfs) : std::string("-")) +
+                         " dBFS, " + (metrics.snr_db ? decimal(*metrics.snr_db) : std::string("-")) +
                          " dB above the background, no clipping, hum or dropouts.";
     findings.push_back(make("signal.ok", Severity::info, "The recording sounds fine", detail, "Nothing to do."));
   }

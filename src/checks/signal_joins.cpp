@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 #include "checks/check_catalog.hpp"
 #include "checks/check_context.hpp"
+#include "model/number_text.hpp"
 
 namespace micdoctor {
 namespace {
@@ -40,14 +40,8 @@ struct Joining {
   const SignalMetrics& metrics() const { return input.signal.metrics; }
 };
 
-std::string num(double value, int decimals = 1) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 std::string silence_evidence(const Joining& j) {
-  return "The test recording confirms it: " + num(j.metrics().duration_s) + " s of pure digital silence.";
+  return "The test recording confirms it: " + decimal(j.metrics().duration_s) + " s of pure digital silence.";
 }
 
 bool is_bluetooth(const Joining& j) {
@@ -83,8 +77,8 @@ void silence_from_a_source_that_is_on(Joining& j) {
   Finding* silence = j.find("signal.digital_silence");
   if (silence == nullptr) return;
   silence->title = "The microphone delivers pure silence although every setting is on";
-  silence->detail = source_label(j.source()) + " is unmuted at " + num(j.source().volume_percent, 0) +
-                    " % and ready, yet the " + num(j.metrics().duration_s) +
+  silence->detail = source_label(j.source()) + " is unmuted at " + decimal(j.source().volume_percent, 0) +
+                    " % and ready, yet the " + decimal(j.metrics().duration_s) +
                     " s test recording was exact zeros, not even the faint hiss every working microphone makes. "
                     "Something blocks the signal before the computer, or the device is not working.";
   silence->manual_steps.clear();
@@ -108,13 +102,13 @@ void low_volume_explains_quiet_voice(Joining& j) {
   Finding* quiet = j.find("signal.too_quiet");
   if (quiet == nullptr || j.source().volume_percent >= kRaiseFirstBelowPercent) return;
   const std::string measured = "The test measured your voice at " +
-                               num(j.metrics().speech_level_dbfs.value_or(-120.0)) + " dBFS, far too quiet.";
+                               decimal(j.metrics().speech_level_dbfs.value_or(-120.0)) + " dBFS, far too quiet.";
   if (Finding* low = j.find("device.volume_low")) {
     low->severity = Severity::error;
     j.fold("signal.too_quiet", *low, measured);
     return;
   }
-  quiet->detail += " The microphone's volume is only at " + num(j.source().volume_percent, 0) + " %.";
+  quiet->detail += " The microphone's volume is only at " + decimal(j.source().volume_percent, 0) + " %.";
   quiet->fix = std::string(fix_id(FixId::source_raise_volume));
   quiet->manual_steps = {"Raise the microphone's volume to 100 %: " + set_volume_command(j.source())};
 }
@@ -124,7 +118,7 @@ void low_volume_explains_quiet_voice(Joining& j) {
 void quiet_at_full_volume(Joining& j) {
   Finding* quiet = j.find("signal.too_quiet");
   if (quiet == nullptr || j.source().volume_percent < kRaiseFirstBelowPercent) return;
-  quiet->detail += " The microphone's volume is already at " + num(j.source().volume_percent, 0) +
+  quiet->detail += " The microphone's volume is already at " + decimal(j.source().volume_percent, 0) +
                    " %, so the missing gain is elsewhere.";
   quiet->manual_steps.clear();
   const Card* card = j.input.snapshot.find_card(j.source().card);
@@ -176,7 +170,7 @@ void gain_above_unity_overloads(Joining& j) {
     Finding* loud = j.find(id);
     if (loud == nullptr) continue;
     if (volume > kUnityPercent + 0.5) {
-      loud->detail += " The microphone's volume is at " + num(volume, 0) +
+      loud->detail += " The microphone's volume is at " + decimal(volume, 0) +
                       " %, above 100 %: the server amplifies it past full scale.";
       loud->fix = std::string(fix_id(FixId::source_lower_volume));
       loud->manual_steps = {"Lower the microphone's volume to 100 %: " + set_volume_command(j.source())};

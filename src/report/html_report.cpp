@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "checks/check_catalog.hpp"
+#include "model/number_text.hpp"
 #include "report/terminal.hpp"
 
 namespace micdoctor {
@@ -47,22 +47,7 @@ path.spectrum{fill:none;stroke:#1565c0;stroke-width:1.2}
 
 std::string esc(const std::string& text) { return escape_html(text); }
 
-std::string number(double value, int decimals = 1) {
-  char text[48];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 std::string severity_class(Severity s) { return std::string(to_string(s)); }
-
-std::string mark_text(Severity s) {
-  switch (s) {
-    case Severity::error: return "✗";
-    case Severity::warning: return "!";
-    case Severity::info: return "✓";
-  }
-  return "?";
-}
 
 std::string finding_html(const Finding& f) {
   std::string out = "<li class=\"finding " + severity_class(f.severity) + "\" data-id=\"" + esc(f.id) + "\">";
@@ -95,7 +80,7 @@ constexpr double kBottom = 20;
 double plot_x(double fraction) { return kLeft + fraction * (kWidth - kLeft - 5); }
 
 std::string svg_open(const std::string& css_class, const std::string& id, const std::string& label) {
-  return "<svg class=\"" + css_class + "\" viewBox=\"0 0 " + number(kWidth, 0) + " " + number(kHeight, 0) +
+  return "<svg class=\"" + css_class + "\" viewBox=\"0 0 " + decimal(kWidth, 0) + " " + decimal(kHeight, 0) +
          "\" role=\"img\" aria-labelledby=\"" + id + "\"><title id=\"" + id + "\">" + esc(label) + "</title>";
 }
 
@@ -104,8 +89,8 @@ std::string time_axis(double duration) {
   for (int i = 0; i <= 4; ++i) {
     const double x = plot_x(i / 4.0);
     const char* anchor = i == 4 ? "end" : "middle";  // the last label inside the picture
-    out += "<text x=\"" + number(x, 0) + "\" y=\"" + number(kHeight - 5, 0) + "\" text-anchor=\"" + anchor + "\">" +
-           number(duration * i / 4.0, 1) + " s</text>";
+    out += "<text x=\"" + decimal(x, 0) + "\" y=\"" + decimal(kHeight - 5, 0) + "\" text-anchor=\"" + anchor + "\">" +
+           decimal(duration * i / 4.0, 1) + " s</text>";
   }
   return out;
 }
@@ -125,9 +110,9 @@ std::string waveform_svg(const SignalPicture& p, const SignalMetrics& m, const s
   for (std::size_t i = 0; i < n; ++i) {
     const OverviewColumn& c = p.columns[i];
     const double x = plot_x(n > 1 ? static_cast<double>(i) / static_cast<double>(n - 1) : 0.0);
-    wave += "M" + number(x, 1) + " " + number(y(c.max), 1) + "V" + number(y(c.min), 1);
+    wave += "M" + decimal(x, 1) + " " + decimal(y(c.max), 1) + "V" + decimal(y(c.min), 1);
     if (m.clipped_samples > 0 && std::max(std::fabs(c.max), std::fabs(c.min)) >= 0.995 * ceiling) {
-      clips += "M" + number(x, 1) + " " + number(y(c.max), 1) + "V" + number(y(c.min), 1);
+      clips += "M" + decimal(x, 1) + " " + decimal(y(c.max), 1) + "V" + decimal(y(c.min), 1);
       ++clipped_columns;
     }
   }
@@ -136,18 +121,18 @@ std::string waveform_svg(const SignalPicture& p, const SignalMetrics& m, const s
   for (const SignalPicture::Gap& g : m.dropouts > 0 ? p.gaps : std::vector<SignalPicture::Gap>{}) {
     const double x0 = plot_x(p.duration_s > 0 ? g.start_s / p.duration_s : 0);
     const double x1 = plot_x(p.duration_s > 0 ? g.end_s / p.duration_s : 0);
-    gaps += "<rect class=\"gap\" x=\"" + number(x0, 1) + "\" y=\"0\" width=\"" + number(std::max(2.0, x1 - x0), 1) +
-            "\" height=\"" + number(kHeight - kBottom, 0) + "\"/>";
+    gaps += "<rect class=\"gap\" x=\"" + decimal(x0, 1) + "\" y=\"0\" width=\"" + decimal(std::max(2.0, x1 - x0), 1) +
+            "\" height=\"" + decimal(kHeight - kBottom, 0) + "\"/>";
   }
   std::string out = svg_open("waveform", id, "Waveform of the recording" +
                                                  std::string(clipped_columns ? ", clipped parts marked in red" : "") +
                                                  std::string(m.dropouts == 0 || p.gaps.empty() ? "" : ", gaps of silence marked in red"));
-  out += "<line class=\"grid\" x1=\"" + number(kLeft, 0) + "\" x2=\"" + number(kWidth, 0) + "\" y1=\"" + number(mid, 0) +
-         "\" y2=\"" + number(mid, 0) + "\"/>";
+  out += "<line class=\"grid\" x1=\"" + decimal(kLeft, 0) + "\" x2=\"" + decimal(kWidth, 0) + "\" y1=\"" + decimal(mid, 0) +
+         "\" y2=\"" + decimal(mid, 0) + "\"/>";
   out += "<path class=\"wave\" d=\"" + wave + "\"/>";
   if (!clips.empty()) out += "<path class=\"clip\" d=\"" + clips + "\"/>";
   out += "<g class=\"gaps\">" + gaps + "</g>";
-  out += "<text x=\"2\" y=\"12\">+1</text><text x=\"2\" y=\"" + number(kHeight - kBottom - 2, 0) + "\">-1</text>";
+  out += "<text x=\"2\" y=\"12\">+1</text><text x=\"2\" y=\"" + decimal(kHeight - kBottom - 2, 0) + "\">-1</text>";
   return out + time_axis(p.duration_s) + "</svg>";
 }
 
@@ -168,24 +153,24 @@ std::string level_svg(const SignalPicture& p, const SignalMetrics& m, const std:
     const double mean = c.samples ? c.energy / static_cast<double>(c.samples) : 0.0;
     const double db = mean > 0 ? 10.0 * std::log10(mean) : kLevelFloor;
     const double x = plot_x(n > 1 ? static_cast<double>(i) / static_cast<double>(n - 1) : 0.0);
-    points += number(x, 1) + "," + number(level_y(db), 1) + " ";
+    points += decimal(x, 1) + "," + decimal(level_y(db), 1) + " ";
   }
   std::string out = svg_open("level", id, "Level over time, with the speech level and the noise floor");
   for (const double db : {0.0, -30.0, -60.0, -90.0}) {
-    out += "<line class=\"grid\" x1=\"" + number(kLeft, 0) + "\" x2=\"" + number(kWidth, 0) + "\" y1=\"" +
-           number(level_y(db), 1) + "\" y2=\"" + number(level_y(db), 1) + "\"/><text x=\"2\" y=\"" +
-           number(level_y(db) + 4, 1) + "\">" + number(db, 0) + " dB</text>";
+    out += "<line class=\"grid\" x1=\"" + decimal(kLeft, 0) + "\" x2=\"" + decimal(kWidth, 0) + "\" y1=\"" +
+           decimal(level_y(db), 1) + "\" y2=\"" + decimal(level_y(db), 1) + "\"/><text x=\"2\" y=\"" +
+           decimal(level_y(db) + 4, 1) + "\">" + decimal(db, 0) + " dB</text>";
   }
   out += "<polyline class=\"level\" points=\"" + points + "\"/>";
   const auto across = [&](const char* css, double db, const std::string& label) {
-    out += "<line class=\"" + std::string(css) + "\" x1=\"" + number(kLeft, 0) + "\" x2=\"" + number(kWidth, 0) +
-           "\" y1=\"" + number(level_y(db), 1) + "\" y2=\"" + number(level_y(db), 1) + "\"/><text x=\"" +
-           number(kWidth - 8, 0) + "\" y=\"" + number(level_y(db) - 4, 1) + "\" text-anchor=\"end\">" + esc(label) +
+    out += "<line class=\"" + std::string(css) + "\" x1=\"" + decimal(kLeft, 0) + "\" x2=\"" + decimal(kWidth, 0) +
+           "\" y1=\"" + decimal(level_y(db), 1) + "\" y2=\"" + decimal(level_y(db), 1) + "\"/><text x=\"" +
+           decimal(kWidth - 8, 0) + "\" y=\"" + decimal(level_y(db) - 4, 1) + "\" text-anchor=\"end\">" + esc(label) +
            "</text>";
   };
-  if (m.speech_level_dbfs) across("speech", *m.speech_level_dbfs, "speech " + number(*m.speech_level_dbfs) + " dBFS");
+  if (m.speech_level_dbfs) across("speech", *m.speech_level_dbfs, "speech " + decimal(*m.speech_level_dbfs) + " dBFS");
   if (m.noise_floor_dbfs && *m.noise_floor_dbfs > kLevelFloor) {
-    across("noise", *m.noise_floor_dbfs, "noise floor " + number(*m.noise_floor_dbfs) + " dBFS");
+    across("noise", *m.noise_floor_dbfs, "noise floor " + decimal(*m.noise_floor_dbfs) + " dBFS");
   }
   return out + time_axis(p.duration_s) + "</svg>";
 }
@@ -199,32 +184,32 @@ std::string spectrum_svg(const SignalPicture& p, const SignalMetrics& m, const s
   std::string d;
   for (std::size_t k = 0; k < p.spectrum_hz.size(); ++k) {
     if (p.spectrum_hz[k] < low) continue;
-    d += (d.empty() ? "M" : "L") + number(x_of(p.spectrum_hz[k]), 1) + " " + number(y_of(p.spectrum_db[k]), 1);
+    d += (d.empty() ? "M" : "L") + decimal(x_of(p.spectrum_hz[k]), 1) + " " + decimal(y_of(p.spectrum_db[k]), 1);
   }
   std::string out = svg_open("spectrum", id, "Spectrum of the recording" +
                                                  std::string(m.hum_hz ? ", mains hum lines marked in orange" : "") +
                                                  std::string(m.bandwidth_hz ? ", the band edge marked in purple" : ""));
   for (const double hz : {50.0, 100.0, 1000.0, 4000.0, 10000.0}) {
     if (hz >= high) continue;
-    out += "<line class=\"grid\" x1=\"" + number(x_of(hz), 1) + "\" x2=\"" + number(x_of(hz), 1) + "\" y1=\"0\" y2=\"" +
-           number(kHeight - kBottom, 0) + "\"/><text x=\"" + number(x_of(hz), 1) + "\" y=\"" + number(kHeight - 5, 0) +
-           "\" text-anchor=\"middle\">" + (hz >= 1000 ? number(hz / 1000, 0) + " kHz" : number(hz, 0) + " Hz") + "</text>";
+    out += "<line class=\"grid\" x1=\"" + decimal(x_of(hz), 1) + "\" x2=\"" + decimal(x_of(hz), 1) + "\" y1=\"0\" y2=\"" +
+           decimal(kHeight - kBottom, 0) + "\"/><text x=\"" + decimal(x_of(hz), 1) + "\" y=\"" + decimal(kHeight - 5, 0) +
+           "\" text-anchor=\"middle\">" + (hz >= 1000 ? decimal(hz / 1000, 0) + " kHz" : decimal(hz, 0) + " Hz") + "</text>";
   }
   out += "<path class=\"spectrum\" d=\"" + d + "\"/>";
   if (m.hum_hz) {
     out += "<g class=\"hum-lines\">";
     for (int k = 1; k <= 6 && *m.hum_hz * k < high; ++k) {
       const double x = x_of(*m.hum_hz * k);
-      out += "<line class=\"hum\" x1=\"" + number(x, 1) + "\" x2=\"" + number(x, 1) + "\" y1=\"0\" y2=\"" +
-             number(kHeight - kBottom, 0) + "\"/>";
+      out += "<line class=\"hum\" x1=\"" + decimal(x, 1) + "\" x2=\"" + decimal(x, 1) + "\" y1=\"0\" y2=\"" +
+             decimal(kHeight - kBottom, 0) + "\"/>";
     }
-    out += "<text x=\"" + number(x_of(*m.hum_hz) + 4, 1) + "\" y=\"14\">" + number(*m.hum_hz, 0) + " Hz hum</text></g>";
+    out += "<text x=\"" + decimal(x_of(*m.hum_hz) + 4, 1) + "\" y=\"14\">" + decimal(*m.hum_hz, 0) + " Hz hum</text></g>";
   }
   if (m.bandwidth_hz) {
     const double x = x_of(*m.bandwidth_hz);
-    out += "<line class=\"band-edge\" x1=\"" + number(x, 1) + "\" x2=\"" + number(x, 1) + "\" y1=\"0\" y2=\"" +
-           number(kHeight - kBottom, 0) + "\"/><text x=\"" + number(x - 4, 1) +
-           "\" y=\"28\" text-anchor=\"end\">sound stops at " + number(*m.bandwidth_hz / 1000, 1) + " kHz</text>";
+    out += "<line class=\"band-edge\" x1=\"" + decimal(x, 1) + "\" x2=\"" + decimal(x, 1) + "\" y1=\"0\" y2=\"" +
+           decimal(kHeight - kBottom, 0) + "\"/><text x=\"" + decimal(x - 4, 1) +
+           "\" y=\"28\" text-anchor=\"end\">sound stops at " + decimal(*m.bandwidth_hz / 1000, 1) + " kHz</text>";
   }
   return out + "</svg>";
 }
@@ -245,7 +230,7 @@ std::string pictures_html(const SignalPicture& p, const SignalAnalysis& a, const
   if (!p.spectrum_hz.empty()) {
     out += "<figure>" + spectrum_svg(p, m, prefix + "-spectrum") + "<figcaption>Which pitches the sound contains, "
            "low to high. ";
-    if (m.hum_hz) out += "The orange lines are mains hum (" + number(*m.hum_hz, 0) + " Hz and its multiples): a buzz from the power supply or a ground loop. ";
+    if (m.hum_hz) out += "The orange lines are mains hum (" + decimal(*m.hum_hz, 0) + " Hz and its multiples): a buzz from the power supply or a ground loop. ";
     if (m.bandwidth_hz) out += "The purple line is where the sound stops; speech sounds clear when it reaches 7 kHz or more.";
     out += "</figcaption></figure>";
   }
@@ -258,17 +243,17 @@ std::string metrics_table(const SignalMetrics& m) {
     out += "<tr><th scope=\"row\">" + esc(name) + "</th><td>" + esc(value) + "</td></tr>";
   };
   const auto db = [](const std::optional<double>& v, const char* unit) {
-    return v ? number(*v) + " " + unit : std::string("none");
+    return v ? decimal(*v) + " " + unit : std::string("none");
   };
-  row("Duration", number(m.duration_s, 2) + " s, " + std::to_string(m.sample_rate) + " Hz, " + std::to_string(m.channels) +
+  row("Duration", decimal(m.duration_s, 2) + " s, " + std::to_string(m.sample_rate) + " Hz, " + std::to_string(m.channels) +
                       (m.channels == 1 ? " channel" : " channels"));
   row("Voice level (while speaking)", db(m.speech_level_dbfs, "dBFS"));
   row("Background noise", db(m.noise_floor_dbfs, "dBFS"));
   row("Voice above the noise", db(m.snr_db, "dB"));
   row("Peak", db(m.peak_dbfs, "dBFS"));
-  row("Clipped samples", std::to_string(m.clipped_samples) + " (" + number(m.clipped_fraction * 100, 2) + " %)");
-  row("Mains hum", m.hum_hz ? number(*m.hum_hz, 0) + " Hz at " + db(m.hum_dbfs, "dBFS") : "none");
-  row("Sound reaches up to", m.bandwidth_hz ? number(*m.bandwidth_hz / 1000, 1) + " kHz" : "unknown");
+  row("Clipped samples", std::to_string(m.clipped_samples) + " (" + decimal(m.clipped_fraction * 100, 2) + " %)");
+  row("Mains hum", m.hum_hz ? decimal(*m.hum_hz, 0) + " Hz at " + db(m.hum_dbfs, "dBFS") : "none");
+  row("Sound reaches up to", m.bandwidth_hz ? decimal(*m.bandwidth_hz / 1000, 1) + " kHz" : "unknown");
   row("Dropouts", std::to_string(m.dropouts));
   row("Loudness", db(m.loudness_lufs, "LUFS"));
   return out + "</tbody></table>";
@@ -294,7 +279,7 @@ std::string devices_table(const SystemSnapshot& s) {
                                                 : d.kind == SourceKind::microphone ? "microphone"
                                                                                    : "virtual")) +
            "</td><td>" + esc(d.state) + "</td><td>" + (d.muted ? "yes" : "no") + "</td><td>" +
-           number(d.volume_percent, 0) + " %</td><td>" + (d.name == s.server.default_source ? "yes" : "") + "</td></tr>";
+           decimal(d.volume_percent, 0) + " %</td><td>" + (d.name == s.server.default_source ? "yes" : "") + "</td></tr>";
   }
   return out + "</tbody></table>";
 }
@@ -308,7 +293,7 @@ std::string streams_table(const SystemSnapshot& s) {
   for (const Stream& st : s.streams) {
     if (st.from_module) continue;
     out += "<tr><td>" + esc(st.application.empty() ? st.binary : st.application) + "</td><td>" + esc(st.source) +
-           "</td><td>" + (st.muted ? "yes" : "no") + "</td><td>" + number(st.volume_percent, 0) + " %</td></tr>";
+           "</td><td>" + (st.muted ? "yes" : "no") + "</td><td>" + decimal(st.volume_percent, 0) + " %</td></tr>";
   }
   return out + "</tbody></table>";
 }
@@ -362,8 +347,9 @@ std::string check_to_html(const CheckReportInput& report, const SignalPicture* p
     out += "\" aria-label=\"";
     out += label;
     out += "\">";
-    out += (status.unchecked ? std::string("?") : mark_text(status.worst)) + "</span>" + std::to_string(step) + ". " +
-           esc(std::string(step_title(step)) + status.note) + "</h3>";
+    // The terminal's marks, uncoloured: the colour is the CSS class's.
+    out += status.unchecked ? std::string("?") : severity_mark(status.worst, TextStyle{.unicode = true});
+    out += "</span>" + std::to_string(step) + ". " + esc(std::string(step_title(step)) + status.note) + "</h3>";
     if (!status.findings.empty()) {
       out += "<ul class=\"findings\">";
       for (const Finding* f : status.findings) out += finding_html(*f);

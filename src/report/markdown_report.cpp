@@ -1,9 +1,9 @@
 #include "report/markdown_report.hpp"
 
-#include <cstdio>
 #include <string_view>
 
 #include "checks/check_catalog.hpp"
+#include "model/number_text.hpp"
 #include "report/terminal.hpp"
 
 namespace micdoctor {
@@ -11,21 +11,6 @@ namespace {
 
 // Findings listed at most; the rest are counted, so the summary stays short.
 constexpr std::size_t kMaxFindings = 18;
-
-std::string number(double value, int decimals = 1) {
-  char text[48];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-std::string mark(Severity s) {
-  switch (s) {
-    case Severity::error: return "✗ error";
-    case Severity::warning: return "! warning";
-    case Severity::info: return "✓ info";
-  }
-  return "";
-}
 
 std::string code(const std::string& text) {
   std::string out = to_valid_utf8(text);
@@ -41,7 +26,8 @@ std::string findings_table(const std::vector<Finding>& findings, int& lines) {
   std::size_t shown = 0;
   for (const Finding& f : findings) {
     if (shown == kMaxFindings) break;
-    out += "| " + mark(f.severity) + " | " + code(f.id) + " | " + escape_markdown(f.title) + " |\n";
+    const std::string mark = severity_mark(f.severity, TextStyle{.unicode = true}) + " " + std::string(to_string(f.severity));
+    out += "| " + mark + " | " + code(f.id) + " | " + escape_markdown(f.title) + " |\n";
     ++shown;
     ++lines;
   }
@@ -53,13 +39,13 @@ std::string findings_table(const std::vector<Finding>& findings, int& lines) {
 }
 
 std::string signal_numbers(const SignalMetrics& m) {
-  const auto db = [](const std::optional<double>& v) { return v ? number(*v) : std::string("none"); };
+  const auto db = [](const std::optional<double>& v) { return v ? decimal(*v) : std::string("none"); };
   std::string out = "voice " + db(m.speech_level_dbfs) + " dBFS, noise " + db(m.noise_floor_dbfs) + " dBFS, SNR " +
                     db(m.snr_db) + " dB, peak " + db(m.peak_dbfs) + " dBFS, clipped " +
-                    number(m.clipped_fraction * 100, 2) + " %";
-  if (m.hum_hz) out += ", hum " + number(*m.hum_hz, 0) + " Hz at " + db(m.hum_dbfs) + " dBFS";
-  if (m.bandwidth_hz) out += ", band up to " + number(*m.bandwidth_hz / 1000, 1) + " kHz";
-  out += ", " + number(m.duration_s, 1) + " s at " + std::to_string(m.sample_rate) + " Hz";
+                    decimal(m.clipped_fraction * 100, 2) + " %";
+  if (m.hum_hz) out += ", hum " + decimal(*m.hum_hz, 0) + " Hz at " + db(m.hum_dbfs) + " dBFS";
+  if (m.bandwidth_hz) out += ", band up to " + decimal(*m.bandwidth_hz / 1000, 1) + " kHz";
+  out += ", " + decimal(m.duration_s, 1) + " s at " + std::to_string(m.sample_rate) + " Hz";
   return out;
 }
 
@@ -96,7 +82,7 @@ std::string check_to_markdown(const CheckReportInput& report) {
   if (const Source* src = report.source_in_use) {
     out += "- **Microphone:** " + escape_markdown(src->description.empty() ? src->name : src->description) + " " +
            code(src->name) + ", " + escape_markdown(src->state) + (src->muted ? ", muted" : ", not muted") +
-           ", volume " + number(src->volume_percent, 0) + " %" + (src->name == s.server.default_source ? ", default" : "") +
+           ", volume " + decimal(src->volume_percent, 0) + " %" + (src->name == s.server.default_source ? ", default" : "") +
            "\n";
     ++lines;
   }
