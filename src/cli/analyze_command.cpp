@@ -26,9 +26,7 @@ namespace {
 
 struct Options {
   std::vector<std::string> files;
-  bool json = false;
-  bool html = false;      // one document for all files, written at the end
-  bool markdown = false;
+  ReportFormat format = ReportFormat::text;  // html: one document for all files, written at the end
   std::string output;     // --output FILE (html and markdown); "" for stdout
   unsigned jobs = 0;  // 0: one per core
   std::optional<RawSpec> raw;
@@ -115,12 +113,9 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
       const auto format = a == "--format" ? value("--format") : std::optional<std::string>(a.substr(9));
       if (!format) return std::nullopt;
-      if (*format != "text" && *format != "json" && *format != "html" && *format != "markdown") {
-        return usage_error("--format must be text, json, html or markdown"), std::nullopt;
-      }
-      options.json = *format == "json";
-      options.html = *format == "html";
-      options.markdown = *format == "markdown";
+      const auto parsed = parse_report_format(*format);
+      if (!parsed) return usage_error("--format must be text, json, html or markdown"), std::nullopt;
+      options.format = *parsed;
     } else if (a == "--output" || a.rfind("--output=", 0) == 0) {
       const auto file = a == "--output" ? value("--output") : std::optional<std::string>(a.substr(9));
       if (!file) return std::nullopt;
@@ -151,7 +146,7 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     }
   }
   if (options.files.empty()) return usage_error("analyze needs at least one FILE"), std::nullopt;
-  if (!options.output.empty() && !options.html && !options.markdown) {
+  if (!options.output.empty() && options.format != ReportFormat::html && options.format != ReportFormat::markdown) {
     return usage_error("--output goes with --format html or markdown"), std::nullopt;
   }
   return options;
@@ -167,6 +162,9 @@ int run_analyze(const std::vector<std::string>& args) {
 
   // Files are analysed in parallel; results are printed in argument order as
   // soon as each one and all before it are done.
+  const bool html = options.format == ReportFormat::html;
+  const bool markdown = options.format == ReportFormat::markdown;
+  const bool json = options.format == ReportFormat::json;
   std::vector<std::optional<FileResult>> results(count);
   std::mutex mutex;
   std::condition_variable ready;
@@ -177,7 +175,7 @@ int run_analyze(const std::vector<std::string>& args) {
   for (unsigned w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
       for (std::size_t i = next++; i < count; i = next++) {
-        FileResult result = analyse_file(options.files[i], options.raw, options.html);
+        FileResult result = analyse_file(options.files[i], options.raw, html);
         std::lock_guard lock(mutex);
         results[i] = std::move(result);
         ready.notify_all();
@@ -188,7 +186,7 @@ int run_analyze(const std::vector<std::string>& args) {
   const TextStyle style = detect_text_style(STDOUT_FILENO);
   int status = 0;
   std::vector<FileResult> kept;  // html: every file, for the one document
-  if (options.html) kept.resize(count);
+  if (html) kept.resize(count);
   std::string report;            // html and markdown: written at the end
   for (std::size_t i = 0; i < count; ++i) {
     FileResult result;
@@ -201,24 +199,24 @@ int run_analyze(const std::vector<std::string>& args) {
     const std::string& file = options.files[i];
     if (!result.analysis) {
       std::fprintf(stderr, "micdoctor: %s: %s\n", escape_for_terminal(file).c_str(), escape_for_terminal(result.error).c_str());
-      if (options.json) std::printf("%s\n", analysis_error_json_line(file, result.error).c_str());
-      if (options.markdown) report += (report.empty() ? "" : "\n") + std::string("**micdoctor analyze** could not read a file: ") +
+      if (json) std::printf("%s\n", analysis_error_json_line(file, result.error).c_str());
+      if (markdown) report += (report.empty() ? "" : "\n") + std::string("**micdoctor analyze** could not read a file: ") +
                                       escape_markdown(result.error) + "\n";
-      if (options.html) kept[i] = std::move(result);
+      if (html) kept[i] = std::move(result);
       status = 2;
       continue;
     }
     const bool problem = std::any_of(result.analysis->findings.begin(), result.analysis->findings.end(), is_problem);
     if (problem && status == 0) status = 1;
-    if (options.html) {
+    if (html) {
       kept[i] = std::move(result);
       continue;
     }
-    if (options.markdown) {
+    if (markdown) {
       report += (report.empty() ? "" : "\n") + analysis_to_markdown(file, *result.analysis);
       continue;
     }
-    if (options.json) {
+    if (json) {
       std::printf("%s\n", analysis_to_json_line(file, *result.analysis).c_str());
     } else {
       std::printf("%s%s", i ? "\n" : "", analysis_to_text(file, *result.analysis, style).c_str());
@@ -226,7 +224,7 @@ int run_analyze(const std::vector<std::string>& args) {
     std::fflush(stdout);
   }
   for (std::thread& t : threads) t.join();
-  if (options.html) {
+  if (html) {
     std::vector<RecordingForHtml> recordings;
     for (std::size_t i = 0; i < count; ++i) {
       const FileResult& r = kept[i];
@@ -235,7 +233,7 @@ int run_analyze(const std::vector<std::string>& args) {
     }
     report = analyses_to_html(recordings);
   }
-  if (options.html || options.markdown) {
+  if (html || markdown) {
     std::string error;
     if (!write_report(report, options.output, error)) {
       std::fprintf(stderr, "micdoctor: --output: %s\n", escape_for_terminal(error).c_str());

@@ -32,12 +32,9 @@
 namespace micdoctor::cli {
 namespace {
 
-enum class Format { text, json, html, markdown };
-
 struct Options {
   std::string device;
-  bool json = false;
-  Format format = Format::text;
+  ReportFormat format = ReportFormat::text;
   std::string output;  // --output FILE; "" for stdout
   bool verbose = false;
   std::string snapshot_file;
@@ -72,16 +69,14 @@ std::optional<Options> parse(const std::vector<std::string>& args, Command comma
     if (is("--format")) {
       const auto format = value("--format");
       if (!format) return std::nullopt;
-      const bool rich = *format == "html" || *format == "markdown";
-      if (*format != "text" && *format != "json" && !(rich && allow_check_options)) {
+      const auto parsed = parse_report_format(*format);
+      const bool rich = parsed == ReportFormat::html || parsed == ReportFormat::markdown;
+      if (!parsed || (rich && !allow_check_options)) {
         return usage_error(allow_check_options ? "--format must be text, json, html or markdown"
                                                : "--format must be text or json"),
                std::nullopt;
       }
-      options.json = *format == "json";
-      options.format = *format == "json" ? Format::json : *format == "html" ? Format::html
-                       : *format == "markdown"                               ? Format::markdown
-                                                                             : Format::text;
+      options.format = *parsed;
     } else if (is("--snapshot")) {
       const auto file = value("--snapshot");
       if (!file) return std::nullopt;
@@ -126,7 +121,7 @@ std::optional<Options> parse(const std::vector<std::string>& args, Command comma
   if (!options.mic_test.save_path.empty() && !options.test) {
     return usage_error("--save keeps the recording of a test: add --test"), std::nullopt;
   }
-  options.mic_test.pictures = options.format == Format::html;
+  options.mic_test.pictures = options.format == ReportFormat::html;
   if (options.test && !options.snapshot_file.empty()) {
     return usage_error("--snapshot judges a saved state; it cannot listen to a microphone"), std::nullopt;
   }
@@ -192,10 +187,10 @@ int check_and_maybe_test(const Options& options) {
   const CheckReportInput report{*snapshot, source, findings, test_report ? &*test_report : nullptr};
   std::string text;
   switch (options.format) {
-    case Format::json: text = check_to_json(report) + "\n"; break;
-    case Format::html: text = check_to_html(report, test && test->picture ? &*test->picture : nullptr); break;
-    case Format::markdown: text = check_to_markdown(report); break;
-    case Format::text:
+    case ReportFormat::json: text = check_to_json(report) + "\n"; break;
+    case ReportFormat::html: text = check_to_html(report, test && test->picture ? &*test->picture : nullptr); break;
+    case ReportFormat::markdown: text = check_to_markdown(report); break;
+    case ReportFormat::text:
       // A file gets no colours or terminal marks.
       text = check_to_text(report, options.output.empty() ? detect_text_style(STDOUT_FILENO) : TextStyle{},
                            options.verbose);
@@ -240,7 +235,7 @@ int run_devices(const std::vector<std::string>& args) {
   if (!options) return 2;
   const std::optional<SystemSnapshot> snapshot = obtain_snapshot(*options);
   if (!snapshot) return 2;
-  if (options->json) {
+  if (options->format == ReportFormat::json) {
     std::printf("%s\n", devices_to_json(*snapshot).c_str());
   } else {
     std::fputs(devices_to_text(*snapshot, detect_text_style(STDOUT_FILENO)).c_str(), stdout);

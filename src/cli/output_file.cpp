@@ -7,6 +7,14 @@
 
 namespace micdoctor::cli {
 
+std::optional<ReportFormat> parse_report_format(const std::string& name) {
+  if (name == "text") return ReportFormat::text;
+  if (name == "json") return ReportFormat::json;
+  if (name == "html") return ReportFormat::html;
+  if (name == "markdown") return ReportFormat::markdown;
+  return std::nullopt;
+}
+
 bool write_report(const std::string& text, const std::string& path, std::string& error) {
   if (path.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -1,7 +1,14 @@
 #pragma once
+#include <optional>
 #include <string>
 
 namespace micdoctor::cli {
+
+// The report formats of check, test and analyze (--format).
+enum class ReportFormat { text, json, html, markdown };
+
+// "text", "json", "html" or "markdown"; nullopt for anything else.
+std::optional<ReportFormat> parse_report_format(const std::string& name);
 
 // Writes a report to stdout (path "") or to a file, the file written beside
 // its final name and renamed into place when complete, so an interrupted run
