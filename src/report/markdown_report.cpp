@@ -9,7 +9,8 @@
 namespace micdoctor {
 namespace {
 
-// Findings listed at most; the rest are counted, so the summary stays short.
+// Findings listed at most; the rest are counted, so the summary stays short:
+// with the heading, verdict and facts, 40 lines at most.
 constexpr std::size_t kMaxFindings = 18;
 
 std::string code(const std::string& text) {
@@ -20,20 +21,17 @@ std::string code(const std::string& text) {
   return "`" + out + "`";
 }
 
-std::string findings_table(const std::vector<Finding>& findings, int& lines) {
+std::string findings_table(const std::vector<Finding>& findings) {
   std::string out = "| | id | finding |\n|---|---|---|\n";
-  lines += 2;
   std::size_t shown = 0;
   for (const Finding& f : findings) {
     if (shown == kMaxFindings) break;
     const std::string mark = severity_mark(f.severity, TextStyle{.unicode = true}) + " " + std::string(to_string(f.severity));
     out += "| " + mark + " | " + code(f.id) + " | " + escape_markdown(f.title) + " |\n";
     ++shown;
-    ++lines;
   }
   if (findings.size() > shown) {
     out += "\n…and " + std::to_string(findings.size() - shown) + " more (see the full report).\n";
-    lines += 2;
   }
   return out;
 }
@@ -70,49 +68,37 @@ std::string escape_markdown(const std::string& text) {
 
 std::string check_to_markdown(const CheckReportInput& report) {
   const SystemSnapshot& s = report.snapshot;
-  int lines = 0;
   std::string out = "**micdoctor check** on " + escape_markdown(s.platform) + ", " +
                     escape_markdown(s.server.reachable ? s.server.name + (s.server.version.empty() ? "" : " " + s.server.version)
                                                        : "no sound server") + "\n\n";
   out += "**Verdict:** " + escape_markdown(check_verdict(report)) + "\n\n";
-  lines += 4;
-  out += findings_table(report.findings, lines);
+  out += findings_table(report.findings);
   out += "\n";
-  ++lines;
   if (const Source* src = report.source_in_use) {
     out += "- **Microphone:** " + escape_markdown(src->description.empty() ? src->name : src->description) + " " +
            code(src->name) + ", " + escape_markdown(src->state) + (src->muted ? ", muted" : ", not muted") +
            ", volume " + decimal(src->volume_percent, 0) + " %" + (src->name == s.server.default_source ? ", default" : "") +
            "\n";
-    ++lines;
   }
   if (report.test != nullptr && report.test->analysis != nullptr) {
     out += "- **Test recording:** " + signal_numbers(report.test->analysis->metrics) + "\n";
-    ++lines;
   } else if (report.test != nullptr) {
     out += "- **Test recording:** failed: " + escape_markdown(report.test->outcome.error) + "\n";
-    ++lines;
   }
   std::size_t inputs = 0;
   for (const Source& d : s.sources) inputs += d.kind == SourceKind::monitor ? 0 : 1;
   out += "- **Capture devices:** " + std::to_string(inputs) + " (and " + std::to_string(s.sources.size() - inputs) +
          " monitors); default " + code(s.server.default_source) + "\n";
-  ++lines;
   std::size_t apps = 0;
   for (const Stream& st : s.streams) apps += st.from_module ? 0 : 1;
-  if (apps > 0) {
-    out += "- **Apps recording:** " + std::to_string(apps) + "\n";
-    ++lines;
-  }
-  (void)lines;  // bounded by construction: 18 findings + 14 other lines at most
+  if (apps > 0) out += "- **Apps recording:** " + std::to_string(apps) + "\n";
   return out;
 }
 
 std::string analysis_to_markdown(const std::string& file, const SignalAnalysis& analysis) {
-  int lines = 0;
   std::string out = "**micdoctor analyze** " + code(file) + "\n\n**Verdict:** " +
                     escape_markdown(analysis.findings.front().title) + "\n\n";
-  out += findings_table(analysis.findings, lines);
+  out += findings_table(analysis.findings);
   out += "\n- **Numbers:** " + signal_numbers(analysis.metrics) + "\n";
   return out;
 }
