@@ -118,7 +118,8 @@ std::string waveform_svg(const SignalPicture& p, const SignalMetrics& m, const s
   }
   std::string gaps;
   // Gaps are drawn when the analyser counts them as dropouts (inside active signal).
-  for (const SignalPicture::Gap& g : m.dropouts > 0 ? p.gaps : std::vector<SignalPicture::Gap>{}) {
+  const std::vector<SignalPicture::Gap> none;
+  for (const SignalPicture::Gap& g : m.dropouts > 0 ? p.gaps : none) {
     const double x0 = plot_x(p.duration_s > 0 ? g.start_s / p.duration_s : 0);
     const double x1 = plot_x(p.duration_s > 0 ? g.end_s / p.duration_s : 0);
     gaps += "<rect class=\"gap\" x=\"" + decimal(x0, 1) + "\" y=\"0\" width=\"" + decimal(std::max(2.0, x1 - x0), 1) +
