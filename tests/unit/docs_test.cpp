@@ -1,0 +1,88 @@
+// docs/checks.md is the catalogue people read; check_catalog.cpp is the one
+// the code uses. These tests fail when the two disagree, so neither drifts.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "checks/check_catalog.hpp"
+
+namespace micdoctor {
+namespace {
+
+std::string read_doc(const std::string& name) {
+  std::ifstream in(std::string(MICDOCTOR_DOCS_DIR) + "/" + name);
+  EXPECT_TRUE(in) << "cannot read docs/" << name;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The rows of every table whose header's first column is `header`: first cell (an id in
+// backquotes) -> second cell. A row may name several ids ("`a`, `b`").
+std::multimap<std::string, std::string> table_rows(const std::string& doc, const std::string& header) {
+  std::multimap<std::string, std::string> rows;
+  std::istringstream lines(doc);
+  std::string line;
+  bool in_table = false;
+  const std::regex row(R"(^\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|)");
+  const std::regex id(R"(`([a-z_]+\.[a-z_]+)`)");
+  while (std::getline(lines, line)) {
+    if (line.rfind("| " + header + " |", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (line.empty() || line[0] != '|') in_table = false;
+    std::smatch cells;
+    if (!in_table || !std::regex_search(line, cells, row)) continue;
+    const std::string first = cells[1];
+    for (std::sregex_iterator it(first.begin(), first.end(), id), end; it != end; ++it) {
+      rows.emplace((*it)[1], cells[2]);
+    }
+  }
+  return rows;
+}
+
+TEST(DocsCatalogue, EveryCheckIdIsDocumentedWithItsStep) {
+  const auto rows = table_rows(read_doc("checks.md"), "id");
+  for (const CheckDefinition& d : check_definitions()) {
+    const auto [first, last] = rows.equal_range(std::string(d.id));
+    ASSERT_NE(first, last) << d.id << " is reported by the code but missing from docs/checks.md";
+    for (auto it = first; it != last; ++it) {
+      EXPECT_EQ(it->second, std::to_string(d.step)) << d.id << ": the step in docs/checks.md differs from the code";
+    }
+  }
+}
+
+TEST(DocsCatalogue, EveryDocumentedCheckIdExists) {
+  std::set<std::string> known;
+  for (const CheckDefinition& d : check_definitions()) known.emplace(d.id);
+  for (const auto& [id, step] : table_rows(read_doc("checks.md"), "id")) {
+    if (id.rfind("signal.", 0) == 0) continue;  // the analyser's ids: checked below
+    EXPECT_TRUE(known.count(id)) << id << " is in docs/checks.md but the code never reports it";
+  }
+}
+
+TEST(DocsCatalogue, FixIdsMatchBothWays) {
+  std::set<std::string> documented;
+  for (const auto& [id, answers] : table_rows(read_doc("checks.md"), "fix id")) documented.insert(id);
+  std::set<std::string> code;
+  for (const FixId fix : all_fixes()) code.emplace(fix_id(fix));
+  EXPECT_EQ(documented, code);
+}
+
+TEST(DocsCatalogue, TheParserSeesTablesAsTheyAreWritten) {
+  // A guard against the tests above passing on an empty parse.
+  const auto rows = table_rows("| id | step |\n|---|---|\n| `a.b`, `c.d` | 3 |\n\n| `e.f` | 1 |\n", "id");
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows.find("a.b")->second, "3");
+  EXPECT_EQ(rows.find("c.d")->second, "3");
+  EXPECT_EQ(rows.count("e.f"), 0U);  // not in a table with that header
+}
+
+}  // namespace
+}  // namespace micdoctor
