@@ -68,33 +68,27 @@ const StreamPlace* find_place(const std::vector<StreamPlace>& places, const Chan
   return nullptr;
 }
 
-// Whether the fix itself would have moved this stream to `source`: then the
-// server did the fix's work (a call app on the monitor followed the default
-// to the microphone). Any other move the server made took a stream off a
-// source its application (or the person) chose.
-bool fix_wanted_this_move(const std::vector<Finding>& findings, const SystemSnapshot& snapshot,
-                          const FixOptions& options, const ChangeTarget& stream, const std::string& source) {
-  for (const Change& change : plan_changes(findings, snapshot, options.device)) {
-    if (change.setting == Setting::stream_source && same_stream(change.target, stream) && change.to.name == source) {
-      return true;
-    }
-  }
-  return false;
+// Whether the person expects the server's move of this stream: a stream on
+// the old default was using the default, and making a better microphone the
+// default is meant to bring it there (PulseAudio cannot tell a stream that
+// named its device from one that did not: both move). A stream on any other
+// source (moved by a profile or port switch) was not asked to move.
+bool move_expected(const Change& change, const StreamPlace& before) {
+  return change.setting == Setting::default_source && before.source == change.from.name;
 }
 
 // After a change that can move streams: what the server did to each stream
-// on its own. A move the fix wanted anyway is reported; any other is undone
+// on its own. A move the person expects is reported; any other is undone
 // at once (the journal entry of the change already holds where every stream
 // was, so a crash here leaves undo able to finish the job).
-std::vector<StreamMove> settle_streams(SystemAccess& system, const Change& change, const std::vector<Finding>& findings,
-                                       const SystemSnapshot& snapshot, const FixOptions& options) {
+std::vector<StreamMove> settle_streams(SystemAccess& system, const Change& change) {
   std::vector<StreamMove> moves;
   const std::vector<StreamPlace> after = system.settled_stream_places();
   for (const StreamPlace& before : change.streams_before) {
     const StreamPlace* now = find_place(after, before.stream);
     if (now == nullptr || now->source == before.source || before.source.empty()) continue;
     StreamMove move{before, now->source, StreamMove::Kind::followed, {}};
-    if (fix_wanted_this_move(findings, snapshot, options, before.stream, now->source)) {
+    if (move_expected(change, before)) {
       move.note = "it followed the new default; no move was needed";
     } else {
       std::string error;
@@ -259,7 +253,7 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
       outcome.note = set_and_verify(system, change.setting, change.target, change.to, requested);
       outcome.status = outcome.note.empty() ? ChangeStatus::applied : ChangeStatus::failed;
       if (requested && !change.streams_before.empty()) {
-        outcome.streams_moved = settle_streams(system, change, findings, snapshot, options);
+        outcome.streams_moved = settle_streams(system, change);
       }
     } else {
       system.apply(change.setting, change.target, change.to, error);

@@ -98,8 +98,9 @@ std::string_view to_string(ChangeStatus status);
 // A recording stream the server moved on its own when a change was made.
 struct StreamMove {
   enum class Kind {
-    followed,      // it went where the fix would have moved it anyway (off a monitor, to the microphone)
-    put_back,      // it recorded another source on purpose: micdoctor moved it back there
+    followed,      // it used the old default and followed the new one, as the person expects
+    put_back,      // a move nobody asked for (a stream on another source than the old default):
+                   // micdoctor moved it back at once
     not_put_back,  // ...and it could not be moved back (the note says why)
     expected,      // --dry-run: it records the old default and may follow the new one
   };

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <stdexcept>
 #include <sstream>
 
 #include "checks/run_checks.hpp"
@@ -534,6 +536,208 @@ TEST(Undo, AJournalThatCannotBeWrittenStopsBeforePuttingBack) {
   undo_run(f.system, f.journal.runs[0], [](std::string& error) { error = "read-only"; return false; }, stopped);
   EXPECT_NE(stopped.find("read-only"), std::string::npos);
   EXPECT_EQ(snapshot_to_json(f.system.read()).dump(), snapshot_to_json(fixed).dump());
+}
+
+// --- recording streams across fix and undo ---------------------------------
+
+// A server that moves streams on its own, as PulseAudio 16 does: when the
+// default changes, every stream on the old default goes to the new one.
+// `move_everything` also moves streams on other sources (as a profile or
+// port switch can); `refuse_moves_of` refuses to move one stream.
+class MovingServer : public SimulatedSystem {
+ public:
+  using SimulatedSystem::SimulatedSystem;
+  bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override {
+    if (setting == Setting::stream_source && target.stream_index == refuse_moves_of) {
+      error = "No such entity";
+      return false;
+    }
+    const std::string old_default = read().server.default_source;
+    if (!SimulatedSystem::apply(setting, target, value, error)) return false;
+    if (setting != Setting::default_source) return true;
+    for (const StreamPlace& place : stream_places(read())) {
+      if (place.source == old_default || move_everything) {
+        SimulatedSystem::apply(Setting::stream_source, place.stream, SettingValue{false, {}, value.name}, error);
+      }
+    }
+    return true;
+  }
+  bool move_everything = false;
+  std::optional<std::uint32_t> refuse_moves_of;
+};
+
+// The broken system, with discord recording the headset (it named it: it
+// works) and a module's own stream that is no application's.
+SystemSnapshot broken_system_with_discord() {
+  SystemSnapshot s = broken_system();
+  s.streams.push_back(stream(8, "discord", s.sources[1]));
+  s.streams.back().process_id = 5151;
+  Stream module = stream(9, "", s.sources[0]);
+  module.from_module = true;
+  s.streams.push_back(module);
+  return s;
+}
+
+std::map<std::uint32_t, std::string> where_streams_record(const SystemSnapshot& s) {
+  std::map<std::uint32_t, std::string> out;
+  for (const Stream& stream : s.streams) out[stream.index] = stream.source;
+  return out;
+}
+
+const ChangeOutcome& outcome_of(const FixRunResult& result, const std::string& fix) {
+  for (const ChangeOutcome& o : result.changes) {
+    if (o.change.fix == fix) return o;
+  }
+  throw std::runtime_error("no " + fix);
+}
+
+TEST(FixStreams, AChangeThatCanMoveStreamsJournalsWhereEveryApplicationStreamRecords) {
+  MovingServer system(broken_system_with_discord());
+  MemoryJournal journal;
+  Yes consent;
+  run_fixes(system, &journal, consent, FixOptions{});
+  for (const JournalEntry& e : journal.entries) {
+    if (!can_move_streams(e.change.setting)) {
+      EXPECT_TRUE(e.change.streams_before.empty()) << e.change.fix;
+      continue;
+    }
+    ASSERT_EQ(e.change.streams_before.size(), 2u);  // not the module's stream
+    EXPECT_EQ(e.change.streams_before[0], (StreamPlace{ChangeTarget{"", 7, "ZOOM VoiceEngine", 4242}, "speakers.monitor"}));
+    EXPECT_EQ(e.change.streams_before[1], (StreamPlace{ChangeTarget{"", 8, "discord", 5151}, "headset"}));
+  }
+}
+
+TEST(FixStreams, AStreamThatFollowedTheDefaultIsReportedAndNotMovedAgain) {
+  MovingServer system(broken_system_with_discord());
+  MemoryJournal journal;
+  Yes consent;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  const ChangeOutcome& default_set = outcome_of(result, "default.set");
+  ASSERT_EQ(default_set.streams_moved.size(), 1u);
+  EXPECT_EQ(default_set.streams_moved[0].before.stream.stream_index, 7u);
+  EXPECT_EQ(default_set.streams_moved[0].moved_to, "headset");
+  EXPECT_EQ(default_set.streams_moved[0].kind, StreamMove::Kind::followed);
+  EXPECT_NE(default_set.streams_moved[0].note.find("no move was needed"), std::string::npos);
+  // The server did stream.move's work: it is neither planned nor made.
+  for (const ChangeOutcome& o : result.changes) EXPECT_NE(o.change.fix, "stream.move");
+  EXPECT_FALSE(any_problem(result.findings_after));
+}
+
+TEST(FixStreams, AStreamMovedOffAnotherSourceIsPutBackAtOnce) {
+  SystemSnapshot s = broken_system_with_discord();
+  s.sources.push_back(microphone("webcam", "usb", "webcam", 2));
+  s.streams[1].source = "webcam";
+  s.streams[1].source_index = 2;
+  MovingServer system(s);
+  system.move_everything = true;
+  MemoryJournal journal;
+  Yes consent;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  const ChangeOutcome& default_set = outcome_of(result, "default.set");
+  ASSERT_EQ(default_set.streams_moved.size(), 2u);
+  EXPECT_EQ(default_set.streams_moved[1].kind, StreamMove::Kind::put_back);
+  EXPECT_EQ(where_streams_record(system.read())[8], "webcam");
+}
+
+TEST(FixStreams, DryRunNamesTheStreamsThatMayFollowTheDefault) {
+  SimulatedSystem system(broken_system_with_discord());
+  Yes consent;
+  FixOptions options;
+  options.dry_run = true;
+  const FixRunResult result = run_fixes(system, nullptr, consent, options);
+  const ChangeOutcome& default_set = outcome_of(result, "default.set");
+  ASSERT_EQ(default_set.streams_moved.size(), 1u);  // zoom, on the old default; not discord
+  EXPECT_EQ(default_set.streams_moved[0].kind, StreamMove::Kind::expected);
+  EXPECT_NE(outcome_of(result, "stream.move").note.find("only if the server does not move it"), std::string::npos);
+}
+
+TEST(FixStreams, NobodyToAskIsNotAsked) {
+  SimulatedSystem system(broken_system());
+  MemoryJournal journal;
+  Yes consent;
+  consent.answer = Consent::Answer::not_asked;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  ASSERT_FALSE(result.changes.empty());
+  for (const ChangeOutcome& o : result.changes) EXPECT_EQ(o.status, ChangeStatus::not_asked);
+  EXPECT_EQ(to_string(ChangeStatus::not_asked), "not_asked");
+  EXPECT_TRUE(journal.entries.empty());
+}
+
+struct StreamUndoFixture {
+  SystemSnapshot original = broken_system_with_discord();
+  MovingServer system{original};
+  Journal journal;
+
+  StreamUndoFixture() {
+    MemoryJournal memory;
+    Yes consent;
+    run_fixes(system, &memory, consent, FixOptions{});
+    journal.runs.push_back(JournalRun{"run", "t", "pulseaudio", memory.entries, false});
+  }
+  std::vector<UndoOutcome> undo(std::string& stopped) {
+    return undo_run(system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  }
+};
+
+TEST(UndoStreams, EveryStreamIsBackWhereItRecordedIssue12) {
+  StreamUndoFixture f;
+  EXPECT_EQ(where_streams_record(f.system.read())[8], "headset");
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  // Putting the default back moved discord off the headset; undo moved it back.
+  EXPECT_EQ(where_streams_record(f.system.read()), where_streams_record(f.original));
+  const auto default_set = std::find_if(outcomes.begin(), outcomes.end(),
+                                        [](const UndoOutcome& o) { return o.change.fix == "default.set"; });
+  ASSERT_NE(default_set, outcomes.end());
+  ASSERT_EQ(default_set->streams.size(), 2u);
+  EXPECT_EQ(default_set->streams[0].result, StreamRestore::Result::in_place);
+  EXPECT_EQ(default_set->streams[1].result, StreamRestore::Result::put_back);
+  EXPECT_EQ(default_set->streams[1].found, "speakers.monitor");
+  EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+TEST(UndoStreams, AStreamThatCannotBePutBackIsNamedAndTheEntryStaysOpen) {
+  StreamUndoFixture f;
+  f.system.refuse_moves_of = 8;
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  const auto default_set = std::find_if(outcomes.begin(), outcomes.end(),
+                                        [](const UndoOutcome& o) { return o.change.fix == "default.set"; });
+  ASSERT_NE(default_set, outcomes.end());
+  EXPECT_FALSE(default_set->streams_back());
+  EXPECT_EQ(default_set->streams[1].result, StreamRestore::Result::not_put_back);
+  EXPECT_NE(default_set->streams[1].note.find("No such entity"), std::string::npos);
+  EXPECT_FALSE(f.journal.runs[0].undone);  // the next undo tries again
+  f.system.refuse_moves_of.reset();
+  f.undo(stopped);
+  EXPECT_EQ(where_streams_record(f.system.read()), where_streams_record(f.original));
+  EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+TEST(UndoStreams, AStreamThatEndedIsNoFailure) {
+  StreamUndoFixture f;
+  SystemSnapshot now = f.system.read();
+  now.streams.erase(now.streams.begin() + 1);  // discord ended
+  f.system = MovingServer(now);
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  for (const UndoOutcome& o : outcomes) EXPECT_TRUE(o.streams_back()) << o.change.fix;
+  EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+TEST(JournalForm, StreamPlacesRoundTripAndVersion2RequiresThem) {
+  StreamUndoFixture f;
+  const std::string text = journal_to_text(f.journal);
+  EXPECT_NE(text.find("micdoctor.journal/2"), std::string::npos);
+  const Journal back = journal_from_text(text);
+  for (std::size_t i = 0; i < f.journal.runs[0].entries.size(); ++i) {
+    EXPECT_EQ(back.runs[0].entries[i].change.streams_before, f.journal.runs[0].entries[i].change.streams_before);
+  }
+  std::string message;
+  std::string broken = text;
+  broken.replace(broken.find("\"streams_before\""), 16, "\"streams_after\"");
+  EXPECT_EQ(error_kind(broken, &message), JournalError::Kind::corrupt);
+  EXPECT_NE(message.find("streams_before"), std::string::npos) << message;
 }
 
 // --- the journal file ------------------------------------------------------
