@@ -219,16 +219,20 @@ class FixScenarios(unittest.TestCase):
                                   prefix + "follower": "speakers.monitor"})
         fix = self.json_of("fix", "--yes")
         self.assertEqual(self.server.default_source(), mic)
+        after_fix = self.places(prefix)
+        undo_run = self.run_micdoctor("undo", "--format", "json")
+        # What the issue is about: every stream back where it recorded.
+        self.assertEqual(self.places(prefix), before)
+        self.assertEqual(undo_run.returncode, 0, undo_run.stdout + undo_run.stderr)
+        undo = json.loads(undo_run.stdout)
+        self.assertEqual(self.server.default_source(), "speakers.monitor")
         moved = self.streams_of(fix, "streams_moved")
         # The stream that follows the default went with it, and fix says so.
         self.assertEqual(moved[prefix + "follower"]["result"], "followed", moved)
         self.assertIn("followed the new default", moved[prefix + "follower"]["note"])
-        self.assertEqual(self.places(prefix)[prefix + "follower"], mic)
+        self.assertEqual(after_fix[prefix + "follower"], mic)
         self.assertTrue(all(m["result"] == "followed" for m in moved.values()), moved)
-        self.assertEqual(self.places(prefix)[prefix + "discord"], mic)
-        undo = self.json_of("undo", expect=0)
-        self.assertEqual(self.places(prefix), before)
-        self.assertEqual(self.server.default_source(), "speakers.monitor")
+        self.assertEqual(after_fix[prefix + "discord"], mic)
         # Putting the default back took discord off the mic: undo moved it back, and says so.
         restored = self.streams_of(undo, "streams")
         self.assertEqual(restored[prefix + "discord"]["result"], "put_back", restored)
@@ -275,13 +279,15 @@ class FixScenarios(unittest.TestCase):
                 with open(self.journal) as f:
                     entry = json.load(f)["runs"][-1]["entries"][-1]
                 self.assertEqual((entry["change"]["setting"], entry["status"]), ("default_source", "journalled"))
-                self.assertEqual({s["application"]: s["source"] for s in entry["change"]["streams_before"]
-                                  if s["application"].startswith(prefix)}, before)
                 if point.startswith("applied"):
                     self.assertEqual(self.places(prefix)[prefix + "follower"], mic)
-                self.json_of("undo", expect=0)
+                undo = self.run_micdoctor("undo")
                 self.assertEqual(self.places(prefix), before)
+                self.assertEqual(undo.returncode, 0, undo.stdout + undo.stderr)
                 self.assertEqual(self.server.default_source(), "speakers.monitor")
+                # Where every stream recorded was written down before the change was made.
+                self.assertEqual({s["application"]: s["source"] for s in entry["change"]["streams_before"]
+                                  if s["application"].startswith(prefix)}, before)
 
     def test_dry_run_changes_nothing(self):
         self.several_faults()
