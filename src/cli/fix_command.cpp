@@ -632,19 +632,24 @@ std::string streams_restored_text(const std::vector<StreamRestore>& restores, co
   std::string out;
   for (const StreamRestore& r : restores) {
     const std::string who = escape_for_terminal(describe_stream(r.place.stream));
-    const std::string where = "\"" + escape_for_terminal(r.place.source) + "\"";
+    std::string where = "\"";  // (built by append: GCC 12 warns falsely on "x" + string here)
+    where.append(escape_for_terminal(r.place.source)).append("\"");
+    std::string line;
     switch (r.result) {
       case StreamRestore::Result::in_place:
-      case StreamRestore::Result::ended: break;
+      case StreamRestore::Result::ended: continue;
       case StreamRestore::Result::put_back:
-        out += "      " + severity_mark(Severity::info, style) + " " + who + ": the server had moved it to \"" +
-               escape_for_terminal(r.found) + "\"; put back on " + where + "\n";
+        line = severity_mark(Severity::info, style);
+        line.append(" ").append(who).append(": the server had moved it to \"").append(escape_for_terminal(r.found));
+        line.append("\"; put back on ").append(where);
         break;
       case StreamRestore::Result::not_put_back:
-        out += "      " + severity_mark(Severity::error, style) + " " + who + " is not back on " + where + ": " +
-               escape_for_terminal(r.note) + "\n";
+        line = severity_mark(Severity::error, style);
+        line.append(" ").append(who).append(" is not back on ").append(where).append(": ");
+        line.append(escape_for_terminal(r.note));
         break;
     }
+    out.append("      ").append(line).append("\n");
   }
   return out;
 }

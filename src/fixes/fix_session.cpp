@@ -163,6 +163,8 @@ std::vector<StreamPlace> SystemAccess::settled_stream_places() {
     return std::any_of(places.begin(), places.end(), [](const StreamPlace& p) { return p.source.empty(); });
   };
   std::vector<StreamPlace> places = stream_places(read());
+  // No stream to move (and none on Windows, whose snapshot lists none): nothing to wait for.
+  if (places.empty()) return places;
   auto unchanged_since = Clock::now();
   while (Clock::now() - start < kStreamSettleDeadline) {
     if (!pending(places) && Clock::now() - unchanged_since >= kStreamQuietTime) break;

@@ -725,6 +725,19 @@ TEST(UndoStreams, AStreamThatEndedIsNoFailure) {
   EXPECT_TRUE(f.journal.runs[0].undone);
 }
 
+TEST(JournalForm, ReadsAVersion2JournalWithStreamPlaces) {
+  std::ifstream in(std::string(MICDOCTOR_FIXTURES_DIR) + "/journals/default_set_with_streams_v2.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const Journal journal = journal_from_text(text.str());
+  ASSERT_EQ(journal.runs.size(), 1u);
+  const Change& change = journal.runs[0].entries[0].change;
+  EXPECT_EQ(change.setting, Setting::default_source);
+  ASSERT_EQ(change.streams_before.size(), 2u);
+  EXPECT_EQ(change.streams_before[1], (StreamPlace{ChangeTarget{"", 1, "discord", 7002}, "mic"}));
+  EXPECT_EQ(journal_to_text(journal), text.str());
+}
+
 TEST(JournalForm, StreamPlacesRoundTripAndVersion2RequiresThem) {
   StreamUndoFixture f;
   const std::string text = journal_to_text(f.journal);
