@@ -663,6 +663,66 @@ TEST(FixStreams, NobodyToAskIsNotAsked) {
   EXPECT_TRUE(journal.entries.empty());
 }
 
+// A Bluetooth headset's profile switch, as a server does it: leaving A2DP
+// takes the headset's playback (and its monitor) away, and the streams on
+// that monitor are rescued to the default input; the monitor takes streams
+// again only once A2DP is back.
+class ProfileServer : public SimulatedSystem {
+ public:
+  using SimulatedSystem::SimulatedSystem;
+  static constexpr const char* kCard = "bluez_card.00_1B_66_A1_B2_C3";
+  static constexpr const char* kMonitor = "bluez_output.00_1B_66_A1_B2_C3.1.monitor";
+  bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override {
+    if (setting == Setting::stream_source && value.name == kMonitor && !in_a2dp()) {
+      error = "No such entity";
+      return false;
+    }
+    if (!SimulatedSystem::apply(setting, target, value, error)) return false;
+    if (setting != Setting::card_profile || in_a2dp()) return true;
+    const SystemSnapshot now = read();
+    for (const StreamPlace& place : stream_places(now)) {
+      if (place.source == kMonitor) {
+        SimulatedSystem::apply(Setting::stream_source, place.stream, SettingValue{false, {}, now.server.default_source},
+                               error);
+      }
+    }
+    return true;
+  }
+
+ private:
+  bool in_a2dp() { return read().find_card(kCard)->active_profile == "a2dp-sink"; }
+};
+
+TEST(FixStreams, AProfileSwitchThatMovesAStreamIsReportedAndUndoPutsItBack) {
+  SystemSnapshot s = fixture("laptop_bluetooth_a2dp");
+  const Source* monitor = s.find_source(ProfileServer::kMonitor);
+  ASSERT_NE(monitor, nullptr);
+  s.streams.push_back(stream(30, "OBS Studio", *monitor));
+  ProfileServer system(s);
+  MemoryJournal memory;
+  Yes consent;
+  FixOptions options;
+  options.only = "card.set_profile";
+  const FixRunResult result = run_fixes(system, &memory, consent, options);
+  const ChangeOutcome& profile = outcome_of(result, "card.set_profile");
+  ASSERT_EQ(profile.change.streams_before.size(), 1u);
+  ASSERT_EQ(profile.streams_moved.size(), 1u);
+  // Not the default's doing, so not expected: fix tries to put it back, and says why it cannot.
+  EXPECT_EQ(profile.streams_moved[0].kind, StreamMove::Kind::not_put_back);
+  EXPECT_NE(profile.streams_moved[0].note.find("No such entity"), std::string::npos);
+  Journal journal;
+  journal.runs.push_back(JournalRun{"run", "t", "pipewire", memory.entries, false});
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes =
+      undo_run(system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].result, UndoResult::restored);
+  ASSERT_EQ(outcomes[0].streams.size(), 1u);
+  EXPECT_EQ(outcomes[0].streams[0].result, StreamRestore::Result::put_back);
+  EXPECT_EQ(where_streams_record(system.read()), where_streams_record(s));
+  EXPECT_TRUE(journal.runs[0].undone);
+}
+
 struct StreamUndoFixture {
   SystemSnapshot original = broken_system_with_discord();
   MovingServer system{original};
