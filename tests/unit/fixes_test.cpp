@@ -124,6 +124,7 @@ TEST(FixPlan, EveryFindingOfTheBrokenSystemGetsItsChange) {
   const SystemSnapshot s = broken_system();
   const std::vector<Change> plan = plan_changes(run_checks(s), s, "");
   std::vector<std::string> fixes;
+  fixes.reserve(plan.size());
   for (const Change& c : plan) fixes.push_back(c.fix);
   EXPECT_EQ(fixes, (std::vector<std::string>{"stream.unmute", "stream.raise_volume", "source.unmute",
                                              "source.raise_volume", "default.set", "stream.move"}));
