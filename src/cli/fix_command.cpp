@@ -166,11 +166,11 @@ void stop_here_for_tests(const std::string& point, int change_number) {
 class TerminalConsent : public Consent {
  public:
   explicit TerminalConsent(bool yes) : yes_(yes), terminal_(isatty(STDIN_FILENO) != 0) {}
-  bool approve(const Change& change) override {
-    if (yes_) return true;
+  Answer approve(const Change& change) override {
+    if (yes_) return Answer::yes;
     if (!terminal_) {
       not_asked_ = true;
-      return false;
+      return Answer::not_asked;
     }
     std::fprintf(stderr, "\n%s\n  (%s -> %s)\n", escape_for_terminal(change.summary).c_str(),
                  escape_for_terminal(describe_value(change.setting, change.from)).c_str(),
@@ -179,8 +179,8 @@ class TerminalConsent : public Consent {
     std::fputs("Apply this fix? [y/N] ", stderr);
     std::fflush(stderr);
     std::string answer;
-    if (!std::getline(std::cin, answer)) return false;
-    return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes";
+    if (!std::getline(std::cin, answer)) return Answer::no;
+    return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes" ? Answer::yes : Answer::no;
   }
   bool not_asked() const { return not_asked_; }
 
@@ -278,6 +278,25 @@ Json change_json(const Change& c) {
               {"cost", c.cost.empty() ? Json(nullptr) : Json(c.cost)}};
 }
 
+Json stream_json(const StreamPlace& place) {
+  return Json{{"stream", place.stream.stream_index ? Json(*place.stream.stream_index) : Json(nullptr)},
+              {"application", place.stream.application},
+              {"process_id", place.stream.process_id ? Json(*place.stream.process_id) : Json(nullptr)},
+              {"source_before", place.source}};
+}
+
+Json streams_moved_json(const std::vector<StreamMove>& moves) {
+  Json list = Json::array();
+  for (const StreamMove& m : moves) {
+    Json j = stream_json(m.before);
+    j["moved_to"] = m.moved_to.empty() ? Json(nullptr) : Json(m.moved_to);
+    j["result"] = std::string(to_string(m.kind));
+    j["note"] = m.note;
+    list.push_back(j);
+  }
+  return list;
+}
+
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 std::vector<Finding> problems(const std::vector<Finding>& findings) {
@@ -306,6 +325,7 @@ void print_fix_json(const FixRunResult& result, const FixCommandOptions& o, cons
     c["status"] = std::string(to_string(outcome.status));
     c["resolved"] = outcome.resolved;
     c["note"] = outcome.note.empty() ? Json(nullptr) : Json(outcome.note);
+    c["streams_moved"] = streams_moved_json(outcome.streams_moved);
     changes.push_back(c);
   }
   Json remaining = Json::array();
@@ -325,7 +345,9 @@ void print_fix_json(const FixRunResult& result, const FixCommandOptions& o, cons
 Severity status_severity(ChangeStatus status, bool resolved) {
   if (status == ChangeStatus::applied) return resolved ? Severity::info : Severity::warning;
   if (status == ChangeStatus::planned) return Severity::info;
-  if (status == ChangeStatus::declined || status == ChangeStatus::withheld) return Severity::warning;
+  if (status == ChangeStatus::declined || status == ChangeStatus::not_asked || status == ChangeStatus::withheld) {
+    return Severity::warning;
+  }
   return Severity::error;
 }
 
@@ -334,6 +356,7 @@ std::string status_words(const ChangeOutcome& o) {
     case ChangeStatus::applied: return o.resolved ? "done, and the problem is gone" : "done, but the problem is still there";
     case ChangeStatus::planned: return "would be done" + (o.note.empty() ? "" : " (" + o.note + ")");
     case ChangeStatus::declined: return "not applied (you said no)";
+    case ChangeStatus::not_asked: return "not asked: no terminal (use --yes)";
     case ChangeStatus::failed: return "failed: " + o.note;
     case ChangeStatus::not_journalled:
     case ChangeStatus::withheld: return "not applied: " + o.note;
@@ -375,6 +398,12 @@ void print_fix_text(const FixRunResult& result, const FixCommandOptions& o, cons
            escape_for_terminal(describe_value(c.change.setting, c.change.to)) + ": " +
            escape_for_terminal(status_words(c)) + "\n";
     if (!c.change.cost.empty()) out += "      Note: " + escape_for_terminal(c.change.cost) + "\n";
+    for (const StreamMove& m : c.streams_moved) {
+      out += "      " + escape_for_terminal(describe_stream(m.before.stream)) + " on \"" +
+             escape_for_terminal(m.before.source) + "\"" +
+             (m.moved_to.empty() ? "" : " -> \"" + escape_for_terminal(m.moved_to) + "\"") + ": " +
+             escape_for_terminal(m.note) + "\n";
+    }
   }
   if (consent.not_asked()) {
     out += "\nNothing was applied: there is no terminal to ask on. Run 'micdoctor fix --yes' to apply every fix, "
@@ -586,6 +615,45 @@ std::string undo_words(const UndoOutcome& o) {
   return "";
 }
 
+Json streams_restored_json(const std::vector<StreamRestore>& restores) {
+  Json list = Json::array();
+  for (const StreamRestore& r : restores) {
+    Json j = stream_json(r.place);
+    j["found_on"] = r.found.empty() ? Json(nullptr) : Json(r.found);
+    j["result"] = std::string(to_string(r.result));
+    j["note"] = r.note.empty() ? Json(nullptr) : Json(r.note);
+    list.push_back(j);
+  }
+  return list;
+}
+
+// One line per stream the server had moved (streams found in place are not news).
+std::string streams_restored_text(const std::vector<StreamRestore>& restores, const TextStyle& style) {
+  std::string out;
+  for (const StreamRestore& r : restores) {
+    const std::string who = escape_for_terminal(describe_stream(r.place.stream));
+    std::string where = "\"";  // (built by append: GCC 12 warns falsely on "x" + string here)
+    where.append(escape_for_terminal(r.place.source)).append("\"");
+    std::string line;
+    switch (r.result) {
+      case StreamRestore::Result::in_place:
+      case StreamRestore::Result::ended: continue;
+      case StreamRestore::Result::put_back:
+        line = severity_mark(Severity::info, style);
+        line.append(" ").append(who).append(": the server had moved it to \"").append(escape_for_terminal(r.found));
+        line.append("\"; put back on ").append(where);
+        break;
+      case StreamRestore::Result::not_put_back:
+        line = severity_mark(Severity::error, style);
+        line.append(" ").append(who).append(" is not back on ").append(where).append(": ");
+        line.append(escape_for_terminal(r.note));
+        break;
+    }
+    out.append("      ").append(line).append("\n");
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_undo(const std::vector<std::string>& args) {
@@ -621,10 +689,12 @@ int run_undo(const std::vector<std::string>& args) {
     Json entries = Json::array();
     text += "\nrun " + run->id + " (" + run->started + ")\n";
     for (const UndoOutcome& u : outcomes) {
-      all_back = all_back && (u.result == UndoResult::restored || u.result == UndoResult::already_as_before);
+      all_back = all_back && (u.result == UndoResult::restored || u.result == UndoResult::already_as_before) &&
+                 u.streams_back();
       Json j = change_json(u.change);
       j["result"] = std::string(to_string(u.result));
       j["note"] = u.note.empty() ? Json(nullptr) : Json(u.note);
+      j["streams"] = streams_restored_json(u.streams);
       entries.push_back(j);
       const Severity mark = u.result == UndoResult::failed ? Severity::error
                             : (u.result == UndoResult::restored || u.result == UndoResult::already_as_before)
@@ -632,6 +702,7 @@ int run_undo(const std::vector<std::string>& args) {
                                 : Severity::warning;
       text += severity_mark(mark, detect_text_style(STDOUT_FILENO)) + " " + escape_for_terminal(u.change.summary) +
               ": " + escape_for_terminal(undo_words(u)) + "\n";
+      text += streams_restored_text(u.streams, detect_text_style(STDOUT_FILENO));
     }
     report_runs.push_back(Json{{"run", run->id}, {"started", run->started}, {"entries", entries}});
   }

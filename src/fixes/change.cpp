@@ -82,6 +82,19 @@ std::string describe_value(Setting setting, const SettingValue& value) {
   return value.name.empty() ? "none" : "\"" + value.name + "\"";
 }
 
+bool can_move_streams(Setting setting) {
+  return setting == Setting::default_source || setting == Setting::card_profile || setting == Setting::source_port;
+}
+
+bool same_stream(const ChangeTarget& a, const ChangeTarget& b) {
+  return a.stream_index == b.stream_index && a.application == b.application && a.process_id == b.process_id;
+}
+
+std::string describe_stream(const ChangeTarget& stream) {
+  const std::string who = stream.application.empty() ? "an application" : stream.application;
+  return who + " (stream #" + (stream.stream_index ? std::to_string(*stream.stream_index) : "?") + ")";
+}
+
 std::string describe_target(Setting setting, const ChangeTarget& target) {
   switch (setting) {
     case Setting::default_source: return "the default input";
@@ -90,10 +103,7 @@ std::string describe_target(Setting setting, const ChangeTarget& target) {
     case Setting::card_profile: return "the card \"" + target.name + "\"";
     case Setting::stream_source:
     case Setting::stream_mute:
-    case Setting::stream_volume: {
-      const std::string who = target.application.empty() ? "an application" : target.application;
-      return who + " (stream #" + (target.stream_index ? std::to_string(*target.stream_index) : "?") + ")";
-    }
+    case Setting::stream_volume: return describe_stream(target);
     default: return "the source \"" + target.name + "\"";
   }
 }

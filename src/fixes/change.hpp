@@ -63,6 +63,29 @@ struct ChangeTarget {
   bool operator==(const ChangeTarget&) const = default;
 };
 
+// Where one application's recording stream records from. Changing the
+// default input, a card's profile or a source's port can make the server move
+// streams on its own; these are written down before such a change, so undo
+// can put every stream back (see can_move_streams).
+struct StreamPlace {
+  ChangeTarget stream;  // its index, application and process, as a stream change's target
+  std::string source;   // the source's name; "" while the server is moving it
+
+  bool operator==(const StreamPlace&) const = default;
+};
+
+// The settings whose change can make the server move recording streams: the
+// default input (streams that follow it move with it), a card's profile and
+// a source's port (a source can vanish, and its streams move elsewhere).
+bool can_move_streams(Setting setting);
+
+// True when both name the same stream: the same index, owned by the same
+// application and process (an index alone could be another stream later).
+bool same_stream(const ChangeTarget& a, const ChangeTarget& b);
+
+// "zoom (stream #12)".
+std::string describe_stream(const ChangeTarget& stream);
+
 struct Change {
   std::string fix;      // automatic fix id, e.g. "source.unmute"
   std::string finding;  // the finding it answers, e.g. "device.muted"
@@ -73,6 +96,9 @@ struct Change {
   SettingValue to;
   std::string summary;  // for people: "Unmute \"USB Headset Microphone\""
   std::string cost;     // what it costs, "" when nothing (e.g. Bluetooth playback quality)
+  // Where every recording stream was just before the change, when the change
+  // can move streams (can_move_streams); undo puts each one back there.
+  std::vector<StreamPlace> streams_before;
 };
 
 // True when a setting's value reads as `expected`: volumes within a small

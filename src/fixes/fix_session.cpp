@@ -1,6 +1,7 @@
 #include "fixes/fix_session.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
@@ -60,13 +61,141 @@ void note_if_not_taken(const SystemSnapshot& snapshot, ChangeOutcome& outcome) {
                  describe_value(change.setting, *now) + " again";
 }
 
+const StreamPlace* find_place(const std::vector<StreamPlace>& places, const ChangeTarget& stream) {
+  for (const StreamPlace& place : places) {
+    if (same_stream(place.stream, stream)) return &place;
+  }
+  return nullptr;
+}
+
+// Whether the person expects the server's move of this stream: a stream on
+// the old default was using the default, and making a better microphone the
+// default is meant to bring it there (PulseAudio cannot tell a stream that
+// named its device from one that did not: both move). A stream on any other
+// source (moved by a profile or port switch) was not asked to move.
+bool move_expected(const Change& change, const StreamPlace& before) {
+  return change.setting == Setting::default_source && before.source == change.from.name;
+}
+
+// After a change that can move streams: what the server did to each stream
+// on its own. A move the person expects is reported; any other is undone
+// at once (the journal entry of the change already holds where every stream
+// was, so a crash here leaves undo able to finish the job).
+std::vector<StreamMove> settle_streams(SystemAccess& system, const Change& change) {
+  std::vector<StreamMove> moves;
+  const std::vector<StreamPlace> after = system.settled_stream_places();
+  for (const StreamPlace& before : change.streams_before) {
+    const StreamPlace* now = find_place(after, before.stream);
+    if (now == nullptr || now->source == before.source || before.source.empty()) continue;
+    StreamMove move{before, now->source, StreamMove::Kind::followed, {}};
+    if (move_expected(change, before)) {
+      move.note = "it followed the new default; no move was needed";
+    } else {
+      std::string error;
+      if (system.apply(Setting::stream_source, before.stream, SettingValue{false, {}, before.source}, error)) {
+        move.kind = StreamMove::Kind::put_back;
+        move.note = "the server moved it along; it recorded \"" + before.source + "\" before, so it was put back there";
+      } else {
+        move.kind = StreamMove::Kind::not_put_back;
+        move.note = "the server moved it along, and it could not be put back on \"" + before.source + "\": " + error;
+      }
+    }
+    moves.push_back(std::move(move));
+  }
+  // A server can take a move back a moment later (WirePlumber relinks a
+  // stream to the device its application named): judge what reads now.
+  if (std::none_of(moves.begin(), moves.end(), [](const StreamMove& m) { return m.kind == StreamMove::Kind::put_back; })) {
+    return moves;
+  }
+  const std::vector<StreamPlace> settled = system.settled_stream_places();
+  for (StreamMove& move : moves) {
+    if (move.kind != StreamMove::Kind::put_back) continue;
+    const StreamPlace* now = find_place(settled, move.before.stream);
+    if (now != nullptr && now->source != move.before.source) {
+      move.kind = StreamMove::Kind::not_put_back;
+      move.note = "the server moved it along, and it would not stay on \"" + move.before.source + "\" (it records \"" +
+                  now->source + "\")";
+    }
+  }
+  return moves;
+}
+
+// --dry-run: a snapshot cannot tell which streams follow the default, so
+// name the ones that may (every stream on the old default, on PulseAudio).
+std::vector<StreamMove> expected_moves(const Change& change) {
+  std::vector<StreamMove> moves;
+  if (change.setting != Setting::default_source) return moves;
+  for (const StreamPlace& place : change.streams_before) {
+    if (place.source.empty() || place.source != change.from.name) continue;
+    moves.push_back(StreamMove{place, "", StreamMove::Kind::expected,
+                               "it records the old default and may follow the new one (PulseAudio moves every stream "
+                               "on the old default; PipeWire those that follow it); a real run says what the server did"});
+  }
+  return moves;
+}
+
+bool expected_to_follow(const std::vector<ChangeOutcome>& done, const ChangeTarget& stream) {
+  return std::any_of(done.begin(), done.end(), [&](const ChangeOutcome& o) {
+    return std::any_of(o.streams_moved.begin(), o.streams_moved.end(), [&](const StreamMove& m) {
+      return m.kind == StreamMove::Kind::expected && same_stream(m.before.stream, stream);
+    });
+  });
+}
+
 }  // namespace
+
+std::vector<StreamPlace> stream_places(const SystemSnapshot& snapshot) {
+  std::vector<StreamPlace> places;
+  for (const Stream& stream : snapshot.streams) {
+    if (stream.from_module) continue;
+    places.push_back(StreamPlace{
+        ChangeTarget{"", stream.index, stream.application.empty() ? stream.binary : stream.application,
+                     stream.process_id},
+        stream.source_index ? stream.source : ""});
+  }
+  return places;
+}
+
+std::vector<StreamPlace> SystemAccess::settled_stream_places() {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto pending = [](const std::vector<StreamPlace>& places) {
+    return std::any_of(places.begin(), places.end(), [](const StreamPlace& p) { return p.source.empty(); });
+  };
+  std::vector<StreamPlace> places = stream_places(read());
+  // No stream to move (and none on Windows, whose snapshot lists none): nothing to wait for.
+  if (places.empty()) return places;
+  auto unchanged_since = Clock::now();
+  while (Clock::now() - start < kStreamSettleDeadline) {
+    if (!pending(places) && Clock::now() - unchanged_since >= kStreamQuietTime) break;
+    pause(std::chrono::milliseconds(50));
+    std::vector<StreamPlace> now = stream_places(read());
+    if (now != places) {
+      places = std::move(now);
+      unchanged_since = Clock::now();
+    }
+  }
+  return places;
+}
+
+void SystemAccess::pause(std::chrono::milliseconds duration) { std::this_thread::sleep_for(duration); }
+
+std::string_view to_string(StreamMove::Kind kind) {
+  switch (kind) {
+    case StreamMove::Kind::followed: return "followed";
+    case StreamMove::Kind::put_back: return "put_back";
+    case StreamMove::Kind::not_put_back: return "not_put_back";
+    case StreamMove::Kind::expected: return "expected";
+  }
+  return "unknown";
+}
 
 std::string_view to_string(ChangeStatus status) {
   switch (status) {
     case ChangeStatus::applied: return "applied";
     case ChangeStatus::failed: return "failed";
     case ChangeStatus::declined: return "declined";
+    case ChangeStatus::not_asked: return "not_asked";
     case ChangeStatus::planned: return "planned";
     case ChangeStatus::not_journalled: return "not_journalled";
     case ChangeStatus::withheld: return "withheld";
@@ -82,7 +211,7 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
   while (static_cast<int>(result.changes.size()) < kMaxChangesPerRun) {
     std::optional<Change> next = next_change(findings, snapshot, options, result.changes);
     if (!next) break;
-    ChangeOutcome outcome{std::move(*next), ChangeStatus::planned, false, {}};
+    ChangeOutcome outcome{std::move(*next), ChangeStatus::planned, false, {}, {}};
     Change& change = outcome.change;
     if (std::string why = reason_to_withhold(change, options); !why.empty()) {
       outcome.status = ChangeStatus::withheld;
@@ -90,10 +219,13 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
       result.changes.push_back(std::move(outcome));
       continue;
     }
-    if (!options.dry_run && !consent.approve(change)) {
-      outcome.status = ChangeStatus::declined;
-      result.changes.push_back(std::move(outcome));
-      continue;
+    if (!options.dry_run) {
+      const Consent::Answer answer = consent.approve(change);
+      if (answer != Consent::Answer::yes) {
+        outcome.status = answer == Consent::Answer::no ? ChangeStatus::declined : ChangeStatus::not_asked;
+        result.changes.push_back(std::move(outcome));
+        continue;
+      }
     }
     // The exact value now (every channel), not the snapshot's summary: that
     // is what undo must put back.
@@ -105,6 +237,7 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
       continue;
     }
     change.from = *now.value;
+    if (can_move_streams(change.setting)) change.streams_before = system.settled_stream_places();
     std::string error;
     // Whether the system took the request at all: then the journal keeps the
     // entry as one to undo, even when the result is not what was asked (undo
@@ -121,8 +254,15 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
       }
       outcome.note = set_and_verify(system, change.setting, change.target, change.to, requested);
       outcome.status = outcome.note.empty() ? ChangeStatus::applied : ChangeStatus::failed;
+      if (requested && !change.streams_before.empty()) {
+        outcome.streams_moved = settle_streams(system, change);
+      }
     } else {
       system.apply(change.setting, change.target, change.to, error);
+      outcome.streams_moved = expected_moves(change);
+      if (change.setting == Setting::stream_source && expected_to_follow(result.changes, change.target)) {
+        outcome.note = "needed only if the server does not move it with the new default by itself";
+      }
       if (change.setting == Setting::card_profile) {
         outcome.note = "the microphone this profile brings appears only after the switch; a real run then also "
                        "checks whether it should become the default input";

@@ -7,6 +7,7 @@
 //
 // The system is behind SystemAccess: the sound server for real, or a
 // snapshot for --dry-run and for tests. Nothing here touches a device.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +29,24 @@ class SystemAccess {
   virtual CurrentValue current(Setting setting, const ChangeTarget& target) = 0;
   // Changes one setting; false with the server's reason in `error`.
   virtual bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) = 0;
+  // Where every application's recording stream records from, once the server
+  // has settled: no stream in the middle of a move, and the same places read
+  // for a moment (WirePlumber moves streams a moment after a default changes).
+  // Bounded: after kStreamSettleDeadline it returns what it reads.
+  virtual std::vector<StreamPlace> settled_stream_places();
+
+ protected:
+  // Waits between two readings of a live system.
+  virtual void pause(std::chrono::milliseconds duration);
 };
+
+// How long stream places must read the same to count as settled, and the
+// most settled_stream_places waits.
+inline constexpr std::chrono::milliseconds kStreamQuietTime{400};
+inline constexpr std::chrono::milliseconds kStreamSettleDeadline{3000};
+
+// Every application stream of a snapshot and the source it records from.
+std::vector<StreamPlace> stream_places(const SystemSnapshot& snapshot);
 
 // Every change is written down before it is made, so it can be undone even
 // if micdoctor is killed halfway.
@@ -46,8 +64,13 @@ class ChangeJournal {
 // Asks the person before each change (y/N).
 class Consent {
  public:
+  enum class Answer {
+    yes,
+    no,         // the person said no
+    not_asked,  // there was nobody to ask (no terminal, no --yes)
+  };
   virtual ~Consent() = default;
-  virtual bool approve(const Change& change) = 0;
+  virtual Answer approve(const Change& change) = 0;
 };
 
 struct FixOptions {
@@ -65,17 +88,35 @@ enum class ChangeStatus {
   applied,          // made, and read back as set
   failed,           // the server refused, or it did not read back as set
   declined,         // the person said no
+  not_asked,        // nobody could be asked (no terminal and no --yes): not applied
   planned,          // --dry-run: what would be done
   not_journalled,   // could not be written down first, so not made (the run stops)
   withheld,         // not made, because it would make things worse (the note says why)
 };
 std::string_view to_string(ChangeStatus status);
 
+// A recording stream the server moved on its own when a change was made.
+struct StreamMove {
+  enum class Kind {
+    followed,      // it used the old default and followed the new one, as the person expects
+    put_back,      // a move nobody asked for (a stream on another source than the old default):
+                   // micdoctor moved it back at once
+    not_put_back,  // ...and it could not be moved back (the note says why)
+    expected,      // --dry-run: it records the old default and may follow the new one
+  };
+  StreamPlace before;    // the stream, and the source it recorded before the change
+  std::string moved_to;  // where the server moved it ("" in a dry run)
+  Kind kind = Kind::followed;
+  std::string note;
+};
+std::string_view to_string(StreamMove::Kind kind);
+
 struct ChangeOutcome {
   Change change;
   ChangeStatus status = ChangeStatus::planned;
   bool resolved = false;  // the finding it answered is gone after the change
   std::string note;       // why it failed, or what remains
+  std::vector<StreamMove> streams_moved;  // what the server did to recording streams on its own
 };
 
 struct FixRunResult {
@@ -107,6 +148,8 @@ class SimulatedSystem : public SystemAccess {
  public:
   explicit SimulatedSystem(SystemSnapshot snapshot) : snapshot_(std::move(snapshot)) {}
   SystemSnapshot read() override { return snapshot_; }
+  // A snapshot does not move streams by itself: no waiting.
+  std::vector<StreamPlace> settled_stream_places() override { return stream_places(snapshot_); }
   CurrentValue current(Setting setting, const ChangeTarget& target) override;
   bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override;
 

@@ -24,6 +24,7 @@ constexpr std::array<std::pair<EntryStatus, std::string_view>, 6> kStatusNames{{
 
 constexpr std::size_t kMaxEntries = 1000;
 constexpr std::size_t kMaxChannels = 32;
+constexpr std::size_t kMaxStreams = 1000;
 constexpr int kMaxDepth = 16;
 
 
@@ -32,6 +33,17 @@ Json value_to_json(Setting setting, const SettingValue& value) {
   if (is_permission_setting(setting)) return Json{{"allowed", value.flag}};
   if (is_volume_setting(setting)) return Json{{"volume_percent", value.volume_percent}};
   return Json{{"name", value.name}};
+}
+
+Json places_to_json(const std::vector<StreamPlace>& places) {
+  Json list = Json::array();
+  for (const StreamPlace& p : places) {
+    list.push_back(Json{{"stream_index", p.stream.stream_index ? Json(*p.stream.stream_index) : Json(nullptr)},
+                        {"application", p.stream.application},
+                        {"process_id", p.stream.process_id ? Json(*p.stream.process_id) : Json(nullptr)},
+                        {"source", p.source}});
+  }
+  return list;
 }
 
 Json change_to_json(const Change& c) {
@@ -47,7 +59,8 @@ Json change_to_json(const Change& c) {
               {"from", value_to_json(c.setting, c.from)},
               {"to", value_to_json(c.setting, c.to)},
               {"summary", c.summary},
-              {"cost", c.cost}};
+              {"cost", c.cost},
+              {"streams_before", places_to_json(c.streams_before)}};
 }
 
 // Reading: every field checked, the path of a bad one named.
@@ -106,7 +119,7 @@ SettingValue value_from_json(Setting setting, const nlohmann::json& json, const 
   return value;
 }
 
-Change change_from_json(const nlohmann::json& json, const std::string& where) {
+Change change_from_json(const nlohmann::json& json, const std::string& where, int version) {
   Change c;
   c.fix = text(json, "fix", where);
   c.finding = text(json, "finding", where);
@@ -123,6 +136,20 @@ Change change_from_json(const nlohmann::json& json, const std::string& where) {
   c.to = value_from_json(c.setting, member(json, "to", where), where + ".to");
   c.summary = text(json, "summary", where);
   c.cost = text(json, "cost", where);
+  if (version >= 2) {
+    const nlohmann::json& places = member(json, "streams_before", where);
+    if (!places.is_array() || places.size() > kMaxStreams) bad(where + ".streams_before", "expected a list");
+    for (std::size_t i = 0; i < places.size(); ++i) {
+      const std::string at = where + ".streams_before[" + std::to_string(i) + "]";
+      StreamPlace place;
+      place.stream.stream_index = optional_integer<std::uint32_t>(places[i], "stream_index", at);
+      if (!place.stream.stream_index) bad(at + ".stream_index", "expected an integer");
+      place.stream.application = text(places[i], "application", at);
+      place.stream.process_id = optional_integer<std::int64_t>(places[i], "process_id", at);
+      place.source = text(places[i], "source", at);
+      c.streams_before.push_back(std::move(place));
+    }
+  }
   return c;
 }
 
@@ -212,7 +239,7 @@ Journal journal_from_text(const std::string& text_in) {
   const std::string schema = json["schema"].get<std::string>();
   const int version = schema_version(schema);
   if (version == 0) bad("journal", "not a micdoctor journal (schema '" + schema + "')");
-  if (version > 1) {
+  if (version > kJournalVersion) {
     throw JournalError(JournalError::Kind::newer_version,
                        "written by a newer micdoctor (" + schema + "); this one reads " + kJournalSchema);
   }
@@ -239,7 +266,7 @@ Journal journal_from_text(const std::string& text_in) {
       entry.time = text(entries[e], "time", at);
       entry.status = status_from_json(entries[e], at);
       entry.note = text(entries[e], "note", at);
-      entry.change = change_from_json(member(entries[e], "change", at), at + ".change");
+      entry.change = change_from_json(member(entries[e], "change", at), at + ".change", version);
       run.entries.push_back(std::move(entry));
     }
     journal.runs.push_back(std::move(run));

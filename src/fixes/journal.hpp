@@ -11,7 +11,13 @@
 
 namespace micdoctor {
 
-inline constexpr const char* kJournalSchema = "micdoctor.journal/1";
+// Version 2 adds, to each change that can move recording streams, where
+// every stream recorded before it (change.streams_before). Version 1
+// journals are read (their changes have no stream places: undo puts back the
+// settings alone); a micdoctor that reads only version 1 refuses version 2
+// as written by a newer micdoctor rather than undo without the streams.
+inline constexpr const char* kJournalSchema = "micdoctor.journal/2";
+inline constexpr int kJournalVersion = 2;
 
 enum class EntryStatus {
   journalled,  // written down, about to be made (if micdoctor died here, it may or may not have happened)

@@ -1,12 +1,21 @@
 #include "fixes/undo.hpp"
 
+#include <algorithm>
+
 namespace micdoctor {
 namespace {
+
+const StreamPlace* find_place(const std::vector<StreamPlace>& places, const ChangeTarget& stream) {
+  for (const StreamPlace& place : places) {
+    if (same_stream(place.stream, stream)) return &place;
+  }
+  return nullptr;
+}
 
 UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::function<bool(std::string&)>& save,
                        std::string& stopped) {
   const Change& change = entry.change;
-  UndoOutcome outcome{change, UndoResult::restored, {}};
+  UndoOutcome outcome{change, UndoResult::restored, {}, {}};
   std::string error;
   const CurrentValue current = system.current(change.setting, change.target);
   const std::optional<SettingValue>& now = current.value;
@@ -41,11 +50,20 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
     outcome.note = set_and_verify(system, change.setting, change.target, change.from, requested);
     if (!outcome.note.empty()) outcome.result = UndoResult::failed;
   }
+  // The setting is dealt with (or was already as before): now the streams it
+  // may have moved, then or just now (PulseAudio moves every stream on the
+  // old default when the default changes back).
+  if (outcome.result != UndoResult::failed && !change.streams_before.empty()) {
+    outcome.streams = restore_streams(system, change.streams_before);
+  }
   switch (outcome.result) {
     case UndoResult::restored:
-    case UndoResult::already_as_before: entry.status = EntryStatus::undone; break;
+    case UndoResult::already_as_before:
+      // A stream left elsewhere keeps the entry open: the next undo tries again.
+      entry.status = outcome.streams_back() ? EntryStatus::undone : EntryStatus::applied;
+      break;
     case UndoResult::changed_since:
-    case UndoResult::gone: entry.status = EntryStatus::skipped; break;
+    case UndoResult::gone: entry.status = outcome.streams_back() ? EntryStatus::skipped : EntryStatus::applied; break;
     case UndoResult::failed: entry.status = EntryStatus::applied; break;
   }
   entry.note = outcome.note;
@@ -53,6 +71,68 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
 }
 
 }  // namespace
+
+bool UndoOutcome::streams_back() const {
+  return std::none_of(streams.begin(), streams.end(),
+                      [](const StreamRestore& s) { return s.result == StreamRestore::Result::not_put_back; });
+}
+
+std::string_view to_string(StreamRestore::Result result) {
+  switch (result) {
+    case StreamRestore::Result::in_place: return "in_place";
+    case StreamRestore::Result::put_back: return "put_back";
+    case StreamRestore::Result::ended: return "ended";
+    case StreamRestore::Result::not_put_back: return "not_put_back";
+  }
+  return "unknown";
+}
+
+std::vector<StreamRestore> restore_streams(SystemAccess& system, const std::vector<StreamPlace>& places) {
+  std::vector<StreamRestore> restores;
+  const std::vector<StreamPlace> now = system.settled_stream_places();
+  bool moved_any = false;
+  for (const StreamPlace& place : places) {
+    if (place.source.empty()) continue;  // it was mid-move when journalled: its place was not known
+    StreamRestore restore{place, {}, StreamRestore::Result::in_place, {}};
+    const StreamPlace* found = find_place(now, place.stream);
+    if (found == nullptr) {
+      restore.result = StreamRestore::Result::ended;
+      restore.note = "it has ended";
+    } else if (found->source != place.source) {
+      restore.found = found->source;
+      std::string error;
+      if (system.apply(Setting::stream_source, place.stream, SettingValue{false, {}, place.source}, error)) {
+        restore.result = StreamRestore::Result::put_back;
+        moved_any = true;
+      } else {
+        restore.result = StreamRestore::Result::not_put_back;
+        restore.note = "it records \"" + found->source + "\" and could not be moved back to \"" + place.source +
+                       "\": " + error;
+      }
+    } else {
+      restore.found = found->source;
+    }
+    restores.push_back(std::move(restore));
+  }
+  if (!moved_any) return restores;
+  // PipeWire may take a move back a moment later (a stream whose application
+  // named a device is relinked there): judge what reads once it settles.
+  const std::vector<StreamPlace> settled = system.settled_stream_places();
+  for (StreamRestore& restore : restores) {
+    if (restore.result != StreamRestore::Result::put_back) continue;
+    const StreamPlace* found = find_place(settled, restore.place.stream);
+    if (found == nullptr) {
+      restore.result = StreamRestore::Result::ended;
+      restore.note = "it has ended";
+    } else if (found->source != restore.place.source) {
+      restore.result = StreamRestore::Result::not_put_back;
+      restore.note = "it was moved back to \"" + restore.place.source + "\", but the server would not keep it there (it records \"" +
+                     found->source + "\"): move it in the application's own audio settings";
+      restore.found = found->source;
+    }
+  }
+  return restores;
+}
 
 std::string_view to_string(UndoResult result) {
   switch (result) {

@@ -20,11 +20,34 @@ enum class UndoResult {
 };
 std::string_view to_string(UndoResult result);
 
+// One recording stream that undo looked at after putting back a change that
+// can move streams (the default input, a profile, a port).
+struct StreamRestore {
+  enum class Result {
+    in_place,      // it records the source it recorded before the fix
+    put_back,      // the server had moved it: undo moved it back
+    ended,         // the stream no longer exists
+    not_put_back,  // it records elsewhere and could not be moved back (the note says why)
+  };
+  StreamPlace place;  // the stream and where it recorded before the fix
+  std::string found;  // where it recorded when undo looked ("" when it had ended)
+  Result result = Result::in_place;
+  std::string note;
+};
+std::string_view to_string(StreamRestore::Result result);
+
 struct UndoOutcome {
   Change change;
   UndoResult result = UndoResult::restored;
   std::string note;
+  std::vector<StreamRestore> streams;  // every stream journalled before the change, and where it is now
+  // Every stream that still exists records where it did before the fix.
+  bool streams_back() const;
 };
+
+// Puts every stream that still exists back on the source it recorded, and
+// reads again once the server has settled (a server can take a move back).
+std::vector<StreamRestore> restore_streams(SystemAccess& system, const std::vector<StreamPlace>& places);
 
 // Undoes the entries of `run` that need it. `save` writes the journal and is
 // called before each change is put back (marking it "undoing") and after; if

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <stdexcept>
 #include <sstream>
 
 #include "checks/run_checks.hpp"
@@ -89,11 +91,11 @@ bool any_problem(const std::vector<Finding>& findings) {
 
 class Yes : public Consent {
  public:
-  bool approve(const Change& change) override {
+  Answer approve(const Change& change) override {
     asked.push_back(change.fix);
     return answer;
   }
-  bool answer = true;
+  Answer answer = Answer::yes;
   std::vector<std::string> asked;
 };
 
@@ -122,6 +124,7 @@ TEST(FixPlan, EveryFindingOfTheBrokenSystemGetsItsChange) {
   const SystemSnapshot s = broken_system();
   const std::vector<Change> plan = plan_changes(run_checks(s), s, "");
   std::vector<std::string> fixes;
+  fixes.reserve(plan.size());
   for (const Change& c : plan) fixes.push_back(c.fix);
   EXPECT_EQ(fixes, (std::vector<std::string>{"stream.unmute", "stream.raise_volume", "source.unmute",
                                              "source.raise_volume", "default.set", "stream.move"}));
@@ -223,7 +226,7 @@ TEST(FixLoop, DeclinedFixesChangeNothingAndStayFindings) {
   SimulatedSystem system(broken_system());
   MemoryJournal journal;
   Yes consent;
-  consent.answer = false;
+  consent.answer = Consent::Answer::no;
   const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
   EXPECT_EQ(consent.asked.size(), 6u);  // asked once each, never twice
   EXPECT_TRUE(journal.entries.empty());
@@ -417,12 +420,16 @@ TEST(JournalForm, ReadsAJournalAsAnEarlierRunWroteIt) {
   EXPECT_EQ(first.setting, Setting::stream_mute);
   EXPECT_EQ(first.target.application, "ZOOM VoiceEngine");
   EXPECT_TRUE(first.target.process_id.has_value());
-  EXPECT_EQ(journal_to_text(journal), text.str());
+  // Version 1 knew nothing of streams; rewritten, it is version 2 and reads back the same.
+  EXPECT_TRUE(first.streams_before.empty());
+  const std::string rewritten = journal_to_text(journal);
+  EXPECT_NE(rewritten.find("micdoctor.journal/2"), std::string::npos);
+  EXPECT_EQ(journal_to_text(journal_from_text(rewritten)), rewritten);
 }
 
 TEST(JournalForm, ANewerVersionIsToldApart) {
   std::string message;
-  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/2\",\"runs\":[],\"new\":1}", &message),
+  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/3\",\"runs\":[],\"new\":1}", &message),
             JournalError::Kind::newer_version);
   EXPECT_NE(message.find("newer micdoctor"), std::string::npos);
 }
@@ -530,6 +537,281 @@ TEST(Undo, AJournalThatCannotBeWrittenStopsBeforePuttingBack) {
   undo_run(f.system, f.journal.runs[0], [](std::string& error) { error = "read-only"; return false; }, stopped);
   EXPECT_NE(stopped.find("read-only"), std::string::npos);
   EXPECT_EQ(snapshot_to_json(f.system.read()).dump(), snapshot_to_json(fixed).dump());
+}
+
+// --- recording streams across fix and undo ---------------------------------
+
+// A server that moves streams on its own, as PulseAudio 16 does: when the
+// default changes, every stream on the old default goes to the new one.
+// `move_everything` also moves streams on other sources (as a profile or
+// port switch can); `refuse_moves_of` refuses to move one stream.
+class MovingServer : public SimulatedSystem {
+ public:
+  using SimulatedSystem::SimulatedSystem;
+  bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override {
+    if (setting == Setting::stream_source && target.stream_index == refuse_moves_of) {
+      error = "No such entity";
+      return false;
+    }
+    const std::string old_default = read().server.default_source;
+    if (!SimulatedSystem::apply(setting, target, value, error)) return false;
+    if (setting != Setting::default_source) return true;
+    for (const StreamPlace& place : stream_places(read())) {
+      if (place.source == old_default || move_everything) {
+        SimulatedSystem::apply(Setting::stream_source, place.stream, SettingValue{false, {}, value.name}, error);
+      }
+    }
+    return true;
+  }
+  bool move_everything = false;
+  std::optional<std::uint32_t> refuse_moves_of;
+};
+
+// The broken system, with discord recording the headset (it named it: it
+// works) and a module's own stream that is no application's.
+SystemSnapshot broken_system_with_discord() {
+  SystemSnapshot s = broken_system();
+  s.streams.push_back(stream(8, "discord", s.sources[1]));
+  s.streams.back().process_id = 5151;
+  Stream module = stream(9, "", s.sources[0]);
+  module.from_module = true;
+  s.streams.push_back(module);
+  return s;
+}
+
+std::map<std::uint32_t, std::string> where_streams_record(const SystemSnapshot& s) {
+  std::map<std::uint32_t, std::string> out;
+  for (const Stream& stream : s.streams) out[stream.index] = stream.source;
+  return out;
+}
+
+const ChangeOutcome& outcome_of(const FixRunResult& result, const std::string& fix) {
+  for (const ChangeOutcome& o : result.changes) {
+    if (o.change.fix == fix) return o;
+  }
+  throw std::runtime_error("no " + fix);
+}
+
+TEST(FixStreams, AChangeThatCanMoveStreamsJournalsWhereEveryApplicationStreamRecords) {
+  MovingServer system(broken_system_with_discord());
+  MemoryJournal journal;
+  Yes consent;
+  run_fixes(system, &journal, consent, FixOptions{});
+  for (const JournalEntry& e : journal.entries) {
+    if (!can_move_streams(e.change.setting)) {
+      EXPECT_TRUE(e.change.streams_before.empty()) << e.change.fix;
+      continue;
+    }
+    ASSERT_EQ(e.change.streams_before.size(), 2u);  // not the module's stream
+    EXPECT_EQ(e.change.streams_before[0], (StreamPlace{ChangeTarget{"", 7, "ZOOM VoiceEngine", 4242}, "speakers.monitor"}));
+    EXPECT_EQ(e.change.streams_before[1], (StreamPlace{ChangeTarget{"", 8, "discord", 5151}, "headset"}));
+  }
+}
+
+TEST(FixStreams, AStreamThatFollowedTheDefaultIsReportedAndNotMovedAgain) {
+  MovingServer system(broken_system_with_discord());
+  MemoryJournal journal;
+  Yes consent;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  const ChangeOutcome& default_set = outcome_of(result, "default.set");
+  ASSERT_EQ(default_set.streams_moved.size(), 1u);
+  EXPECT_EQ(default_set.streams_moved[0].before.stream.stream_index, 7u);
+  EXPECT_EQ(default_set.streams_moved[0].moved_to, "headset");
+  EXPECT_EQ(default_set.streams_moved[0].kind, StreamMove::Kind::followed);
+  EXPECT_NE(default_set.streams_moved[0].note.find("no move was needed"), std::string::npos);
+  // The server did stream.move's work: it is neither planned nor made.
+  for (const ChangeOutcome& o : result.changes) EXPECT_NE(o.change.fix, "stream.move");
+  EXPECT_FALSE(any_problem(result.findings_after));
+}
+
+TEST(FixStreams, AStreamMovedOffAnotherSourceIsPutBackAtOnce) {
+  SystemSnapshot s = broken_system_with_discord();
+  s.sources.push_back(microphone("webcam", "usb", "webcam", 2));
+  s.streams[1].source = "webcam";
+  s.streams[1].source_index = 2;
+  MovingServer system(s);
+  system.move_everything = true;
+  MemoryJournal journal;
+  Yes consent;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  const ChangeOutcome& default_set = outcome_of(result, "default.set");
+  ASSERT_EQ(default_set.streams_moved.size(), 2u);
+  EXPECT_EQ(default_set.streams_moved[1].kind, StreamMove::Kind::put_back);
+  EXPECT_EQ(where_streams_record(system.read())[8], "webcam");
+}
+
+TEST(FixStreams, DryRunNamesTheStreamsThatMayFollowTheDefault) {
+  SimulatedSystem system(broken_system_with_discord());
+  Yes consent;
+  FixOptions options;
+  options.dry_run = true;
+  const FixRunResult result = run_fixes(system, nullptr, consent, options);
+  const ChangeOutcome& default_set = outcome_of(result, "default.set");
+  ASSERT_EQ(default_set.streams_moved.size(), 1u);  // zoom, on the old default; not discord
+  EXPECT_EQ(default_set.streams_moved[0].kind, StreamMove::Kind::expected);
+  EXPECT_NE(outcome_of(result, "stream.move").note.find("only if the server does not move it"), std::string::npos);
+}
+
+TEST(FixStreams, NobodyToAskIsNotAsked) {
+  SimulatedSystem system(broken_system());
+  MemoryJournal journal;
+  Yes consent;
+  consent.answer = Consent::Answer::not_asked;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  ASSERT_FALSE(result.changes.empty());
+  for (const ChangeOutcome& o : result.changes) EXPECT_EQ(o.status, ChangeStatus::not_asked);
+  EXPECT_EQ(to_string(ChangeStatus::not_asked), "not_asked");
+  EXPECT_TRUE(journal.entries.empty());
+}
+
+// A Bluetooth headset's profile switch, as a server does it: leaving A2DP
+// takes the headset's playback (and its monitor) away, and the streams on
+// that monitor are rescued to the default input; the monitor takes streams
+// again only once A2DP is back.
+class ProfileServer : public SimulatedSystem {
+ public:
+  using SimulatedSystem::SimulatedSystem;
+  static constexpr const char* kCard = "bluez_card.00_1B_66_A1_B2_C3";
+  static constexpr const char* kMonitor = "bluez_output.00_1B_66_A1_B2_C3.1.monitor";
+  bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override {
+    if (setting == Setting::stream_source && value.name == kMonitor && !in_a2dp()) {
+      error = "No such entity";
+      return false;
+    }
+    if (!SimulatedSystem::apply(setting, target, value, error)) return false;
+    if (setting != Setting::card_profile || in_a2dp()) return true;
+    const SystemSnapshot now = read();
+    for (const StreamPlace& place : stream_places(now)) {
+      if (place.source == kMonitor) {
+        SimulatedSystem::apply(Setting::stream_source, place.stream, SettingValue{false, {}, now.server.default_source},
+                               error);
+      }
+    }
+    return true;
+  }
+
+ private:
+  bool in_a2dp() { return read().find_card(kCard)->active_profile == "a2dp-sink"; }
+};
+
+TEST(FixStreams, AProfileSwitchThatMovesAStreamIsReportedAndUndoPutsItBack) {
+  SystemSnapshot s = fixture("laptop_bluetooth_a2dp");
+  const Source* monitor = s.find_source(ProfileServer::kMonitor);
+  ASSERT_NE(monitor, nullptr);
+  s.streams.push_back(stream(30, "OBS Studio", *monitor));
+  ProfileServer system(s);
+  MemoryJournal memory;
+  Yes consent;
+  FixOptions options;
+  options.only = "card.set_profile";
+  const FixRunResult result = run_fixes(system, &memory, consent, options);
+  const ChangeOutcome& profile = outcome_of(result, "card.set_profile");
+  ASSERT_EQ(profile.change.streams_before.size(), 1u);
+  ASSERT_EQ(profile.streams_moved.size(), 1u);
+  // Not the default's doing, so not expected: fix tries to put it back, and says why it cannot.
+  EXPECT_EQ(profile.streams_moved[0].kind, StreamMove::Kind::not_put_back);
+  EXPECT_NE(profile.streams_moved[0].note.find("No such entity"), std::string::npos);
+  Journal journal;
+  journal.runs.push_back(JournalRun{"run", "t", "pipewire", memory.entries, false});
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes =
+      undo_run(system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].result, UndoResult::restored);
+  ASSERT_EQ(outcomes[0].streams.size(), 1u);
+  EXPECT_EQ(outcomes[0].streams[0].result, StreamRestore::Result::put_back);
+  EXPECT_EQ(where_streams_record(system.read()), where_streams_record(s));
+  EXPECT_TRUE(journal.runs[0].undone);
+}
+
+struct StreamUndoFixture {
+  SystemSnapshot original = broken_system_with_discord();
+  MovingServer system{original};
+  Journal journal;
+
+  StreamUndoFixture() {
+    MemoryJournal memory;
+    Yes consent;
+    run_fixes(system, &memory, consent, FixOptions{});
+    journal.runs.push_back(JournalRun{"run", "t", "pulseaudio", memory.entries, false});
+  }
+  std::vector<UndoOutcome> undo(std::string& stopped) {
+    return undo_run(system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  }
+};
+
+TEST(UndoStreams, EveryStreamIsBackWhereItRecordedIssue12) {
+  StreamUndoFixture f;
+  EXPECT_EQ(where_streams_record(f.system.read())[8], "headset");
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  // Putting the default back moved discord off the headset; undo moved it back.
+  EXPECT_EQ(where_streams_record(f.system.read()), where_streams_record(f.original));
+  const auto default_set = std::find_if(outcomes.begin(), outcomes.end(),
+                                        [](const UndoOutcome& o) { return o.change.fix == "default.set"; });
+  ASSERT_NE(default_set, outcomes.end());
+  ASSERT_EQ(default_set->streams.size(), 2u);
+  EXPECT_EQ(default_set->streams[0].result, StreamRestore::Result::in_place);
+  EXPECT_EQ(default_set->streams[1].result, StreamRestore::Result::put_back);
+  EXPECT_EQ(default_set->streams[1].found, "speakers.monitor");
+  EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+TEST(UndoStreams, AStreamThatCannotBePutBackIsNamedAndTheEntryStaysOpen) {
+  StreamUndoFixture f;
+  f.system.refuse_moves_of = 8;
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  const auto default_set = std::find_if(outcomes.begin(), outcomes.end(),
+                                        [](const UndoOutcome& o) { return o.change.fix == "default.set"; });
+  ASSERT_NE(default_set, outcomes.end());
+  EXPECT_FALSE(default_set->streams_back());
+  EXPECT_EQ(default_set->streams[1].result, StreamRestore::Result::not_put_back);
+  EXPECT_NE(default_set->streams[1].note.find("No such entity"), std::string::npos);
+  EXPECT_FALSE(f.journal.runs[0].undone);  // the next undo tries again
+  f.system.refuse_moves_of.reset();
+  f.undo(stopped);
+  EXPECT_EQ(where_streams_record(f.system.read()), where_streams_record(f.original));
+  EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+TEST(UndoStreams, AStreamThatEndedIsNoFailure) {
+  StreamUndoFixture f;
+  SystemSnapshot now = f.system.read();
+  now.streams.erase(now.streams.begin() + 1);  // discord ended
+  f.system = MovingServer(now);
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  for (const UndoOutcome& o : outcomes) EXPECT_TRUE(o.streams_back()) << o.change.fix;
+  EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+TEST(JournalForm, ReadsAVersion2JournalWithStreamPlaces) {
+  std::ifstream in(std::string(MICDOCTOR_FIXTURES_DIR) + "/journals/default_set_with_streams_v2.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const Journal journal = journal_from_text(text.str());
+  ASSERT_EQ(journal.runs.size(), 1u);
+  const Change& change = journal.runs[0].entries[0].change;
+  EXPECT_EQ(change.setting, Setting::default_source);
+  ASSERT_EQ(change.streams_before.size(), 2u);
+  EXPECT_EQ(change.streams_before[1], (StreamPlace{ChangeTarget{"", 1, "discord", 7002}, "mic"}));
+  EXPECT_EQ(journal_to_text(journal), text.str());
+}
+
+TEST(JournalForm, StreamPlacesRoundTripAndVersion2RequiresThem) {
+  StreamUndoFixture f;
+  const std::string text = journal_to_text(f.journal);
+  EXPECT_NE(text.find("micdoctor.journal/2"), std::string::npos);
+  const Journal back = journal_from_text(text);
+  for (std::size_t i = 0; i < f.journal.runs[0].entries.size(); ++i) {
+    EXPECT_EQ(back.runs[0].entries[i].change.streams_before, f.journal.runs[0].entries[i].change.streams_before);
+  }
+  std::string message;
+  std::string broken = text;
+  broken.replace(broken.find("\"streams_before\""), 16, "\"streams_after\"");
+  EXPECT_EQ(error_kind(broken, &message), JournalError::Kind::corrupt);
+  EXPECT_NE(message.find("streams_before"), std::string::npos) << message;
 }
 
 // --- the journal file ------------------------------------------------------

@@ -38,7 +38,7 @@ std::vector<std::string> problem_ids(const std::vector<Finding>& findings) {
 
 class Yes : public Consent {
  public:
-  bool approve(const Change&) override { return true; }
+  Answer approve(const Change&) override { return Answer::yes; }
 };
 
 std::vector<std::string> planned_fixes(const SystemSnapshot& snapshot, std::vector<Finding>* after = nullptr) {
