@@ -260,10 +260,17 @@ std::string metrics_table(const SignalMetrics& m) {
   return out + "</tbody></table>";
 }
 
-std::string recording_section(const SignalAnalysis& a, const SignalPicture* picture, const std::string& prefix) {
-  std::string out = "<ul class=\"findings\">";
-  for (const Finding& f : a.findings) out += finding_html(f);
-  out += "</ul>" + metrics_table(a.metrics);
+// With the findings when they are shown nowhere else (analyze); a check
+// report has them already, joined with the state, under its steps.
+std::string recording_section(const SignalAnalysis& a, const SignalPicture* picture, const std::string& prefix,
+                              bool with_findings) {
+  std::string out;
+  if (with_findings) {
+    out += "<ul class=\"findings\">";
+    for (const Finding& f : a.findings) out += finding_html(f);
+    out += "</ul>";
+  }
+  out += metrics_table(a.metrics);
   if (picture != nullptr) out += pictures_html(*picture, a, prefix);
   return out;
 }
@@ -362,7 +369,8 @@ std::string check_to_html(const CheckReportInput& report, const SignalPicture* p
   if (report.test != nullptr) {
     out += "<section id=\"recording\"><h2>What the microphone heard</h2>";
     if (report.test->analysis != nullptr) {
-      out += recording_section(*report.test->analysis, picture, "test");
+      out += "<p>What it heard is judged under step 5 above (or under the setting that caused it).</p>";
+      out += recording_section(*report.test->analysis, picture, "test", false);
     } else {
       out += "<p>The test could not record: " + esc(report.test->outcome.error) + "</p>";
     }
@@ -386,7 +394,7 @@ std::string analyses_to_html(const std::vector<RecordingForHtml>& recordings) {
     }
     const Finding& first = r.analysis->findings.front();
     out += "<div class=\"verdict " + severity_class(first.severity) + "\"><p>" + esc(first.title) + "</p></div>";
-    out += "<h3>Findings and numbers</h3>" + recording_section(*r.analysis, r.picture, "file" + std::to_string(index));
+    out += "<h3>Findings and numbers</h3>" + recording_section(*r.analysis, r.picture, "file" + std::to_string(index), true);
     out += "</section>\n";
   }
   return out + kFoot;
