@@ -95,13 +95,18 @@ void mute_explains_silence(Joining& j) {
   hardware_not_judged(j, "the microphone is muted, so the test heard only silence");
 }
 
-// A source at 0 % delivers silence just as a muted one does.
+// A source at 0 % delivers silence just as a muted one does; one turned far
+// down rounds a microphone's faint hiss to zero too (PulseAudio at 1 %,
+// measured). Raising it comes first: no hardware fault is proven.
 void zero_volume_explains_silence(Joining& j) {
   Finding* low = j.find("device.volume_low");
-  if (low == nullptr || j.source().volume_percent > 0.0 || j.find("signal.digital_silence") == nullptr) return;
-  j.fold("signal.digital_silence", *low, silence_evidence(j));
+  if (low == nullptr || j.find("signal.digital_silence") == nullptr) return;
+  const double volume = j.source().volume_percent;
+  j.fold("signal.digital_silence", *low,
+         silence_evidence(j) + (volume > 0.0 ? " At this volume even a microphone's faint hiss rounds to zero." : ""));
+  low->severity = Severity::error;
   if (j.find("signal.no_speech")) j.fold("signal.no_speech", *low, "");
-  hardware_not_judged(j, "the microphone's volume is at 0 %, so the test heard only silence");
+  hardware_not_judged(j, "the microphone's volume is at " + decimal(volume, 0) + " %, so the test heard only silence");
 }
 
 // Every setting is on, yet nothing arrives: the block is before the computer,

@@ -95,6 +95,14 @@ TEST(SignalJoins, ZeroVolumeExplainsSilence) {
   EXPECT_EQ(ids(findings), (std::vector<std::string>{"device.volume_low", "check.not_judged"}));
   EXPECT_EQ(findings[0].explains, std::vector<std::string>{"signal.digital_silence"});
   expect_hardware_not_judged(findings, "the microphone's volume is at 0 %, so the test heard only silence");
+  // Turned far down, the hiss rounds to zero (PulseAudio at 1 %): the volume
+  // again, not "silence although every setting is on".
+  const auto one_percent =
+      join(with_source(1, false), analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  EXPECT_EQ(ids(one_percent), (std::vector<std::string>{"device.volume_low", "check.not_judged"}));
+  EXPECT_EQ(one_percent[0].severity, Severity::error);
+  EXPECT_NE(one_percent[0].detail.find("rounds to zero"), std::string::npos);
+  expect_hardware_not_judged(one_percent, "the microphone's volume is at 1 %, so the test heard only silence");
 }
 
 SystemSnapshot with_monitor(bool monitor_is_default) {
