@@ -250,7 +250,10 @@ std::string metrics_table(const SignalMetrics& m) {
                       (m.channels == 1 ? " channel" : " channels"));
   row("Voice level (while speaking)", db(m.speech_level_dbfs, "dBFS"));
   row("Background noise", db(m.noise_floor_dbfs, "dBFS"));
-  row("Voice above the noise", db(m.snr_db, "dB"));
+  // A negative margin in words: the background is the louder.
+  row("Voice above the noise", !m.snr_db || *m.snr_db >= 0.0
+                                   ? db(m.snr_db, "dB")
+                                   : "none: the noise is " + decimal(-*m.snr_db) + " dB louder than the voice");
   row("Peak", db(m.peak_dbfs, "dBFS"));
   row("Clipped samples", std::to_string(m.clipped_samples) + " (" + decimal(m.clipped_fraction * 100, 2) + " %)");
   row("Mains hum", m.hum_hz ? decimal(*m.hum_hz, 0) + " Hz at " + db(m.hum_dbfs, "dBFS") : "none");

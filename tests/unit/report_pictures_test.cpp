@@ -144,5 +144,22 @@ TEST(MarkdownReport, EscapesOnlyWhatMarkdownWouldMisread) {
   EXPECT_EQ(escape_markdown("a\x01" "b"), "a\xEF\xBF\xBD" "b");
 }
 
+TEST(HtmlReport, ANegativeMarginIsWordedTheNaturalWay) {
+  SignalAnalysis a;
+  a.metrics.duration_s = 3.0;
+  a.metrics.speech_level_dbfs = -45.0;
+  a.metrics.noise_floor_dbfs = -40.2;
+  a.metrics.snr_db = -4.8;
+  Finding f;
+  f.id = "signal.noisy";
+  f.severity = Severity::error;
+  a.findings = {f};
+  const std::string html = analyses_to_html({RecordingForHtml{"noisy.wav", &a, nullptr, ""}});
+  EXPECT_NE(html.find("the noise is 4.8 dB louder than the voice"), std::string::npos);
+  EXPECT_EQ(html.find("-4.8 dB"), std::string::npos);
+  a.metrics.snr_db = 12.5;
+  EXPECT_NE(analyses_to_html({RecordingForHtml{"ok.wav", &a, nullptr, ""}}).find("12.5 dB</td>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace micdoctor::test
