@@ -109,6 +109,15 @@ void zero_volume_explains_silence(Joining& j) {
   hardware_not_judged(j, "the microphone's volume is at " + decimal(volume, 0) + " %, so the test heard only silence");
 }
 
+// Silence from a port whose jack reports nothing plugged in is the empty
+// jack, not a mystery "although every setting is on".
+void unplugged_port_explains_silence(Joining& j) {
+  Finding* unplugged = j.find("device.port_unavailable");
+  if (unplugged == nullptr || j.find("signal.digital_silence") == nullptr) return;
+  j.fold("signal.digital_silence", *unplugged, silence_evidence(j));
+  if (j.find("signal.no_speech")) j.fold("signal.no_speech", *unplugged, "");
+}
+
 // Every setting is on, yet nothing arrives: the block is before the computer,
 // or the device is dead. Say what to try, in the order an expert would.
 void silence_from_a_source_that_is_on(Joining& j) {
@@ -246,6 +255,7 @@ constexpr std::array kRules = {
     NamedRule{"monitor_is_not_a_microphone", monitor_is_not_a_microphone},
     NamedRule{"mute_explains_silence", mute_explains_silence},
     NamedRule{"zero_volume_explains_silence", zero_volume_explains_silence},
+    NamedRule{"unplugged_port_explains_silence", unplugged_port_explains_silence},
     NamedRule{"silence_from_a_source_that_is_on", silence_from_a_source_that_is_on},
     NamedRule{"low_volume_hides_voice", low_volume_hides_voice},
     NamedRule{"low_volume_explains_quiet_voice", low_volume_explains_quiet_voice},

@@ -67,7 +67,7 @@ bool steps_mention(const Finding& f, const std::string& text) {
 TEST(SignalJoins, RulesAreNamedInOrder) {
   const auto rules = signal_join_rules();
   EXPECT_EQ(rules.front(), "monitor_is_not_a_microphone");
-  EXPECT_EQ(rules.size(), 9u);
+  EXPECT_EQ(rules.size(), 10u);
 }
 
 // The step the fault hid, with its reason: the reports show "?" and the reason.
@@ -119,6 +119,16 @@ SystemSnapshot with_monitor(bool monitor_is_default) {
 std::vector<Finding> join_on_monitor(const SystemSnapshot& s, const SignalAnalysis& a) {
   const std::vector<Finding> state = run_checks(s, "speakers.monitor");
   return join_signal_with_state(JoinInput{s, s.sources[1], state, a});
+}
+
+TEST(SignalJoins, SilenceFromAnEmptyJackIsTheJack) {
+  SystemSnapshot s = with_source(100, false, "pci");
+  s.sources[0].ports = {Port{"analog-input-mic", "Microphone", Availability::no, 1}};
+  s.sources[0].active_port = "analog-input-mic";
+  const auto findings = join(s, analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  EXPECT_EQ(ids(findings), std::vector<std::string>{"device.port_unavailable"});
+  EXPECT_EQ(findings[0].explains, (std::vector<std::string>{"signal.digital_silence", "signal.no_speech"}));
+  EXPECT_NE(findings[0].detail.find("pure digital silence"), std::string::npos);
 }
 
 TEST(SignalJoins, SilenceFromAMonitorIsNoHardwareFault) {
