@@ -176,6 +176,16 @@ void low_volume_hides_voice(Joining& j) {
   hardware_not_judged(j, "the volume is so low that no voice could be heard");
 }
 
+// Gaps of exact zeros from a source turned down: the server rounds the quiet
+// stretches between words to zero (PulseAudio at 5 % does), so they are the
+// volume's doing until a test at a proper volume says otherwise.
+void low_volume_rounds_pauses_to_zero(Joining& j) {
+  Finding* low = j.find("device.volume_low");
+  if (low == nullptr || j.find("signal.dropouts") == nullptr) return;
+  j.fold("signal.dropouts", *low,
+         "Its gaps of exact zeros are the quiet stretches between words, rounded to zero at this volume.");
+}
+
 // Quiet at full volume: the gain is not in the server. Hardware gain, the
 // wrong jack or the wrong microphone.
 void quiet_at_full_volume(Joining& j) {
@@ -259,6 +269,7 @@ constexpr std::array kRules = {
     NamedRule{"silence_from_a_source_that_is_on", silence_from_a_source_that_is_on},
     NamedRule{"low_volume_hides_voice", low_volume_hides_voice},
     NamedRule{"low_volume_explains_quiet_voice", low_volume_explains_quiet_voice},
+    NamedRule{"low_volume_rounds_pauses_to_zero", low_volume_rounds_pauses_to_zero},
     NamedRule{"quiet_at_full_volume", quiet_at_full_volume},
     NamedRule{"bluetooth_profile_limits_bandwidth", bluetooth_profile_limits_bandwidth},
     NamedRule{"gain_above_unity_overloads", gain_above_unity_overloads},

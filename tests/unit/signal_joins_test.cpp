@@ -67,7 +67,7 @@ bool steps_mention(const Finding& f, const std::string& text) {
 TEST(SignalJoins, RulesAreNamedInOrder) {
   const auto rules = signal_join_rules();
   EXPECT_EQ(rules.front(), "monitor_is_not_a_microphone");
-  EXPECT_EQ(rules.size(), 10u);
+  EXPECT_EQ(rules.size(), 11u);
 }
 
 // The step the fault hid, with its reason: the reports show "?" and the reason.
@@ -175,6 +175,14 @@ TEST(SignalJoins, LowVolumeHidesTheVoice) {
       join(with_source(5, false), analysis({signal("signal.too_quiet"), signal("signal.noisy", Severity::warning)}));
   EXPECT_EQ(ids(quiet), std::vector<std::string>{"device.volume_low"});  // a voice came through: the hardware works
   EXPECT_EQ(quiet[0].explains, (std::vector<std::string>{"signal.too_quiet", "signal.noisy"}));
+  // Pauses rounded to exact zeros at a low volume are no dropouts of the hardware.
+  const auto gaps =
+      join(with_source(5, false), analysis({signal("signal.too_quiet"), signal("signal.dropouts", Severity::warning)}));
+  EXPECT_EQ(ids(gaps), std::vector<std::string>{"device.volume_low"});
+  EXPECT_EQ(gaps[0].explains, (std::vector<std::string>{"signal.too_quiet", "signal.dropouts"}));
+  EXPECT_NE(gaps[0].detail.find("rounded to zero at this volume"), std::string::npos);
+  EXPECT_EQ(ids(join(with_source(100, false), analysis({signal("signal.dropouts")}))),
+            std::vector<std::string>{"signal.dropouts"});
   // At a proper volume no voice is no voice, and noise is noise.
   const auto proper = join(with_source(100, false), analysis({signal("signal.no_speech"), signal("signal.noisy")}));
   EXPECT_EQ(ids(proper), (std::vector<std::string>{"signal.no_speech", "signal.noisy"}));
