@@ -98,7 +98,7 @@ void mute_explains_silence(Joining& j) {
 // A source at 0 % delivers silence just as a muted one does; one turned far
 // down rounds a microphone's faint hiss to zero too (PulseAudio at 1 %,
 // measured). Raising it comes first: no hardware fault is proven.
-void zero_volume_explains_silence(Joining& j) {
+void low_volume_explains_silence(Joining& j) {
   Finding* low = j.find("device.volume_low");
   if (low == nullptr || j.find("signal.digital_silence") == nullptr) return;
   const double volume = j.source().volume_percent;
@@ -264,7 +264,7 @@ struct NamedRule {
 constexpr std::array kRules = {
     NamedRule{"monitor_is_not_a_microphone", monitor_is_not_a_microphone},
     NamedRule{"mute_explains_silence", mute_explains_silence},
-    NamedRule{"zero_volume_explains_silence", zero_volume_explains_silence},
+    NamedRule{"low_volume_explains_silence", low_volume_explains_silence},
     NamedRule{"unplugged_port_explains_silence", unplugged_port_explains_silence},
     NamedRule{"silence_from_a_source_that_is_on", silence_from_a_source_that_is_on},
     NamedRule{"low_volume_hides_voice", low_volume_hides_voice},
