@@ -20,6 +20,8 @@ constexpr std::array kDefinitions = {
     CheckDefinition{CheckId::device_volume_low, "device.volume_low", 2, "its volume is at or below 25 %"},
     CheckDefinition{CheckId::device_profile_without_input, "device.profile_without_input", 2,
                     "a card that can capture sits in a profile with no input"},
+    CheckDefinition{CheckId::device_is_monitor, "device.is_monitor", 2,
+                    "the source chosen with --device is a monitor of an output, not a microphone"},
     CheckDefinition{CheckId::default_is_monitor, "default.is_monitor", 3,
                     "the default source is a monitor of an output"},
     CheckDefinition{CheckId::default_missing, "default.missing", 3,
@@ -36,6 +38,8 @@ constexpr std::array kDefinitions = {
     CheckDefinition{CheckId::test_failed, "test.failed", 5,
                     "the microphone test could not record (the source vanished, the server died, no audio came)"},
     CheckDefinition{CheckId::check_crashed, "check.crashed", 0, "one of micdoctor's own checks failed"},
+    CheckDefinition{CheckId::check_not_judged, "check.not_judged", 5,
+                    "a step could not be judged because another fault hid its evidence (the reason is in the detail)"},
     CheckDefinition{CheckId::permission_os_denied, "permission.os_denied", 1,
                     "Windows: microphone access is off for the whole device"},
     CheckDefinition{CheckId::permission_user_denied, "permission.user_denied", 1,
@@ -123,6 +127,27 @@ Finding make_check_finding(CheckId check, Severity severity, std::string title, 
   finding.detail = std::move(detail);
   finding.device = std::move(device);
   return finding;
+}
+
+namespace {
+constexpr std::string_view kNotJudgedTitle = "Not judged: ";
+}  // namespace
+
+Finding make_not_judged(int step, const std::string& reason, std::string device) {
+  Finding f = make_check_finding(CheckId::check_not_judged, Severity::info, std::string(kNotJudgedTitle) + reason,
+                                 "Another fault hid what this step looks at (" + reason +
+                                     "). Fix the fault above, then check again.",
+                                 std::move(device));
+  f.step = step;
+  return f;
+}
+
+bool is_not_judged(const Finding& finding) { return finding.id == definition(CheckId::check_not_judged).id; }
+
+std::string not_judged_reason(const Finding& finding) {
+  const std::string_view title = finding.title;
+  return std::string(title.substr(0, kNotJudgedTitle.size()) == kNotJudgedTitle ? title.substr(kNotJudgedTitle.size())
+                                                                                : title);
 }
 
 }  // namespace micdoctor

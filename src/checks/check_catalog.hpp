@@ -21,6 +21,7 @@ enum class CheckId {
   device_muted,
   device_volume_low,
   device_profile_without_input,
+  device_is_monitor,
   default_is_monitor,
   default_missing,
   default_not_preferred,
@@ -31,6 +32,7 @@ enum class CheckId {
   device_port_unavailable,
   test_failed,
   check_crashed,
+  check_not_judged,
   // Windows
   permission_os_denied,
   permission_user_denied,
@@ -80,5 +82,14 @@ std::optional<FixId> fix_from_id(std::string_view id);
 // A finding from the catalogue: id and step filled in.
 Finding make_check_finding(CheckId check, Severity severity, std::string title, std::string detail,
                            std::string device = {});
+
+// A step whose evidence another fault hid (a mute hides the hardware from the
+// test): check.not_judged on that step, with the reason in words ("the
+// microphone is muted, so the test heard only silence"). The reports show the
+// step as "?" with the reason, never as fine.
+Finding make_not_judged(int step, const std::string& reason, std::string device = {});
+bool is_not_judged(const Finding& finding);
+// The reason given to make_not_judged.
+std::string not_judged_reason(const Finding& finding);
 
 }  // namespace micdoctor

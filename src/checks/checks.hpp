@@ -12,6 +12,7 @@ void check_sandboxes(const CheckInput& input, std::vector<Finding>& out);       
 void check_device_nodes(const CheckInput& input, std::vector<Finding>& out);      // step 1
 void check_app_streams(const CheckInput& input, std::vector<Finding>& out);       // step 1
 void check_devices_exist(const CheckInput& input, std::vector<Finding>& out);     // step 2
+void check_target_is_monitor(const CheckInput& input, std::vector<Finding>& out);       // step 2
 void check_source_mute_and_volume(const CheckInput& input, std::vector<Finding>& out);  // step 2
 void check_card_profiles(const CheckInput& input, std::vector<Finding>& out);     // step 2
 void check_default_source(const CheckInput& input, std::vector<Finding>& out);    // step 3

@@ -61,6 +61,8 @@ void check_default_source(const CheckInput& input, std::vector<Finding>& out) {
     return;
   }
   if (current->kind == SourceKind::monitor) {
+    if (input.target_was_asked && input.target == current) return;  // device.is_monitor says it, once
+    if (!has_non_monitor(s)) return;                                  // device.none says it better
     Finding f = make_check_finding(
         CheckId::default_is_monitor, Severity::error, "The default input records the speakers, not the microphone",
         "The default source " + source_label(*current) + " is the monitor of an output: applications that follow "

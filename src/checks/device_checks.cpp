@@ -62,6 +62,39 @@ void check_devices_exist(const CheckInput& input, std::vector<Finding>& out) {
   out.push_back(std::move(f));
 }
 
+// `--device` named a monitor: it records what the computer plays, so no
+// setting of it can make a voice heard. When it is also the default, this one
+// finding says both (default.is_monitor stays quiet then).
+void check_target_is_monitor(const CheckInput& input, std::vector<Finding>& out) {
+  const SystemSnapshot& s = input.snapshot;
+  const Source* target = input.target;
+  if (!s.server.reachable || target == nullptr || !input.target_was_asked || target->kind != SourceKind::monitor) {
+    return;
+  }
+  const bool is_default = target->name == s.server.default_source;
+  Finding f = make_check_finding(
+      CheckId::device_is_monitor, Severity::error, "The device you chose is not a microphone: it records the speakers",
+      source_label(*target) + " is the monitor of an output: it records whatever the computer plays, never your "
+      "voice." + (is_default ? std::string(" It is also the default input, so applications that follow the default "
+                                           "record the speakers too.")
+                             : std::string()),
+      target->name);
+  const Source* best = best_input(s);
+  if (best == nullptr) {
+    f.manual_steps.push_back("Connect a microphone or headset, then check it: micdoctor devices lists the inputs.");
+  } else {
+    f.manual_steps.push_back("Check the microphone instead: micdoctor check --device " + shell_quote(best->name) +
+                             "  (micdoctor devices lists every input)");
+    if (is_default) {
+      f.fix = std::string(fix_id(FixId::default_set));
+      f.manual_steps.push_back("Make it the default input: pactl set-default-source " + shell_quote(best->name) +
+                               "  (or in Settings > Sound > Input, choose it)");
+    }
+  }
+  out.push_back(std::move(f));
+  out.push_back(make_not_judged(kLastStep, "the chosen device is a monitor of an output, not a microphone", target->name));
+}
+
 void check_source_mute_and_volume(const CheckInput& input, std::vector<Finding>& out) {
   const Source* target = input.target;
   if (!input.snapshot.server.reachable || target == nullptr || target->kind == SourceKind::monitor) return;

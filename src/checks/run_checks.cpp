@@ -22,6 +22,7 @@ constexpr std::array kChecks = {
     NamedCheck{"device nodes", checks::check_device_nodes},
     NamedCheck{"application streams", checks::check_app_streams},
     NamedCheck{"capture devices", checks::check_devices_exist},
+    NamedCheck{"chosen device", checks::check_target_is_monitor},
     NamedCheck{"mute and volume", checks::check_source_mute_and_volume},
     NamedCheck{"card profiles", checks::check_card_profiles},
     NamedCheck{"default input", checks::check_default_source},

@@ -54,6 +54,37 @@ std::string set_volume_command(const Source& source) {
   return "pactl set-source-volume " + shell_quote(source.name) + " 100%";
 }
 
+bool is_signal_finding(const Finding& f) { return f.id.rfind("signal.", 0) == 0; }
+
+// The fault hid the microphone from the test: step 5 is "?" with the reason,
+// never "the hardware works" (once, whichever rule saw it first).
+void hardware_not_judged(Joining& j, const std::string& reason) {
+  const bool said = std::any_of(j.findings.begin(), j.findings.end(),
+                                [](const Finding& f) { return f.step == kLastStep && is_not_judged(f); });
+  if (!said) j.findings.push_back(make_not_judged(kLastStep, reason, j.source().name));
+}
+
+// A monitor records what the computer plays: whatever the test heard says
+// nothing about a microphone, and its silence is no hardware fault.
+void monitor_is_not_a_microphone(Joining& j) {
+  Finding* monitor = j.find("device.is_monitor");
+  if (monitor == nullptr) return;
+  const bool silent = j.find("signal.digital_silence") != nullptr;
+  monitor->detail += silent ? " The test recording confirms it: " + decimal(j.metrics().duration_s) +
+                                  " s of pure digital silence, because nothing was playing."
+                            : " The test recorded what the computer played during it, so its sound says nothing "
+                              "about a microphone.";
+  std::vector<std::string> symptoms;
+  for (const Finding& f : j.findings) {
+    if (is_signal_finding(f)) symptoms.push_back(f.id);
+  }
+  for (const std::string& id : symptoms) {
+    if (id != "signal.ok") monitor->explains.push_back(id);
+    j.remove(id);
+  }
+  hardware_not_judged(j, "the chosen device is a monitor of an output, not a microphone");
+}
+
 // Digital silence from a muted source is the mute: one finding, not two.
 void mute_explains_silence(Joining& j) {
   Finding* muted = j.find("device.muted");
@@ -61,14 +92,30 @@ void mute_explains_silence(Joining& j) {
   const std::string evidence = silence_evidence(j);
   j.fold("signal.digital_silence", *muted, evidence);
   if (j.find("signal.no_speech")) j.fold("signal.no_speech", *muted, "");
+  hardware_not_judged(j, "the microphone is muted, so the test heard only silence");
 }
 
-// A source at 0 % delivers silence just as a muted one does.
-void zero_volume_explains_silence(Joining& j) {
+// A source at 0 % delivers silence just as a muted one does; one turned far
+// down rounds a microphone's faint hiss to zero too (PulseAudio at 1 %,
+// measured). Raising it comes first: no hardware fault is proven.
+void low_volume_explains_silence(Joining& j) {
   Finding* low = j.find("device.volume_low");
-  if (low == nullptr || j.source().volume_percent > 0.0 || j.find("signal.digital_silence") == nullptr) return;
-  j.fold("signal.digital_silence", *low, silence_evidence(j));
+  if (low == nullptr || j.find("signal.digital_silence") == nullptr) return;
+  const double volume = j.source().volume_percent;
+  j.fold("signal.digital_silence", *low,
+         silence_evidence(j) + (volume > 0.0 ? " At this volume even a microphone's faint hiss rounds to zero." : ""));
+  low->severity = Severity::error;
   if (j.find("signal.no_speech")) j.fold("signal.no_speech", *low, "");
+  hardware_not_judged(j, "the microphone's volume is at " + decimal(volume, 0) + " %, so the test heard only silence");
+}
+
+// Silence from a port whose jack reports nothing plugged in is the empty
+// jack, not a mystery "although every setting is on".
+void unplugged_port_explains_silence(Joining& j) {
+  Finding* unplugged = j.find("device.port_unavailable");
+  if (unplugged == nullptr || j.find("signal.digital_silence") == nullptr) return;
+  j.fold("signal.digital_silence", *unplugged, silence_evidence(j));
+  if (j.find("signal.no_speech")) j.fold("signal.no_speech", *unplugged, "");
 }
 
 // Every setting is on, yet nothing arrives: the block is before the computer,
@@ -106,11 +153,37 @@ void low_volume_explains_quiet_voice(Joining& j) {
   if (Finding* low = j.find("device.volume_low")) {
     low->severity = Severity::error;
     j.fold("signal.too_quiet", *low, measured);
+    // (See low_volume_hides_voice: the noise verdict waits for a proper volume.)
+    if (j.find("signal.noisy") != nullptr) j.fold("signal.noisy", *low, "");
     return;
   }
   quiet->detail += " The microphone's volume is only at " + decimal(j.source().volume_percent, 0) + " %.";
   quiet->fix = std::string(fix_id(FixId::source_raise_volume));
   quiet->manual_steps = {"Raise the microphone's volume to 100 %: " + set_volume_command(j.source())};
+}
+
+// No voice heard from a source turned down: the volume is the first cause,
+// as for a quiet voice. The volume scales voice and background alike, so a
+// noise verdict at that level is the recording's own floor, not the room:
+// it waits for the test after the volume is raised.
+void low_volume_hides_voice(Joining& j) {
+  Finding* low = j.find("device.volume_low");
+  if (low == nullptr || j.find("signal.no_speech") == nullptr) return;
+  low->severity = Severity::error;
+  j.fold("signal.no_speech", *low,
+         "The test heard no voice at all: at this volume it sinks below the recording's own noise.");
+  if (j.find("signal.noisy") != nullptr) j.fold("signal.noisy", *low, "");
+  hardware_not_judged(j, "the volume is so low that no voice could be heard");
+}
+
+// Gaps of exact zeros from a source turned down: the server rounds the quiet
+// stretches between words to zero (PulseAudio at 5 % does), so they are the
+// volume's doing until a test at a proper volume says otherwise.
+void low_volume_rounds_pauses_to_zero(Joining& j) {
+  Finding* low = j.find("device.volume_low");
+  if (low == nullptr || j.find("signal.dropouts") == nullptr) return;
+  j.fold("signal.dropouts", *low,
+         "Its gaps of exact zeros are the quiet stretches between words, rounded to zero at this volume.");
 }
 
 // Quiet at full volume: the gain is not in the server. Hardware gain, the
@@ -189,10 +262,14 @@ struct NamedRule {
 };
 
 constexpr std::array kRules = {
+    NamedRule{"monitor_is_not_a_microphone", monitor_is_not_a_microphone},
     NamedRule{"mute_explains_silence", mute_explains_silence},
-    NamedRule{"zero_volume_explains_silence", zero_volume_explains_silence},
+    NamedRule{"low_volume_explains_silence", low_volume_explains_silence},
+    NamedRule{"unplugged_port_explains_silence", unplugged_port_explains_silence},
     NamedRule{"silence_from_a_source_that_is_on", silence_from_a_source_that_is_on},
+    NamedRule{"low_volume_hides_voice", low_volume_hides_voice},
     NamedRule{"low_volume_explains_quiet_voice", low_volume_explains_quiet_voice},
+    NamedRule{"low_volume_rounds_pauses_to_zero", low_volume_rounds_pauses_to_zero},
     NamedRule{"quiet_at_full_volume", quiet_at_full_volume},
     NamedRule{"bluetooth_profile_limits_bandwidth", bluetooth_profile_limits_bandwidth},
     NamedRule{"gain_above_unity_overloads", gain_above_unity_overloads},

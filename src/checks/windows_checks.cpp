@@ -236,6 +236,13 @@ void use_windows_words(const SystemSnapshot& s, std::vector<Finding>& findings) 
     } else if (f.id.rfind("default.", 0) == 0 && f.id != "default.communications_differs") {
       f.manual_steps = {"Control Panel > Sound > Recording: select your microphone, then Set Default (both Default "
                         "Device and Default Communication Device), or: micdoctor fix --only default.set"};
+    } else if (f.id == "device.is_monitor") {
+      for (std::string& step : f.manual_steps) {
+        if (step.find("pactl set-default-source") != std::string::npos) {
+          step = "Make it the default: Control Panel > Sound > Recording: select your microphone, then Set Default, "
+                 "or: micdoctor fix --only default.set";
+        }
+      }
     } else if (f.id == "device.none") {
       f.manual_steps = {"Plug in a microphone or headset (USB, the pink or headset jack, or pair a Bluetooth headset).",
                         "Control Panel > Sound > Recording: right-click the list, tick \"Show Disabled Devices\" and "

@@ -94,6 +94,16 @@ std::string step_note(int step, const CheckReportInput& report) {
   return "";
 }
 
+// "Zoom (zoom)", "Zoom", "zoom"; a stream that names no one says whose it is.
+std::string stream_owner(const Stream& st) {
+  if (!st.application.empty() && !st.binary.empty() && st.application != st.binary) {
+    return st.application + " (" + st.binary + ")";
+  }
+  if (!st.application.empty()) return st.application;
+  if (!st.binary.empty()) return st.binary;
+  return st.from_module ? "a sound server module" : "an application that gives no name";
+}
+
 void add_devices_table(std::string& out, const SystemSnapshot& s) {
   out += "\nDevices:\n";
   for (const Source& src : s.sources) {
@@ -111,7 +121,7 @@ void add_devices_table(std::string& out, const SystemSnapshot& s) {
                   st.from_module ? ", server module" : "");
     std::string line = "#";
     line += std::to_string(st.index);
-    line += " " + st.application + " (" + st.binary + ") from ";
+    line += " " + stream_owner(st) + " from ";
     line += st.source.empty() ? std::string("?") : st.source;
     line += std::string(" [") + numbers + "]";
     add_line(out, 2, line);
@@ -153,16 +163,31 @@ nlohmann::ordered_json check_finding_to_json(const Finding& f) {
 StepStatus step_status(const CheckReportInput& report, int step) {
   const SystemSnapshot& s = report.snapshot;
   StepStatus status;
+  const Finding* not_judged = nullptr;
   for (const Finding& f : report.findings) {
     if (f.step != step) continue;
+    // The reason it was not judged is the step's note, not a finding under it.
+    if (is_not_judged(f)) {
+      if (not_judged == nullptr) not_judged = &f;
+      continue;
+    }
     status.findings.push_back(&f);
     status.worst = std::max(status.worst, f.severity);
   }
   const bool none = status.findings.empty();
+  // Without a microphone there is nothing to be the input, nor hardware to test.
+  const bool needs_microphone = step == 3 || step == kLastStep;
   status.unchecked = (!s.server.reachable && step_needs_server(step)) ||
-                     (step == kLastStep && none && report.source_in_use == nullptr) ||
-                     (step == 4 && none && (s.is_windows() ? s.drivers.empty() : s.kernel.cards.empty()));
-  status.note = step_note(step, report);
+                     (needs_microphone && none && report.source_in_use == nullptr) ||
+                     (step == 4 && none && (s.is_windows() ? s.drivers.empty() : s.kernel.cards.empty())) ||
+                     (not_judged != nullptr && status.worst == Severity::info);
+  if (not_judged != nullptr && s.server.reachable) {
+    status.note = " (not judged: " + not_judged_reason(*not_judged) + ")";
+  } else if (step == 3 && none && report.source_in_use == nullptr && s.server.reachable) {
+    status.note = " (not checked: no microphone)";
+  } else {
+    status.note = step_note(step, report);
+  }
   return status;
 }
 

@@ -250,7 +250,10 @@ std::string metrics_table(const SignalMetrics& m) {
                       (m.channels == 1 ? " channel" : " channels"));
   row("Voice level (while speaking)", db(m.speech_level_dbfs, "dBFS"));
   row("Background noise", db(m.noise_floor_dbfs, "dBFS"));
-  row("Voice above the noise", db(m.snr_db, "dB"));
+  // A negative margin in words: the background is the louder.
+  row("Voice above the noise", !m.snr_db || *m.snr_db >= 0.0
+                                   ? db(m.snr_db, "dB")
+                                   : "none: the noise is " + decimal(-*m.snr_db) + " dB louder than the voice");
   row("Peak", db(m.peak_dbfs, "dBFS"));
   row("Clipped samples", std::to_string(m.clipped_samples) + " (" + decimal(m.clipped_fraction * 100, 2) + " %)");
   row("Mains hum", m.hum_hz ? decimal(*m.hum_hz, 0) + " Hz at " + db(m.hum_dbfs, "dBFS") : "none");
@@ -260,10 +263,17 @@ std::string metrics_table(const SignalMetrics& m) {
   return out + "</tbody></table>";
 }
 
-std::string recording_section(const SignalAnalysis& a, const SignalPicture* picture, const std::string& prefix) {
-  std::string out = "<ul class=\"findings\">";
-  for (const Finding& f : a.findings) out += finding_html(f);
-  out += "</ul>" + metrics_table(a.metrics);
+// With the findings when they are shown nowhere else (analyze); a check
+// report has them already, joined with the state, under its steps.
+std::string recording_section(const SignalAnalysis& a, const SignalPicture* picture, const std::string& prefix,
+                              bool with_findings) {
+  std::string out;
+  if (with_findings) {
+    out += "<ul class=\"findings\">";
+    for (const Finding& f : a.findings) out += finding_html(f);
+    out += "</ul>";
+  }
+  out += metrics_table(a.metrics);
   if (picture != nullptr) out += pictures_html(*picture, a, prefix);
   return out;
 }
@@ -362,7 +372,8 @@ std::string check_to_html(const CheckReportInput& report, const SignalPicture* p
   if (report.test != nullptr) {
     out += "<section id=\"recording\"><h2>What the microphone heard</h2>";
     if (report.test->analysis != nullptr) {
-      out += recording_section(*report.test->analysis, picture, "test");
+      out += "<p>What it heard is judged under step 5 above (or under the setting that caused it).</p>";
+      out += recording_section(*report.test->analysis, picture, "test", false);
     } else {
       out += "<p>The test could not record: " + esc(report.test->outcome.error) + "</p>";
     }
@@ -386,7 +397,7 @@ std::string analyses_to_html(const std::vector<RecordingForHtml>& recordings) {
     }
     const Finding& first = r.analysis->findings.front();
     out += "<div class=\"verdict " + severity_class(first.severity) + "\"><p>" + esc(first.title) + "</p></div>";
-    out += "<h3>Findings and numbers</h3>" + recording_section(*r.analysis, r.picture, "file" + std::to_string(index));
+    out += "<h3>Findings and numbers</h3>" + recording_section(*r.analysis, r.picture, "file" + std::to_string(index), true);
     out += "</section>\n";
   }
   return out + kFoot;

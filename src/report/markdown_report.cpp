@@ -1,5 +1,6 @@
 #include "report/markdown_report.hpp"
 
+#include <cctype>
 #include <string_view>
 
 #include "checks/check_catalog.hpp"
@@ -47,21 +48,72 @@ std::string signal_numbers(const SignalMetrics& m) {
   return out;
 }
 
+bool is_ascii_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 && static_cast<unsigned char>(c) < 0x80; }
+bool is_ascii_punctuation(char c) { return std::ispunct(static_cast<unsigned char>(c)) != 0 && static_cast<unsigned char>(c) < 0x80; }
+
+// Characters that start a block only at the beginning of a line: a heading
+// ("# "), a quote (">"), a list item ("- ", "+ ", "16. "), a rule ("---").
+// A fragment is one line (newlines become spaces), so only its start can be
+// there. Returns where the marker character is, or npos.
+std::size_t block_marker(const std::string& line) {
+  if (line.empty()) return std::string::npos;
+  const char first = line[0];
+  const bool then_space = line.size() == 1 || line[1] == ' ';
+  if (first == '>') return 0;
+  if ((first == '#' || first == '-' || first == '+') && then_space) return 0;
+  if (first == '-' && line.find_first_not_of("- ") == std::string::npos) return 0;
+  std::size_t digits = 0;
+  while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits])) != 0) ++digits;
+  if (digits > 0 && digits < line.size() && (line[digits] == '.' || line[digits] == ')') &&
+      (digits + 1 == line.size() || line[digits + 1] == ' ')) {
+    return digits;
+  }
+  return std::string::npos;
+}
+
+// "&lt;", "&#60;", "&#x3C;": Markdown decodes an entity reference.
+bool looks_like_entity(const std::string& text, std::size_t amp) {
+  std::size_t i = amp + 1;
+  if (i < text.size() && text[i] == '#') ++i;
+  const std::size_t name = i;
+  while (i < text.size() && is_ascii_alnum(text[i])) ++i;
+  return i > name && i < text.size() && text[i] == ';';
+}
+
+// Whether Markdown would read text[i] as markup rather than as itself.
+bool misread(const std::string& text, std::size_t i) {
+  const char c = text[i];
+  const char before = i > 0 ? text[i - 1] : ' ';
+  const char after = i + 1 < text.size() ? text[i + 1] : ' ';
+  switch (c) {
+    case '*': case '`': case '[': case ']': case '<': case '|': case '~': return true;
+    // An underscore inside a word (feed_mic) is never emphasis.
+    case '_': return !(is_ascii_alnum(before) && is_ascii_alnum(after));
+    // A backslash escapes punctuation after it, ours included.
+    case '\\': return i + 1 == text.size() || is_ascii_punctuation(after);
+    // "&lt;" would become "<"; "AT&T" is itself.
+    case '&': return looks_like_entity(text, i);
+    default: return false;
+  }
+}
+
 }  // namespace
 
 std::string escape_markdown(const std::string& text) {
+  std::string line = to_valid_utf8(text);
+  for (char& c : line) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  const std::size_t marker = block_marker(line);
   std::string out;
-  for (const char c : to_valid_utf8(text)) {
-    if (c == '\n' || c == '\r' || c == '\t') {
-      out += ' ';
-    } else if (std::string_view("\\`*_{}[]()<>#+-.!|~").find(c) != std::string_view::npos) {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       out += "\xEF\xBF\xBD";  // U+FFFD
-    } else {
-      out += c;
+      continue;
     }
+    if (i == marker || misread(line, i)) out += '\\';
+    out += c;
   }
   return out;
 }

@@ -9,6 +9,7 @@ alt text), check a phone-width viewport does not scroll sideways, that no
 script runs, and save screenshots. Usage: test_html_report.py PATH/TO/micdoctor"""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -153,8 +154,34 @@ class Reports(unittest.TestCase):
         md = self.micdoctor("check", "--format", "markdown").stdout
         self.assertLessEqual(len(md.splitlines()), 40)
         self.assertIn("`device.muted`", md)
-        self.assertNotIn("<script>", md)
-        self.assertIn("\\<script\\>", md)
+        # Every "<" is escaped, so none starts a tag; a ">" alone is text.
+        self.assertIsNone(re.search(r"(?<!\\)<", md), md)
+        self.assertIn("\\<script>", md)
+        # The text people paste reads as written: no backslash before a dot or a parenthesis.
+        self.assertIn("pulseaudio 16.1", md)
+        self.assertNotIn("\\.", md)
+        self.assertNotIn("\\(", md)
+
+    def test_check_with_a_test_lists_each_finding_once(self):
+        s = self.server
+        modules = s.add_microphone("hummic", "USB Headset Microphone")
+        self.addCleanup(s.unload, modules)
+        s.set_default_source("hummic")
+        player = subprocess.Popen(["paplay", "--latency-msec=20", "-d", "feed_hummic", self.content["hum"]],
+                                  env=s.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (player.kill(), player.wait()))
+        time.sleep(0.3)
+        path = os.path.join(self.dir, "hum.html")
+        self.micdoctor("check", "--test", "3", "--format", "html", "--output", path)
+        d = self.load(path, "check-hum")
+        self.common_structure(d)
+        everywhere = [e.get_attribute("data-id") for e in d.find_elements(By.CSS_SELECTOR, "li.finding")]
+        self.assertIn("signal.hum", everywhere)
+        self.assertEqual(sorted(everywhere), sorted(set(everywhere)), "a finding shown twice")
+        # The recording's section keeps its numbers and pictures.
+        recording = d.find_element(By.ID, "recording")
+        self.assertIn("50 Hz", recording.find_element(By.CSS_SELECTOR, "table.metrics").text)
+        self.assertTrue(recording.find_elements(By.CSS_SELECTOR, "svg.spectrum line.hum"))
 
     # -- analyze -----------------------------------------------------------
     def test_recordings_with_hum_narrowband_and_a_hostile_name(self):

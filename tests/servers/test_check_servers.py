@@ -16,6 +16,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from soundserver import PipeWireServer, PulseAudioServer, wait_until  # noqa: E402
 
 MICDOCTOR = None
+CONTENT = {}  # name -> WAV file, made once (test_mic_test.make_content), when a scenario first feeds speech
+
+
+def speech_file(name="clean"):
+    if not CONTENT:
+        from test_mic_test import make_content
+        CONTENT["dir"] = tempfile.TemporaryDirectory(prefix="micdoctor-speech-")
+        CONTENT.update(make_content(CONTENT["dir"].name))
+    return CONTENT[name]
 
 
 def micdoctor(env, *args, timeout=20):
@@ -259,6 +268,99 @@ class Scenarios:
         micdoctor(self.server.env, "check")
         micdoctor(self.server.env, "devices")
         self.assertEqual((self.server.pactl("list", "sources"), self.server.default_source()), before)
+
+
+    # -- the verdict never contradicts itself (issue 12, item 3) -----------
+    def feed_speech(self, mic):
+        """Speech into the virtual microphone in real time, as a voice would; stopped at cleanup."""
+        player = subprocess.Popen(["paplay", "--latency-msec=20", "-d", f"feed_{mic}", speech_file()],
+                                  env=self.server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (player.kill(), player.wait()))
+        # Playing: its sink input is listed (the audio itself may take a moment; the test waits for it).
+        wait_until(lambda: "paplay" in self.server.pactl("list", "sink-inputs"), 5, "the speech feed")
+
+    def step_line(self, text, step):
+        lines = [line for line in text.splitlines() if f" {step}. " in line and not line.startswith(" ")]
+        self.assertEqual(len(lines), 1, text)
+        return lines[0]
+
+    def test_a_monitor_chosen_with_device_is_named_as_such(self):
+        mic = self.headset_as_default()
+        rc, report = check_json(self.server.env, "--device", "speakers.monitor")
+        self.assertEqual(rc, 1)
+        f = finding(report, "device.is_monitor")
+        self.assertEqual((f["severity"], f["step"], f["device"], f["fix"]), ("error", 2, "speakers.monitor", None))
+        self.assertTrue(any(f"micdoctor check --device '{mic}'" in s for s in f["manual_steps"]), f)
+        self.assertEqual(problems(report), ["device.is_monitor"])
+        self.assertEqual(report["verdict"], f["title"])
+        text = micdoctor(self.server.env, "check", "--device", "speakers.monitor").stdout.decode()
+        self.assertNotIn("Nothing is wrong", text)
+        self.assertTrue(self.step_line(text, 5).startswith("[?]"), text)
+        self.assertIn("not judged: the chosen device is a monitor", self.step_line(text, 5))
+        # Also the default: one finding says both, with the fix for the default.
+        self.server.set_default_source("speakers.monitor")
+        rc, report = check_json(self.server.env, "--device", "speakers.monitor")
+        self.assertEqual(problems(report), ["device.is_monitor"])
+        self.assertEqual(finding(report, "device.is_monitor")["fix"], "default.set")
+        self.assertIn("also the default input", finding(report, "device.is_monitor")["detail"])
+
+    def test_the_silence_of_a_monitor_is_no_hardware_fault(self):
+        self.headset_as_default()
+        p = micdoctor(self.server.env, "test", "--seconds", "2", "--device", "speakers.monitor", "--format", "json")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        report = json.loads(p.stdout)
+        self.assertEqual(report["signal"]["ending"], "completed")
+        self.assertIn("signal.digital_silence", [x["id"] for x in report["signal"]["findings"]])  # what it heard
+        self.assertEqual(problems(report), ["device.is_monitor"])
+        f = finding(report, "device.is_monitor")
+        self.assertIn("signal.digital_silence", f["explains"])
+        self.assertFalse(any("every setting is on" in x["title"] for x in report["findings"]), report["findings"])
+        hidden = finding(report, "check.not_judged")
+        self.assertEqual((hidden["step"], hidden["severity"]), (5, "info"))
+
+    def test_a_muted_microphone_leaves_the_hardware_unjudged(self):
+        mic = self.headset_as_default()
+        self.server.pactl("set-source-mute", mic, "1")
+        wait_until(lambda: self.server.source_field(mic, "Mute") == "yes", 5, "mute")
+        self.feed_speech(mic)
+        p = micdoctor(self.server.env, "check", "--test", "3")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        text = p.stdout.decode()
+        line = self.step_line(text, 5)
+        self.assertTrue(line.startswith("[?] 5. The hardware works (not judged: the microphone is muted"), text)
+        self.assertTrue(self.step_line(text, 2).startswith("[x]"), text)
+
+    def test_no_voice_at_a_low_volume_is_the_volume(self):
+        mic = self.headset_as_default()
+        self.feed_speech(mic)
+        for volume in ("5%", "1%"):
+            self.server.pactl("set-source-volume", mic, volume)
+            p = micdoctor(self.server.env, "check", "--test", "3", "--format", "json")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            report = json.loads(p.stdout)
+            self.assertEqual(report["signal"]["ending"], "completed")
+            heard = {x["id"] for x in report["signal"]["findings"]}
+            # Whatever the recording showed (no voice, a quiet one, noise, or
+            # zeros at 1 % on PulseAudio), the volume is the one problem.
+            self.assertEqual(problems(report), ["device.volume_low"], (volume, report["findings"]))
+            low = finding(report, "device.volume_low")
+            self.assertEqual(low["severity"], "error")
+            self.assertEqual(set(low["explains"]), heard - {"signal.ok"}, volume)
+            hidden = [x for x in report["findings"] if x["id"] == "check.not_judged"]
+            if heard & {"signal.no_speech", "signal.digital_silence"}:
+                self.assertEqual([x["step"] for x in hidden], [5], volume)
+            else:
+                self.assertEqual(hidden, [], volume)  # a voice came through: the hardware works
+
+    def test_verbose_names_every_stream_without_empty_parentheses(self):
+        mic = self.headset_as_default()
+        stream = self.server.start_recorder(mic, "CallApp-named")
+        p = micdoctor(self.server.env, "check", "-v")
+        text = p.stdout.decode()
+        streams = text[text.index("Recording streams:"):]
+        self.assertNotIn("()", streams)
+        self.assertIn(f"#{stream} CallApp-named", streams)
+        self.assertRegex(streams, r"#\d+ a sound server module from feed_")  # the remap module's own stream
 
 
 class PulseAudioChecks(Scenarios, unittest.TestCase):

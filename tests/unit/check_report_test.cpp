@@ -2,9 +2,12 @@
 // outside text escaped, and invalid UTF-8 kept out of the JSON.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "checks/run_checks.hpp"
+#include "checks/signal_joins.hpp"
 #include "report/check_report.hpp"
 
 namespace micdoctor::test {
@@ -95,6 +98,113 @@ TEST(CheckReport, VerdictNamesAMissingDriverAsTheCause) {
   const auto findings = run_checks(s);
   const std::string verdict = check_verdict(CheckReportInput{s, nullptr, findings});
   EXPECT_EQ(verdict.rfind("A sound device has no driver, so no microphone appears", 0), 0u) << verdict;
+}
+
+SignalAnalysis silence(double seconds) {
+  SignalAnalysis a;
+  a.metrics.duration_s = seconds;
+  for (const char* id : {"signal.digital_silence", "signal.no_speech"}) {
+    Finding f;
+    f.id = id;
+    f.severity = Severity::error;
+    f.title = id;
+    a.findings.push_back(f);
+  }
+  return a;
+}
+
+CaptureOutcome completed(double seconds) {
+  CaptureOutcome outcome;
+  outcome.ending = CaptureOutcome::Ending::completed;
+  outcome.seconds_received = seconds;
+  return outcome;
+}
+
+std::string line_of(const std::string& text, const std::string& start) {
+  const auto at = text.find(start);
+  if (at == std::string::npos) return "";
+  return text.substr(at, text.find('\n', at) - at);
+}
+
+TEST(CheckReport, AStepTheMuteHidIsNotJudgedNeverFine) {
+  SystemSnapshot s = muted_hostile();
+  s.sources[0].description = "USB Mic";
+  const std::vector<Finding> state = run_checks(s);
+  const SignalAnalysis heard = silence(3.0);
+  const std::vector<Finding> findings = join_signal_with_state(JoinInput{s, s.sources[0], state, heard});
+  const CaptureOutcome outcome = completed(3.0);
+  const MicTestReport test{outcome, &heard, "evil"};
+  const CheckReportInput report{s, &s.sources[0], findings, &test};
+  const StepStatus five = step_status(report, 5);
+  EXPECT_TRUE(five.unchecked);
+  EXPECT_TRUE(five.findings.empty());  // the reason is the note, not a finding under the step
+  const std::string text = check_to_text(report, TextStyle{}, false);
+  EXPECT_EQ(line_of(text, "[?] 5. "),
+            "[?] 5. The hardware works (not judged: the microphone is muted, so the test heard only silence)")
+      << text;
+  EXPECT_EQ(text.find("[ok] 5."), std::string::npos);
+  EXPECT_EQ(text.find("Not judged"), std::string::npos);
+  // JSON keeps it as a finding tools can read.
+  const auto j = nlohmann::json::parse(check_to_json(report));
+  bool listed = false;
+  for (const auto& f : j["findings"]) listed = listed || (f["id"] == "check.not_judged" && f["step"] == 5);
+  EXPECT_TRUE(listed);
+  // The exit status counts problems only: the mute.
+  EXPECT_EQ(std::count_if(findings.begin(), findings.end(), is_problem), 1);
+}
+
+TEST(CheckReport, AMonitorChosenIsNeverNothingIsWrong) {
+  SystemSnapshot s = muted_hostile();
+  s.sources[0].muted = false;
+  Source monitor;
+  monitor.name = "speakers.monitor";
+  monitor.description = "Monitor of Speakers";
+  monitor.kind = SourceKind::monitor;
+  s.sources.push_back(monitor);
+  const std::vector<Finding> findings = run_checks(s, "speakers.monitor");
+  const CheckReportInput report{s, source_in_use(s, "speakers.monitor"), findings};
+  const std::string text = check_to_text(report, TextStyle{}, false);
+  EXPECT_EQ(check_verdict(report), "The device you chose is not a microphone: it records the speakers");
+  EXPECT_NE(line_of(text, "[x] 2. ").find("The microphone is on"), std::string::npos) << text;
+  EXPECT_EQ(line_of(text, "[?] 5. "),
+            "[?] 5. The hardware works (not judged: the chosen device is a monitor of an output, not a microphone)")
+      << text;
+}
+
+TEST(CheckReport, WithoutAMicrophoneTheInputAndHardwareStepsAreNotChecked) {
+  SystemSnapshot s = muted_hostile();
+  s.sources[0].kind = SourceKind::monitor;
+  const std::vector<Finding> findings = run_checks(s);
+  const std::string text = check_to_text(CheckReportInput{s, nullptr, findings}, TextStyle{}, false);
+  EXPECT_EQ(line_of(text, "[?] 3. "), "[?] 3. It is the input applications record from (not checked: no microphone)")
+      << text;
+  EXPECT_EQ(line_of(text, "[?] 5. "), "[?] 5. The hardware works (not checked: no microphone)") << text;
+}
+
+TEST(CheckReport, VerboseStreamsNameTheirOwnerWithoutEmptyParentheses) {
+  SystemSnapshot s = muted_hostile();
+  Stream module_stream;
+  module_stream.index = 0;
+  module_stream.source = "evil";
+  module_stream.from_module = true;
+  Stream anonymous = module_stream;
+  anonymous.index = 1;
+  anonymous.from_module = false;
+  Stream named = anonymous;
+  named.index = 2;
+  named.application = "ZOOM VoiceEngine";
+  named.binary = "zoom";
+  Stream same = anonymous;
+  same.index = 3;
+  same.application = "parec";
+  same.binary = "parec";
+  s.streams = {module_stream, anonymous, named, same};
+  const std::string text = check_to_text(CheckReportInput{s, &s.sources[0], run_checks(s)}, TextStyle{}, true);
+  EXPECT_EQ(text.find("()"), std::string::npos) << text;
+  EXPECT_NE(text.find("#0 a sound server module from evil [100 %, server module]"), std::string::npos) << text;
+  EXPECT_NE(text.find("#1 an application that gives no name from evil"), std::string::npos);
+  EXPECT_NE(text.find("#2 ZOOM VoiceEngine (zoom) from evil"), std::string::npos);
+  EXPECT_NE(text.find("#3 parec from evil"), std::string::npos);
 }
 
 }  // namespace

@@ -108,8 +108,57 @@ TEST(MarkdownReport, ShortAndEscaped) {
   const std::string md = check_to_markdown(CheckReportInput{s, &s.sources[0], findings});
   EXPECT_LE(std::count(md.begin(), md.end(), '\n'), kMaxMarkdownLines);
   EXPECT_NE(md.find("more (see the full report)"), std::string::npos);
-  EXPECT_NE(md.find("\\*bold\\* \\[link\\]\\(http://x\\) \\| pipe"), std::string::npos);
+  EXPECT_NE(md.find("\\*bold\\* \\[link\\](http://x) \\| pipe"), std::string::npos) << md;
   EXPECT_EQ(escape_markdown("a\nb"), "a b");
+}
+
+// Only what Markdown would misread is escaped: the text people paste reads
+// as written ("pulseaudio 16.1", "(50 Hz)"), and a hostile name stays text.
+TEST(MarkdownReport, EscapesOnlyWhatMarkdownWouldMisread) {
+  for (const std::string plain : {"pulseaudio 16.1", "A 50 Hz hum (with its harmonics) at -40.0 dBFS.",
+                                  "alsa_input.usb-Logitech_C270-02.mono-fallback", "AT&T + friends! {x} a > b",
+                                  "C:\\Users\\me", "#tag", "16.1 kHz", "-40 dB", "snake_case_name"}) {
+    EXPECT_EQ(escape_markdown(plain), plain);
+  }
+  const std::pair<std::string, std::string> hostile[] = {
+      {"*bold* and **strong**", "\\*bold\\* and \\*\\*strong\\*\\*"},
+      {"_emphasis_ inside_word", "\\_emphasis\\_ inside_word"},
+      {"`code`", "\\`code\\`"},
+      {"![x](http://evil/t.png)", "!\\[x\\](http://evil/t.png)"},
+      {"<script>alert(1)</script>", "\\<script>alert(1)\\</script>"},
+      {"a | b", "a \\| b"},
+      {"~~gone~~", "\\~\\~gone\\~\\~"},
+      {"&lt;b&gt; &#60;", "\\&lt;b\\&gt; \\&#60;"},
+      {"a\\*b", "a\\\\\\*b"},
+      {"ends in \\", "ends in \\\\"},
+      // Block markers count only at the start of the line.
+      {"# Heading", "\\# Heading"},
+      {"> quote", "\\> quote"},
+      {"- item", "\\- item"},
+      {"+ item", "\\+ item"},
+      {"---", "\\---"},
+      {"16. item", "16\\. item"},
+      {"3) item", "3\\) item"},
+  };
+  for (const auto& [text, escaped] : hostile) EXPECT_EQ(escape_markdown(text), escaped) << text;
+  EXPECT_EQ(escape_markdown("a\x01" "b"), "a\xEF\xBF\xBD" "b");
+}
+
+TEST(HtmlReport, ANegativeMarginIsWordedTheNaturalWay) {
+  SignalAnalysis a;
+  a.metrics.duration_s = 3.0;
+  a.metrics.speech_level_dbfs = -45.0;
+  a.metrics.noise_floor_dbfs = -40.2;
+  a.metrics.snr_db = -4.8;
+  Finding f;
+  f.id = "signal.noisy";
+  f.severity = Severity::error;
+  a.findings = {f};
+  const std::string html = analyses_to_html({RecordingForHtml{"noisy.wav", &a, nullptr, ""}});
+  EXPECT_NE(html.find("the noise is 4.8 dB louder than the voice"), std::string::npos);
+  EXPECT_EQ(html.find("-4.8 dB"), std::string::npos);
+  a.metrics.snr_db = 12.5;
+  EXPECT_NE(analyses_to_html({RecordingForHtml{"ok.wav", &a, nullptr, ""}}).find("12.5 dB</td>"), std::string::npos);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "checks/check_catalog.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
 
@@ -65,13 +66,24 @@ bool steps_mention(const Finding& f, const std::string& text) {
 
 TEST(SignalJoins, RulesAreNamedInOrder) {
   const auto rules = signal_join_rules();
-  EXPECT_EQ(rules.front(), "mute_explains_silence");
-  EXPECT_EQ(rules.size(), 7u);
+  EXPECT_EQ(rules.front(), "monitor_is_not_a_microphone");
+  EXPECT_EQ(rules.size(), 11u);
+}
+
+// The step the fault hid, with its reason: the reports show "?" and the reason.
+void expect_hardware_not_judged(const std::vector<Finding>& findings, const std::string& reason) {
+  const auto count = std::count_if(findings.begin(), findings.end(), is_not_judged);
+  ASSERT_EQ(count, 1);
+  const Finding& hidden = get(findings, "check.not_judged");
+  EXPECT_EQ(hidden.step, 5);
+  EXPECT_EQ(hidden.severity, Severity::info);
+  EXPECT_EQ(not_judged_reason(hidden), reason);
 }
 
 TEST(SignalJoins, MuteExplainsSilence) {
   const auto findings = join(with_source(100, true), analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
-  EXPECT_EQ(ids(findings), std::vector<std::string>{"device.muted"});
+  EXPECT_EQ(ids(findings), (std::vector<std::string>{"device.muted", "check.not_judged"}));
+  expect_hardware_not_judged(findings, "the microphone is muted, so the test heard only silence");
   const Finding& muted = findings[0];
   EXPECT_EQ(muted.explains, (std::vector<std::string>{"signal.digital_silence", "signal.no_speech"}));
   EXPECT_NE(muted.detail.find("3.0 s of pure digital silence"), std::string::npos);
@@ -80,8 +92,100 @@ TEST(SignalJoins, MuteExplainsSilence) {
 
 TEST(SignalJoins, ZeroVolumeExplainsSilence) {
   const auto findings = join(with_source(0, false), analysis({signal("signal.digital_silence")}));
-  EXPECT_EQ(ids(findings), std::vector<std::string>{"device.volume_low"});
+  EXPECT_EQ(ids(findings), (std::vector<std::string>{"device.volume_low", "check.not_judged"}));
   EXPECT_EQ(findings[0].explains, std::vector<std::string>{"signal.digital_silence"});
+  expect_hardware_not_judged(findings, "the microphone's volume is at 0 %, so the test heard only silence");
+  // Turned far down, the hiss rounds to zero (PulseAudio at 1 %): the volume
+  // again, not "silence although every setting is on".
+  const auto one_percent =
+      join(with_source(1, false), analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  EXPECT_EQ(ids(one_percent), (std::vector<std::string>{"device.volume_low", "check.not_judged"}));
+  EXPECT_EQ(one_percent[0].severity, Severity::error);
+  EXPECT_NE(one_percent[0].detail.find("rounds to zero"), std::string::npos);
+  expect_hardware_not_judged(one_percent, "the microphone's volume is at 1 %, so the test heard only silence");
+}
+
+SystemSnapshot with_monitor(bool monitor_is_default) {
+  SystemSnapshot s = with_source(100, false);
+  Source monitor;
+  monitor.name = "speakers.monitor";
+  monitor.description = "Monitor of Speakers";
+  monitor.kind = SourceKind::monitor;
+  s.sources.push_back(monitor);
+  if (monitor_is_default) s.server.default_source = monitor.name;
+  return s;
+}
+
+std::vector<Finding> join_on_monitor(const SystemSnapshot& s, const SignalAnalysis& a) {
+  const std::vector<Finding> state = run_checks(s, "speakers.monitor");
+  return join_signal_with_state(JoinInput{s, s.sources[1], state, a});
+}
+
+TEST(SignalJoins, SilenceFromAnEmptyJackIsTheJack) {
+  SystemSnapshot s = with_source(100, false, "pci");
+  s.sources[0].ports = {Port{"analog-input-mic", "Microphone", Availability::no, 1}};
+  s.sources[0].active_port = "analog-input-mic";
+  const auto findings = join(s, analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  EXPECT_EQ(ids(findings), std::vector<std::string>{"device.port_unavailable"});
+  EXPECT_EQ(findings[0].explains, (std::vector<std::string>{"signal.digital_silence", "signal.no_speech"}));
+  EXPECT_NE(findings[0].detail.find("pure digital silence"), std::string::npos);
+}
+
+TEST(SignalJoins, SilenceFromAMonitorIsNoHardwareFault) {
+  const SystemSnapshot s = with_monitor(false);
+  const auto findings =
+      join_on_monitor(s, analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  EXPECT_EQ(ids(findings), (std::vector<std::string>{"device.is_monitor", "check.not_judged"}));
+  const Finding& monitor = findings[0];
+  EXPECT_EQ(monitor.explains, (std::vector<std::string>{"signal.digital_silence", "signal.no_speech"}));
+  EXPECT_NE(monitor.detail.find("because nothing was playing"), std::string::npos);
+  for (const Finding& f : findings) {
+    EXPECT_EQ(f.title.find("although every setting is on"), std::string::npos) << f.title;
+    EXPECT_FALSE(steps_mention(f, "another computer")) << f.id;  // no broken microphone to look for
+  }
+  expect_hardware_not_judged(findings, "the chosen device is a monitor of an output, not a microphone");
+}
+
+TEST(SignalJoins, WhatAMonitorPlayedSaysNothingAboutAMicrophone) {
+  // Something was playing: the monitor's sound is judged by nobody, "fine" included.
+  const SystemSnapshot s = with_monitor(true);
+  for (const char* heard : {"signal.ok", "signal.clipping", "signal.hum"}) {
+    const auto findings = join_on_monitor(s, analysis({signal(heard, Severity::warning)}));
+    EXPECT_EQ(ids(findings), (std::vector<std::string>{"device.is_monitor", "check.not_judged"})) << heard;
+    EXPECT_NE(findings[0].detail.find("says nothing about a microphone"), std::string::npos);
+    EXPECT_NE(findings[0].detail.find("also the default input"), std::string::npos);
+  }
+}
+
+TEST(SignalJoins, LowVolumeHidesTheVoice) {
+  // At 5 % no voice is heard: the volume is the cause, not a second error.
+  const auto findings = join(with_source(5, false), analysis({signal("signal.no_speech")}));
+  EXPECT_EQ(ids(findings), (std::vector<std::string>{"device.volume_low", "check.not_judged"}));
+  EXPECT_EQ(findings[0].severity, Severity::error);
+  EXPECT_EQ(findings[0].explains, std::vector<std::string>{"signal.no_speech"});
+  EXPECT_NE(findings[0].detail.find("heard no voice"), std::string::npos);
+  expect_hardware_not_judged(findings, "the volume is so low that no voice could be heard");
+  // The noise the voice sank into waits for the test at a proper volume.
+  const auto with_noise =
+      join(with_source(20, false), analysis({signal("signal.no_speech"), signal("signal.noisy", Severity::warning)}));
+  EXPECT_EQ(ids(with_noise), (std::vector<std::string>{"device.volume_low", "check.not_judged"}));
+  EXPECT_EQ(with_noise[0].explains, (std::vector<std::string>{"signal.no_speech", "signal.noisy"}));
+  // A quiet voice at a low volume likewise.
+  const auto quiet =
+      join(with_source(5, false), analysis({signal("signal.too_quiet"), signal("signal.noisy", Severity::warning)}));
+  EXPECT_EQ(ids(quiet), std::vector<std::string>{"device.volume_low"});  // a voice came through: the hardware works
+  EXPECT_EQ(quiet[0].explains, (std::vector<std::string>{"signal.too_quiet", "signal.noisy"}));
+  // Pauses rounded to exact zeros at a low volume are no dropouts of the hardware.
+  const auto gaps =
+      join(with_source(5, false), analysis({signal("signal.too_quiet"), signal("signal.dropouts", Severity::warning)}));
+  EXPECT_EQ(ids(gaps), std::vector<std::string>{"device.volume_low"});
+  EXPECT_EQ(gaps[0].explains, (std::vector<std::string>{"signal.too_quiet", "signal.dropouts"}));
+  EXPECT_NE(gaps[0].detail.find("rounded to zero at this volume"), std::string::npos);
+  EXPECT_EQ(ids(join(with_source(100, false), analysis({signal("signal.dropouts")}))),
+            std::vector<std::string>{"signal.dropouts"});
+  // At a proper volume no voice is no voice, and noise is noise.
+  const auto proper = join(with_source(100, false), analysis({signal("signal.no_speech"), signal("signal.noisy")}));
+  EXPECT_EQ(ids(proper), (std::vector<std::string>{"signal.no_speech", "signal.noisy"}));
 }
 
 TEST(SignalJoins, SilenceFromASourceThatIsOn) {
