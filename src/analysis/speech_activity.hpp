@@ -14,6 +14,16 @@
 // is a low percentile of the histogram, speech is what stands clearly above
 // it, and the active level is found as P.56 does: the threshold settles
 // 15.9 dB under the level of what it selects. Memory is constant.
+//
+// Speech is told from noise and hum by what speech is, not by where the
+// quietest stretch lies (a person may talk through a whole 3-second test):
+// a frame is speech-like when it is voiced (a pitch period of 70-400 Hz
+// repeats in it) and stands at least 6 dB above the quietest frame of the
+// last two seconds (the 2-8 Hz syllable modulation that steady noise, hum and
+// a fan never show). The background is measured only in pauses: at least
+// 128 ms of unvoiced frames within 3 dB of that running minimum. When no pause
+// was heard the noise floor is not measured, and the active level comes from
+// the P.56 threshold alone.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -29,7 +39,10 @@ struct SpeechResult {
   bool speech_present = false;
   double speech_seconds = 0;
   double speech_power = 0;      // full band, DC removed, background subtracted
-  double background_power = 0;  // full band, DC removed: frames at the 10th percentile
+  double background_power = 0;  // full band, DC removed: the mean of the pause frames
+  bool background_measured = false;  // a pause was heard; otherwise both background powers are 0
+  double background_call_power = 0;  // the pauses' mono mix in the call band (80 Hz-8 kHz)
+  double speech_like_seconds = 0;    // voiced frames riding on a syllable-rate swing
 };
 
 class SpeechActivity {
@@ -43,7 +56,17 @@ class SpeechActivity {
   // `sums` are the frame's full-rate per-channel sums over `frames` frames.
   // Returns a provisional class from a running noise floor, for the
   // components that must decide while streaming (hum, bandwidth).
-  FrameClass add_frame(const float* decimated, int count, const BlockSums& sums, std::size_t frames);
+  // `call_band_power` is the frame's mean square of the mono mix in the call
+  // band (80 Hz-8 kHz); negative when it was not measured (a short last frame).
+  FrameClass add_frame(const float* decimated, int count, const BlockSums& sums, std::size_t frames,
+                       double call_band_power);
+
+  // Periodicity of a frame: the highest normalised autocorrelation peak at a
+  // pitch lag (70-400 Hz) of the frame high-passed at 250 Hz (a voice's
+  // harmonics there still repeat with its pitch; rumble, the mains
+  // fundamental and its third harmonic are gone), reaching back into the
+  // previous frame. Public for the unit tests.
+  double voicing(const float* samples, int count);
 
   // `channel_means` are the whole recording's DC per channel.
   SpeechResult finish(const std::array<double, kMaxChannels>& channel_means) const;
@@ -57,10 +80,13 @@ class SpeechActivity {
     std::array<double, kMaxChannels> sum_squares{};
   };
   double band_energy(const float* samples, int count);
-  struct PowerBin {  // frames by their own full-band power
+  struct PauseSums {  // frames of background
     std::uint64_t frames = 0;
-    double power = 0;
+    double power = 0, call_power = 0, band_energy = 0;
+    std::uint64_t call_frames = 0;
+    double lowest_call_db = 0, highest_call_db = 0;  // of a stretch: background is steady
   };
+  void close_stretch();
   int bin_of(double band_db) const;
   double bin_centre_db(int bin) const;
   double ac_power(const Bin& total, const std::array<double, kMaxChannels>& means) const;
@@ -73,7 +99,6 @@ class SpeechActivity {
   int band_first_bin_, band_last_bin_;
   double power_scale_;
   std::vector<Bin> bins_;       // keyed by speech-band energy, carrying full-band sums
-  std::vector<PowerBin> full_bins_;  // keyed by full-band frame power
   std::array<double, 64> recent_db_{};  // running floor: minimum of the last ~2 s
   std::size_t recent_count_ = 0;
   std::size_t hangover_frames_ = 1;
@@ -81,6 +106,20 @@ class SpeechActivity {
   std::size_t history_at_ = 0;
   std::size_t history_filled_ = 0;
   std::vector<float> combed_;
+  // Voicing: the high-passed previous frame, then this one.
+  std::vector<float> difference_;  // 2 * kFrameSize
+  std::vector<double> cumulative_energy_;
+  struct Section {
+    double b0, b1, b2, a1, a2, s1 = 0, s2 = 0;
+  };
+  std::array<Section, 2> voicing_high_pass_{};
+  int min_lag_, max_lag_;
+  // Pauses: the open stretch of candidate frames, and the pauses proper.
+  PauseSums stretch_, pauses_;
+  std::array<double, 64> recent_call_db_{};  // running minimum of the call band, as recent_db_
+  std::size_t call_count_ = 0;
+  std::uint64_t speech_like_frames_ = 0;
+  double speech_like_samples_ = 0;
 };
 
 }  // namespace micdoctor
