@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-#include <cstdio>
-#include <cstdlib>
 
 #include "analysis/dsp_util.hpp"
 
@@ -83,6 +81,11 @@ double SpeechActivity::band_energy(const float* samples, int count) {
 }
 
 double SpeechActivity::voicing(const float* samples, int count) {
+  filter_for_voicing(samples, count);
+  return periodicity();
+}
+
+void SpeechActivity::filter_for_voicing(const float* samples, int count) {
   const auto n = static_cast<std::size_t>(std::clamp(count, 0, kFrameSize));
   constexpr auto kFrame = static_cast<std::size_t>(kFrameSize);
   std::copy(difference_.begin() + kFrameSize, difference_.end(), difference_.begin());
@@ -98,6 +101,11 @@ double SpeechActivity::voicing(const float* samples, int count) {
     current[i] = static_cast<float>(v);
   }
   std::fill(current + n, current + kFrame, 0.0f);
+}
+
+double SpeechActivity::periodicity() {
+  constexpr auto kFrame = static_cast<std::size_t>(kFrameSize);
+  const float* current = difference_.data() + kFrameSize;
   for (std::size_t i = 0; i < 2 * kFrame; ++i) {
     cumulative_energy_[i + 1] = cumulative_energy_[i] + static_cast<double>(difference_[i]) * difference_[i];
   }
@@ -138,7 +146,7 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
   if (count < kFrameSize / 2) return FrameClass::other;
   double band = band_energy(decimated, count);
   const double uncombed_band = band;
-  double periodicity = history_.empty() ? voicing(decimated, count) : 0.0;
+  if (history_.empty()) filter_for_voicing(decimated, count);
   if (!history_.empty()) {
     // The ring buffer in straight stretches, so that each one vectorises.
     for (std::size_t done = 0; done < static_cast<std::size_t>(count);) {
@@ -154,7 +162,7 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
     history_filled_ += static_cast<std::size_t>(count);
     // The pitch is looked for in what the comb leaves: the hum's own
     // periodicity must not count as a voice.
-    periodicity = voicing(combed_.data(), count);
+    filter_for_voicing(combed_.data(), count);
     // Until a whole period has passed, the comb has nothing to cancel with:
     // judging those first frames would mistake a hum for speech.
     if (history_filled_ <= history_.size()) return FrameClass::other;
@@ -178,17 +186,6 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
     if (k < hangover_frames_) hangover_db = std::max(hangover_db, value);
   }
 
-  // What speech is: voiced, and swinging well above the running minimum at
-  // the syllable rate. Steady noise, hum and rumble never swing that far;
-  // clicks swing, but carry no pitch.
-  // A frame the comb all but cancelled repeats with the mains period: hum
-  // (and the pitch found in it is the hum's).
-  const bool mains_periodic = band < kMainsPeriodicShare * uncombed_band;
-  const bool voiced = periodicity >= kVoicedCorrelation && !mains_periodic;
-  if (voiced && band_db >= floor_db + kSyllableSwingDb) {
-    ++speech_like_frames_;
-    speech_like_samples_ += n;
-  }
   // The call band's own running minimum.
   double call_floor_db = kHighestDb;
   double call_db = kHighestDb;
@@ -202,11 +199,27 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
     }
   }
 
+  // What speech is: voiced, and swinging well above the running minimum at
+  // the syllable rate. Steady noise, hum and rumble never swing that far;
+  // clicks swing, but carry no pitch.
+  // A frame the comb all but cancelled repeats with the mains period: hum
+  // (and the pitch found in it is the hum's).
+  const bool mains_periodic = band < kMainsPeriodicShare * uncombed_band;
+  const bool swings = band_db >= floor_db + kSyllableSwingDb;
+  const bool may_pause = call_db <= call_floor_db + kPauseNearMinimumDb && band_db <= floor_db + kPauseBandSwingDb;
+  // The pitch search is the costly part: done only where its answer
+  // matters, for a frame that may be a pause, or one that swings while too
+  // little speech has been found to call it present.
+  const bool still_looking = speech_like_samples_ < kMinSpeechLikeSeconds * sample_rate_;
+  const double pitch_peak = may_pause || (swings && still_looking) ? periodicity() : 0.0;
+  const bool voiced = pitch_peak >= kVoicedCorrelation && !mains_periodic;
+  if (voiced && swings) {
+    speech_like_samples_ += n;
+  }
   // A pause: unvoiced frames that stay close to the running minimum, in the
   // voice band and in the whole call band (a fricative is loud there). Only
   // a stretch of them counts, so that a stop consonant inside a word does not.
-  if (periodicity < kClearlyVoicedCorrelation && !(voiced && band_db >= floor_db + kSyllableSwingDb) &&
-      call_db <= call_floor_db + kPauseNearMinimumDb && band_db <= floor_db + kPauseBandSwingDb) {
+  if (may_pause && pitch_peak < kClearlyVoicedCorrelation && !(voiced && swings)) {
     // A background is steady: a frame that would stretch the level range of
     // the stretch too far starts a new one (speech sounds change from frame to frame).
     if (stretch_.frames > 0 && (std::max(stretch_.highest_call_db, call_db) -

@@ -8,12 +8,11 @@
 // each other within a short frame and would look like syllables, so the
 // feature is the smaller of the frame's band energy and that of the frame
 // minus the audio one mains period earlier (a comb that nulls anything
-// periodic at 50 or 60 Hz; halved, as it doubles unrelated sound). Frames are not judged one by
-// one while streaming; they go into a histogram keyed by that band energy,
-// which also carries the frames' full-band sums. At the end the noise floor
-// is a low percentile of the histogram, speech is what stands clearly above
-// it, and the active level is found as P.56 does: the threshold settles
-// 15.9 dB under the level of what it selects. Memory is constant.
+// periodic at 50 or 60 Hz; halved, as it doubles unrelated sound). Frames go
+// into a histogram keyed by that band energy, which also carries the frames'
+// full-band sums. At the end the active level is found as P.56 does: the
+// threshold settles 15.9 dB under the level of what it selects (and at least
+// 6 dB above the pauses' level when pauses were heard). Memory is constant.
 //
 // Speech is told from noise and hum by what speech is, not by where the
 // quietest stretch lies (a person may talk through a whole 3-second test):
@@ -21,9 +20,10 @@
 // repeats in it) and stands at least 6 dB above the quietest frame of the
 // last two seconds (the 2-8 Hz syllable modulation that steady noise, hum and
 // a fan never show). The background is measured only in pauses: at least
-// 128 ms of unvoiced frames within 3 dB of that running minimum. When no pause
-// was heard the noise floor is not measured, and the active level comes from
-// the P.56 threshold alone.
+// 128 ms of steady frames, not clearly voiced, close to the running minimum
+// of the call band (80 Hz-8 kHz) and of the voice band. When no pause was
+// heard the noise floor is not measured, and the active level comes from the
+// P.56 threshold alone. See docs/analyze.md.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -42,7 +42,8 @@ struct SpeechResult {
   double background_power = 0;  // full band, DC removed: the mean of the pause frames
   bool background_measured = false;  // a pause was heard; otherwise both background powers are 0
   double background_call_power = 0;  // the pauses' mono mix in the call band (80 Hz-8 kHz)
-  double speech_like_seconds = 0;    // voiced frames riding on a syllable-rate swing
+  double speech_like_seconds = 0;    // voiced frames riding on a syllable-rate swing (counted
+                                     // only until there are enough to call speech present)
 };
 
 class SpeechActivity {
@@ -87,6 +88,8 @@ class SpeechActivity {
     double lowest_call_db = 0, highest_call_db = 0;  // of a stretch: background is steady
   };
   void close_stretch();
+  void filter_for_voicing(const float* samples, int count);  // every frame: keeps the filter's state
+  double periodicity();  // of the frame last filtered
   int bin_of(double band_db) const;
   double bin_centre_db(int bin) const;
   double ac_power(const Bin& total, const std::array<double, kMaxChannels>& means) const;
@@ -118,7 +121,6 @@ class SpeechActivity {
   PauseSums stretch_, pauses_;
   std::array<double, 64> recent_call_db_{};  // running minimum of the call band, as recent_db_
   std::size_t call_count_ = 0;
-  std::uint64_t speech_like_frames_ = 0;
   double speech_like_samples_ = 0;
 };
 
