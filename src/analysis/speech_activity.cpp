@@ -48,8 +48,8 @@ SpeechActivity::SpeechActivity(int channels, double decimated_rate, int sample_r
       bins_(kBins),
       history_(static_cast<std::size_t>(std::max(0, mains_period)), 0.0f),
       combed_(kFrameSize),
-      difference_(2 * kFrameSize, 0.0f),
-      cumulative_energy_(2 * kFrameSize + 1, 0.0) {
+      difference_(static_cast<std::size_t>(2 * kFrameSize), 0.0f),
+      cumulative_energy_(static_cast<std::size_t>(2 * kFrameSize + 1), 0.0) {
   min_lag_ = std::max(2, static_cast<int>(std::floor(decimated_rate / kHighestPitchHz)));
   max_lag_ = std::min(kFrameSize - 2, static_cast<int>(std::ceil(decimated_rate / kLowestPitchHz)));
   // Fourth-order Butterworth high-pass: two sections with Q 0.541 and 1.307.
