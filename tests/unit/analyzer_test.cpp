@@ -371,14 +371,15 @@ TEST(ContinuousSpeech, TwoAndThreeSecondsWithoutAPauseAreSpeechAtTheirLevel) {
 
 TEST(ContinuousSpeech, NoiseHumSilenceAndClicksAreStillNoSpeech) {
   const int rate = 48000;
-  EXPECT_TRUE(has(analyse(white_noise(rate * 3, 0.01), rate, 1), "signal.no_speech"));
-  EXPECT_TRUE(has(analyse(brown_noise(rate, rate * 3, 0.05, 5), rate, 1), "signal.no_speech"));
+  const std::size_t three_seconds = 3 * static_cast<std::size_t>(rate);
+  EXPECT_TRUE(has(analyse(white_noise(three_seconds, 0.01), rate, 1), "signal.no_speech"));
+  EXPECT_TRUE(has(analyse(brown_noise(rate, three_seconds, 0.05, 5), rate, 1), "signal.no_speech"));
   auto hum = sine(rate, 3.0, 60, 0.01);
   add(hum, sine(rate, 3.0, 180, 0.006, 0.5));
   EXPECT_TRUE(has(analyse(hum, rate, 1), "signal.no_speech"));
-  EXPECT_TRUE(has(analyse(std::vector<float>(rate * 3, 0.0f), rate, 1), "signal.no_speech"));
-  auto clicks = white_noise(rate * 3, 1e-4);
-  for (std::size_t at = 1000; at < clicks.size(); at += rate / 4) clicks[at] = 0.5f;  // 4 clicks a second
+  EXPECT_TRUE(has(analyse(std::vector<float>(three_seconds, 0.0f), rate, 1), "signal.no_speech"));
+  auto clicks = white_noise(three_seconds, 1e-4);
+  for (std::size_t at = 1000; at < clicks.size(); at += static_cast<std::size_t>(rate / 4)) clicks[at] = 0.5f;  // 4 clicks a second
   EXPECT_TRUE(has(analyse(clicks, rate, 1), "signal.no_speech"));
 }
 
