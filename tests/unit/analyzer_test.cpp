@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "analysis/signal_analyzer.hpp"
+#include "analysis/speech_activity.hpp"
 #include "test_signals.hpp"
 
 namespace micdoctor::test {
@@ -381,6 +382,23 @@ TEST(ContinuousSpeech, NoiseHumSilenceAndClicksAreStillNoSpeech) {
   auto clicks = white_noise(three_seconds, 1e-4);
   for (std::size_t at = 1000; at < clicks.size(); at += static_cast<std::size_t>(rate / 4)) clicks[at] = 0.5f;  // 4 clicks a second
   EXPECT_TRUE(has(analyse(clicks, rate, 1), "signal.no_speech"));
+}
+
+TEST(ContinuousSpeech, VoicingFindsAPitchNotNoiseOrAMainsTone) {
+  constexpr double kRate = 4000;  // the decimated rate the speech path runs at
+  auto peak = [&](const std::vector<float>& x) {
+    SpeechActivity activity(1, kRate, 48000, 0);
+    double last = 0;
+    for (std::size_t at = 0; at + SpeechActivity::kFrameSize <= x.size(); at += SpeechActivity::kFrameSize) {
+      last = activity.voicing(x.data() + at, SpeechActivity::kFrameSize);
+    }
+    return last;
+  };
+  std::vector<float> voiced(4000, 0.0f);
+  for (int h = 1; h * 130 < 1900; ++h) add(voiced, sine(4000, 1.0, 130.0 * h, 0.1 / h, 0.3 * h));
+  EXPECT_GT(peak(voiced), 0.8);
+  EXPECT_LT(peak(white_noise(4000, 0.1)), 0.55);
+  EXPECT_LT(peak(sine(4000, 1.0, 50, 0.1)), 0.55);  // high-passed away, and no peak in the pitch range
 }
 
 TEST(CallBandSnr, NoiseInTheBandIsNoisyWhateverItsColourAndRumbleBelowIsIgnored) {
