@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev valgrind
   # test corpus and reference tools (generated at test time, never committed)
   python3 python3-numpy sox libsox-fmt-all espeak-ng flite alsa-utils ffmpeg time
+  pocketsphinx-testdata codec2-examples  # recorded human speech for the corpus
   # real sound servers the tests and the demo start privately (never the system's)
   pulseaudio pulseaudio-utils pipewire pipewire-bin pipewire-pulse wireplumber dbus
   # the Windows build (cross-compiled with mingw-w64) and Wine to run its tests

@@ -24,7 +24,7 @@ constexpr double kCeilingToleranceDb = 0.1;
 // Clipping cuts a waveform that was still rising: it arrives at the ceiling
 // (or leaves it) with a real slope. The rounded top of a slow sine only
 // flattens within a quantisation step, so its edge steps are tiny.
-constexpr float kMinEdgeStepRelative = 0.005f;
+constexpr float kMinEdgeStepRelative = 0.02f;
 constexpr float kMinEdgeStep = 4 * kFlatTolerance;
 // The final extreme is never below the running one, so a flat run more than
 // the tolerance under the running extreme can never count: skip it early.
@@ -75,12 +75,16 @@ int ClippingDetector::level_bin(float magnitude) const {
 void ClippingDetector::close_run(ChannelState& state, float step_out) {
   const float level = std::fabs(state.run_value);
   const float edge = std::max(state.step_in, step_out);
-  if (state.run_length <= max_run_ && level >= kMinMagnitude &&
+  // At least half of the run's pairs exactly equal: a clipper (or a
+  // saturated converter) holds one value, even under a little dither.
+  const bool sits_on_one_value = 2 * state.equal_pairs >= state.run_length - 1;
+  if (state.run_length <= max_run_ && level >= kMinMagnitude && sits_on_one_value &&
       edge >= std::max(kMinEdgeStep, kMinEdgeStepRelative * level)) {
     auto& histogram = state.run_value > 0 ? state.positive : state.negative;
     histogram[static_cast<std::size_t>(level_bin(level))] += state.run_length;
   }
   state.run_length = 0;
+  state.equal_pairs = 0;
 }
 
 void ClippingDetector::add(const PlanarBlock& block, const ChannelStats& stats, const BlockSums& sums) {
@@ -117,6 +121,7 @@ void ClippingDetector::add(const PlanarBlock& block, const ChannelStats& stats, 
       for (std::size_t i = base; i < end; ++i) {
         const auto at = static_cast<std::ptrdiff_t>(i);
         if (candidate(i)) {
+          if (x[i] == sample(at - 1)) ++state.equal_pairs;
           if (state.run_length == 0) {
             state.run_length = 2;
             state.run_value = sample(at - 1);

@@ -2,6 +2,9 @@
 // Finds clipping plateaus: runs of (nearly) identical samples that sit at the
 // channel's own extreme. Works for full-scale clipping and for a lower ceiling
 // (clipped before a gain stage), where the waveform is flat-topped below 0 dBFS.
+// A plateau must mostly sit on one sample value: a rounded or flat-topped
+// waveform (hum with its third harmonic, dithered) that only stays within a
+// step of itself, never on the same value twice, is not clipped.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -33,6 +36,7 @@ class ClippingDetector {
     float run_value = 0;
     float step_in = 0;  // how far the waveform jumped onto the current run
     std::uint32_t run_length = 0;  // 0: no run open
+    std::uint32_t equal_pairs = 0;  // pairs in the run with exactly the same value
     // Samples in plateaus by plateau level, per polarity.
     std::vector<std::uint64_t> positive, negative;
   };

@@ -228,6 +228,24 @@ std::array<Biquad, 2> k_weighting_sections(double rate) {
   return k;
 }
 
+std::array<Biquad, 2> call_band_sections(double rate) {
+  constexpr double kSqrt2 = std::numbers::sqrt2;
+  const double wh = std::tan(std::numbers::pi * kCallBandLowHz / rate);
+  const double ah = 1.0 + kSqrt2 * wh + wh * wh;
+  std::array<Biquad, 2> band{};
+  // The high-pass's gain 1/ah goes into the first section, its numerator stays 1, -2, 1.
+  band[1] = {1.0, -2.0, 1.0, 2.0 * (wh * wh - 1.0) / ah, (1.0 - kSqrt2 * wh + wh * wh) / ah};
+  if (rate > 2.2 * kCallBandHighHz) {
+    const double wl = std::tan(std::numbers::pi * kCallBandHighHz / rate);
+    const double al = 1.0 + kSqrt2 * wl + wl * wl;
+    const double g = wl * wl / al / ah;
+    band[0] = {g, 2.0 * g, g, 2.0 * (wl * wl - 1.0) / al, (1.0 - kSqrt2 * wl + wl * wl) / al};
+  } else {
+    band[0] = {1.0 / ah, 0.0, 0.0, 0.0, 0.0};
+  }
+  return band;
+}
+
 double k_weighted_energy_reference(const std::array<Biquad, 2>& sections, KState& state, const float* x,
                                    std::size_t n) {
   double energy = 0;
@@ -269,7 +287,10 @@ KState steady_state_for_dc(const std::array<Biquad, 2>& k) {
 }  // namespace
 
 KWeightingEnergy::KWeightingEnergy(double sample_rate, std::size_t span, bool allow_simd)
-    : filter_(float_filter(k_weighting_sections(sample_rate))),
+    : KWeightingEnergy(k_weighting_sections(sample_rate), span, allow_simd) {}
+
+KWeightingEnergy::KWeightingEnergy(const std::array<Biquad, 2>& sections, std::size_t span, bool allow_simd)
+    : filter_(float_filter(sections)),
       sections_(as_computed(filter_)),
       span_(span),
       lane_(span / kLanes) {

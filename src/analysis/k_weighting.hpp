@@ -36,6 +36,15 @@ struct Biquad {
 // The two sections for a sample rate, from the analogue prototype (valid at any rate).
 std::array<Biquad, 2> k_weighting_sections(double sample_rate);
 
+// The band a call carries, 80 Hz to 8 kHz: a second-order Butterworth
+// low-pass at 8 kHz (none when the rate is too low for it) and a
+// second-order Butterworth high-pass at 80 Hz, in the same form as the
+// K-weighting's (the second section's numerator is 1, -2, 1), so that
+// KWeightingEnergy measures its energy as fast.
+inline constexpr double kCallBandLowHz = 80.0;
+inline constexpr double kCallBandHighHz = 8000.0;
+std::array<Biquad, 2> call_band_sections(double sample_rate);
+
 using KState = std::array<double, 4>;
 
 // The filter state: shelf s1 s2, high-pass t1 t2 (transposed direct form II).
@@ -58,6 +67,9 @@ class KWeightingEnergy {
   // `allow_simd` false the portable path runs even where AVX2 is available
   // (the tests check both).
   KWeightingEnergy(double sample_rate, std::size_t span, bool allow_simd = true);
+  // Any pair of sections whose second is a high-pass with numerator 1, -2, 1
+  // (for example call_band_sections()).
+  KWeightingEnergy(const std::array<Biquad, 2>& sections, std::size_t span, bool allow_simd = true);
 
   // Sum of squares of the K-weighted `x` (span() samples), continuing from
   // `state` and leaving the filter's state after the span in it.

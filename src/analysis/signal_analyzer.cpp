@@ -13,6 +13,7 @@
 #include "analysis/dropout_detector.hpp"
 #include "analysis/dsp_util.hpp"
 #include "analysis/hum_detector.hpp"
+#include "analysis/k_weighting.hpp"
 #include "analysis/loudness_meter.hpp"
 #include "analysis/mono_mix.hpp"
 #include "analysis/signal_findings.hpp"
@@ -119,7 +120,8 @@ struct SignalAnalyzer::Impl {
         loudness(channel_count, rate),
         speech(channel_count, static_cast<double>(rate) / decimation, rate, mains_period_samples(rate, decimation)),
         hum(rate, decimation),
-        bandwidth(rate, frame_frames) {
+        bandwidth(rate, frame_frames),
+        call_band(call_band_sections(rate), frame_frames) {
     for (auto& channel : pending) channel.assign(frame_frames, 0.0f);
     mono.assign(frame_frames, 0.0f);
     decimated.assign(static_cast<std::size_t>(SpeechActivity::kFrameSize), 0.0f);
@@ -149,6 +151,8 @@ struct SignalAnalyzer::Impl {
   SpeechActivity speech;
   HumDetector hum;
   BandwidthEstimator bandwidth;
+  KWeightingEnergy call_band;  // the mono mix's energy in 80 Hz-8 kHz, for the noise floor
+  KState call_band_state{};
 };
 
 SignalAnalyzer::SignalAnalyzer(int sample_rate, int channels) {
@@ -197,7 +201,10 @@ void SignalAnalyzer::Impl::process_frame(std::size_t frames) {
   const std::size_t decimated_count = frames / static_cast<std::size_t>(decimation);
   boxcar_decimate(mono.data(), decimated_count, decimation, 1.0f / static_cast<float>(decimation), decimated.data());
 
-  const FrameClass frame_class = speech.add_frame(decimated.data(), static_cast<int>(decimated_count), sums, frames);
+  const double call_band_power =
+      frames == frame_frames ? call_band.energy(mono.data(), call_band_state) / static_cast<double>(frames) : -1.0;
+  const FrameClass frame_class =
+      speech.add_frame(decimated.data(), static_cast<int>(decimated_count), sums, frames, call_band_power);
   hum.add(decimated.data(), static_cast<int>(decimated_count), frame_class == FrameClass::quiet);
   bandwidth.add(mono.data(), frames, frame_class);
   update_polarity();
@@ -300,13 +307,18 @@ SignalAnalysis SignalAnalyzer::finish() {
   constexpr double kNoiseFloorLimitDb = -120.0;  // digital silence in the pauses reads as this
   // Taking the hum out of the background resolves noise down to about 30 dB
   // under it; below that, the hum estimate's own error would be read as noise.
+  // The floor is the pauses' mono mix in the call band (80 Hz-8 kHz): what a
+  // call carries of the background, blind to infrasound and rumble.
   constexpr double kHumSubtractionRange = 1e-3;
-  const double noise = std::max(speech.background_power - hum_power, kHumSubtractionRange * speech.background_power);
-  m.noise_floor_dbfs = std::max(kNoiseFloorLimitDb, dsp::power_to_db_floor(noise, kNoiseFloorLimitDb));
+  if (speech.background_measured) {
+    const double noise = std::max(speech.background_call_power - hum_power,
+                                  kHumSubtractionRange * speech.background_call_power);
+    m.noise_floor_dbfs = std::max(kNoiseFloorLimitDb, dsp::power_to_db_floor(noise, kNoiseFloorLimitDb));
+  }
   m.speech_seconds = speech.speech_seconds;
   if (speech.speech_present) {
     m.speech_level_dbfs = 10.0 * std::log10(speech.speech_power);
-    m.snr_db = *m.speech_level_dbfs - *m.noise_floor_dbfs;
+    if (m.noise_floor_dbfs) m.snr_db = *m.speech_level_dbfs - *m.noise_floor_dbfs;
   } else {
     m.speech_seconds = 0;
   }

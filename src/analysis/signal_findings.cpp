@@ -173,8 +173,10 @@ std::vector<Finding> signal_findings(const SignalMetrics& metrics) {
   });
   if (findings.empty()) {
     std::string detail = "Speech at " + (metrics.speech_level_dbfs ? decimal(*metrics.speech_level_dbfs) : std::string("-")) +
-                         " dBFS, " + (metrics.snr_db ? decimal(*metrics.snr_db) : std::string("-")) +
-                         " dB above the background, no clipping, hum or dropouts.";
+                         " dBFS, " +
+                         (metrics.snr_db ? decimal(*metrics.snr_db) + " dB above the background"
+                                         : std::string("background not measured (no pause heard)")) +
+                         ", no clipping, hum or dropouts.";
     findings.push_back(make("signal.ok", Severity::info, "The recording sounds fine", detail, "Nothing to do."));
   }
   return findings;

@@ -2,7 +2,8 @@
 // What the analyser measured. Units are in the names: *_dbfs is 10*log10 of a
 // mean square with full scale at 1.0 (a full-scale sine is -3.01 dBFS, as sox
 // stats reports RMS), *_db a ratio, *_hz a frequency, *_s seconds.
-// std::nullopt means "does not exist" (no speech, no hum, silence), not "unknown".
+// std::nullopt means "does not exist" (no speech, no hum, silence), not "unknown",
+// except for the noise floor and SNR, where it means "not measured".
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -17,9 +18,11 @@ struct SignalMetrics {
   std::optional<double> peak_dbfs;          // highest |sample|; nullopt when all samples are zero
   std::optional<double> rms_dbfs;           // over all samples and channels
   std::optional<double> speech_level_dbfs;  // active speech level (P.56 spirit), speech only
-  std::optional<double> noise_floor_dbfs;   // broadband background in the pauses, hum excluded (down to
-                                            // 30 dB under a hum); -120 means digital silence
-  std::optional<double> snr_db;             // speech level over noise floor; nullopt without speech
+  std::optional<double> noise_floor_dbfs;   // background in the pauses, mono mix, 80 Hz-8 kHz, hum excluded
+                                            // (down to 30 dB under a hum); -120 means digital silence;
+                                            // nullopt: not measured (no pause was heard)
+  std::optional<double> snr_db;             // speech level over noise floor; nullopt without speech or
+                                            // without a measured noise floor
   double dc_offset = 0;                     // signed mean of the channel with the largest |mean|
   std::uint64_t clipped_samples = 0;        // samples on a clipping plateau
   double clipped_fraction = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "analysis/dsp_util.hpp"
 
@@ -14,14 +15,27 @@ constexpr double kHighestDb = 20.0;
 constexpr double kBinDb = 0.5;
 constexpr int kBins = static_cast<int>((kHighestDb - kLowestDb) / kBinDb);
 
-constexpr double kFloorPercentile = 0.10;   // pauses make up at least this much of speech
-constexpr double kQuietClusterDb = 1.5;     // frames this close to the floor are background
 constexpr double kSpeechMarginDb = 6.0;     // speech stands at least this far above the floor
 constexpr double kP56MarginDb = 15.9;       // P.56: threshold sits 15.9 dB under the active level
 constexpr double kMinSpeechSeconds = 0.25;
 constexpr double kHangoverSeconds = 0.2;    // P.56 hangover
 constexpr double kRunningLoudDb = 10.0;     // streaming classes for hum and bandwidth
 constexpr double kRunningQuietDb = 3.0;
+// Speech by what it is.
+constexpr double kLowestPitchHz = 70.0, kHighestPitchHz = 400.0;
+constexpr double kVoicingHighPassHz = 250.0;
+constexpr double kVoicedCorrelation = 0.55;  // white noise in a 32 ms frame peaks near 0.3
+constexpr double kSyllableSwingDb = 6.0;     // a voiced frame this far above the running minimum
+constexpr double kMinSpeechLikeSeconds = 0.15;
+constexpr double kMainsPeriodicShare = 0.01;  // the comb left less than this of the band
+// Pause frames: not clearly voiced, close to the running minimum of the call
+// band and not far above that of the voice band (noise with little
+// bandwidth there, a rumble, swings more),
+constexpr double kClearlyVoicedCorrelation = 0.7;
+constexpr double kPauseNearMinimumDb = 4.0;
+constexpr double kPauseBandSwingDb = 6.0;
+constexpr double kPauseSteadyDb = 4.0;  // and steady within the stretch
+constexpr std::uint64_t kMinPauseFrames = 4;  // in a stretch of at least this many (128 ms)
 }  // namespace
 
 SpeechActivity::SpeechActivity(int channels, double decimated_rate, int sample_rate, int mains_period)
@@ -32,9 +46,19 @@ SpeechActivity::SpeechActivity(int channels, double decimated_rate, int sample_r
       windowed_(kFrameSize),
       power_(static_cast<std::size_t>(kFrameSize / 2 + 1)),
       bins_(kBins),
-      full_bins_(kBins),
       history_(static_cast<std::size_t>(std::max(0, mains_period)), 0.0f),
-      combed_(kFrameSize) {
+      combed_(kFrameSize),
+      difference_(static_cast<std::size_t>(2 * kFrameSize), 0.0f),
+      cumulative_energy_(static_cast<std::size_t>(2 * kFrameSize + 1), 0.0) {
+  min_lag_ = std::max(2, static_cast<int>(std::floor(decimated_rate / kHighestPitchHz)));
+  max_lag_ = std::min(kFrameSize - 2, static_cast<int>(std::ceil(decimated_rate / kLowestPitchHz)));
+  // Fourth-order Butterworth high-pass: two sections with Q 0.541 and 1.307.
+  const double wv = std::tan(std::numbers::pi * kVoicingHighPassHz / decimated_rate);
+  const std::array<double, 2> q = {0.5411961001461971, 1.3065629648763766};
+  for (std::size_t k = 0; k < 2; ++k) {
+    const double a0 = 1.0 + wv / q[k] + wv * wv;
+    voicing_high_pass_[k] = {1.0 / a0, -2.0 / a0, 1.0 / a0, 2.0 * (wv * wv - 1.0) / a0, (1.0 - wv / q[k] + wv * wv) / a0};
+  }
   const double bin_hz = decimated_rate / kFrameSize;
   band_first_bin_ = static_cast<int>(std::ceil(kBandLowHz / bin_hz));
   band_last_bin_ = std::min(kFrameSize / 2 - 1,
@@ -56,6 +80,60 @@ double SpeechActivity::band_energy(const float* samples, int count) {
   return band * power_scale_;
 }
 
+double SpeechActivity::voicing(const float* samples, int count) {
+  filter_for_voicing(samples, count);
+  return periodicity();
+}
+
+void SpeechActivity::filter_for_voicing(const float* samples, int count) {
+  const auto n = static_cast<std::size_t>(std::clamp(count, 0, kFrameSize));
+  constexpr auto kFrame = static_cast<std::size_t>(kFrameSize);
+  std::copy(difference_.begin() + kFrameSize, difference_.end(), difference_.begin());
+  float* current = difference_.data() + kFrameSize;
+  for (std::size_t i = 0; i < n; ++i) {
+    double v = samples[i];
+    for (Section& f : voicing_high_pass_) {  // transposed direct form II
+      const double y = f.b0 * v + f.s1;
+      f.s1 = f.b1 * v - f.a1 * y + f.s2;
+      f.s2 = f.b2 * v - f.a2 * y;
+      v = y;
+    }
+    current[i] = static_cast<float>(v);
+  }
+  std::fill(current + n, current + kFrame, 0.0f);
+}
+
+double SpeechActivity::periodicity() {
+  constexpr auto kFrame = static_cast<std::size_t>(kFrameSize);
+  const float* current = difference_.data() + kFrameSize;
+  for (std::size_t i = 0; i < 2 * kFrame; ++i) {
+    cumulative_energy_[i + 1] = cumulative_energy_[i] + static_cast<double>(difference_[i]) * difference_[i];
+  }
+  const double energy = cumulative_energy_[2 * kFrame] - cumulative_energy_[kFrame];
+  if (!(energy > 0)) return 0;
+  // Normalised autocorrelation of this frame against itself `lag` earlier.
+  auto correlation = [&](int lag) {
+    const float* lagged = current - lag;
+    float sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (std::size_t i = 0; i < kFrame; ++i) sum += current[i] * lagged[i];
+    const auto from = static_cast<std::size_t>(kFrameSize - lag);
+    const double lagged_energy = cumulative_energy_[from + kFrame] - cumulative_energy_[from];
+    return lagged_energy > 0 ? sum / std::sqrt(energy * lagged_energy) : 0.0;
+  };
+  // The highest local peak inside the pitch range: a low tone's correlation
+  // only rises towards the range's end and has no peak inside it.
+  double best = 0;
+  double before = correlation(min_lag_ - 1), at = correlation(min_lag_);
+  for (int lag = min_lag_; lag <= max_lag_; ++lag) {
+    const double after = correlation(lag + 1);
+    if (at > before && at >= after) best = std::max(best, at);
+    before = at;
+    at = after;
+  }
+  return best;
+}
+
 int SpeechActivity::bin_of(double band_db) const {
   return dsp::histogram_bin((band_db - kLowestDb) / kBinDb, kBins);
 }
@@ -63,10 +141,12 @@ int SpeechActivity::bin_of(double band_db) const {
 double SpeechActivity::bin_centre_db(int bin) const { return kLowestDb + (bin + 0.5) * kBinDb; }
 
 FrameClass SpeechActivity::add_frame(const float* decimated, int count, const BlockSums& sums,
-                                     std::size_t frames) {
+                                     std::size_t frames, double call_band_power) {
   // A short final frame would look falsely quiet; its samples still count in the stats.
   if (count < kFrameSize / 2) return FrameClass::other;
   double band = band_energy(decimated, count);
+  const double uncombed_band = band;
+  if (history_.empty()) filter_for_voicing(decimated, count);
   if (!history_.empty()) {
     // The ring buffer in straight stretches, so that each one vectorises.
     for (std::size_t done = 0; done < static_cast<std::size_t>(count);) {
@@ -80,6 +160,9 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
       history_at_ = (history_at_ + run) % history_.size();
     }
     history_filled_ += static_cast<std::size_t>(count);
+    // The pitch is looked for in what the comb leaves: the hum's own
+    // periodicity must not count as a voice.
+    filter_for_voicing(combed_.data(), count);
     // Until a whole period has passed, the comb has nothing to cancel with:
     // judging those first frames would mistake a hum for speech.
     if (history_filled_ <= history_.size()) return FrameClass::other;
@@ -87,15 +170,11 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
   }
   const double band_db = dsp::power_to_db_floor(band, kLowestDb);
 
-  // The frame's own full-band power (its own DC removed): the background
-  // histogram, blind to the speech band, so fricatives cannot hide in it.
+  // The frame's own full-band power (its own DC removed), for the background.
   double frame_power = 0;
   const double n = static_cast<double>(frames);
   for (int c = 0; c < channels_; ++c) frame_power += sums.sum_squares[c] - sums.sum[c] * sums.sum[c] / n;
   frame_power = std::max(0.0, frame_power / (n * channels_));
-  PowerBin& full = full_bins_[static_cast<std::size_t>(bin_of(dsp::power_to_db_floor(frame_power, kLowestDb)))];
-  ++full.frames;
-  full.power += frame_power;
 
   recent_db_[recent_count_ % recent_db_.size()] = band_db;
   ++recent_count_;
@@ -107,11 +186,65 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
     if (k < hangover_frames_) hangover_db = std::max(hangover_db, value);
   }
 
+  // The call band's own running minimum.
+  double call_floor_db = kHighestDb;
+  double call_db = kHighestDb;
+  if (call_band_power >= 0) {
+    call_db = dsp::power_to_db_floor(call_band_power, kLowestDb);
+    recent_call_db_[call_count_ % recent_call_db_.size()] = call_db;
+    ++call_count_;
+    call_floor_db = call_db;
+    for (std::size_t k = 0; k < std::min(call_count_, recent_call_db_.size()); ++k) {
+      call_floor_db = std::min(call_floor_db, recent_call_db_[k]);
+    }
+  }
+
+  // What speech is: voiced, and swinging well above the running minimum at
+  // the syllable rate. Steady noise, hum and rumble never swing that far;
+  // clicks swing, but carry no pitch.
+  // A frame the comb all but cancelled repeats with the mains period: hum
+  // (and the pitch found in it is the hum's).
+  const bool mains_periodic = band < kMainsPeriodicShare * uncombed_band;
+  const bool swings = band_db >= floor_db + kSyllableSwingDb;
+  const bool may_pause = call_db <= call_floor_db + kPauseNearMinimumDb && band_db <= floor_db + kPauseBandSwingDb;
+  // The pitch search is the costly part: done only where its answer
+  // matters, for a frame that may be a pause, or one that swings while too
+  // little speech has been found to call it present.
+  const bool still_looking = speech_like_samples_ < kMinSpeechLikeSeconds * sample_rate_;
+  const double pitch_peak = may_pause || (swings && still_looking) ? periodicity() : 0.0;
+  const bool voiced = pitch_peak >= kVoicedCorrelation && !mains_periodic;
+  if (voiced && swings) {
+    speech_like_samples_ += n;
+  }
+  // A pause: unvoiced frames that stay close to the running minimum, in the
+  // voice band and in the whole call band (a fricative is loud there). Only
+  // a stretch of them counts, so that a stop consonant inside a word does not.
+  if (may_pause && pitch_peak < kClearlyVoicedCorrelation && !(voiced && swings)) {
+    // A background is steady: a frame that would stretch the level range of
+    // the stretch too far starts a new one (speech sounds change from frame to frame).
+    if (stretch_.frames > 0 && (std::max(stretch_.highest_call_db, call_db) -
+                                std::min(stretch_.lowest_call_db, call_db)) > kPauseSteadyDb) {
+      close_stretch();
+    }
+    if (stretch_.frames == 0) stretch_.lowest_call_db = stretch_.highest_call_db = call_db;
+    stretch_.lowest_call_db = std::min(stretch_.lowest_call_db, call_db);
+    stretch_.highest_call_db = std::max(stretch_.highest_call_db, call_db);
+    ++stretch_.frames;
+    stretch_.power += frame_power;
+    stretch_.band_energy += band;
+    if (call_band_power >= 0) {
+      ++stretch_.call_frames;
+      stretch_.call_power += call_band_power;
+    }
+  } else {
+    close_stretch();
+  }
+
   // Keyed by the loudest frame of the last 200 ms: a frame counts as active
   // while speech was heard within the hangover time, as in P.56.
   Bin& bin = bins_[static_cast<std::size_t>(bin_of(hangover_db))];
   ++bin.frames;
-  bin.samples += static_cast<double>(frames);
+  bin.samples += n;
   bin.band_energy += band;
   for (int c = 0; c < channels_; ++c) {
     bin.sum[c] += sums.sum[c];
@@ -121,6 +254,17 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
   if (band_db >= floor_db + kRunningLoudDb) return FrameClass::loud;
   if (band_db <= floor_db + kRunningQuietDb) return FrameClass::quiet;
   return FrameClass::other;
+}
+
+void SpeechActivity::close_stretch() {
+  if (stretch_.frames >= kMinPauseFrames) {
+    pauses_.frames += stretch_.frames;
+    pauses_.power += stretch_.power;
+    pauses_.band_energy += stretch_.band_energy;
+    pauses_.call_frames += stretch_.call_frames;
+    pauses_.call_power += stretch_.call_power;
+  }
+  stretch_ = PauseSums{};
 }
 
 double SpeechActivity::ac_power(const Bin& total, const std::array<double, kMaxChannels>& means) const {
@@ -154,41 +298,51 @@ SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& chan
     return total;
   };
 
-  // Noise floors: a low percentile of the frame energies, in the speech band
-  // (to find speech) and in the full band (the background level).
-  auto percentile_bin = [&](const auto& histogram) {
-    const auto rank = static_cast<std::uint64_t>(kFloorPercentile * static_cast<double>(total_frames));
-    int bin = 0;
-    for (std::uint64_t seen = 0; bin < kBins; ++bin) {
-      seen += histogram[static_cast<std::size_t>(bin)].frames;
-      if (seen > rank) break;
+  // The background, from the pauses; a stretch still open at the end counts too.
+  PauseSums pauses = pauses_;
+  if (stretch_.frames >= kMinPauseFrames) {
+    pauses.frames += stretch_.frames;
+    pauses.power += stretch_.power;
+    pauses.band_energy += stretch_.band_energy;
+    pauses.call_frames += stretch_.call_frames;
+    pauses.call_power += stretch_.call_power;
+  }
+  result.background_measured = pauses.frames > 0;
+  double background_band = 0;
+  double lowest_threshold_db = kLowestDb;  // without a floor: P.56 alone
+  if (result.background_measured) {
+    const auto count = static_cast<double>(pauses.frames);
+    background_band = pauses.band_energy / count;
+    result.background_power = pauses.power / count;
+    result.background_call_power =
+        pauses.call_frames ? pauses.call_power / static_cast<double>(pauses.call_frames) : result.background_power;
+    lowest_threshold_db = dsp::power_to_db_floor(background_band, kLowestDb) + kSpeechMarginDb;
+  } else {
+    for (int b = 0; b < kBins; ++b) {
+      if (bins_[static_cast<std::size_t>(b)].frames > 0) {
+        lowest_threshold_db = bin_centre_db(b);
+        break;
+      }
     }
-    return std::min(bin, kBins - 1);
-  };
-  const double floor_db = bin_centre_db(percentile_bin(bins_));
-  const Bin quiet = merge(0, bin_of(floor_db + kQuietClusterDb));
-  const double background_band = quiet.frames ? quiet.band_energy / static_cast<double>(quiet.frames) : 0.0;
-  // The frames at the tenth percentile, the middle of the pauses when speech
-  // leaves some: lower frames would bias it down, higher ones let in soft
-  // speech, which with a loud hum sits only a little above the background.
-  const PowerBin& background = full_bins_[static_cast<std::size_t>(percentile_bin(full_bins_))];
-  result.background_power = background.frames ? background.power / static_cast<double>(background.frames) : 0.0;
+  }
 
-  // P.56-style threshold: iterate until it sits 15.9 dB under what it selects.
-  double threshold_db = floor_db + kSpeechMarginDb;
-  for (int iteration = 0; iteration < 30; ++iteration) {
+  // P.56-style threshold: iterate until it sits 15.9 dB under what it
+  // selects. Rising from below, it settles on the lowest such threshold.
+  double threshold_db = lowest_threshold_db;
+  for (int iteration = 0; iteration < 60; ++iteration) {
     const Bin active = merge(bin_of(threshold_db), kBins - 1);
     if (active.frames == 0) break;
     const double active_band = active.band_energy / static_cast<double>(active.frames) - background_band;
     if (!(active_band > 0)) break;
-    const double next = std::max(floor_db + kSpeechMarginDb, 10.0 * std::log10(active_band) - kP56MarginDb);
+    const double next = std::max(lowest_threshold_db, 10.0 * std::log10(active_band) - kP56MarginDb);
     if (std::fabs(next - threshold_db) < kBinDb / 2) break;
     threshold_db = next;
   }
 
   const Bin active = merge(bin_of(threshold_db), kBins - 1);
   result.speech_seconds = active.samples / sample_rate_;
-  result.speech_present = result.speech_seconds >= kMinSpeechSeconds;
+  result.speech_like_seconds = speech_like_samples_ / sample_rate_;
+  result.speech_present = result.speech_seconds >= kMinSpeechSeconds && result.speech_like_seconds >= kMinSpeechLikeSeconds;
   if (result.speech_present) {
     const double active_power = ac_power(active, channel_means);
     // Speech alone: take the background out of the active frames' power.

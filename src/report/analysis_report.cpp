@@ -105,8 +105,12 @@ std::string analysis_numbers_text(const SignalMetrics& m, const std::string& ind
   std::snprintf(line, sizeof line, "%s%.2f s, %d Hz, %d channel%s; speech %.1f s\n", indent.c_str(), m.duration_s, m.sample_rate,
                 m.channels, m.channels == 1 ? "" : "s", m.speech_seconds);
   out += line;
-  out += indent + "speech " + fixed(m.speech_level_dbfs, 1, " dBFS") + ", noise floor " + fixed(m.noise_floor_dbfs, 1, " dBFS") +
-         ", SNR " + fixed(m.snr_db, 1, " dB") + ", loudness " + fixed(m.loudness_lufs, 1, " LUFS") + "\n";
+  // A noise floor no pause let us hear is "not measured", never a number.
+  const bool floor_unmeasured = m.duration_s > 0 && !m.noise_floor_dbfs;
+  const std::string noise = floor_unmeasured ? "not measured" : fixed(m.noise_floor_dbfs, 1, " dBFS");
+  const std::string snr = floor_unmeasured && m.speech_level_dbfs ? "not measured" : fixed(m.snr_db, 1, " dB");
+  out += indent + "speech " + fixed(m.speech_level_dbfs, 1, " dBFS") + ", noise floor " + noise + ", SNR " + snr +
+         ", loudness " + fixed(m.loudness_lufs, 1, " LUFS") + "\n";
   out += indent + "peak " + fixed(m.peak_dbfs, 1, " dBFS") + ", RMS " + fixed(m.rms_dbfs, 1, " dBFS") + ", clipped " +
          fixed(m.clipped_fraction * 100, 3, " %") + ", DC " + fixed(m.dc_offset, 4, "") + "\n";
   out += indent + "hum " + (m.hum_hz ? fixed(m.hum_hz, 0, " Hz at ") + fixed(m.hum_dbfs, 1, " dBFS") : std::string("none")) +

@@ -249,11 +249,17 @@ std::string metrics_table(const SignalMetrics& m) {
   row("Duration", decimal(m.duration_s, 2) + " s, " + std::to_string(m.sample_rate) + " Hz, " + std::to_string(m.channels) +
                       (m.channels == 1 ? " channel" : " channels"));
   row("Voice level (while speaking)", db(m.speech_level_dbfs, "dBFS"));
-  row("Background noise", db(m.noise_floor_dbfs, "dBFS"));
+  // A noise floor no pause let us hear is "not measured", never a number.
+  const bool floor_unmeasured = m.duration_s > 0 && !m.noise_floor_dbfs;
+  row("Background noise", floor_unmeasured ? std::string("not measured (no pause heard)") : db(m.noise_floor_dbfs, "dBFS"));
   // A negative margin in words: the background is the louder.
-  row("Voice above the noise", !m.snr_db || *m.snr_db >= 0.0
-                                   ? db(m.snr_db, "dB")
-                                   : "none: the noise is " + decimal(-*m.snr_db) + " dB louder than the voice");
+  if (floor_unmeasured && m.speech_level_dbfs) {
+    row("Voice above the noise", "not measured");
+  } else {
+    row("Voice above the noise", !m.snr_db || *m.snr_db >= 0.0
+                                     ? db(m.snr_db, "dB")
+                                     : "none: the noise is " + decimal(-*m.snr_db) + " dB louder than the voice");
+  }
   row("Peak", db(m.peak_dbfs, "dBFS"));
   row("Clipped samples", std::to_string(m.clipped_samples) + " (" + decimal(m.clipped_fraction * 100, 2) + " %)");
   row("Mains hum", m.hum_hz ? decimal(*m.hum_hz, 0) + " Hz at " + db(m.hum_dbfs, "dBFS") : "none");

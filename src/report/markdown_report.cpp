@@ -39,8 +39,12 @@ std::string findings_table(const std::vector<Finding>& findings) {
 
 std::string signal_numbers(const SignalMetrics& m) {
   const auto db = [](const std::optional<double>& v) { return v ? decimal(*v) : std::string("none"); };
-  std::string out = "voice " + db(m.speech_level_dbfs) + " dBFS, noise " + db(m.noise_floor_dbfs) + " dBFS, SNR " +
-                    db(m.snr_db) + " dB, peak " + db(m.peak_dbfs) + " dBFS, clipped " +
+  // A noise floor no pause let us hear is "not measured", never a number.
+  const bool floor_unmeasured = m.duration_s > 0 && !m.noise_floor_dbfs;
+  const std::string noise = floor_unmeasured ? "not measured" : db(m.noise_floor_dbfs) + " dBFS";
+  const std::string snr = floor_unmeasured && m.speech_level_dbfs ? "not measured" : db(m.snr_db) + " dB";
+  std::string out = "voice " + db(m.speech_level_dbfs) + " dBFS, noise " + noise + ", SNR " + snr + ", peak " +
+                    db(m.peak_dbfs) + " dBFS, clipped " +
                     decimal(m.clipped_fraction * 100, 2) + " %";
   if (m.hum_hz) out += ", hum " + decimal(*m.hum_hz, 0) + " Hz at " + db(m.hum_dbfs) + " dBFS";
   if (m.bandwidth_hz) out += ", band up to " + decimal(*m.bandwidth_hz / 1000, 1) + " kHz";

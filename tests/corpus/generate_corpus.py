@@ -2,16 +2,24 @@
 """Generates the labelled test corpus for the signal analyser.
 
 Speech comes from packaged voices: espeak-ng and flite (synthetic, several
-voices) and the human voice recordings alsa-utils ships under
-/usr/share/sounds/alsa. Every file gets a realistic microphone noise floor,
+voices) and human voice recordings from Debian packages: alsa-utils
+(/usr/share/sounds/alsa), pocketsphinx-testdata (read LibriVox speech) and
+codec2-examples (speech_orig_16k.wav). Every file gets a realistic microphone noise floor,
 then at most one fault at a parameter inside the contract's flag range, and
 is written at one of several rates, channel counts and formats (16/24-bit,
 float, FLAC) through sox.
 
 Ground truth is computed here, independently of micdoctor: the speech level
 with a sample-based ITU-T P.56 method B implementation on the clean speech
-component, and the noise and hum levels as the RMS of the components that
-were added.
+component, the hum level as the RMS of the hum that was added, and the noise
+level in the call band (80 Hz-8 kHz, brick-wall, of the channels' mono mix),
+the band micdoctor's noise floor and SNR are defined over.
+
+Besides whole utterances with their pauses, the corpus holds 2 s and 3 s
+windows cut from continuous speech (pauses longer than 50 ms shortened to
+50 ms), human and synthetic, which must never read as "no speech"
+(category "window"); speech under noise of several colours at a known
+in-band SNR; and hum with harmonics alone (category "fault").
 
 Usage: generate_corpus.py OUTDIR [--seed N]
 Writes OUTDIR/*.{wav,flac} and OUTDIR/manifest.json.
@@ -49,6 +57,9 @@ FORMATS = {  # name: (extension, sox output options)
     "flac24": ("flac", ["-b", "24"]),
 }
 
+# Not drawn at random (that would reshuffle the rest of the corpus): asked for by name.
+WRITE_FORMATS = dict(FORMATS, pcm16dither=("wav", ["-b", "16", "-e", "signed-integer"]))  # sox's TPDF dither
+
 ALL_IDS = ["signal.digital_silence", "signal.no_speech", "signal.too_quiet", "signal.too_loud",
            "signal.clipping", "signal.dc_offset", "signal.hum", "signal.noisy", "signal.dropouts",
            "signal.narrowband", "signal.dead_channel", "signal.inverted_channel"]
@@ -65,15 +76,28 @@ def read_wav_float(path, rate):
     return np.frombuffer(out, dtype="<f4").astype(np.float64)
 
 
+HUMAN_CONTINUOUS = [  # (name, files): human read speech in Debian packages
+    ("librivox", ["/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0%d.wav" % k
+                  for k in (870, 880, 890, 920, 930)]),
+    ("codec2", ["/usr/share/codec2/raw/speech_orig_16k.wav"]),
+    ("alsa", [os.path.join("/usr/share/sounds/alsa", c + ".wav") for c in
+              ["Front_Center", "Front_Left", "Front_Right", "Rear_Center", "Rear_Left", "Rear_Right",
+               "Side_Left", "Side_Right"]]),
+]
+CALL_BAND_HZ = (80.0, 8000.0)
+
+
 def write_audio(path, data, rate, fmt):
-    """data: (frames, channels) float64 -> file via sox, no dither (labels stay exact)."""
-    _, options = FORMATS[fmt]
+    """data: (frames, channels) float64 -> file via sox, no dither (labels stay exact)
+    except for the format that asks for it."""
+    _, options = WRITE_FORMATS[fmt]
     frames, channels = data.shape
     with tempfile.NamedTemporaryFile(suffix=".f32", delete=False) as tmp:
         tmp.write(data.astype("<f4").tobytes())
         raw = tmp.name
     try:
-        run(["sox", "-D", "-t", "f32", "-r", str(rate), "-c", str(channels), raw] + options + [path])
+        dither = [] if fmt == "pcm16dither" else ["-D"]
+        run(["sox"] + dither + ["-t", "f32", "-r", str(rate), "-c", str(channels), raw] + options + [path])
     finally:
         os.unlink(raw)
 
@@ -133,6 +157,23 @@ def lfilter_one_pole(x, g):
     return y
 
 
+def call_band_db(x, rate):
+    """Level in the call band (80 Hz-8 kHz, brick-wall) of a signal, or of the
+    mono mix of a (frames, channels) array: the band micdoctor's noise floor is
+    measured in."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 2:
+        x = x.mean(axis=1)
+    return rms_db(band_limit(x, rate, *CALL_BAND_HZ))
+
+
+def band_limit(x, rate, low_hz, high_hz):
+    spectrum = np.fft.rfft(x)
+    freqs = np.fft.rfftfreq(len(x), 1.0 / rate)
+    spectrum[(freqs < low_hz) | (freqs > high_hz)] = 0
+    return np.fft.irfft(spectrum, len(x))
+
+
 def rms_db(x):
     p = np.mean(np.asarray(x, dtype=np.float64) ** 2)
     return None if p <= 0 else 10 * np.log10(p)
@@ -148,7 +189,7 @@ def colored_noise(n, kind, rng):
         spectrum = np.fft.rfft(white)
         f = np.arange(len(spectrum), dtype=np.float64)
         f[0] = 1.0
-        spectrum /= np.sqrt(f) if kind == "pink" else f
+        spectrum /= np.sqrt(f) if kind == "pink" else f  # brown: 1/f^2 power, most of it under 20 Hz
         spectrum[0] = 0
         out = np.fft.irfft(spectrum, n)
     return out / np.sqrt(np.mean(out ** 2))
@@ -218,6 +259,45 @@ class Voices:
         return self.cache[key]
 
 
+def shorten_pauses(wav_in, wav_out):
+    """Continuous speech: every pause longer than 50 ms cut to 50 ms."""
+    run(["sox", wav_in, wav_out, "silence", "-l", "1", "0.02", "-45d", "-1", "0.05", "-45d"])
+
+
+class ContinuousVoices:
+    """Long stretches of speech with no pause over 50 ms, human and TTS."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.cache = {}
+
+    def names(self):
+        human = [("human", name) for name, files in HUMAN_CONTINUOUS if all(os.path.exists(f) for f in files)]
+        tts = [("espeak", v) for v in ["en-us", "en-gb+f3", "de"]] + [("flite", v) for v in ["slt", "rms"]]
+        return human + tts
+
+    def source(self, name, rate):
+        key = (name, rate)
+        if key not in self.cache:
+            kind, voice = name
+            raw = os.path.join(self.workdir, f"cont-{kind}-{voice}.wav".replace("+", "_"))
+            if kind == "human":  # the recordings one after another, at one rate
+                parts = []
+                for k, f in enumerate(dict(HUMAN_CONTINUOUS)[voice]):
+                    parts.append(f"{raw}.{k}.wav")
+                    run(["sox", f, "-c", "1", "-r", "48000", "-b", "24", parts[-1]])
+                run(["sox"] + parts + [raw + ".cat.wav"])
+            else:
+                text = " ".join(TEXTS)
+                if kind == "espeak":
+                    run(["espeak-ng", "-v", voice, "-s", "160", "-w", raw + ".cat.wav", text])
+                else:
+                    run(["flite", "-voice", voice, "-t", text, "-o", raw + ".cat.wav"])
+            shorten_pauses(raw + ".cat.wav", raw)
+            self.cache[key] = read_wav_float(raw, rate)
+        return self.cache[key]
+
+
 def speech_sources():
     out = []
     for t in range(len(TEXTS)):
@@ -233,10 +313,11 @@ def speech_sources():
 # ---------------------------------------------------------------- corpus
 
 class Builder:
-    def __init__(self, outdir, rng, voices):
+    def __init__(self, outdir, rng, voices, continuous=None):
         self.outdir = outdir
         self.rng = rng
         self.voices = voices
+        self.continuous = continuous
         self.entries = []
         self.sources = speech_sources()
 
@@ -251,7 +332,7 @@ class Builder:
         return speech, level_db
 
     def add(self, name, data, rate, fmt, expect, dont_care=(), truth=None, category="fault"):
-        ext, _ = FORMATS[fmt]
+        ext, _ = WRITE_FORMATS[fmt]
         expect, dont_care = set(expect), set(dont_care)
         self.label_by_contract(data, truth or {}, expect, dont_care)
         filename = f"{len(self.entries):03d}-{name}.{ext}"
@@ -298,8 +379,10 @@ class Builder:
         speech, level = self.speech(rate, level_db)
         kind = noise_kind or self.pick(["white", "pink", "pink"])
         noise = colored_noise(len(speech), kind, self.rng) * 10 ** ((level - snr_db) / 20)
-        truth = {"speech_level_dbfs": level, "noise_dbfs": rms_db(noise),
-                 "snr_db": level - rms_db(noise), "noise_kind": kind}
+        self.last_speech = speech
+        noise_db = call_band_db(noise, rate)
+        truth = {"speech_level_dbfs": level, "noise_dbfs": noise_db,
+                 "snr_db": level - noise_db, "noise_kind": kind}
         return speech + noise, speech, noise, truth
 
     def rate(self):
@@ -324,12 +407,15 @@ class Builder:
             mix, _, _, truth = self.mic(rate)
             data = mix
             if i % 4 == 1:
-                data = self.stereo(mix, truth["noise_dbfs"])
+                data = self.stereo(mix, rms_db(mix - self.last_speech))
+                noise_db = call_band_db(data - self.last_speech[:, None], rate)
+                truth = dict(truth, noise_dbfs=noise_db, snr_db=truth["speech_level_dbfs"] - noise_db)
             fmt = list(FORMATS)[i % len(FORMATS)]
             if np.max(np.abs(data)) > 0.89:  # keep clean files clear of the ceiling
-                data = data * (0.89 / np.max(np.abs(data)))
+                gain = 0.89 / np.max(np.abs(data))
+                data = data * gain
+                shift = 20 * np.log10(gain)
                 truth = dict(truth)
-                shift = 20 * np.log10(0.89 / np.max(np.abs(mix)))
                 truth["speech_level_dbfs"] += shift
                 truth["noise_dbfs"] += shift
             self.add("clean", data, rate, fmt, [], [], truth, category="clean")
@@ -341,6 +427,105 @@ class Builder:
             data = np.zeros((n, 1 + i % 2))
             self.add("silence", data, rate, ["pcm16", "flac16", "float"][i % 3],
                      ["signal.digital_silence", "signal.no_speech"])
+
+    def windows(self, count):
+        """2 s and 3 s cut from continuous speech (no pause over 50 ms), human
+        and TTS, at -45..-10 dBFS over a -90..-50 dBFS background: the
+        contract says none of them is "no speech", and the speech level is
+        within 3 dB of the window's own P.56 active level."""
+        names = self.continuous.names()
+        for i in range(count):
+            rate = [16000, 44100, 48000][i % 3]
+            seconds = [2.0, 3.0][(i // 3) % 2]
+            name = names[i % len(names)]
+            source = self.continuous.source(name, rate)
+            n = int(seconds * rate)
+            start = int(self.rng.integers(0, len(source) - n))
+            speech = source[start:start + n]
+            source_level = p56_active_level_db(speech, rate)
+            if source_level is None:
+                continue
+            level = self.rng.uniform(-45, -10)
+            speech = speech * 10 ** ((level - source_level) / 20)
+            if np.max(np.abs(speech)) > 0.9:  # loud speech through a limiter, never clipped
+                speech = limiter(speech, rate, 0.9, window_s=0.0005)
+                level = p56_active_level_db(speech, rate)
+            kind = self.pick(["white", "pink"])
+            noise = colored_noise(n, kind, self.rng) * 10 ** (self.rng.uniform(-90, -50) / 20)
+            noise_db = call_band_db(noise, rate)
+            truth = {"speech_level_dbfs": level, "noise_dbfs": noise_db, "snr_db": level - noise_db,
+                     "noise_kind": kind, "source": "-".join(name), "window_s": seconds}
+            # Without a pause the noise floor may stay unmeasured: the SNR is not judged here.
+            self.add(f"window{int(seconds)}s-{name[0]}", speech + noise, rate,
+                     ["pcm16", "pcm24", "float"][i % 3], [], ["signal.noisy", "signal.narrowband"], truth,
+                     category="window")
+
+    def babble(self, n, rate):
+        out = np.zeros(n)
+        for _ in range(6):
+            voice, _ = self.voices.source(self.pick(self.sources), rate)
+            voice = np.tile(voice, int(np.ceil(2 * n / len(voice))))
+            start = int(self.rng.integers(0, len(voice) - n))
+            out += voice[start:start + n] / np.sqrt(np.mean(voice ** 2))
+        return out / np.sqrt(np.mean(out ** 2))
+
+    def colored_noise_snr(self, count):
+        """Speech under noise of a known SNR in the call band (80 Hz-8 kHz):
+        at 10 dB or less it is noisy whatever its colour; rumble under 80 Hz
+        (brown noise) neither raises the finding nor hides it."""
+        kinds = ["white", "pink", "babble", "rumble", "brown", "brown+white"]
+        for i in range(count):
+            rate = self.rate()
+            kind = kinds[i % len(kinds)]
+            low = (i // len(kinds)) % 2 == 0
+            snr = self.rng.uniform(2, 9) if low else self.rng.uniform(27, 40)
+            level = self.rng.uniform(-30, -20)
+            speech, level = self.speech(rate, level)
+            n = len(speech)
+            if kind == "babble":
+                noise = self.babble(n, rate)
+            elif kind == "rumble":  # a fan or traffic: pink noise between 80 and 400 Hz
+                noise = band_limit(colored_noise(n, "pink", self.rng), rate, 80, 400)
+            elif kind == "brown+white":
+                noise = colored_noise(n, "white", self.rng)
+            else:
+                noise = colored_noise(n, kind, self.rng)
+            noise *= 10 ** ((level - snr - call_band_db(noise, rate)) / 20)
+            if kind.startswith("brown"):
+                if kind == "brown+white":
+                    snr_brown = self.rng.uniform(27, 40)  # in band, far below the white noise
+                else:
+                    snr_brown = snr
+                    noise = np.zeros(n)
+                brown = colored_noise(n, "brown", self.rng)
+                noise = noise + brown * 10 ** ((level - snr_brown - call_band_db(brown, rate)) / 20)
+            data = speech + noise
+            if np.max(np.abs(data)) > 0.95:
+                continue
+            noise_db = call_band_db(noise, rate)
+            truth = {"speech_level_dbfs": level, "noise_dbfs": noise_db, "snr_db": level - noise_db,
+                     "noise_kind": kind, "noise_full_band_dbfs": rms_db(noise)}
+            dont = ["signal.no_speech"] if snr < 3 else []
+            # A brown noise's slow swell moves the mean of a short file.
+            dont += ["signal.dc_offset"] if kind.startswith("brown") else []
+            self.add("colour-" + kind.replace("+", ""), data, rate, self.fmt(), [], dont, truth, category="snr")
+
+    def hum_harmonics(self, count):
+        """Hum with its third harmonic (a flat top) and no voice: hum and no
+        speech, never clipping, also when dithered to 16 bits."""
+        for i in range(count):
+            rate = [16000, 44100, 48000][i % 3]
+            n = int(rate * self.rng.uniform(2, 4))
+            f0 = [50, 60][(i // 3) % 2]
+            t = np.arange(n) / rate
+            phase = self.rng.uniform(0, 2 * np.pi)
+            hum = np.sin(2 * np.pi * f0 * t + phase) + self.rng.uniform(0.2, 0.6) * np.sin(
+                2 * np.pi * 3 * f0 * t + 3 * phase + self.pick([0.0, np.pi]))
+            hum_db = self.rng.uniform(-45, -35)
+            hum *= 10 ** (hum_db / 20) / np.sqrt(np.mean(hum ** 2))
+            data = hum + colored_noise(n, "white", self.rng) * 10 ** (self.rng.uniform(-100, -80) / 20)
+            self.add(f"hum3rd{f0}", data, rate, ["pcm16dither", "float", "pcm24", "pcm16"][i % 4],
+                     ["signal.no_speech", "signal.hum"], ["signal.narrowband"], {"hum_hz": f0, "hum_dbfs": hum_db})
 
     def no_speech(self, count):
         for i in range(count):
@@ -496,7 +681,7 @@ def main():
     rng = np.random.default_rng(args.seed)
     workdir = tempfile.mkdtemp(prefix="micdoctor-voices-")
     try:
-        b = Builder(args.outdir, rng, Voices(workdir))
+        b = Builder(args.outdir, rng, Voices(workdir), ContinuousVoices(workdir))
         n = lambda k: max(1, int(round(k * args.scale)))
         b.clean(n(60))
         b.digital_silence(n(10))
@@ -512,6 +697,10 @@ def main():
         b.narrowband(n(15))
         b.dead_channel(n(12))
         b.inverted_channel(n(12))
+        # Added for issue 12 after the rest, so that the files above stay as they were.
+        b.windows(n(60))
+        b.colored_noise_snr(n(36))
+        b.hum_harmonics(n(12))
         with open(os.path.join(args.outdir, "manifest.json"), "w") as f:
             json.dump({"schema": "micdoctor.corpus/1", "ids": ALL_IDS, "files": b.entries}, f, indent=1)
         print(f"{len(b.entries)} files in {args.outdir}")

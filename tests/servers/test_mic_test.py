@@ -321,6 +321,69 @@ class MicTest(unittest.TestCase):
         self.assertIn("stopped delivering audio", err)
         self.assertLess(seconds, 2.0)  # audio was flowing: 1.5 s without it is a stall
 
+    # -- issue 12: a person who talks through the whole test ----------------
+    def continuous_speech(self):
+        """Speech with no pause over 50 ms, looped for 20 s, over a -70 dBFS
+        hiss as a real microphone has: any 3 s of it is speech throughout."""
+        if "continuous" not in CONTENT:
+            directory = tempfile.mkdtemp(prefix="micdoctor-continuous-")
+            self.addCleanup(lambda: subprocess.run(["rm", "-rf", directory], check=False))
+            env = dict(os.environ, SOX_OPTS="-V1")
+
+            def sox(*args):
+                subprocess.run(["sox", *args], check=True, env=env, cwd=directory, timeout=60)
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "170", "-w", "voice.wav", SENTENCES * 2], check=True,
+                           cwd=directory, timeout=60)
+            sox("voice.wav", "-r", "48000", "tight.wav", "silence", "-l", "1", "0.02", "-45d", "-1", "0.05", "-45d",
+                "norm", "-10", "repeat", "4")
+            sox("-n", "-r", "48000", "-c", "1", "hiss.wav", "synth", "22", "pinknoise", "vol", "0.0003")
+            sox("-m", "-v", "1", "tight.wav", "-v", "1", "hiss.wav", "-b", "16", "continuous.wav", "trim", "0", "20")
+            CONTENT["continuous"] = os.path.join(directory, "continuous.wav")
+            # A check of the content itself: no 150 ms in it falls to the hiss.
+            levels = subprocess.run(["sox", CONTENT["continuous"], "-n", "trim", "0.1", "19.8", "stats", "-w", "0.15"],
+                                    capture_output=True, text=True, env=env).stderr
+            trough = float(next(line.split()[-1] for line in levels.splitlines() if line.startswith("RMS Tr dB")))
+            self.assertGreater(trough, -55, "the fed speech has a pause: " + levels)
+        return "continuous"
+
+    def test_talking_through_the_whole_test_is_speech(self):
+        mic = self.mic()
+        self.play(mic, self.continuous_speech())
+        for attempt in range(2):  # two different 3-second windows of it
+            p = micdoctor(self.server.env, "test", "--seconds", "3", "--format", "json")
+            self.assertIn(p.returncode, (0, 1), p.stderr.decode(errors="replace"))
+            report = json.loads(p.stdout)
+            self.assertEqual(report["signal"]["ending"], "completed")
+            self.assertNotIn("signal.no_speech", ids(report), report["findings"])
+            metrics = report["signal"]["metrics"]
+            self.assertIsNotNone(metrics["speech_level_dbfs"])
+            self.assertGreater(metrics["speech_level_dbfs"], -35)
+            self.assertLess(metrics["speech_level_dbfs"], -15)
+            # The floor is not measured without a pause, or lies far under the voice: never the voice itself.
+            if metrics["noise_floor_dbfs"] is not None:
+                self.assertLess(metrics["noise_floor_dbfs"], metrics["speech_level_dbfs"] - 25, metrics)
+            self.assertNotIn("signal.noisy", ids(report), report["findings"])
+
+    def test_the_issue_reproduction_is_speech(self):
+        """Issue 12's own reproduction, through `micdoctor analyze` (no server involved)."""
+        with tempfile.TemporaryDirectory() as work:
+            env = dict(os.environ, SOX_OPTS="-V1")
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", "voice.wav",
+                            "Hello, can you hear me? I am testing my microphone before the meeting starts. Please tell "
+                            "me if the sound is clear. One two three four five six seven eight nine ten."],
+                           check=True, cwd=work, timeout=60)
+            for args in (["-n", "-r", "48000", "-c", "1", "noise.wav", "synth", "12.21", "pinknoise", "vol", "0.0003"],
+                         ["-m", "-v", "1", "|sox voice.wav -p rate 48000 norm -8", "-v", "1", "|sox noise.wav -p",
+                          "-b", "16", "clean.wav"],
+                         ["clean.wav", "c.wav", "trim", "2.0", "3"]):
+                subprocess.run(["sox", *args], check=True, cwd=work, env=env, timeout=60)
+            p = subprocess.run([MICDOCTOR, "analyze", "--format", "json", os.path.join(work, "c.wav")],
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            report = json.loads(p.stdout)
+            self.assertNotIn("signal.no_speech", ids(report))
+            self.assertGreater(report["metrics"]["speech_level_dbfs"], -30)
+
 
 class PulseAudioOnly(MicTest):
     def test_suspended_mid_test(self):

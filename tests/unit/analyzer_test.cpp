@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
+#include <random>
+#include <string>
+#include <vector>
 #include <stdexcept>
 
 #include "analysis/signal_analyzer.hpp"
+#include "analysis/speech_activity.hpp"
 #include "test_signals.hpp"
 
 namespace micdoctor::test {
@@ -302,6 +307,160 @@ TEST(Findings, LevelAdviceGivesTheDecibels) {
       EXPECT_NE(f.detail.find("dBFS"), std::string::npos);
     }
   }
+}
+
+// Issue 12: speech without pauses, the call-band SNR, and flat tops that are not clipping.
+
+// Syllables with no pause between them, as a person reading on: the voice()
+// harmonic complex, every 200 ms syllable dipping only to a quarter.
+std::vector<float> continuous_voice(int rate, double seconds, double amplitude) {
+  std::vector<float> x(static_cast<std::size_t>(rate * seconds));
+  double phase = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double t = static_cast<double>(i) / rate;
+    const double pitch = 125 + 15 * std::sin(2 * std::numbers::pi * 0.7 * t);
+    phase += 2 * std::numbers::pi * pitch / rate;
+    double v = 0;
+    for (int h = 1; h * pitch < 0.45 * rate && h * pitch < 8000; ++h) v += std::sin(h * phase) / h;
+    const double syllable = 0.25 + 0.75 * std::pow(std::sin(std::numbers::pi * std::fmod(t, 0.2) / 0.2), 2);
+    x[i] = static_cast<float>(amplitude * 0.5 * v * syllable);
+  }
+  return x;
+}
+
+double rms_db(const std::vector<float>& x) {
+  double sum = 0;
+  for (float v : x) sum += static_cast<double>(v) * v;
+  return 10 * std::log10(sum / static_cast<double>(x.size()));
+}
+
+// 1/f^2 ("brown") noise: integrated white noise, leaking at 1 Hz so that it stays bounded.
+std::vector<float> brown_noise(int rate, std::size_t n, double rms, unsigned seed) {
+  const auto white = white_noise(n, 1.0, seed);
+  std::vector<float> x(n);
+  const double leak = std::exp(-2 * std::numbers::pi * 1.0 / rate);
+  double y = 0;
+  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(y = leak * y + white[i]);
+  const double scale = rms / std::pow(10.0, rms_db(x) / 20);
+  for (float& v : x) v = static_cast<float>(v * scale);
+  return x;
+}
+
+TEST(ContinuousSpeech, TwoAndThreeSecondsWithoutAPauseAreSpeechAtTheirLevel) {
+  for (int rate : {16000, 44100, 48000}) {
+    for (double seconds : {2.0, 3.0}) {
+      for (double level_dbfs : {-45.0, -26.0, -12.0}) {
+        auto x = continuous_voice(rate, seconds, 1.0);
+        const double gain = std::pow(10.0, (level_dbfs - rms_db(x)) / 20);
+        for (float& v : x) v = static_cast<float>(v * gain);
+        add(x, white_noise(x.size(), std::pow(10.0, -70 / 20.0), 3));  // a microphone's floor
+        const SignalAnalysis a = analyse(x, rate, 1);
+        const std::string where = std::to_string(rate) + " Hz, " + std::to_string(seconds) + " s, " +
+                                  std::to_string(level_dbfs) + " dBFS";
+        EXPECT_FALSE(has(a, "signal.no_speech")) << where;
+        ASSERT_TRUE(a.metrics.speech_level_dbfs) << where;
+        // Never paused: active all along, so P.56's active level is the RMS.
+        EXPECT_NEAR(*a.metrics.speech_level_dbfs, level_dbfs, 3.0) << where;
+        // No pause was heard: the floor is not measured, and certainly not the voice.
+        EXPECT_FALSE(a.metrics.noise_floor_dbfs) << where;
+        EXPECT_FALSE(a.metrics.snr_db) << where;
+        EXPECT_FALSE(has(a, "signal.noisy")) << where;
+      }
+    }
+  }
+}
+
+TEST(ContinuousSpeech, NoiseHumSilenceAndClicksAreStillNoSpeech) {
+  const int rate = 48000;
+  const std::size_t three_seconds = 3 * static_cast<std::size_t>(rate);
+  EXPECT_TRUE(has(analyse(white_noise(three_seconds, 0.01), rate, 1), "signal.no_speech"));
+  EXPECT_TRUE(has(analyse(brown_noise(rate, three_seconds, 0.05, 5), rate, 1), "signal.no_speech"));
+  auto hum = sine(rate, 3.0, 60, 0.01);
+  add(hum, sine(rate, 3.0, 180, 0.006, 0.5));
+  EXPECT_TRUE(has(analyse(hum, rate, 1), "signal.no_speech"));
+  EXPECT_TRUE(has(analyse(std::vector<float>(three_seconds, 0.0f), rate, 1), "signal.no_speech"));
+  auto clicks = white_noise(three_seconds, 1e-4);
+  for (std::size_t at = 1000; at < clicks.size(); at += static_cast<std::size_t>(rate / 4)) clicks[at] = 0.5f;  // 4 clicks a second
+  EXPECT_TRUE(has(analyse(clicks, rate, 1), "signal.no_speech"));
+}
+
+TEST(ContinuousSpeech, VoicingFindsAPitchNotNoiseOrAMainsTone) {
+  constexpr double kRate = 4000;  // the decimated rate the speech path runs at
+  auto peak = [&](const std::vector<float>& x) {
+    SpeechActivity activity(1, kRate, 48000, 0);
+    double last = 0;
+    for (std::size_t at = 0; at + SpeechActivity::kFrameSize <= x.size(); at += SpeechActivity::kFrameSize) {
+      last = activity.voicing(x.data() + at, SpeechActivity::kFrameSize);
+    }
+    return last;
+  };
+  std::vector<float> voiced(4000, 0.0f);
+  for (int h = 1; h * 130 < 1900; ++h) add(voiced, sine(4000, 1.0, 130.0 * h, 0.1 / h, 0.3 * h));
+  EXPECT_GT(peak(voiced), 0.8);
+  EXPECT_LT(peak(white_noise(4000, 0.1)), 0.55);
+  EXPECT_LT(peak(sine(4000, 1.0, 50, 0.1)), 0.55);  // high-passed away, and no peak in the pitch range
+}
+
+TEST(CallBandSnr, NoiseInTheBandIsNoisyWhateverItsColourAndRumbleBelowIsIgnored) {
+  const int rate = 48000;
+  const auto clean = voice(rate, 8.0, 0.1);
+  const double level = *analyse(clean, rate, 1).metrics.speech_level_dbfs;
+  // White noise at 5 dB SNR in the call band: white noise at 48 kHz puts a
+  // third of its power in 80 Hz-8 kHz, so its full-band RMS is 4.8 dB higher.
+  auto white = clean;
+  const double in_band_share_db = 10 * std::log10((8000.0 - 80.0) / 24000.0);
+  add(white, white_noise(white.size(), std::pow(10.0, (level - 5 - in_band_share_db) / 20), 11));
+  const SignalAnalysis w = analyse(white, rate, 1);
+  ASSERT_TRUE(w.metrics.snr_db);
+  EXPECT_NEAR(*w.metrics.snr_db, 5.0, 2.0);
+  EXPECT_TRUE(has(w, "signal.noisy"));
+
+  // Brown noise as loud as the voice over the full band: nearly all of it
+  // below 80 Hz, where every call's high-pass removes it. Not noisy...
+  auto rumble = clean;
+  add(rumble, brown_noise(rate, rumble.size(), std::pow(10.0, level / 20), 12));
+  const SignalAnalysis r = analyse(rumble, rate, 1);
+  EXPECT_FALSE(has(r, "signal.no_speech"));
+  ASSERT_TRUE(r.metrics.snr_db);
+  EXPECT_GT(*r.metrics.snr_db, 20.0);
+  EXPECT_FALSE(has(r, "signal.noisy"));
+  // ...and it does not hide in-band noise either.
+  add(rumble, white_noise(rumble.size(), std::pow(10.0, (level - 5 - in_band_share_db) / 20), 13));
+  const SignalAnalysis both = analyse(rumble, rate, 1);
+  ASSERT_TRUE(both.metrics.snr_db);
+  EXPECT_NEAR(*both.metrics.snr_db, 5.0, 3.0);
+  EXPECT_TRUE(has(both, "signal.noisy"));
+}
+
+TEST(Clipping, AFlatToppedHumThatNeverRepeatsAValueIsNotClipping) {
+  // Hum with its third harmonic at -40 dBFS, dithered to 16 bits: flat
+  // topped, each top sample within a step of the next, never on one value.
+  for (int rate : {16000, 48000}) {
+    for (double phase : {0.0, std::numbers::pi}) {
+      auto x = sine(rate, 3.0, 60, 1.0);
+      add(x, sine(rate, 3.0, 180, 0.33, phase));
+      const double gain = std::pow(10.0, (-40 - rms_db(x)) / 20);
+      std::mt19937 generator(9);
+      std::uniform_real_distribution<double> dither(-0.5, 0.5);
+      for (float& v : x) {
+        const double tpdf = dither(generator) + dither(generator);
+        v = static_cast<float>(std::round(v * gain * 32768.0 + tpdf) / 32768.0);
+      }
+      const SignalAnalysis a = analyse(x, rate, 1);
+      EXPECT_EQ(a.metrics.clipped_samples, 0u) << rate << " Hz, phase " << phase;
+      EXPECT_FALSE(has(a, "signal.clipping")) << rate << " Hz, phase " << phase;
+      EXPECT_TRUE(has(a, "signal.no_speech")) << rate << " Hz, phase " << phase;
+    }
+  }
+}
+
+TEST(Findings, AnUnmeasuredFloorIsSaidSoNotPrintedAsANumber) {
+  auto x = continuous_voice(48000, 3.0, 0.1);
+  add(x, white_noise(x.size(), 1e-4));
+  const SignalAnalysis a = analyse(x, 48000, 1);
+  ASSERT_EQ(a.findings.size(), 1u);
+  EXPECT_EQ(a.findings[0].id, "signal.ok");
+  EXPECT_NE(a.findings[0].detail.find("not measured"), std::string::npos) << a.findings[0].detail;
 }
 
 }  // namespace
