@@ -1,9 +1,11 @@
 #include "analysis/signal_findings.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "model/number_text.hpp"
@@ -13,7 +15,15 @@ namespace {
 
 namespace t = signal_thresholds;
 
+constexpr std::array<std::string_view, 13> kSignalIds = {
+    "signal.digital_silence", "signal.no_speech",  "signal.too_quiet", "signal.too_loud",       "signal.clipping",
+    "signal.dc_offset",       "signal.hum",        "signal.noisy",     "signal.dropouts",       "signal.narrowband",
+    "signal.dead_channel",    "signal.inverted_channel", "signal.ok"};
+
 Finding make(const char* id, Severity severity, std::string title, std::string detail, std::string advice) {
+  if (std::find(kSignalIds.begin(), kSignalIds.end(), std::string_view(id)) == kSignalIds.end()) {
+    throw std::logic_error(std::string("signal finding id missing from the catalogue: ") + id);
+  }
   Finding finding;
   finding.id = id;
   finding.severity = severity;
@@ -99,12 +109,23 @@ std::optional<Finding> hum(const SignalMetrics& m) {
               "microphone or a ground-loop isolator.");
 }
 
+// The margin the natural way round: a voice "only 6.0 dB above" the noise, or
+// "the background is 4.8 dB louder than the voice" (never "-4.8 dB above").
+std::string voice_against_noise(double snr_db, double noise_dbfs) {
+  const double tenths = std::round(snr_db * 10.0) / 10.0;
+  const std::string noise = "the background noise (" + decimal(noise_dbfs) + " dBFS)";
+  if (tenths > 0.0) return "The voice stands only " + decimal(tenths) + " dB above " + noise + "; 25 dB or more is clear.";
+  if (tenths == 0.0) return "The voice is no louder than " + noise + "; a clear voice stands 25 dB or more above it.";
+  return "The background noise (" + decimal(noise_dbfs) + " dBFS) is " + decimal(-tenths) +
+         " dB louder than the voice; a clear voice stands 25 dB or more above it.";
+}
+
 std::optional<Finding> noisy(const SignalMetrics& m) {
   if (!m.snr_db || *m.snr_db > t::kNoisySnrDb) return std::nullopt;
   return make("signal.noisy", *m.snr_db <= t::kVeryNoisySnrDb ? Severity::error : Severity::warning,
-              "Background noise is almost as loud as your voice",
-              "The voice stands only " + decimal(*m.snr_db) + " dB above the background noise (" +
-                  decimal(m.noise_floor_dbfs.value_or(0)) + " dBFS); 25 dB or more is clear.",
+              *m.snr_db < -0.05 ? "Background noise is louder than your voice"
+                                : "Background noise is almost as loud as your voice",
+              voice_against_noise(*m.snr_db, m.noise_floor_dbfs.value_or(0)),
               "Move the microphone closer to your mouth rather than raising the gain, switch off fans or other "
               "noise sources, and turn on noise suppression in the call application.");
 }
@@ -162,6 +183,8 @@ constexpr Rule kRules[] = {digital_silence, no_speech, too_quiet,   too_loud,   
                            hum,             noisy,     dropouts,    narrowband,   dead_channel,    inverted_channel};
 
 }  // namespace
+
+std::span<const std::string_view> signal_finding_ids() { return kSignalIds; }
 
 std::vector<Finding> signal_findings(const SignalMetrics& metrics) {
   std::vector<Finding> findings;

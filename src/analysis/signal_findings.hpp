@@ -1,6 +1,8 @@
 #pragma once
 // From metrics to findings: the signal.* rules, each in one place with its
-// thresholds. Ids and meanings are a contract (README, "Findings").
+// thresholds. Ids and meanings are a contract (docs/checks.md, docs/analyze.md).
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "analysis/signal_metrics.hpp"
@@ -32,5 +34,9 @@ inline constexpr double kTargetSpeechDbfs = -26.0;     // where advice aims the 
 }  // namespace signal_thresholds
 
 std::vector<Finding> signal_findings(const SignalMetrics& metrics);
+
+// Every id signal_findings() can report; a finding made with any other id is a bug
+// (make() refuses it), so this list and the documented catalogue cannot drift apart.
+std::span<const std::string_view> signal_finding_ids();
 
 }  // namespace micdoctor

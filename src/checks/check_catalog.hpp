@@ -1,7 +1,7 @@
 #pragma once
 // Every finding id micdoctor check can report, the walk-through step it
 // belongs to, and every automatic fix id: data, in one table each. The ids
-// are a contract (README, "System check"); tests and other tools match on them.
+// are a contract (docs/checks.md, held to this table by tests/unit/docs_test.cpp); tests and other tools match on them.
 #include <optional>
 #include <span>
 #include <string>
@@ -50,7 +50,7 @@ struct CheckDefinition {
   CheckId check;
   std::string_view id;    // the contract id
   int step;               // 0 server, 1 application, 2 device, 3 default input, 4 driver, 5 hardware
-  std::string_view when;  // the contract meaning, as in the README
+  std::string_view when;  // the contract meaning, as in docs/checks.md
 };
 
 std::span<const CheckDefinition> check_definitions();

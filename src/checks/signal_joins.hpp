@@ -25,7 +25,7 @@ struct JoinInput {
 // State findings and signal findings (step 5, about the source), joined.
 std::vector<Finding> join_signal_with_state(const JoinInput& input);
 
-// The rule names, in the order they apply (for tests and the README).
+// The rule names, in the order they apply (for tests and docs/checks.md).
 std::vector<std::string_view> signal_join_rules();
 
 }  // namespace micdoctor

@@ -1,6 +1,6 @@
 #pragma once
 // A finding: one thing micdoctor noticed, in words a non-expert can act on.
-// Ids are a contract (README, "Findings"): tools and tests match on them.
+// Ids are a contract (docs/checks.md): tools and tests match on them.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +21,7 @@ struct Finding {
   // System-check findings (micdoctor check) also say where they belong:
   int step = -1;                           // walk-through step 0-5; -1 for signal findings
   std::string device;                      // the source, card, stream or app it is about ("" none)
-  std::optional<std::string> fix;          // id of an automatic fix (README, "Fixes"), if one exists
+  std::optional<std::string> fix;          // id of an automatic fix (docs/checks.md, "Fix ids"), if one exists
   std::vector<std::string> manual_steps;   // what to do by hand, concretely, for this system
   std::vector<std::string> explains;       // ids of symptoms this finding is the cause of (joined away)
 };

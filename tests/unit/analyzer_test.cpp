@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <random>
@@ -8,6 +9,7 @@
 #include <stdexcept>
 
 #include "analysis/signal_analyzer.hpp"
+#include "analysis/signal_findings.hpp"
 #include "analysis/speech_activity.hpp"
 #include "test_signals.hpp"
 
@@ -461,6 +463,26 @@ TEST(Findings, AnUnmeasuredFloorIsSaidSoNotPrintedAsANumber) {
   ASSERT_EQ(a.findings.size(), 1u);
   EXPECT_EQ(a.findings[0].id, "signal.ok");
   EXPECT_NE(a.findings[0].detail.find("not measured"), std::string::npos) << a.findings[0].detail;
+}
+
+TEST(SignalFindingWording, ANegativeMarginSaysTheBackgroundIsLouder) {
+  SignalMetrics m;
+  m.duration_s = 3.0;
+  m.speech_level_dbfs = -45.0;
+  m.noise_floor_dbfs = -40.2;
+  m.snr_db = -4.8;
+  const std::vector<Finding> findings = signal_findings(m);
+  const auto noisy = std::find_if(findings.begin(), findings.end(), [](const Finding& f) { return f.id == "signal.noisy"; });
+  ASSERT_NE(noisy, findings.end());
+  EXPECT_NE(noisy->detail.find("is 4.8 dB louder than the voice"), std::string::npos) << noisy->detail;
+  EXPECT_EQ(noisy->detail.find("-4.8"), std::string::npos) << noisy->detail;
+  EXPECT_EQ(noisy->title, "Background noise is louder than your voice");
+  m.snr_db = 6.0;
+  m.noise_floor_dbfs = -51.0;
+  const std::vector<Finding> margin = signal_findings(m);
+  const auto positive = std::find_if(margin.begin(), margin.end(), [](const Finding& f) { return f.id == "signal.noisy"; });
+  ASSERT_NE(positive, margin.end());
+  EXPECT_NE(positive->detail.find("stands only 6.0 dB above"), std::string::npos) << positive->detail;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "analysis/signal_findings.hpp"
 #include "checks/check_catalog.hpp"
 
 namespace micdoctor {
@@ -65,6 +66,19 @@ TEST(DocsCatalogue, EveryDocumentedCheckIdExists) {
     if (id.rfind("signal.", 0) == 0) continue;  // the analyser's ids: checked below
     EXPECT_TRUE(known.count(id)) << id << " is in docs/checks.md but the code never reports it";
   }
+}
+
+TEST(DocsCatalogue, SignalIdsMatchBothWays) {
+  std::set<std::string> documented;
+  for (const auto& [id, step] : table_rows(read_doc("checks.md"), "id")) {
+    if (id.rfind("signal.", 0) == 0) {
+      documented.insert(id);
+      EXPECT_EQ(step, "5") << id << ": the recording's findings belong to step 5";
+    }
+  }
+  std::set<std::string> code;
+  for (const std::string_view id : signal_finding_ids()) code.emplace(id);
+  EXPECT_EQ(documented, code);
 }
 
 TEST(DocsCatalogue, FixIdsMatchBothWays) {
