@@ -52,6 +52,63 @@ class Cli(unittest.TestCase):
         self.assertEqual(run("analyze", "--bogus", VOICE).returncode, 2)
         self.assertEqual(run("help").returncode, 0)
 
+    # Each command and the options its help must name (a sample: the help lists every declared option).
+    COMMANDS = {
+        "check": ["--device", "--format", "--output", "--verbose", "--snapshot", "--test", "--save"],
+        "test": ["--device", "--seconds", "--save", "--format", "--output"],
+        "devices": ["--format", "--snapshot"],
+        "fix": ["--device", "--yes", "--dry-run", "--only", "--format", "--test", "--snapshot", "source.unmute"],
+        "undo": ["--all", "--list", "--format"],
+        "analyze": ["--format", "--output", "--jobs", "--raw"],
+        "demo": [],
+    }
+
+    def test_every_command_prints_its_own_help_and_exits_0(self):
+        for command, options in self.COMMANDS.items():
+            for argv in ([command, "--help"], [command, "-h"], ["help", command]):
+                with self.subTest(argv=argv):
+                    p = run(*argv, timeout=10)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    self.assertEqual(p.stderr, b"")
+                    out = p.stdout.decode()
+                    self.assertIn(f"micdoctor {command} [OPTIONS]", out)
+                    for option in options:
+                        self.assertIn(option, out)
+                    # Only this command's options: help of another command would name its own.
+                    other = "--seconds" if command != "test" else "--snapshot"
+                    self.assertNotIn(other, out)
+        # The overview lists every command.
+        p = run("help")
+        for command in self.COMMANDS:
+            self.assertIn(f"\n  {command} ", p.stdout.decode())
+
+    def test_usage_mistakes_are_one_line_and_the_hint_to_help(self):
+        cases = [
+            (["check", "--bogus"], "unknown option --bogus"),
+            (["check", "stray"], "unexpected argument 'stray'"),
+            (["check", "--format"], "--format needs a value"),
+            (["check", "--format", "yaml"], "--format must be"),
+            (["test", "--seconds", "99"], "--seconds must be from 0.5 to 60"),
+            (["devices", "--format", "html"], "--format must be text or json"),
+            (["fix", "--yes=3"], "--yes takes no value"),
+            (["fix", "--only", "source.explode"], "--only needs a fix id"),
+            (["undo", "--format", "xml"], "--format must be text or json"),
+            (["analyze", "--jobs", "0", VOICE], "--jobs must be a number"),
+            (["demo", "now"], "demo takes no options"),
+        ]
+        for argv, problem in cases:
+            with self.subTest(argv=argv):
+                p = run(*argv, timeout=10)
+                self.assertEqual(p.returncode, 2, p.stdout)
+                lines = p.stderr.decode().splitlines()
+                self.assertEqual(len(lines), 2, lines)
+                self.assertIn(f"micdoctor {argv[0]}: ", lines[0])
+                self.assertIn(problem, lines[0])
+                self.assertIn(f"micdoctor help {argv[0]}", lines[1])
+        p = run("help", "frobnicate")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"unknown command 'frobnicate'", p.stderr)
+
     def test_clean_file_exits_0(self):
         p = run("analyze", VOICE)
         self.assertEqual(p.returncode, 0, p.stdout.decode())
