@@ -152,6 +152,10 @@ std::optional<int> parse(const std::vector<std::string>& args, Options& options)
 int run_analyze(const std::vector<std::string>& args) {
   Options options;
   if (const auto status = parse(args, options)) return *status;
+  if (std::string error; !options.output.empty() && !check_writable(options.output, error)) {
+    std::fprintf(stderr, "micdoctor: --output: %s\n", escape_for_terminal(error).c_str());
+    return 2;
+  }
   const std::size_t count = options.files.size();
 
   // Files are analysed in parallel; results are printed in argument order as

@@ -140,7 +140,23 @@ bool timings_wanted() {
   return value != nullptr && value[0] != '\0';
 }
 
+// The files a run will write, checked before it reads or records anything:
+// a test must not listen for its full time and then fail to save.
+bool outputs_writable(const Options& options) {
+  std::string error;
+  if (!options.output.empty() && !check_writable(options.output, error)) {
+    std::fprintf(stderr, "micdoctor: --output: %s\n", escape_for_terminal(error).c_str());
+    return false;
+  }
+  if (!options.mic_test.save_path.empty() && !check_writable(options.mic_test.save_path, error)) {
+    std::fprintf(stderr, "micdoctor: --save: %s\n", escape_for_terminal(error).c_str());
+    return false;
+  }
+  return true;
+}
+
 int check_and_maybe_test(const Options& options) {
+  if (!outputs_writable(options)) return 2;
   const std::optional<SystemSnapshot> snapshot = obtain_snapshot(options);
   if (!snapshot) return 2;
   if (!options.device.empty() && snapshot->server.reachable && !find_source_by_id(*snapshot, options.device)) {

@@ -109,6 +109,71 @@ class Cli(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn(b"unknown command 'frobnicate'", p.stderr)
 
+    def one_line_error(self, *argv):
+        p = run(*argv, timeout=10)
+        self.assertEqual(p.returncode, 2, p.stdout)
+        lines = p.stderr.decode().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        return lines[0]
+
+    def test_a_file_that_is_no_snapshot_is_named_plainly(self):
+        d = self.dir.name
+        files = {"array.json": b"[1, 2]", "no-schema.json": b'{"devices": []}', "empty.json": b"",
+                 "cut.json": b'{"schema": "micdoctor.snapshot/1",\n "devices": [', "text.json": b'"hello"'}
+        for name, content in files.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(content)
+        expected = {VOICE: "not JSON: it is a recording", "array.json": "JSON, but an array",
+                    "no-schema.json": 'without a "schema"', "empty.json": "the file is empty",
+                    "cut.json": "not valid JSON: stops at line 2", "text.json": "JSON, but a string"}
+        for name, words in expected.items():
+            with self.subTest(file=name):
+                line = self.one_line_error("check", "--snapshot", os.path.join(d, name))
+                self.assertIn("not a micdoctor snapshot", line)
+                self.assertIn(words, line)
+                self.assertNotIn("json.exception", line)  # never the JSON library's own message
+
+    def test_files_that_cannot_be_written_say_why_before_any_work(self):
+        d = self.dir.name
+        blocker = os.path.join(d, "a-file")
+        with open(blocker, "w") as f:
+            f.write("x")
+        missing = os.path.join(d, "missing", "dir")
+        cases = [
+            (["check", "--output", os.path.join(missing, "r.html")], "--output", f"no such directory: {missing}"),
+            (["check", "--format", "markdown", "--output", d], "--output", "it is a directory"),
+            (["check", "--output", os.path.join(blocker, "r.md")], "--output", f"{blocker} is not a directory"),
+            (["analyze", "--format", "html", "--output", os.path.join(missing, "r.html"), VOICE], "--output",
+             f"no such directory: {missing}"),
+            (["test", "--save", os.path.join(missing, "x.wav")], "--save", f"no such directory: {missing}"),
+            (["check", "--test", "--save", d], "--save", "it is a directory"),
+        ]
+        for argv, option, reason in cases:
+            with self.subTest(argv=argv):
+                line = self.one_line_error(*argv)
+                self.assertIn(f"micdoctor: {option}: cannot write", line)
+                self.assertIn(f"({reason})", line)
+        self.assertEqual(os.listdir(d).count("a-file"), 1)
+        self.assertFalse([n for n in os.listdir(d) if "partial" in n])
+
+    def test_a_directory_without_write_permission_is_named(self):
+        locked = os.path.join(self.dir.name, "locked")
+        os.makedirs(locked, exist_ok=True)
+        os.chmod(locked, 0o555)
+        as_nobody = None
+        if os.geteuid() == 0:  # root writes anywhere: run as nobody, which may not write here
+            os.chmod(self.dir.name, 0o755)
+
+            def as_nobody():
+                os.setgid(65534)
+                os.setuid(65534)
+        p = subprocess.run([MICDOCTOR, "analyze", "--format", "markdown", "--output", os.path.join(locked, "r.md"),
+                            VOICE], capture_output=True, timeout=30, preexec_fn=as_nobody)
+        if p.returncode == 126 or b"Permission denied" in p.stderr and b"micdoctor" not in p.stderr:
+            self.skipTest("the user nobody cannot run the binary here")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"(permission denied)", p.stderr)
+
     def test_clean_file_exits_0(self):
         p = run("analyze", VOICE)
         self.assertEqual(p.returncode, 0, p.stdout.decode())
