@@ -381,7 +381,18 @@ int fix_exit_status(const FixRunResult& result) {
   return std::any_of(result.findings_after.begin(), result.findings_after.end(), is_problem) ? 1 : 0;
 }
 
-void journal_problem(const JournalError& e, const std::string& what_happened) {
+// One prefix for a journal error: "the journal PATH: not valid JSON", where
+// the layers below each named the file in their own way ("PATH: journal: ...").
+std::string journal_error_text(const JournalError& e, const std::string& path) {
+  std::string what = e.what();
+  if (!path.empty() && what.rfind(path + ": ", 0) == 0) what.erase(0, path.size() + 2);
+  if (what.rfind("journal: ", 0) == 0) what.erase(0, 9);  // the field "journal" is the whole file
+  if (e.kind() == JournalError::Kind::unwritable || path.empty()) return "cannot keep the journal: " + what;
+  return "the journal " + path + ": " + what;
+}
+
+// path: the journal file, when it was found.
+void journal_problem(const JournalError& e, const std::string& what_happened, const std::string& path) {
   std::string advice;
   switch (e.kind()) {
     case JournalError::Kind::corrupt:
@@ -396,7 +407,7 @@ void journal_problem(const JournalError& e, const std::string& what_happened) {
                "micdoctor changes nothing. Set XDG_STATE_HOME to a writable directory, or use --dry-run.";
       break;
   }
-  std::fprintf(stderr, "micdoctor: the journal: %s. %s%s\n", escape_for_terminal(e.what()).c_str(),
+  std::fprintf(stderr, "micdoctor: %s. %s%s\n", escape_for_terminal(journal_error_text(e, path)).c_str(),
                what_happened.c_str(), advice.c_str());
 }
 
@@ -483,7 +494,7 @@ int run_fix(const std::vector<std::string>& args) {
     file->open_for_writing();
     journal = file->load();
   } catch (const JournalError& e) {
-    journal_problem(e, "Nothing was changed.");
+    journal_problem(e, "Nothing was changed.", file ? file->path() : "");
     return 2;
   }
   const std::unique_ptr<SystemAccess> live = platform::open_system_access();
@@ -580,7 +591,7 @@ int run_undo(const std::vector<std::string>& args) {
     file->open_for_writing();
     journal = file->load();
   } catch (const JournalError& e) {
-    journal_problem(e, "Nothing was undone.");
+    journal_problem(e, "Nothing was undone.", file ? file->path() : "");
     return 2;
   }
   std::vector<JournalRun*> runs;

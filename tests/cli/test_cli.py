@@ -174,6 +174,25 @@ class Cli(unittest.TestCase):
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn(b"(permission denied)", p.stderr)
 
+    def test_a_broken_journal_is_named_once(self):
+        state = os.path.join(self.dir.name, "state")
+        journal = os.path.join(state, "micdoctor", "journal.json")
+        os.makedirs(os.path.dirname(journal), exist_ok=True)
+        env = dict(os.environ, XDG_STATE_HOME=state)
+        cases = {b'{"schema":"micdoctor.journal/1","runs":[{"id":': "not valid JSON",
+                 b'{"schema":"micdoctor.journal/9","runs":[]}': "written by a newer micdoctor"}
+        for content, problem in cases.items():
+            with open(journal, "wb") as f:
+                f.write(content)
+            for argv in (["undo"], ["undo", "--all"], ["undo", "--list"], ["fix", "--yes"]):
+                with self.subTest(argv=argv, problem=problem):
+                    p = subprocess.run([MICDOCTOR, *argv], env=env, capture_output=True, timeout=20)
+                    self.assertEqual(p.returncode, 2)
+                    line = p.stderr.decode()
+                    self.assertEqual(len(line.splitlines()), 1, line)
+                    self.assertTrue(line.startswith(f"micdoctor: the journal {journal}: {problem}"), line)
+                    self.assertEqual(line.count("journal:"), 0, line)  # no "the journal: PATH: journal:"
+
     def test_clean_file_exits_0(self):
         p = run("analyze", VOICE)
         self.assertEqual(p.returncode, 0, p.stdout.decode())
