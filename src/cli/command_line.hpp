@@ -29,8 +29,12 @@ class CommandLine {
   // and returns 2.
   int error(const std::string& message) const;
 
-  // Whether the option was given at all ("--test" with no value counts).
-  bool given(const std::string& option) const { return app_.count(option) > 0; }
+  // Whether the option was given at all ("--test" with no value counts);
+  // false for an option this command does not declare.
+  bool given(const std::string& option) const {
+    const CLI::Option* declared = app_.get_option_no_throw(option);
+    return declared != nullptr && declared->count() > 0;
+  }
 
  private:
   std::string command_;

@@ -109,6 +109,19 @@ class Cli(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn(b"unknown command 'frobnicate'", p.stderr)
 
+    def test_the_commands_run_with_their_options_on_a_snapshot(self):
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "snapshots",
+                               "laptop_usb_headset_healthy.json")
+        for argv in (["devices", "--snapshot", fixture], ["devices", "--format", "json", "--snapshot", fixture],
+                     ["check", "--snapshot", fixture, "-v"], ["check", "--format=json", "--snapshot", fixture],
+                     ["fix", "--dry-run", "--snapshot", fixture, "--format", "json"]):
+            with self.subTest(argv=argv):
+                p = run(*argv, timeout=20)
+                self.assertIn(p.returncode, (0, 1), p.stderr)
+                self.assertEqual(p.stderr, b"")
+                if "json" in argv or "--format=json" in argv:
+                    json.loads(p.stdout)
+
     def one_line_error(self, *argv):
         p = run(*argv, timeout=10)
         self.assertEqual(p.returncode, 2, p.stdout)
