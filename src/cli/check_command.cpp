@@ -135,6 +135,32 @@ Finding test_failure(const std::string& error, const std::string& source) {
   return f;
 }
 
+// The server went away while the test recorded: that is what to say, not a
+// microphone fault. `before` and `after` are the system before the test and
+// read again after the failure.
+void server_stopped_during_test(MicTestRun& test, const std::string& source, const SystemSnapshot& before,
+                                SystemSnapshot after, std::vector<Finding>& findings) {
+  const std::string& error = test.outcome.error;
+  if (error.find("sound server") == std::string::npos) {
+    test.outcome.error = "the sound server stopped during the test (" + error + ")";
+  }
+  Finding f = make_check_finding(CheckId::test_failed, Severity::error,
+                                 "The sound server stopped during the microphone test",
+                                 "The recording from " + source + " broke off: " + test.outcome.error +
+                                     ". Afterwards no sound server answered (" + after.server.error +
+                                     "). The microphone itself was not judged.",
+                                 source);
+  f.manual_steps.push_back("Start the sound server again (step 0), then run the test again: micdoctor test");
+  findings.push_back(std::move(f));
+  // Step 0 as it is now. The server to start again is the one that ran
+  // before the test, whatever else is installed.
+  const bool was_pipewire = before.server.name.find("PipeWire") != std::string::npos;
+  after.server.installed = {was_pipewire ? "pipewire-pulse" : "pulseaudio"};
+  for (Finding& now : run_checks(after)) {
+    if (now.id == definition(CheckId::server_unreachable).id) findings.push_back(std::move(now));
+  }
+}
+
 bool timings_wanted() {
   const char* value = std::getenv("MICDOCTOR_TIMINGS");
   return value != nullptr && value[0] != '\0';
@@ -183,7 +209,9 @@ int check_and_maybe_test(const Options& options) {
     if (test->analysis && source != nullptr) {
       findings = join_signal_with_state(JoinInput{*snapshot, *source, findings, *test->analysis});
     } else if (source != nullptr && snapshot->server.reachable) {
-      findings.push_back(test_failure(test->outcome.error, source->name));
+      const SystemSnapshot after = platform::read_system_snapshot();  // bounded: a few seconds at most
+      if (after.server.reachable) findings.push_back(test_failure(test->outcome.error, source->name));
+      else server_stopped_during_test(*test, source->name, *snapshot, after, findings);
     }
     test_report.emplace(MicTestReport{test->outcome, test->analysis ? &*test->analysis : nullptr,
                                       source ? source->name : std::string()});
