@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "checks/check_catalog.hpp"
+#include "checks/check_context.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
 #include "cli/command_line.hpp"
@@ -127,9 +128,10 @@ std::optional<SystemSnapshot> obtain_snapshot(const Options& options) {
 }
 
 // A test that could not record is a finding too, so the report says why.
-Finding test_failure(const std::string& error, const std::string& source) {
+Finding test_failure(const std::string& error, const Source& source) {
   Finding f = make_check_finding(CheckId::test_failed, Severity::error, "The microphone test could not record",
-                                 "Recording from " + source + " failed: " + error + ".", source);
+                                 "Recording from " + checks::source_label(source) + " failed: " + error + ".",
+                                 source.name);
   f.manual_steps.push_back("Check that the microphone is plugged in and not used exclusively by another program, "
                            "then run the test again: micdoctor test");
   return f;
@@ -138,7 +140,7 @@ Finding test_failure(const std::string& error, const std::string& source) {
 // The server went away while the test recorded: that is what to say, not a
 // microphone fault. `before` and `after` are the system before the test and
 // read again after the failure.
-void server_stopped_during_test(MicTestRun& test, const std::string& source, const SystemSnapshot& before,
+void server_stopped_during_test(MicTestRun& test, const Source& source, const SystemSnapshot& before,
                                 SystemSnapshot after, std::vector<Finding>& findings) {
   const std::string& error = test.outcome.error;
   if (error.find("sound server") == std::string::npos) {
@@ -146,10 +148,10 @@ void server_stopped_during_test(MicTestRun& test, const std::string& source, con
   }
   Finding f = make_check_finding(CheckId::test_failed, Severity::error,
                                  "The sound server stopped during the microphone test",
-                                 "The recording from " + source + " broke off: " + test.outcome.error +
+                                 "The recording from " + checks::source_label(source) + " broke off: " + test.outcome.error +
                                      ". Afterwards no sound server answered (" + after.server.error +
                                      "). The microphone itself was not judged.",
-                                 source);
+                                 source.name);
   f.manual_steps.push_back("Start the sound server again (step 0), then run the test again: micdoctor test");
   findings.push_back(std::move(f));
   // Step 0 as it is now. The server to start again is the one that ran
@@ -210,8 +212,8 @@ int check_and_maybe_test(const Options& options) {
       findings = join_signal_with_state(JoinInput{*snapshot, *source, findings, *test->analysis});
     } else if (source != nullptr && snapshot->server.reachable) {
       const SystemSnapshot after = platform::read_system_snapshot();  // bounded: a few seconds at most
-      if (after.server.reachable) findings.push_back(test_failure(test->outcome.error, source->name));
-      else server_stopped_during_test(*test, source->name, *snapshot, after, findings);
+      if (after.server.reachable) findings.push_back(test_failure(test->outcome.error, *source));
+      else server_stopped_during_test(*test, *source, *snapshot, after, findings);
     }
     test_report.emplace(MicTestReport{test->outcome, test->analysis ? &*test->analysis : nullptr,
                                       source ? source->name : std::string()});
