@@ -417,6 +417,17 @@ class ServerFaults(unittest.TestCase):
         self.assertNotIn(wrong_advice, steps)
         self.assertIn(b"the sound server stopped during the test", err)
 
+    def test_a_save_path_that_cannot_be_written_fails_before_recording(self):
+        server, _ = self.start("pulseaudio")
+        server.add_microphone("savemic", "USB Headset Microphone")
+        server.set_default_source("savemic")
+        missing = os.path.join(server.dir, "no-such-dir")
+        p = micdoctor(server.env, "test", "--seconds", "10", "--save", os.path.join(missing, "x.wav"), timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertLess(p.seconds, 3.0)  # it did not listen for the 10 s first
+        self.assertEqual(p.stderr.decode().strip(),
+                         f"micdoctor: --save: cannot write {missing}/x.wav (no such directory: {missing})")
+
     def test_pulseaudio_dying_during_the_test_is_named(self):
         self.check_a_server_that_dies_during_the_test("pulseaudio", "systemctl --user restart pulseaudio", "pipewire")
 
