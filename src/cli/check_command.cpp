@@ -138,21 +138,19 @@ Finding test_failure(const std::string& error, const Source& source) {
 }
 
 // The server went away while the test recorded: that is what to say, not a
-// microphone fault. `before` and `after` are the system before the test and
-// read again after the failure.
-void server_stopped_during_test(MicTestRun& test, const Source& source, const SystemSnapshot& before,
+// microphone fault. `before` is the system before the test, `after` read
+// again once the capture broke off.
+void server_stopped_during_test(const MicTestRun& test, const Source& source, const SystemSnapshot& before,
                                 SystemSnapshot after, std::vector<Finding>& findings) {
-  const std::string& error = test.outcome.error;
-  if (error.find("sound server") == std::string::npos) {
-    test.outcome.error = "the sound server stopped during the test (" + error + ")";
-  }
+  std::string detail = "The recording from " + checks::source_label(source) + " broke off: " + test.outcome.error + ".";
+  detail += after.server.reachable ? " A sound server answers again now."
+                                   : " Afterwards no sound server answered (" + after.server.error + ").";
   Finding f = make_check_finding(CheckId::test_failed, Severity::error,
                                  "The sound server stopped during the microphone test",
-                                 "The recording from " + checks::source_label(source) + " broke off: " + test.outcome.error +
-                                     ". Afterwards no sound server answered (" + after.server.error +
-                                     "). The microphone itself was not judged.",
-                                 source.name);
-  f.manual_steps.push_back("Start the sound server again (step 0), then run the test again: micdoctor test");
+                                 detail + " The microphone itself was not judged.", source.name);
+  f.manual_steps.push_back(after.server.reachable
+                               ? "Run the test again: micdoctor test"
+                               : "Start the sound server again (step 0), then run the test again: micdoctor test");
   findings.push_back(std::move(f));
   // Step 0 as it is now. The server to start again is the one that ran
   // before the test, whatever else is installed.
@@ -211,9 +209,13 @@ int check_and_maybe_test(const Options& options) {
     if (test->analysis && source != nullptr) {
       findings = join_signal_with_state(JoinInput{*snapshot, *source, findings, *test->analysis});
     } else if (source != nullptr && snapshot->server.reachable) {
-      const SystemSnapshot after = platform::read_system_snapshot();  // bounded: a few seconds at most
-      if (after.server.reachable) findings.push_back(test_failure(test->outcome.error, *source));
-      else server_stopped_during_test(*test, *source, *snapshot, after, findings);
+      // The capture says so when its connection to the server broke (a stall
+      // is a different fault, and re-reading a hung server would cost seconds).
+      if (test->outcome.error.find("sound server stopped") != std::string::npos) {
+        server_stopped_during_test(*test, *source, *snapshot, platform::read_system_snapshot(), findings);
+      } else {
+        findings.push_back(test_failure(test->outcome.error, *source));
+      }
     }
     test_report.emplace(MicTestReport{test->outcome, test->analysis ? &*test->analysis : nullptr,
                                       source ? source->name : std::string()});
