@@ -122,6 +122,16 @@ class Wine(unittest.TestCase):
         self.assertIn(f'microphone "{description}" ({endpoint_id})', p.stdout.splitlines()[0])
         self.assertIn(f"{endpoint_id}: {description}", p.stdout)  # the device table
 
+    def test_each_command_prints_its_help(self):
+        for argv in (["check", "--help"], ["help", "fix"], ["undo", "-h"]):
+            with self.subTest(argv=argv):
+                p = self.run_exe(*argv)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn(f"micdoctor {argv[0] if argv[0] != 'help' else argv[1]} [OPTIONS]", p.stdout)
+        p = self.run_exe("check", "--bogus")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown option --bogus", p.stderr)
+
     def test_endpoints_are_enumerated_with_their_state(self):
         _, description = self.mic()
         report = self.json_of("check", expect=0)
