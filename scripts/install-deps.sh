@@ -7,7 +7,7 @@ packages=(
   # build
   build-essential cmake git pkg-config clang clang-tidy libclang-rt-14-dev
   # libraries the code links against
-  libsndfile1-dev libebur128-dev libkissfft-dev nlohmann-json3-dev libpulse-dev libasound2-dev
+  libsndfile1-dev libebur128-dev libkissfft-dev nlohmann-json3-dev libcli11-dev libpulse-dev libasound2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev valgrind
   # test corpus and reference tools (generated at test time, never committed)

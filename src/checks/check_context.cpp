@@ -59,8 +59,13 @@ const Profile* best_input_profile(const Card& card) {
 
 bool is_application_stream(const Stream& stream) { return !stream.from_module; }
 
+bool is_endpoint_id(const std::string& name) {
+  return name.size() > 4 && name.front() == '{' && name.back() == '}' && name.find("}.{") != std::string::npos;
+}
+
 std::string source_label(const Source& source) {
   if (source.description.empty() || source.description == source.name) return "\"" + source.name + "\"";
+  if (is_endpoint_id(source.name)) return "\"" + source.description + "\"";
   return "\"" + source.description + "\" (" + source.name + ")";
 }
 

@@ -44,7 +44,12 @@ const Profile* best_input_profile(const Card& card);
 // Streams opened by applications (not the server's own module streams).
 bool is_application_stream(const Stream& stream);
 
-// Text for people: "USB Headset Microphone" (name), "Zoom (stream #12)".
+// A Windows endpoint id, "{0.0.1.00000000}.{GUID}": an address for
+// programs (and --device), not a name for people.
+bool is_endpoint_id(const std::string& name);
+// Text for people: "USB Headset Microphone" (name), "Zoom (stream #12)". A
+// Windows endpoint with a friendly name is named by it alone; its id is in
+// the device table (check -v) and the JSON.
 std::string source_label(const Source& source);
 std::string stream_label(const Stream& stream);
 std::string stream_device_id(const Stream& stream);  // "stream:12"

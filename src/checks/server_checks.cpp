@@ -20,31 +20,59 @@ std::string alsa_evidence(const SystemSnapshot& snapshot) {
   return text + " So the hardware is there; only the server is missing.";
 }
 
+constexpr const char* kRestartPipeWire = "systemctl --user restart pipewire pipewire-pulse wireplumber";
+constexpr const char* kRestartPulseAudio = "systemctl --user restart pulseaudio";
+
+bool is_pipewire(std::string_view program) { return program.rfind("pipewire", 0) == 0 || program == "wireplumber"; }
+
+// What to start or restart: the server that holds the socket when one does
+// (a hung or paused one), else the one installed. With both installed and
+// neither running, the system's choice cannot be seen, so both are named.
+std::string restart_step(const ServerInfo& server) {
+  const std::string& program = server.listener;
+  if (is_pipewire(program)) return std::string("Restart PipeWire and its PulseAudio service: ") + kRestartPipeWire;
+  if (program == "pulseaudio") {
+    return std::string("Restart PulseAudio: ") + kRestartPulseAudio + "  (without systemd: pulseaudio -k; pulseaudio --start)";
+  }
+  if (!program.empty()) return "Restart " + program + ", the program that holds the sound server's socket, or log out and back in.";
+  const bool pipewire = installed(server, "pipewire-pulse");
+  const bool pulseaudio = installed(server, "pulseaudio");
+  if (pipewire && pulseaudio) {
+    return std::string("Start the sound server this system uses: PipeWire (") + kRestartPipeWire + ") or PulseAudio (" +
+           kRestartPulseAudio + ").";
+  }
+  if (pipewire) return std::string("Start PipeWire and its PulseAudio service: ") + kRestartPipeWire;
+  if (pulseaudio) return std::string("Start PulseAudio: ") + kRestartPulseAudio + "  (or: pulseaudio --start)";
+  return "No sound server is installed. Install PipeWire with your distribution's package manager "
+         "(Debian and Ubuntu: sudo apt install pipewire-audio), then log out and back in.";
+}
+
 }  // namespace
 
 void check_server(const CheckInput& input, std::vector<Finding>& out) {
   const SystemSnapshot& s = input.snapshot;
   const ServerInfo& server = s.server;
   if (server.reachable) return;
+  // A program holds the socket but did not answer: the server is there and hung (or paused), not missing.
+  const bool hung = !server.listener.empty();
   std::string detail = "micdoctor tried " + (server.tried.empty() ? std::string("the default server") : server.tried);
   detail += server.error.empty() ? "." : " and got: " + server.error + ".";
+  if (hung) {
+    detail += " The server (" + server.listener + ") is running and its socket takes connections, but it does not "
+              "reply: it is hung or paused, and every application that opens a sound device waits for it.";
+  }
   detail += " Zoom, Discord, browsers and games record through the sound server (PulseAudio or PipeWire), "
             "so without one they hear nothing.";
   detail += alsa_evidence(s);
   Finding f = make_check_finding(CheckId::server_unreachable, Severity::error,
-                                 "No sound server answers, so no application can reach a microphone", detail);
+                                 hung ? "The sound server does not answer, so no application can reach a microphone"
+                                      : "No sound server answers, so no application can reach a microphone",
+                                 detail);
   if (server.tried.rfind("PULSE_SERVER=", 0) == 0) {
     f.manual_steps.push_back("The environment variable PULSE_SERVER points applications at " +
                              server.tried.substr(13) + ". If that server is not meant to be used, run: unset PULSE_SERVER");
   }
-  if (installed(server, "pipewire-pulse")) {
-    f.manual_steps.push_back("Start PipeWire and its PulseAudio service: systemctl --user restart pipewire pipewire-pulse wireplumber");
-  } else if (installed(server, "pulseaudio")) {
-    f.manual_steps.push_back("Start PulseAudio: systemctl --user restart pulseaudio  (or: pulseaudio --start)");
-  } else {
-    f.manual_steps.push_back("No sound server is installed. Install PipeWire with your distribution's package manager "
-                             "(Debian and Ubuntu: sudo apt install pipewire-audio), then log out and back in.");
-  }
+  f.manual_steps.push_back(restart_step(server));
   f.manual_steps.push_back("Then run micdoctor check again.");
   out.push_back(std::move(f));
 }

@@ -14,7 +14,7 @@
 #include "analysis/signal_analyzer.hpp"
 #include "audiofile/audio_file.hpp"
 #include "cli/output_file.hpp"
-#include "cli/usage.hpp"
+#include "cli/command_line.hpp"
 #include "analysis/signal_overview.hpp"
 #include "report/analysis_report.hpp"
 #include "report/html_report.hpp"
@@ -93,71 +93,69 @@ std::optional<RawSpec> parse_raw(const std::string& text) {
   return spec;
 }
 
-// Parses arguments; on error prints it and returns nullopt.
-std::optional<Options> parse(const std::vector<std::string>& args) {
-  Options options;
-  bool only_files = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const char* name) -> std::optional<std::string> {
-      if (i + 1 >= args.size()) {
-        usage_error(std::string(name) + " needs a value");
-        return std::nullopt;
-      }
-      return args[++i];
-    };
-    if (only_files || a.empty() || a[0] != '-') {
-      options.files.push_back(a);
-    } else if (a == "--") {
-      only_files = true;
-    } else if (a == "--format" || a.rfind("--format=", 0) == 0) {
-      const auto format = a == "--format" ? value("--format") : std::optional<std::string>(a.substr(9));
-      if (!format) return std::nullopt;
-      const auto parsed = parse_report_format(*format);
-      if (!parsed) return usage_error("--format must be text, json, html or markdown"), std::nullopt;
-      options.format = *parsed;
-    } else if (a == "--output" || a.rfind("--output=", 0) == 0) {
-      const auto file = a == "--output" ? value("--output") : std::optional<std::string>(a.substr(9));
-      if (!file) return std::nullopt;
-      if (file->empty()) return usage_error("--output needs a file name"), std::nullopt;
-      options.output = *file;
-    } else if (a == "--jobs" || a == "-j") {
-      const auto jobs = value("--jobs");
-      if (!jobs) return std::nullopt;
-      try {
-        const int n = std::stoi(*jobs);
-        if (n < 1 || n > 256) throw std::out_of_range("jobs");
-        options.jobs = static_cast<unsigned>(n);
-      } catch (const std::exception&) {
-        return usage_error("--jobs must be a number from 1 to 256"), std::nullopt;
-      }
-    } else if (a == "--raw") {
-      const auto spec = value("--raw");
-      if (!spec) return std::nullopt;
-      options.raw = parse_raw(*spec);
-      if (!options.raw) return usage_error("--raw wants ENCODING,RATE,CHANNELS, e.g. s16le,48000,2"), std::nullopt;
-      try {
-        validate_raw_encoding(options.raw->encoding);
-      } catch (const AudioFileError& e) {
-        return usage_error(std::string("--raw: ") + e.what()), std::nullopt;
-      }
-    } else {
-      return usage_error("unknown option for analyze: " + escape_for_terminal(a)), std::nullopt;
+std::optional<unsigned> parse_jobs(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const int n = std::stoi(text, &used);
+    if (used != text.size() || n < 1 || n > 256) return std::nullopt;
+    return static_cast<unsigned>(n);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Declares and parses analyze's options; nullopt to run, or the exit status.
+std::optional<int> parse(const std::vector<std::string>& args, Options& options) {
+  CommandLine line("analyze", "Judge recordings: level, noise, clipping, hum, dropouts, bandwidth, channels.");
+  CLI::App& app = line.app();
+  std::string format = "text";
+  std::string raw;
+  std::string jobs;
+  app.add_option("files", options.files, "the recordings (what libsndfile reads); '--' before names starting with '-'")
+      ->type_name("FILE");
+  app.add_option("--format", format,
+                 "text (default), json (JSON Lines, one object per file),\n"
+                 "html (one self-contained report with pictures) or markdown")
+      ->type_name("FORMAT");
+  app.add_option("--output", options.output, "write the html or markdown report to FILE")->type_name("FILE");
+  app.add_option("-j,--jobs", jobs, "files analysed at once, 1 to 256 (default: one per core)")->type_name("N");
+  app.add_option("--raw", raw, "read headerless PCM, e.g. s16le,48000,2")->type_name("ENC,RATE,CH");
+  if (const auto status = line.parse(args)) return status;
+
+  const auto parsed_format = parse_report_format(format);
+  if (!parsed_format) return line.error("--format must be text, json, html or markdown");
+  options.format = *parsed_format;
+  if (line.given("--output") && options.output.empty()) return line.error("--output needs a file name");
+  if (line.given("--jobs")) {
+    const std::optional<unsigned> count = parse_jobs(jobs);
+    if (!count) return line.error("--jobs must be a number from 1 to 256");
+    options.jobs = *count;
+  }
+  if (line.given("--raw")) {
+    options.raw = parse_raw(raw);
+    if (!options.raw) return line.error("--raw wants ENCODING,RATE,CHANNELS, e.g. s16le,48000,2");
+    try {
+      validate_raw_encoding(options.raw->encoding);
+    } catch (const AudioFileError& e) {
+      return line.error(std::string("--raw: ") + e.what());
     }
   }
-  if (options.files.empty()) return usage_error("analyze needs at least one FILE"), std::nullopt;
+  if (options.files.empty()) return line.error("analyze needs at least one FILE");
   if (!options.output.empty() && options.format != ReportFormat::html && options.format != ReportFormat::markdown) {
-    return usage_error("--output goes with --format html or markdown"), std::nullopt;
+    return line.error("--output goes with --format html or markdown");
   }
-  return options;
+  return std::nullopt;
 }
 
 }  // namespace
 
 int run_analyze(const std::vector<std::string>& args) {
-  const std::optional<Options> parsed = parse(args);
-  if (!parsed) return 2;
-  const Options& options = *parsed;
+  Options options;
+  if (const auto status = parse(args, options)) return *status;
+  if (std::string error; !options.output.empty() && !check_writable(options.output, error)) {
+    std::fprintf(stderr, "micdoctor: --output: %s\n", escape_for_terminal(error).c_str());
+    return 2;
+  }
   const std::size_t count = options.files.size();
 
   // Files are analysed in parallel; results are printed in argument order as

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -16,12 +15,13 @@
 #include <optional>
 
 #include "checks/check_catalog.hpp"
+#include "checks/check_context.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
+#include "cli/command_line.hpp"
 #include "cli/mic_test.hpp"
 #include "cli/output_file.hpp"
 #include "cli/snapshot_file.hpp"
-#include "cli/usage.hpp"
 #include "model/snapshot_json.hpp"
 #include "platform/platform.hpp"
 #include "report/check_report.hpp"
@@ -42,90 +42,79 @@ struct Options {
   MicTestOptions mic_test;
 };
 
-bool looks_like_number(const std::string& text) {
-  return !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) != 0 || text[0] == '.');
-}
-
 enum class Command { check, devices, test };
 
-// Parses the options of check, devices and test; prints and returns null on error.
-std::optional<Options> parse(const std::vector<std::string>& args, Command command) {
-  const std::string command_name = command == Command::check ? "check" : command == Command::devices ? "devices" : "test";
-  const bool allow_check_options = command != Command::devices;
-  Options options;
-  options.test = command == Command::test;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const auto value = [&](const std::string& name) -> std::optional<std::string> {
-      const std::string prefix = name + "=";
-      if (a.rfind(prefix, 0) == 0) return a.substr(prefix.size());
-      if (i + 1 >= args.size()) {
-        usage_error(name + " needs a value");
-        return std::nullopt;
-      }
-      return args[++i];
-    };
-    const auto is = [&](const std::string& name) { return a == name || a.rfind(name + "=", 0) == 0; };
-    if (is("--format")) {
-      const auto format = value("--format");
-      if (!format) return std::nullopt;
-      const auto parsed = parse_report_format(*format);
-      const bool rich = parsed == ReportFormat::html || parsed == ReportFormat::markdown;
-      if (!parsed || (rich && !allow_check_options)) {
-        return usage_error(allow_check_options ? "--format must be text, json, html or markdown"
-                                               : "--format must be text or json"),
-               std::nullopt;
-      }
-      options.format = *parsed;
-    } else if (is("--snapshot")) {
-      const auto file = value("--snapshot");
-      if (!file) return std::nullopt;
-      options.snapshot_file = *file;
-    } else if (allow_check_options && is("--device")) {
-      const auto device = value("--device");
-      if (!device) return std::nullopt;
-      if (device->empty()) return usage_error("--device needs a device id (see 'micdoctor devices')"), std::nullopt;
-      options.device = *device;
-    } else if (allow_check_options && is("--output")) {
-      const auto file = value("--output");
-      if (!file) return std::nullopt;
-      if (file->empty()) return usage_error("--output needs a file name"), std::nullopt;
-      options.output = *file;
-    } else if (allow_check_options && (a == "-v" || a == "--verbose")) {
-      options.verbose = true;
-    } else if (command == Command::check && is("--test")) {
-      options.test = true;
-      std::optional<std::string> seconds;
-      if (a.size() > 6) seconds = a.substr(7);
-      else if (i + 1 < args.size() && looks_like_number(args[i + 1])) seconds = args[++i];
-      if (seconds) {
-        const auto parsed = parse_test_seconds(*seconds);
-        if (!parsed) return usage_error("--test takes seconds from 0.5 to 60"), std::nullopt;
-        options.mic_test.seconds = *parsed;
-      }
-    } else if (command == Command::test && is("--seconds")) {
-      const auto seconds = value("--seconds");
-      if (!seconds) return std::nullopt;
-      const auto parsed = parse_test_seconds(*seconds);
-      if (!parsed) return usage_error("--seconds must be from 0.5 to 60"), std::nullopt;
-      options.mic_test.seconds = *parsed;
-    } else if (allow_check_options && is("--save")) {
-      const auto file = value("--save");
-      if (!file) return std::nullopt;
-      if (file->empty()) return usage_error("--save needs a file name"), std::nullopt;
-      options.mic_test.save_path = *file;
-    } else {
-      return usage_error("unknown option for " + command_name + ": " + escape_for_terminal(a)), std::nullopt;
-    }
+constexpr const char* kFormatHelp = "text (default), json, html (a report to share) or markdown";
+
+// Declares the options of check, devices and test, parses them; nullopt to
+// run the command, or the exit status (help printed, or a mistake).
+std::optional<int> parse(const std::vector<std::string>& args, Command command, Options& options) {
+  const bool devices = command == Command::devices;
+  const bool test = command == Command::test;
+  CommandLine line(command == Command::check ? "check" : devices ? "devices" : "test",
+                   devices ? "List the capture devices, the default marked."
+                   : test  ? "Record the microphone and say what is wrong: check --test with its own name."
+                           : "Read every layer between the microphone and the applications, and say what is wrong.");
+  CLI::App& app = line.app();
+  std::string format = "text";
+  std::string test_seconds;
+  std::string seconds;
+  if (!devices) {
+    app.add_option("--device", options.device, "the source to judge (default: the default source)")->type_name("ID");
+  }
+  app.add_option("--format", format, devices ? "text (default) or json" : kFormatHelp)
+      ->type_name(devices ? "text|json" : "FORMAT");
+  if (!devices) {
+    app.add_option("--output", options.output, "write the report to FILE instead of standard output")->type_name("FILE");
+    app.add_flag("-v,--verbose", options.verbose, "every finding's evidence, and the device tables");
+  }
+  if (!test) {
+    app.add_option("--snapshot", options.snapshot_file,
+                   devices ? "list the devices of a saved snapshot or check JSON"
+                           : "judge a saved snapshot or check JSON instead of this system")
+        ->type_name("FILE");
+  }
+  if (command == Command::check) {
+    app.add_option("--test", test_seconds, "also listen to the microphone (default 5 s) and join what it hears")
+        ->expected(0, 1)
+        ->type_name("[SECONDS]");
+  }
+  if (test) app.add_option("--seconds", seconds, "how long to listen, 0.5 to 60 (default 5)")->type_name("N");
+  if (!devices) {
+    app.add_option("--save", options.mic_test.save_path,
+                   test ? "keep the recording as a WAV file (otherwise it stays in memory)"
+                        : "with --test: keep the recording as a WAV file")
+        ->type_name("FILE");
+  }
+  if (const auto status = line.parse(args)) return status;
+
+  const auto parsed_format = parse_report_format(format);
+  const bool rich = parsed_format == ReportFormat::html || parsed_format == ReportFormat::markdown;
+  if (!parsed_format || (rich && devices)) {
+    return line.error(devices ? "--format must be text or json" : "--format must be text, json, html or markdown");
+  }
+  options.format = *parsed_format;
+  if (line.given("--device") && options.device.empty()) {
+    return line.error("--device needs a device id (see 'micdoctor devices')");
+  }
+  if (line.given("--output") && options.output.empty()) return line.error("--output needs a file name");
+  if (line.given("--save") && options.mic_test.save_path.empty()) return line.error("--save needs a file name");
+  options.test = test || (command == Command::check && line.given("--test"));
+  if (!test_seconds.empty() || !seconds.empty()) {
+    const auto parsed = parse_test_seconds(test ? seconds : test_seconds);
+    if (!parsed) return line.error(test ? "--seconds must be from 0.5 to 60" : "--test takes seconds from 0.5 to 60");
+    options.mic_test.seconds = *parsed;
+  } else if (test && line.given("--seconds")) {
+    return line.error("--seconds must be from 0.5 to 60");
   }
   if (!options.mic_test.save_path.empty() && !options.test) {
-    return usage_error("--save keeps the recording of a test: add --test"), std::nullopt;
+    return line.error("--save keeps the recording of a test: add --test");
   }
   options.mic_test.pictures = options.format == ReportFormat::html;
   if (options.test && !options.snapshot_file.empty()) {
-    return usage_error("--snapshot judges a saved state; it cannot listen to a microphone"), std::nullopt;
+    return line.error("--snapshot judges a saved state; it cannot listen to a microphone");
   }
-  return options;
+  return std::nullopt;
 }
 
 std::optional<SystemSnapshot> obtain_snapshot(const Options& options) {
@@ -139,12 +128,37 @@ std::optional<SystemSnapshot> obtain_snapshot(const Options& options) {
 }
 
 // A test that could not record is a finding too, so the report says why.
-Finding test_failure(const std::string& error, const std::string& source) {
+Finding test_failure(const std::string& error, const Source& source) {
   Finding f = make_check_finding(CheckId::test_failed, Severity::error, "The microphone test could not record",
-                                 "Recording from " + source + " failed: " + error + ".", source);
+                                 "Recording from " + checks::source_label(source) + " failed: " + error + ".",
+                                 source.name);
   f.manual_steps.push_back("Check that the microphone is plugged in and not used exclusively by another program, "
                            "then run the test again: micdoctor test");
   return f;
+}
+
+// The server went away while the test recorded: that is what to say, not a
+// microphone fault. `before` is the system before the test, `after` read
+// again once the capture broke off.
+void server_stopped_during_test(const MicTestRun& test, const Source& source, const SystemSnapshot& before,
+                                SystemSnapshot after, std::vector<Finding>& findings) {
+  std::string detail = "The recording from " + checks::source_label(source) + " broke off: " + test.outcome.error + ".";
+  detail += after.server.reachable ? " A sound server answers again now."
+                                   : " Afterwards no sound server answered (" + after.server.error + ").";
+  Finding f = make_check_finding(CheckId::test_failed, Severity::error,
+                                 "The sound server stopped during the microphone test",
+                                 detail + " The microphone itself was not judged.", source.name);
+  f.manual_steps.push_back(after.server.reachable
+                               ? "Run the test again: micdoctor test"
+                               : "Start the sound server again (step 0), then run the test again: micdoctor test");
+  findings.push_back(std::move(f));
+  // Step 0 as it is now. The server to start again is the one that ran
+  // before the test, whatever else is installed.
+  const bool was_pipewire = before.server.name.find("PipeWire") != std::string::npos;
+  after.server.installed = {was_pipewire ? "pipewire-pulse" : "pulseaudio"};
+  for (Finding& now : run_checks(after)) {
+    if (now.id == definition(CheckId::server_unreachable).id) findings.push_back(std::move(now));
+  }
 }
 
 bool timings_wanted() {
@@ -152,7 +166,23 @@ bool timings_wanted() {
   return value != nullptr && value[0] != '\0';
 }
 
+// The files a run will write, checked before it reads or records anything:
+// a test must not listen for its full time and then fail to save.
+bool outputs_writable(const Options& options) {
+  std::string error;
+  if (!options.output.empty() && !check_writable(options.output, error)) {
+    std::fprintf(stderr, "micdoctor: --output: %s\n", escape_for_terminal(error).c_str());
+    return false;
+  }
+  if (!options.mic_test.save_path.empty() && !check_writable(options.mic_test.save_path, error)) {
+    std::fprintf(stderr, "micdoctor: --save: %s\n", escape_for_terminal(error).c_str());
+    return false;
+  }
+  return true;
+}
+
 int check_and_maybe_test(const Options& options) {
+  if (!outputs_writable(options)) return 2;
   const std::optional<SystemSnapshot> snapshot = obtain_snapshot(options);
   if (!snapshot) return 2;
   if (!options.device.empty() && snapshot->server.reachable && !find_source_by_id(*snapshot, options.device)) {
@@ -179,7 +209,13 @@ int check_and_maybe_test(const Options& options) {
     if (test->analysis && source != nullptr) {
       findings = join_signal_with_state(JoinInput{*snapshot, *source, findings, *test->analysis});
     } else if (source != nullptr && snapshot->server.reachable) {
-      findings.push_back(test_failure(test->outcome.error, source->name));
+      // The capture says so when its connection to the server broke (a stall
+      // is a different fault, and re-reading a hung server would cost seconds).
+      if (test->outcome.error.find("sound server stopped") != std::string::npos) {
+        server_stopped_during_test(*test, *source, *snapshot, platform::read_system_snapshot(), findings);
+      } else {
+        findings.push_back(test_failure(test->outcome.error, *source));
+      }
     }
     test_report.emplace(MicTestReport{test->outcome, test->analysis ? &*test->analysis : nullptr,
                                       source ? source->name : std::string()});
@@ -221,21 +257,23 @@ int check_and_maybe_test(const Options& options) {
 }  // namespace
 
 int run_check(const std::vector<std::string>& args) {
-  const std::optional<Options> options = parse(args, Command::check);
-  return options ? check_and_maybe_test(*options) : 2;
+  Options options;
+  if (const auto status = parse(args, Command::check, options)) return *status;
+  return check_and_maybe_test(options);
 }
 
 int run_test(const std::vector<std::string>& args) {
-  const std::optional<Options> options = parse(args, Command::test);
-  return options ? check_and_maybe_test(*options) : 2;
+  Options options;
+  if (const auto status = parse(args, Command::test, options)) return *status;
+  return check_and_maybe_test(options);
 }
 
 int run_devices(const std::vector<std::string>& args) {
-  const std::optional<Options> options = parse(args, Command::devices);
-  if (!options) return 2;
-  const std::optional<SystemSnapshot> snapshot = obtain_snapshot(*options);
+  Options options;
+  if (const auto status = parse(args, Command::devices, options)) return *status;
+  const std::optional<SystemSnapshot> snapshot = obtain_snapshot(options);
   if (!snapshot) return 2;
-  if (options->format == ReportFormat::json) {
+  if (options.format == ReportFormat::json) {
     std::printf("%s\n", devices_to_json(*snapshot).c_str());
   } else {
     std::fputs(devices_to_text(*snapshot, detect_text_style(STDOUT_FILENO)).c_str(), stdout);

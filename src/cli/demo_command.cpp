@@ -23,7 +23,7 @@
 
 #include "cli/check_command.hpp"
 #include "cli/fix_command.hpp"
-#include "cli/usage.hpp"
+#include "cli/command_line.hpp"
 #include "platform/linux/process.hpp"
 
 extern char** environ;
@@ -218,10 +218,11 @@ int demo() {
 }  // namespace
 
 int run_demo(const std::vector<std::string>& args) {
-  if (!args.empty()) {
-    usage_error("demo takes no options");
-    return 2;
-  }
+  CommandLine line("demo", "Run check, fix, test and undo on a private PulseAudio server with typical faults.\n"
+                           "This machine's own sound setup is neither read nor changed.");
+  line.app().allow_extras();
+  if (const auto status = line.parse(args)) return *status;
+  if (!line.app().remaining().empty()) return line.error("demo takes no options");
   // Ctrl-C ends the demo after the step it is in; the server and the
   // temporary directory are removed on the way out.
   g_interrupted.store(false);

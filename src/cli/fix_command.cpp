@@ -18,9 +18,9 @@
 
 #include "checks/check_catalog.hpp"
 #include "checks/run_checks.hpp"
+#include "cli/command_line.hpp"
 #include "cli/mic_test.hpp"
 #include "cli/snapshot_file.hpp"
-#include "cli/usage.hpp"
 #include "fixes/fix_session.hpp"
 #include "fixes/journal.hpp"
 #include "fixes/undo.hpp"
@@ -61,91 +61,70 @@ struct UndoCommandOptions {
 
 bool is_fix_id(const std::string& id) { return fix_from_id(id).has_value(); }
 
-// Walks the arguments: `handle(arg, value)` consumes an option, where value()
-// fetches its argument ("--x=v" or "--x v").
-template <typename Handle>
-bool parse_arguments(const std::vector<std::string>& args, const std::string& command, Handle handle) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    bool missing = false;
-    const auto value = [&](const std::string& name) -> std::string {
-      if (a.rfind(name + "=", 0) == 0) return a.substr(name.size() + 1);
-      if (i + 1 >= args.size()) {
-        missing = true;
-        return {};
-      }
-      return args[++i];
-    };
-    const auto is = [&](const std::string& name) { return a == name || a.rfind(name + "=", 0) == 0; };
-    const std::optional<std::string> error = handle(a, is, value);
-    if (missing) return usage_error(a + " needs a value"), false;
-    if (error) {
-      usage_error(error->empty() ? "unknown option for " + command + ": " + escape_for_terminal(a) : *error);
-      return false;
-    }
-  }
-  return true;
-}
+// Declares and parses fix's options; nullopt to run, or the exit status.
+std::optional<int> parse_fix(const std::vector<std::string>& args, FixCommandOptions& o) {
+  CommandLine line("fix", "Apply the automatic fixes check found, one by one, asking first.\n"
+                          "Every change is journalled before it is made: 'micdoctor undo' puts it back.");
+  CLI::App& app = line.app();
+  app.footer("exit status: 0 nothing left to fix, 1 problems remain, 2 could not run");
+  std::string format = "text";
+  std::string test_seconds;
+  std::string only;
+  app.add_option("--device", o.fix.device, "the microphone to fix and point things at (default: the best one)")
+      ->type_name("ID");
+  app.add_flag("-y,--yes", o.yes, "apply every fix without asking");
+  app.add_flag("-n,--dry-run", o.fix.dry_run, "show exactly what would change (old and new values); change nothing");
+  app.add_option("--only", only,
+                 "only this fix: source.unmute, source.raise_volume, source.lower_volume,\n"
+                 "source.set_port, default.set, card.set_profile, stream.move,\n"
+                 "stream.unmute, stream.raise_volume")
+      ->type_name("FIX_ID");
+  app.add_option("--format", format, "text (default) or json")->type_name("text|json");
+  app.add_option("--test", test_seconds, "listen first (default 5 s), plan from what it hears, listen again after")
+      ->expected(0, 1)
+      ->type_name("[SECONDS]");
+  app.add_option("--snapshot", o.snapshot_file, "with --dry-run: plan the fixes for a saved check report")
+      ->type_name("FILE");
+  if (const auto status = line.parse(args)) return status;
 
-std::optional<FixCommandOptions> parse_fix(const std::vector<std::string>& args) {
-  FixCommandOptions o;
-  const bool ok = parse_arguments(args, "fix", [&](const std::string& a, auto is, auto value) -> std::optional<std::string> {
-    if (is("--device")) {
-      o.fix.device = value("--device");
-      if (o.fix.device.empty()) return "--device needs a device id (see 'micdoctor devices')";
-    } else if (is("--only")) {
-      const std::string id = value("--only");
-      if (!is_fix_id(id)) return "--only needs a fix id (source.unmute, default.set, ...; see 'micdoctor help'), not '" + escape_for_terminal(id) + "'";
-      o.fix.only = id;
-    } else if (is("--format")) {
-      const std::string format = value("--format");
-      if (format != "text" && format != "json") return "--format must be text or json";
-      o.json = format == "json";
-    } else if (is("--snapshot")) {
-      o.snapshot_file = value("--snapshot");
-    } else if (is("--test")) {
-      o.test_seconds = 5.0;
-      if (a.size() > 6) {
-        o.test_seconds = parse_test_seconds(a.substr(7));
-        if (!o.test_seconds) return "--test takes seconds from 0.5 to 60";
-      }
-    } else if (a == "--yes" || a == "-y") {
-      o.yes = true;
-    } else if (a == "--dry-run" || a == "-n") {
-      o.fix.dry_run = true;
-    } else {
-      return std::string();
+  if (line.given("--device") && o.fix.device.empty()) {
+    return line.error("--device needs a device id (see 'micdoctor devices')");
+  }
+  if (line.given("--only")) {
+    if (!is_fix_id(only)) {
+      return line.error("--only needs a fix id (source.unmute, default.set, ...; see 'micdoctor help fix'), not '" +
+                        escape_for_terminal(only) + "'");
     }
-    return std::nullopt;
-  });
-  if (!ok) return std::nullopt;
+    o.fix.only = only;
+  }
+  if (format != "text" && format != "json") return line.error("--format must be text or json");
+  o.json = format == "json";
+  if (line.given("--test")) {
+    o.test_seconds = test_seconds.empty() ? std::optional<double>(5.0) : parse_test_seconds(test_seconds);
+    if (!o.test_seconds) return line.error("--test takes seconds from 0.5 to 60");
+  }
   if (!o.snapshot_file.empty() && !o.fix.dry_run) {
-    return usage_error("--snapshot describes another system: it only goes with --dry-run"), std::nullopt;
+    return line.error("--snapshot describes another system: it only goes with --dry-run");
   }
   if (!o.snapshot_file.empty() && o.test_seconds) {
-    return usage_error("--snapshot judges a saved state; it cannot listen to a microphone"), std::nullopt;
+    return line.error("--snapshot judges a saved state; it cannot listen to a microphone");
   }
-  return o;
+  return std::nullopt;
 }
 
-std::optional<UndoCommandOptions> parse_undo(const std::vector<std::string>& args) {
-  UndoCommandOptions o;
-  const bool ok = parse_arguments(args, "undo", [&](const std::string& a, auto is, auto value) -> std::optional<std::string> {
-    if (is("--format")) {
-      const std::string format = value("--format");
-      if (format != "text" && format != "json") return "--format must be text or json";
-      o.json = format == "json";
-    } else if (a == "--list") {
-      o.list = true;
-    } else if (a == "--all") {
-      o.all = true;
-    } else {
-      return std::string();
-    }
-    return std::nullopt;
-  });
-  if (!ok) return std::nullopt;
-  return o;
+// Declares and parses undo's options; nullopt to run, or the exit status.
+std::optional<int> parse_undo(const std::vector<std::string>& args, UndoCommandOptions& o) {
+  CommandLine line("undo", "Put back what the last fix run changed, from the journal.");
+  CLI::App& app = line.app();
+  app.footer("exit status: 0 everything put back, 1 something could not be put back, 2 could not run");
+  std::string format = "text";
+  app.add_flag("--all", o.all, "every fix run not undone yet, newest first");
+  app.add_flag("--list", o.list, "show the journal; change nothing");
+  app.add_option("--format", format, "text (default) or json")->type_name("text|json");
+  if (const auto status = line.parse(args)) return status;
+  if (format != "text" && format != "json") return line.error("--format must be text or json");
+  o.json = format == "json";
+  return std::nullopt;
 }
 
 // A deliberate stop for the crash tests: MICDOCTOR_TEST_STOP_AT=journalled:N
@@ -431,7 +410,18 @@ int fix_exit_status(const FixRunResult& result) {
   return std::any_of(result.findings_after.begin(), result.findings_after.end(), is_problem) ? 1 : 0;
 }
 
-void journal_problem(const JournalError& e, const std::string& what_happened) {
+// One prefix for a journal error: "the journal PATH: not valid JSON", where
+// the layers below each named the file in their own way ("PATH: journal: ...").
+std::string journal_error_text(const JournalError& e, const std::string& path) {
+  std::string what = e.what();
+  if (!path.empty() && what.rfind(path + ": ", 0) == 0) what.erase(0, path.size() + 2);
+  if (what.rfind("journal: ", 0) == 0) what.erase(0, 9);  // the field "journal" is the whole file
+  if (e.kind() == JournalError::Kind::unwritable || path.empty()) return "cannot keep the journal: " + what;
+  return "the journal " + path + ": " + what;
+}
+
+// path: the journal file, when it was found.
+void journal_problem(const JournalError& e, const std::string& what_happened, const std::string& path) {
   std::string advice;
   switch (e.kind()) {
     case JournalError::Kind::corrupt:
@@ -446,7 +436,7 @@ void journal_problem(const JournalError& e, const std::string& what_happened) {
                "micdoctor changes nothing. Set XDG_STATE_HOME to a writable directory, or use --dry-run.";
       break;
   }
-  std::fprintf(stderr, "micdoctor: the journal: %s. %s%s\n", escape_for_terminal(e.what()).c_str(),
+  std::fprintf(stderr, "micdoctor: %s. %s%s\n", escape_for_terminal(journal_error_text(e, path)).c_str(),
                what_happened.c_str(), advice.c_str());
 }
 
@@ -521,8 +511,9 @@ int dry_run(const FixCommandOptions& o, TerminalConsent& consent) {
 }  // namespace
 
 int run_fix(const std::vector<std::string>& args) {
-  const std::optional<FixCommandOptions> o = parse_fix(args);
-  if (!o) return 2;
+  FixCommandOptions parsed;
+  if (const auto status = parse_fix(args, parsed)) return *status;
+  const std::optional<FixCommandOptions> o = parsed;
   TerminalConsent consent(o->yes);
   if (o->fix.dry_run) return dry_run(*o, consent);
   std::unique_ptr<JournalStore> file;
@@ -532,7 +523,7 @@ int run_fix(const std::vector<std::string>& args) {
     file->open_for_writing();
     journal = file->load();
   } catch (const JournalError& e) {
-    journal_problem(e, "Nothing was changed.");
+    journal_problem(e, "Nothing was changed.", file ? file->path() : "");
     return 2;
   }
   const std::unique_ptr<SystemAccess> live = platform::open_system_access();
@@ -657,8 +648,9 @@ std::string streams_restored_text(const std::vector<StreamRestore>& restores, co
 }  // namespace
 
 int run_undo(const std::vector<std::string>& args) {
-  const std::optional<UndoCommandOptions> o = parse_undo(args);
-  if (!o) return 2;
+  UndoCommandOptions parsed;
+  if (const auto status = parse_undo(args, parsed)) return *status;
+  const std::optional<UndoCommandOptions> o = parsed;
   std::unique_ptr<JournalStore> file;
   Journal journal;
   try {
@@ -667,7 +659,7 @@ int run_undo(const std::vector<std::string>& args) {
     file->open_for_writing();
     journal = file->load();
   } catch (const JournalError& e) {
-    journal_problem(e, "Nothing was undone.");
+    journal_problem(e, "Nothing was undone.", file ? file->path() : "");
     return 2;
   }
   std::vector<JournalRun*> runs;

@@ -1,5 +1,6 @@
-// micdoctor: a microphone doctor. The CLI only parses and dispatches; the
-// work lives in the libraries (analysis, audiofile, report).
+// micdoctor: a microphone doctor. The CLI only dispatches: each command
+// declares and parses its own options (cli/*_command.cpp, on CLI11); the work
+// lives in the libraries (analysis, checks, fixes, platform, report).
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -18,41 +19,88 @@
 #endif
 
 namespace micdoctor::cli {
-void usage_error(const std::string& message) {
-  std::fprintf(stderr, "micdoctor: %s\n(run 'micdoctor help' for usage)\n", message.c_str());
+namespace {
+
+#ifndef MICDOCTOR_WITH_SNDFILE
+int analyze_unavailable(const std::vector<std::string>&) {
+  std::fputs("micdoctor: analyze reads recordings with libsndfile, which this Windows build does not include; "
+             "run it on Linux, or send the recording to someone who can\n", stderr);
+  return 2;
 }
+#endif
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>& args);
+};
+
+constexpr Command kCommands[] = {
+    {"check", "read every layer between the microphone and applications, say what is wrong", run_check},
+    {"test", "record the microphone and say what is wrong (check --test)", run_test},
+    {"devices", "list capture devices, the default marked", run_devices},
+    {"fix", "apply the automatic fixes check found, one by one, asking first", run_fix},
+    {"undo", "put back what the last fix run changed (from the journal)", run_undo},
+#ifdef MICDOCTOR_WITH_SNDFILE
+    {"analyze", "judge recordings: level, noise, clipping, hum, dropouts, bandwidth, channels", run_analyze},
+    {"demo", "check, fix, test and undo on a private sound server with typical faults", run_demo},
+#else
+    {"analyze", "judge recordings (Linux only: this build has no libsndfile)", analyze_unavailable},
+#endif
+};
+
+const Command* find_command(const std::string& name) {
+  for (const Command& command : kCommands) {
+    if (name == command.name) return &command;
+  }
+  return nullptr;
+}
+
+void print_usage(std::FILE* out) {
+  std::fputs("usage: micdoctor COMMAND [OPTIONS]\n\ncommands:\n", out);
+  for (const Command& command : kCommands) std::fprintf(out, "  %-9s %s\n", command.name, command.summary);
+  std::fputs("  help      this text; 'micdoctor help COMMAND' (or 'micdoctor COMMAND --help'): a command's options\n"
+             "  version   the version\n"
+             "\n"
+             "exit status: 0 nothing wrong, 1 warnings or errors found, 2 could not run\n",
+             out);
+}
+
+int unknown_command(const std::string& name) {
+  std::fprintf(stderr, "micdoctor: unknown command '%s'\n(run 'micdoctor help' for the commands)\n",
+               escape_for_terminal(name).c_str());
+  return 2;
+}
+
+int help(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    print_usage(stdout);
+    return 0;
+  }
+  if (args.size() > 1) {
+    std::fputs("micdoctor help: give one command, e.g. 'micdoctor help check'\n", stderr);
+    return 2;
+  }
+  const Command* command = find_command(args.front());
+  return command != nullptr ? command->run({"--help"}) : unknown_command(args.front());
+}
+
+}  // namespace
 }  // namespace micdoctor::cli
 
 int main(int argc, char** argv) {
   using namespace micdoctor::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
-    std::fputs(kUsage, stderr);
+    print_usage(stderr);
     return 2;
   }
-  const std::string command = args.front();
+  const std::string name = args.front();
   args.erase(args.begin());
   try {
-#ifdef MICDOCTOR_WITH_SNDFILE
-    if (command == "analyze") return run_analyze(args);
-    if (command == "demo") return run_demo(args);
-#else
-    if (command == "analyze") {
-      std::fputs("micdoctor: analyze reads recordings with libsndfile, which this Windows build does not include; "
-                 "run it on Linux, or send the recording to someone who can\n", stderr);
-      return 2;
-    }
-#endif
-    if (command == "check") return run_check(args);
-    if (command == "devices") return run_devices(args);
-    if (command == "test") return run_test(args);
-    if (command == "fix") return run_fix(args);
-    if (command == "undo") return run_undo(args);
-    if (command == "help" || command == "--help" || command == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (command == "version" || command == "--version") {
+    if (const Command* command = find_command(name)) return command->run(args);
+    if (name == "help" || name == "--help" || name == "-h") return help(args);
+    if (name == "version" || name == "--version") {
       std::printf("micdoctor %s\n", MICDOCTOR_VERSION);
       return 0;
     }
@@ -60,6 +108,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "micdoctor: %s\n", micdoctor::escape_for_terminal(e.what()).c_str());
     return 2;
   }
-  usage_error("unknown command '" + micdoctor::escape_for_terminal(command) + "'");
-  return 2;
+  return unknown_command(name);
 }

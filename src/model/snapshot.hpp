@@ -100,6 +100,10 @@ struct ServerInfo {
   // Windows: the default capture endpoint for the communications role, the
   // one call apps (Teams, Zoom, Skype) use. "" elsewhere.
   std::string default_communications;
+  // The program listening on the server's socket when the server did not
+  // answer ("pulseaudio", "pipewire-pulse"): the one to restart. "" when
+  // nothing listens there or it could not be seen.
+  std::string listener = {};
 };
 
 // A sound card as the kernel sees it (sysfs).

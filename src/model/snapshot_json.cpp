@@ -342,6 +342,7 @@ ServerInfo server_from(const Fields& f) {
   s.default_sink = f.text("default_sink");
   s.default_communications = f.text("default_communications");
   s.installed = f.texts("installed");
+  s.listener = f.text("listener");
   return s;
 }
 
@@ -451,6 +452,7 @@ OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
                         {"default_sink", server.default_sink},
                         {"installed", string_list(server.installed)}};
   if (snapshot.is_windows()) j["server"]["default_communications"] = server.default_communications;
+  if (!server.listener.empty()) j["server"]["listener"] = server.listener;
   OutJson devices = OutJson::array();
   for (const Source& s : snapshot.sources) devices.push_back(source_to_json(s, server.default_source));
   j["devices"] = devices;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/check_catalog.hpp"
+#include "checks/check_context.hpp"
 #include "model/snapshot_json.hpp"
 #include "report/analysis_report.hpp"
 
@@ -45,7 +46,9 @@ std::string server_line(const ServerInfo& server) {
   return name;
 }
 
-std::string source_name_for_people(const Source& s) {
+// With `with_id`, a Windows endpoint's id follows its name (check -v).
+std::string source_name_for_people(const Source& s, bool with_id = false) {
+  if (!s.description.empty() && checks::is_endpoint_id(s.name) && !with_id) return "\"" + s.description + "\"";
   return s.description.empty() ? s.name : "\"" + s.description + "\" (" + s.name + ")";
 }
 
@@ -227,7 +230,8 @@ std::string check_to_text(const CheckReportInput& report, const TextStyle& style
   const SystemSnapshot& s = report.snapshot;
   std::string out;
   add_line(out, 0, "micdoctor check: " + server_line(s.server) +
-                       (report.source_in_use ? ", microphone " + source_name_for_people(*report.source_in_use) : ""));
+                       (report.source_in_use ? ", microphone " + source_name_for_people(*report.source_in_use, verbose)
+                                             : ""));
   out += "\n";
   const Severity worst = worst_severity(report.findings);
   out += severity_mark(worst, style) + " " + escape_for_terminal(check_verdict(report)) + "\n\n";

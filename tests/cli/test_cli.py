@@ -52,6 +52,160 @@ class Cli(unittest.TestCase):
         self.assertEqual(run("analyze", "--bogus", VOICE).returncode, 2)
         self.assertEqual(run("help").returncode, 0)
 
+    # Each command and the options its help must name (a sample: the help lists every declared option).
+    COMMANDS = {
+        "check": ["--device", "--format", "--output", "--verbose", "--snapshot", "--test", "--save"],
+        "test": ["--device", "--seconds", "--save", "--format", "--output"],
+        "devices": ["--format", "--snapshot"],
+        "fix": ["--device", "--yes", "--dry-run", "--only", "--format", "--test", "--snapshot", "source.unmute"],
+        "undo": ["--all", "--list", "--format"],
+        "analyze": ["--format", "--output", "--jobs", "--raw"],
+        "demo": [],
+    }
+
+    def test_every_command_prints_its_own_help_and_exits_0(self):
+        for command, options in self.COMMANDS.items():
+            for argv in ([command, "--help"], [command, "-h"], ["help", command]):
+                with self.subTest(argv=argv):
+                    p = run(*argv, timeout=10)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    self.assertEqual(p.stderr, b"")
+                    out = p.stdout.decode()
+                    self.assertIn(f"micdoctor {command} [OPTIONS]", out)
+                    for option in options:
+                        self.assertIn(option, out)
+                    # Only this command's options: help of another command would name its own.
+                    other = "--seconds" if command != "test" else "--snapshot"
+                    self.assertNotIn(other, out)
+        # The overview lists every command.
+        p = run("help")
+        for command in self.COMMANDS:
+            self.assertIn(f"\n  {command} ", p.stdout.decode())
+
+    def test_usage_mistakes_are_one_line_and_the_hint_to_help(self):
+        cases = [
+            (["check", "--bogus"], "unknown option --bogus"),
+            (["check", "stray"], "unexpected argument 'stray'"),
+            (["check", "--format"], "--format needs a value"),
+            (["check", "--format", "yaml"], "--format must be"),
+            (["test", "--seconds", "99"], "--seconds must be from 0.5 to 60"),
+            (["devices", "--format", "html"], "--format must be text or json"),
+            (["fix", "--yes=3"], "--yes takes no value"),
+            (["fix", "--only", "source.explode"], "--only needs a fix id"),
+            (["undo", "--format", "xml"], "--format must be text or json"),
+            (["analyze", "--jobs", "0", VOICE], "--jobs must be a number"),
+            (["demo", "now"], "demo takes no options"),
+        ]
+        for argv, problem in cases:
+            with self.subTest(argv=argv):
+                p = run(*argv, timeout=10)
+                self.assertEqual(p.returncode, 2, p.stdout)
+                lines = p.stderr.decode().splitlines()
+                self.assertEqual(len(lines), 2, lines)
+                self.assertIn(f"micdoctor {argv[0]}: ", lines[0])
+                self.assertIn(problem, lines[0])
+                self.assertIn(f"micdoctor help {argv[0]}", lines[1])
+        p = run("help", "frobnicate")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"unknown command 'frobnicate'", p.stderr)
+
+    def test_the_commands_run_with_their_options_on_a_snapshot(self):
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "snapshots",
+                               "laptop_usb_headset_healthy.json")
+        for argv in (["devices", "--snapshot", fixture], ["devices", "--format", "json", "--snapshot", fixture],
+                     ["check", "--snapshot", fixture, "-v"], ["check", "--format=json", "--snapshot", fixture],
+                     ["fix", "--dry-run", "--snapshot", fixture, "--format", "json"]):
+            with self.subTest(argv=argv):
+                p = run(*argv, timeout=20)
+                self.assertIn(p.returncode, (0, 1), p.stderr)
+                self.assertEqual(p.stderr, b"")
+                if "json" in argv or "--format=json" in argv:
+                    json.loads(p.stdout)
+
+    def one_line_error(self, *argv):
+        p = run(*argv, timeout=10)
+        self.assertEqual(p.returncode, 2, p.stdout)
+        lines = p.stderr.decode().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        return lines[0]
+
+    def test_a_file_that_is_no_snapshot_is_named_plainly(self):
+        d = self.dir.name
+        files = {"array.json": b"[1, 2]", "no-schema.json": b'{"devices": []}', "empty.json": b"",
+                 "cut.json": b'{"schema": "micdoctor.snapshot/1",\n "devices": [', "text.json": b'"hello"'}
+        for name, content in files.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(content)
+        expected = {VOICE: "not JSON: it is a recording", "array.json": "JSON, but an array",
+                    "no-schema.json": 'without a "schema"', "empty.json": "the file is empty",
+                    "cut.json": "not valid JSON: stops at line 2", "text.json": "JSON, but a string"}
+        for name, words in expected.items():
+            with self.subTest(file=name):
+                line = self.one_line_error("check", "--snapshot", os.path.join(d, name))
+                self.assertIn("not a micdoctor snapshot", line)
+                self.assertIn(words, line)
+                self.assertNotIn("json.exception", line)  # never the JSON library's own message
+
+    def test_files_that_cannot_be_written_say_why_before_any_work(self):
+        d = self.dir.name
+        blocker = os.path.join(d, "a-file")
+        with open(blocker, "w") as f:
+            f.write("x")
+        missing = os.path.join(d, "missing", "dir")
+        cases = [
+            (["check", "--output", os.path.join(missing, "r.html")], "--output", f"no such directory: {missing}"),
+            (["check", "--format", "markdown", "--output", d], "--output", "it is a directory"),
+            (["check", "--output", os.path.join(blocker, "r.md")], "--output", f"{blocker} is not a directory"),
+            (["analyze", "--format", "html", "--output", os.path.join(missing, "r.html"), VOICE], "--output",
+             f"no such directory: {missing}"),
+            (["test", "--save", os.path.join(missing, "x.wav")], "--save", f"no such directory: {missing}"),
+            (["check", "--test", "--save", d], "--save", "it is a directory"),
+        ]
+        for argv, option, reason in cases:
+            with self.subTest(argv=argv):
+                line = self.one_line_error(*argv)
+                self.assertIn(f"micdoctor: {option}: cannot write", line)
+                self.assertIn(f"({reason})", line)
+        self.assertEqual(os.listdir(d).count("a-file"), 1)
+        self.assertFalse([n for n in os.listdir(d) if "partial" in n])
+
+    def test_a_directory_without_write_permission_is_named(self):
+        locked = os.path.join(self.dir.name, "locked")
+        os.makedirs(locked, exist_ok=True)
+        os.chmod(locked, 0o555)
+        as_nobody = None
+        if os.geteuid() == 0:  # root writes anywhere: run as nobody, which may not write here
+            os.chmod(self.dir.name, 0o755)
+
+            def as_nobody():
+                os.setgid(65534)
+                os.setuid(65534)
+        p = subprocess.run([MICDOCTOR, "analyze", "--format", "markdown", "--output", os.path.join(locked, "r.md"),
+                            VOICE], capture_output=True, timeout=30, preexec_fn=as_nobody)
+        if p.returncode == 126 or b"Permission denied" in p.stderr and b"micdoctor" not in p.stderr:
+            self.skipTest("the user nobody cannot run the binary here")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"(permission denied)", p.stderr)
+
+    def test_a_broken_journal_is_named_once(self):
+        state = os.path.join(self.dir.name, "state")
+        journal = os.path.join(state, "micdoctor", "journal.json")
+        os.makedirs(os.path.dirname(journal), exist_ok=True)
+        env = dict(os.environ, XDG_STATE_HOME=state)
+        cases = {b'{"schema":"micdoctor.journal/1","runs":[{"id":': "not valid JSON",
+                 b'{"schema":"micdoctor.journal/9","runs":[]}': "written by a newer micdoctor"}
+        for content, problem in cases.items():
+            with open(journal, "wb") as f:
+                f.write(content)
+            for argv in (["undo"], ["undo", "--all"], ["undo", "--list"], ["fix", "--yes"]):
+                with self.subTest(argv=argv, problem=problem):
+                    p = subprocess.run([MICDOCTOR, *argv], env=env, capture_output=True, timeout=20)
+                    self.assertEqual(p.returncode, 2)
+                    line = p.stderr.decode()
+                    self.assertEqual(len(line.splitlines()), 1, line)
+                    self.assertTrue(line.startswith(f"micdoctor: the journal {journal}: {problem}"), line)
+                    self.assertEqual(line.count("journal:"), 0, line)  # no "the journal: PATH: journal:"
+
     def test_clean_file_exits_0(self):
         p = run("analyze", VOICE)
         self.assertEqual(p.returncode, 0, p.stdout.decode())

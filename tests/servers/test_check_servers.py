@@ -4,6 +4,7 @@ private PulseAudio daemon and a private PipeWire stack, each scenario built
 for real with pactl and parec. Usage: test_check_servers.py PATH/TO/micdoctor"""
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -451,6 +452,90 @@ class BadSnapshots(unittest.TestCase):
                 with open(path, "wb") as f:
                     f.write(content)
                 self.assertIn(expected, self.run_snapshot(path), name)
+
+
+class ServerFaults(unittest.TestCase):
+    """A sound server that hangs (SIGSTOP) or dies during a microphone test, on
+    PulseAudio and on PipeWire: named as what it is, with advice for the
+    server that is actually in use, and every wait bounded."""
+
+    def start(self, kind):
+        server = PulseAudioServer() if kind == "pulseaudio" else PipeWireServer()
+        self.addCleanup(server.stop)
+        # The process behind the pulse socket: pulseaudio itself, or pipewire-pulse.
+        holder = server.processes[0] if kind == "pulseaudio" else server.processes[-1]
+        return server, holder
+
+    def check_a_frozen_server(self, kind, program, advice, wrong_advice):
+        server, holder = self.start(kind)
+        os.kill(holder.pid, signal.SIGSTOP)
+        self.addCleanup(os.kill, holder.pid, signal.SIGCONT)  # runs before server.stop
+        p = micdoctor(server.env, "check", "--format", "json", timeout=20)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertLess(p.seconds, 4.0)
+        report = json.loads(p.stdout)
+        error = report["server"]["error"]
+        self.assertIn("no answer within", error)
+        self.assertIn(f"from {program} (pid {holder.pid}, which is stopped", error)
+        self.assertEqual(report["server"]["listener"], program)
+        f = finding(report, "server.unreachable")
+        self.assertIn("does not answer", f["title"])
+        self.assertNotIn("No sound server", f["title"])
+        steps = " ".join(f["manual_steps"])
+        self.assertIn(advice, steps)
+        self.assertNotIn(wrong_advice, steps)
+        text = micdoctor(server.env, "check", timeout=20)
+        self.assertIn(b"The sound server does not answer", text.stdout)
+
+    def test_a_frozen_pulseaudio_is_named_and_pulseaudio_restarted(self):
+        self.check_a_frozen_server("pulseaudio", "pulseaudio", "systemctl --user restart pulseaudio", "pipewire")
+
+    def test_a_frozen_pipewire_is_named_and_pipewire_restarted(self):
+        self.check_a_frozen_server("pipewire", "pipewire-pulse", "restart pipewire pipewire-pulse wireplumber",
+                                   "restart pulseaudio")
+
+    def check_a_server_that_dies_during_the_test(self, kind, advice, wrong_advice):
+        server, holder = self.start(kind)
+        server.add_microphone("dyingmic", "USB Headset Microphone")
+        server.set_default_source("dyingmic")
+        start = time.monotonic()
+        test = subprocess.Popen([MICDOCTOR, "test", "--seconds", "20", "--format", "json"], env=server.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(lambda: test.poll() is None and test.kill())
+        wait_until(lambda: "application.name = \"micdoctor\"" in server.pactl("list", "source-outputs", check=False),
+                   10, "micdoctor's recording stream")
+        holder.kill()
+        holder.wait()
+        out, err = test.communicate(timeout=20)
+        self.assertLess(time.monotonic() - start, 15.0)  # it did not wait out the 20 s
+        self.assertEqual(test.returncode, 2, err)
+        report = json.loads(out)
+        f = finding(report, "test.failed")
+        self.assertIn("sound server stopped during the microphone test", f["title"])
+        self.assertNotIn("plugged in", json.dumps(report))
+        # Step 0 says so, with the advice to start the server that was running again.
+        steps = " ".join(finding(report, "server.unreachable")["manual_steps"])
+        self.assertIn(advice, steps)
+        self.assertNotIn(wrong_advice, steps)
+        self.assertIn(b"the sound server stopped during the test", err)
+
+    def test_a_save_path_that_cannot_be_written_fails_before_recording(self):
+        server, _ = self.start("pulseaudio")
+        server.add_microphone("savemic", "USB Headset Microphone")
+        server.set_default_source("savemic")
+        missing = os.path.join(server.dir, "no-such-dir")
+        p = micdoctor(server.env, "test", "--seconds", "10", "--save", os.path.join(missing, "x.wav"), timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertLess(p.seconds, 3.0)  # it did not listen for the 10 s first
+        self.assertEqual(p.stderr.decode().strip(),
+                         f"micdoctor: --save: cannot write {missing}/x.wav (no such directory: {missing})")
+
+    def test_pulseaudio_dying_during_the_test_is_named(self):
+        self.check_a_server_that_dies_during_the_test("pulseaudio", "systemctl --user restart pulseaudio", "pipewire")
+
+    def test_pipewire_dying_during_the_test_is_named(self):
+        self.check_a_server_that_dies_during_the_test("pipewire", "restart pipewire pipewire-pulse wireplumber",
+                                                      "restart pulseaudio")
 
 
 if __name__ == "__main__":

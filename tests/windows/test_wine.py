@@ -106,6 +106,32 @@ class Wine(unittest.TestCase):
         return [f["id"] for f in report["findings"]]
 
     # -- scenarios ---------------------------------------------------------
+    def test_the_microphone_is_named_by_its_friendly_name_and_the_id_only_with_v(self):
+        _, description = self.mic()
+        mic = self.endpoint(self.json_of("check", expect=0), description)
+        endpoint_id = mic["id"]
+        self.assertTrue(endpoint_id.startswith("{0.0.1.00000000}."))
+        p = self.run_exe("check", "--device", endpoint_id)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        # Wine with PULSE_SERVER: the friendly name is the PulseAudio source's description.
+        self.assertIn(f'microphone "{description}"', p.stdout.splitlines()[0])
+        self.assertIn(f'Nothing is wrong in the settings of "{description}"', p.stdout)
+        self.assertNotIn("{0.0.1.", p.stdout)
+        p = self.run_exe("check", "-v", "--device", endpoint_id)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn(f'microphone "{description}" ({endpoint_id})', p.stdout.splitlines()[0])
+        self.assertIn(f"{endpoint_id}: {description}", p.stdout)  # the device table
+
+    def test_each_command_prints_its_help(self):
+        for argv in (["check", "--help"], ["help", "fix"], ["undo", "-h"]):
+            with self.subTest(argv=argv):
+                p = self.run_exe(*argv)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn(f"micdoctor {argv[0] if argv[0] != 'help' else argv[1]} [OPTIONS]", p.stdout)
+        p = self.run_exe("check", "--bogus")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown option --bogus", p.stderr)
+
     def test_endpoints_are_enumerated_with_their_state(self):
         _, description = self.mic()
         report = self.json_of("check", expect=0)

@@ -3,9 +3,14 @@
 #include <pulse/error.h>
 #include <pulse/proplist.h>
 
+#include <dirent.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace micdoctor::pulse {
 namespace {
@@ -19,7 +24,97 @@ bool context_failed(pa_context* context) {
   return state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED;
 }
 
+// The unix socket a connection tries, "" for a TCP server or none.
+std::string server_socket_path() {
+  if (const char* server = std::getenv("PULSE_SERVER"); server != nullptr && server[0] != '\0') {
+    const std::string address = server;
+    return address.rfind("unix:", 0) == 0 ? address.substr(5) : (address[0] == '/' ? address : "");
+  }
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  return runtime != nullptr && runtime[0] != '\0' ? std::string(runtime) + "/pulse/native" : "";
+}
+
+// The inode of the listening unix socket bound to `path` (/proc/net/unix:
+// "Num RefCount Protocol Flags Type St Inode Path"); 0 if there is none.
+unsigned long listening_socket_inode(const std::string& path) {
+  constexpr unsigned long kAcceptConnections = 0x10000;  // __SO_ACCEPTCON: the socket listens
+  std::ifstream table("/proc/net/unix");
+  std::string line;
+  std::getline(table, line);  // the header
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot;
+    std::string references;
+    std::string protocol;
+    std::string flags;
+    std::string type;
+    std::string state;
+    unsigned long inode = 0;
+    std::string bound;
+    if (!(fields >> slot >> references >> protocol >> flags >> type >> state >> inode >> bound)) continue;
+    if (bound == path && (std::strtoul(flags.c_str(), nullptr, 16) & kAcceptConnections) != 0) return inode;
+  }
+  return 0;
+}
+
+// Whether process `pid` holds the socket with this inode among its open files.
+bool holds_socket(const std::string& pid, const std::string& socket_link) {
+  const std::string fd_dir = "/proc/" + pid + "/fd";
+  DIR* fds = ::opendir(fd_dir.c_str());
+  if (fds == nullptr) return false;  // another user's process: not ours to look into
+  bool found = false;
+  char target[64];
+  while (const dirent* entry = ::readdir(fds)) {
+    const std::string link = fd_dir + "/" + entry->d_name;
+    const ssize_t length = ::readlink(link.c_str(), target, sizeof target);
+    if (length > 0 && socket_link.compare(0, std::string::npos, target, static_cast<std::size_t>(length)) == 0) {
+      found = true;
+      break;
+    }
+  }
+  ::closedir(fds);
+  return found;
+}
+
+ServerListener describe_process(const std::string& pid) {
+  ServerListener listener;
+  listener.pid = std::atoi(pid.c_str());
+  std::ifstream comm("/proc/" + pid + "/comm");
+  std::getline(comm, listener.program);
+  // /proc/PID/stat: "PID (comm) STATE ...": the comm may hold spaces and parentheses.
+  std::ifstream stat("/proc/" + pid + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  const auto close = text.rfind(')');
+  if (close != std::string::npos && close + 2 < text.size()) {
+    const char state = text[close + 2];
+    listener.stopped = state == 'T' || state == 't';
+  }
+  return listener;
+}
+
 }  // namespace
+
+std::optional<ServerListener> find_server_listener() {
+  const std::string path = server_socket_path();
+  if (path.empty()) return std::nullopt;
+  const unsigned long inode = listening_socket_inode(path);
+  if (inode == 0) return std::nullopt;
+  const std::string socket_link = "socket:[" + std::to_string(inode) + "]";
+  DIR* processes = ::opendir("/proc");
+  if (processes == nullptr) return std::nullopt;
+  std::optional<ServerListener> found;
+  while (const dirent* entry = ::readdir(processes)) {
+    const std::string pid = entry->d_name;
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (holds_socket(pid, socket_link)) {
+      found = describe_process(pid);
+      break;
+    }
+  }
+  ::closedir(processes);
+  return found;
+}
 
 std::string describe_server_address() {
   if (const char* server = std::getenv("PULSE_SERVER"); server != nullptr && server[0] != '\0') {
@@ -60,10 +155,16 @@ std::unique_ptr<PulseConnection> PulseConnection::connect(Clock::time_point dead
     if (context_failed(context)) {
       error = pa_strerror(pa_context_errno(context));
     } else {
+      // The socket took the connection (the kernel does, for a listening
+      // socket), but the server behind it said nothing: name who that is.
       char text[96];
-      std::snprintf(text, sizeof text, "no answer within %.1f s",
+      std::snprintf(text, sizeof text, "connected, but no answer within %.1f s",
                     std::chrono::duration<double>(Clock::now() - start).count());
       error = text;
+      if (const std::optional<ServerListener> listener = find_server_listener()) {
+        error += " from " + listener->program + " (pid " + std::to_string(listener->pid) +
+                 (listener->stopped ? ", which is stopped: paused, not crashed)" : ")");
+      }
     }
     return nullptr;
   }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace micdoctor::pulse {
@@ -33,10 +34,24 @@ using OperationPtr = std::unique_ptr<pa_operation, OperationUnref>;
 // "PULSE_SERVER=unix:/tmp/x/native" or "the default server (/run/user/1000/pulse/native)".
 std::string describe_server_address();
 
+// The process listening on the server socket a connection tries: who should
+// have answered when nothing did.
+struct ServerListener {
+  std::string program;   // its name in /proc ("pulseaudio", "pipewire-pulse")
+  int pid = 0;
+  bool stopped = false;  // paused (SIGSTOP, a debugger): it cannot answer until resumed
+};
+
+// Looks it up in /proc (the unix socket of PULSE_SERVER=unix:PATH, or of
+// XDG_RUNTIME_DIR/pulse/native); nullopt when nothing of this user listens
+// there, or the server is not a unix socket.
+std::optional<ServerListener> find_server_listener();
+
 class PulseConnection {
  public:
   // Connects without autospawning a server. On failure returns null and sets
-  // error ("Connection refused", "did not answer within 2.0 s", ...).
+  // error ("Connection refused", "connected, but no answer within 2.0 s from
+  // pulseaudio (pid 12, which is stopped)", ...).
   static std::unique_ptr<PulseConnection> connect(Clock::time_point deadline, std::string& error);
 
   pa_context* context() const { return context_.get(); }

@@ -208,6 +208,7 @@ void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeou
   if (!connection) {
     server.reachable = false;
     server.error = error;
+    if (const std::optional<ServerListener> listener = find_server_listener()) server.listener = listener->program;
     return;
   }
   pa_context* context = connection->context();
@@ -227,6 +228,7 @@ void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeou
     server.error = answered ? "the server refused to list its devices (" + connection->last_error() + ")"
                             : "connected, but the server did not answer within " +
                                   std::to_string(timeout.count()) + " ms";
+    if (const std::optional<ServerListener> listener = find_server_listener()) server.listener = listener->program;
     snapshot.cards.clear();
     snapshot.sources.clear();
     snapshot.streams.clear();

@@ -69,6 +69,16 @@ std::optional<UINT> property_uint(IPropertyStore* store, const PROPERTYKEY& key)
   return value.get().ulVal;
 }
 
+// What Windows shows people: "Microphone (Realtek(R) Audio)". An endpoint
+// without one is named from its parts, so a person never sees only the id.
+std::string friendly_name(IPropertyStore* store, const std::string& interface_name) {
+  std::string name = property_text(store, PKEY_Device_FriendlyName);
+  if (!name.empty()) return name;
+  const std::string endpoint = property_text(store, PKEY_Device_DeviceDesc);  // "Microphone"
+  if (endpoint.empty()) return interface_name;
+  return interface_name.empty() ? endpoint : endpoint + " (" + interface_name + ")";
+}
+
 std::string device_id(IMMDevice* device) {
   CoTaskString id;
   if (FAILED(device->GetId(id.put()))) return {};
@@ -117,8 +127,8 @@ Source read_endpoint(IMMDevice* device, std::uint32_t index) {
   if (SUCCEEDED(device->GetState(&state))) s.state = state_name(state);
   ComPtr<IPropertyStore> store;
   if (SUCCEEDED(device->OpenPropertyStore(STGM_READ, store.put()))) {
-    s.description = property_text(store.get(), PKEY_Device_FriendlyName);
     s.card = property_text(store.get(), PKEY_DeviceInterface_FriendlyName);  // the adapter, e.g. "Realtek(R) Audio"
+    s.description = friendly_name(store.get(), s.card);
     if (const auto form = property_uint(store.get(), PKEY_AudioEndpoint_FormFactor)) s.form_factor = form_factor_name(*form);
     s.bus = bus_from_enumerator(property_text(store.get(), kEnumeratorName));
   }
