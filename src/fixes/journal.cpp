@@ -49,7 +49,7 @@ Json places_to_json(const std::vector<StreamPlace>& places) {
   return list;
 }
 
-Json change_to_json(const Change& c) {
+Json change_to_json(const Change& c, int version) {
   Json json{{"fix", c.fix},
             {"finding", c.finding},
             {"finding_device", c.finding_device},
@@ -62,8 +62,9 @@ Json change_to_json(const Change& c) {
             {"from", value_to_json(c.setting, c.from)},
             {"to", value_to_json(c.setting, c.to)},
             {"summary", c.summary},
-            {"cost", c.cost},
-            {"streams_before", places_to_json(c.streams_before)}};
+            {"cost", c.cost}};
+  if (version < 2) return json;
+  json["streams_before"] = places_to_json(c.streams_before);
   if (c.streams_after) json["streams_after"] = places_to_json(*c.streams_after);
   return json;
 }
@@ -211,7 +212,24 @@ bool needs_undo(const JournalRun& run) {
   return false;
 }
 
+namespace {
+
+// Version 2 only when some entry needs it (stream places, undo attempts): a
+// journal without streams stays readable by a micdoctor that reads only 1,
+// so going back to an older micdoctor can still undo it.
+int version_needed(const Journal& journal) {
+  for (const JournalRun& run : journal.runs) {
+    for (const JournalEntry& e : run.entries) {
+      if (!e.change.streams_before.empty() || e.change.streams_after || e.undo_attempts > 0) return kJournalVersion;
+    }
+  }
+  return 1;
+}
+
+}  // namespace
+
 std::string journal_to_text(const Journal& journal) {
+  const int version = version_needed(journal);
   Json runs = Json::array();
   for (const JournalRun& run : journal.runs) {
     Json entries = Json::array();
@@ -220,7 +238,7 @@ std::string journal_to_text(const Journal& journal) {
                              {"time", e.time},
                              {"status", std::string(to_string(e.status))},
                              {"note", e.note},
-                             {"change", change_to_json(e.change)}});
+                             {"change", change_to_json(e.change, version)}});
       if (e.undo_attempts > 0) entries.back()["undo_attempts"] = e.undo_attempts;
     }
     runs.push_back(Json{{"id", run.id},
@@ -229,7 +247,7 @@ std::string journal_to_text(const Journal& journal) {
                         {"undone", run.undone},
                         {"entries", entries}});
   }
-  const Json document{{"schema", kJournalSchema}, {"runs", runs}};
+  const Json document{{"schema", "micdoctor.journal/" + std::to_string(version)}, {"runs", runs}};
   return document.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

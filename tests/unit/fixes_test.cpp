@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -423,10 +424,12 @@ TEST(JournalForm, ReadsAJournalAsAnEarlierRunWroteIt) {
   EXPECT_EQ(first.setting, Setting::stream_mute);
   EXPECT_EQ(first.target.application, "ZOOM VoiceEngine");
   EXPECT_TRUE(first.target.process_id.has_value());
-  // Version 1 knew nothing of streams; rewritten, it is version 2 and reads back the same.
+  // Version 1 knew nothing of streams; rewritten without any, it stays
+  // version 1 (an older micdoctor can still undo it) and reads back the same.
   EXPECT_TRUE(first.streams_before.empty());
   const std::string rewritten = journal_to_text(journal);
-  EXPECT_NE(rewritten.find("micdoctor.journal/2"), std::string::npos);
+  EXPECT_NE(rewritten.find("micdoctor.journal/1"), std::string::npos);
+  EXPECT_EQ(rewritten.find("streams_before"), std::string::npos);
   EXPECT_EQ(journal_to_text(journal_from_text(rewritten)), rewritten);
 }
 
@@ -1128,12 +1131,33 @@ TEST(JournalForm, StreamPlacesRoundTripAndVersion2RequiresThem) {
   const Journal back = journal_from_text(text);
   for (std::size_t i = 0; i < f.journal.runs[0].entries.size(); ++i) {
     EXPECT_EQ(back.runs[0].entries[i].change.streams_before, f.journal.runs[0].entries[i].change.streams_before);
+    EXPECT_EQ(back.runs[0].entries[i].change.streams_after, f.journal.runs[0].entries[i].change.streams_after);
   }
+  // Where fix left each stream is written down: discord stayed on the headset, zoom followed it.
+  const JournalEntry& default_set = entry_of(back, "default.set");
+  ASSERT_TRUE(default_set.change.streams_after.has_value());
+  EXPECT_EQ(*default_set.change.streams_after,
+            (std::vector<StreamPlace>{{ChangeTarget{"", 7, "ZOOM VoiceEngine", 4242}, "headset"},
+                                      {ChangeTarget{"", 8, "discord", 5151}, "headset"}}));
   std::string message;
   std::string broken = text;
   broken.replace(broken.find("\"streams_before\""), 16, "\"streams_after\"");
   EXPECT_EQ(error_kind(broken, &message), JournalError::Kind::corrupt);
   EXPECT_NE(message.find("streams_before"), std::string::npos) << message;
+}
+
+TEST(JournalForm, TooManyStreamsAreRefusedWithTheLimitNamed) {
+  StreamUndoFixture f;
+  JournalEntry& entry = f.journal.runs[0].entries[0];
+  entry.change.streams_before.assign(kMaxJournalStreams + 1, StreamPlace{ChangeTarget{"", 1, "app", 1}, "mic"});
+  const std::string text = journal_to_text(f.journal);  // the writer keeps to the limit
+  EXPECT_EQ(journal_from_text(text).runs[0].entries[0].change.streams_before.size(), kMaxJournalStreams);
+  nlohmann::json doc = nlohmann::json::parse(text);
+  doc["runs"][0]["entries"][0]["change"]["streams_before"].push_back(
+      doc["runs"][0]["entries"][0]["change"]["streams_before"][0]);
+  std::string message;
+  EXPECT_EQ(error_kind(doc.dump(), &message), JournalError::Kind::corrupt);
+  EXPECT_NE(message.find("more than 1000 streams"), std::string::npos) << message;
 }
 
 // --- the journal file ------------------------------------------------------
