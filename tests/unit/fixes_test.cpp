@@ -573,10 +573,11 @@ class MovingServer : public SimulatedSystem {
     if (stuck_after_default) motion_polls = 1 << 20;
     return true;
   }
-  // The live settle wait, on a fake clock.
+  // The live settle wait (a live server's, not SimulatedSystem's instant one), on a fake clock.
   std::optional<std::vector<StreamPlace>> settled_stream_places() override {
     reading_streams_ = true;
-    std::optional<std::vector<StreamPlace>> places = SystemAccess::settled_stream_places();
+    std::optional<std::vector<StreamPlace>> places =
+        SystemAccess::settled_stream_places();  // NOLINT(bugprone-parent-virtual-call): the live wait on purpose
     reading_streams_ = false;
     return places;
   }
