@@ -26,8 +26,9 @@ bool undo_may_move(const Change& change, const StreamPlace& found, const StreamP
   if (change.setting == Setting::default_source && left->source == change.to.name && found.source == change.from.name) {
     return true;
   }
-  // A profile or port put back takes away the source fix left it on.
-  return change.setting != Setting::default_source && sources.find_source(left->source) == nullptr;
+  // The source fix left it on is gone (a profile or port put back, a device
+  // unplugged): the server moved it, not a person.
+  return sources.find_source(left->source) == nullptr;
 }
 
 StreamRestore not_put_back(StreamRestore restore, bool may_go_away, std::string note) {

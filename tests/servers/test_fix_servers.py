@@ -251,7 +251,13 @@ class FixScenarios(unittest.TestCase):
         follower = [o for o in json.loads(self.server.pactl("-f", "json", "list", "source-outputs"))
                     if o["properties"].get("application.name") == prefix + "follower"][0]
         self.server.pactl("move-source-output", str(follower["index"]), webcam)
-        wait_until(lambda: self.places(prefix)[prefix + "follower"] == webcam, 5, "the follower on the webcam")
+        try:
+            wait_until(lambda: self.places(prefix)[prefix + "follower"] == webcam, 5, "the follower on the webcam")
+        except TimeoutError:
+            # Seen twice in ~15 PipeWire runs, never with tracing on: say what the server shows.
+            outputs = [o for o in json.loads(self.server.pactl("-f", "json", "list", "source-outputs"))
+                       if o["properties"].get("application.name", "").startswith(prefix)]
+            self.fail(f"the hand move to {webcam} did not land: {self.places(prefix)}; {outputs}")
         undo_run = self.run_micdoctor("undo", "--format", "json")
         now = self.places(prefix)
         self.assertEqual(now[prefix + "follower"], webcam)  # theirs: left there
@@ -261,6 +267,31 @@ class FixScenarios(unittest.TestCase):
         restored = self.streams_of(json.loads(undo_run.stdout), "streams")
         self.assertEqual(restored[prefix + "follower"]["result"], "changed_since", restored)
         self.assertEqual(restored[prefix + "follower"]["found_on"], webcam)
+
+    def test_a_stream_whose_source_is_gone_is_named_once(self):
+        mic, prefix = self.issue_12_streams()
+        webcam = f"webcam{self.count}"
+        cam_modules = self.server.add_microphone(webcam, f"Webcam {self.count}", form_factor="webcam")
+        self.modules += cam_modules
+        self.server.start_recorder(webcam, prefix + "obs")
+        self.json_of("fix", "--yes")
+        self.assertEqual(self.places(prefix)[prefix + "obs"], webcam)
+        # The webcam is unplugged: the server takes obs's stream elsewhere.
+        self.server.unload(cam_modules)
+        wait_until(lambda: webcam not in self.server.source_names(), 5, "the webcam gone")
+        wait_until(lambda: self.places(prefix).get(prefix + "obs") not in (webcam, None, 4294967295), 5,
+                   "obs's stream moved off the webcam")
+        undo_run = self.run_micdoctor("undo", "--format", "json")
+        self.assertEqual(undo_run.returncode, 1, undo_run.stdout + undo_run.stderr)
+        restored = self.streams_of(json.loads(undo_run.stdout), "streams")
+        self.assertEqual(restored[prefix + "obs"]["result"], "not_put_back", restored)
+        self.assertIn("no longer exists", restored[prefix + "obs"]["note"])
+        self.assertFalse(restored[prefix + "obs"]["try_again"])
+        self.assertEqual(restored[prefix + "discord"]["result"], "put_back", restored)
+        # Named once: the run is closed, the next undo has nothing left to do.
+        again = self.run_micdoctor("undo")
+        self.assertEqual(again.returncode, 0, again.stdout + again.stderr)
+        self.assertIn("nothing to undo", again.stdout)
 
     def test_fix_reports_what_the_server_did_to_streams_not_a_silent_plan(self):
         mic, prefix = self.issue_12_streams()
