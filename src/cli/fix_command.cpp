@@ -187,6 +187,10 @@ class FileJournal : public ChangeJournal {
   }
 
   bool before_change(const Change& change, std::string& error) override {
+    if (change.streams_before.size() > kMaxJournalStreams) {
+      error = "more than " + std::to_string(kMaxJournalStreams) + " recording streams, more than a journal holds";
+      return false;
+    }
     if (!started_) {
       // Fully undone runs beyond the limit are history nobody needs.
       while (journal_.runs.size() >= kMaxJournalRuns && !needs_undo(journal_.runs.front())) {
@@ -206,11 +210,13 @@ class FileJournal : public ChangeJournal {
     return true;
   }
 
-  void after_change(const Change&, bool requested, const std::string& note) override {
+  void after_change(const Change& change, bool requested, const std::string& note) override {
     JournalEntry& entry = journal_.runs.back().entries.back();
     stop_here_for_tests("applied", entry.sequence);
     entry.status = requested ? EntryStatus::applied : EntryStatus::failed;
     entry.note = note;
+    // Where fix left every stream: undo moves only the streams still there.
+    entry.change.streams_after = change.streams_after;
     std::string error;
     // If this write fails the entry stays "journalled", which undo handles
     // the same way (it reads what the setting is now).
@@ -271,7 +277,7 @@ Json streams_moved_json(const std::vector<StreamMove>& moves) {
     j["moved_to"] = m.moved_to.empty() ? Json(nullptr) : Json(m.moved_to);
     j["result"] = std::string(to_string(m.kind));
     j["note"] = m.note;
-    list.push_back(j);
+    list.push_back(std::move(j));
   }
   return list;
 }
@@ -613,7 +619,8 @@ Json streams_restored_json(const std::vector<StreamRestore>& restores) {
     j["found_on"] = r.found.empty() ? Json(nullptr) : Json(r.found);
     j["result"] = std::string(to_string(r.result));
     j["note"] = r.note.empty() ? Json(nullptr) : Json(r.note);
-    list.push_back(j);
+    j["try_again"] = r.may_go_away;
+    list.push_back(std::move(j));
   }
   return list;
 }
@@ -637,6 +644,12 @@ std::string streams_restored_text(const std::vector<StreamRestore>& restores, co
       case StreamRestore::Result::not_put_back:
         line = severity_mark(Severity::error, style);
         line.append(" ").append(who).append(" is not back on ").append(where).append(": ");
+        line.append(escape_for_terminal(r.note));
+        if (r.may_go_away) line.append(" (the next 'micdoctor undo' tries again)");
+        break;
+      case StreamRestore::Result::changed_since:
+        line = severity_mark(Severity::warning, style);
+        line.append(" ").append(who).append(" recorded ").append(where).append(" before the fix: ");
         line.append(escape_for_terminal(r.note));
         break;
     }

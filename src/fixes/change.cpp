@@ -90,6 +90,13 @@ bool same_stream(const ChangeTarget& a, const ChangeTarget& b) {
   return a.stream_index == b.stream_index && a.application == b.application && a.process_id == b.process_id;
 }
 
+const StreamPlace* find_place(const std::vector<StreamPlace>& places, const ChangeTarget& stream) {
+  for (const StreamPlace& place : places) {
+    if (same_stream(place.stream, stream)) return &place;
+  }
+  return nullptr;
+}
+
 std::string describe_stream(const ChangeTarget& stream) {
   const std::string who = stream.application.empty() ? "an application" : stream.application;
   return who + " (stream #" + (stream.stream_index ? std::to_string(*stream.stream_index) : "?") + ")";

@@ -86,6 +86,9 @@ bool same_stream(const ChangeTarget& a, const ChangeTarget& b);
 // "zoom (stream #12)".
 std::string describe_stream(const ChangeTarget& stream);
 
+// The place of `stream` in `places` (same_stream), or nullptr.
+const StreamPlace* find_place(const std::vector<StreamPlace>& places, const ChangeTarget& stream);
+
 struct Change {
   std::string fix;      // automatic fix id, e.g. "source.unmute"
   std::string finding;  // the finding it answers, e.g. "device.muted"
@@ -99,6 +102,12 @@ struct Change {
   // Where every recording stream was just before the change, when the change
   // can move streams (can_move_streams); undo puts each one back there.
   std::vector<StreamPlace> streams_before;
+  // Where every recording stream was once fix was done with the change (the
+  // server had settled and fix had put back what it moves back). Undo moves
+  // a stream only if it is still there (or undo's own change just moved it):
+  // a stream the person moved since is theirs. nullopt when not known
+  // (micdoctor was stopped before it could write it down).
+  std::optional<std::vector<StreamPlace>> streams_after;
 };
 
 // True when a setting's value reads as `expected`: volumes within a small

@@ -61,13 +61,6 @@ void note_if_not_taken(const SystemSnapshot& snapshot, ChangeOutcome& outcome) {
                  describe_value(change.setting, *now) + " again";
 }
 
-const StreamPlace* find_place(const std::vector<StreamPlace>& places, const ChangeTarget& stream) {
-  for (const StreamPlace& place : places) {
-    if (same_stream(place.stream, stream)) return &place;
-  }
-  return nullptr;
-}
-
 // Whether the person expects the server's move of this stream: a stream on
 // the old default was using the default, and making a better microphone the
 // default is meant to bring it there (PulseAudio cannot tell a stream that
@@ -77,18 +70,32 @@ bool move_expected(const Change& change, const StreamPlace& before) {
   return change.setting == Setting::default_source && before.source == change.from.name;
 }
 
+const char* const kNoAnswerAfter =
+    "the sound server did not answer when asked where recording streams went; run 'micdoctor check -v' to see";
+
 // After a change that can move streams: what the server did to each stream
 // on its own. A move the person expects is reported; any other is undone
 // at once (the journal entry of the change already holds where every stream
-// was, so a crash here leaves undo able to finish the job).
-std::vector<StreamMove> settle_streams(SystemAccess& system, const Change& change) {
+// was, so a crash here leaves undo able to finish the job). `left` is where
+// every stream records once this is done (nullopt if the server did not
+// answer), for the journal.
+std::vector<StreamMove> settle_streams(SystemAccess& system, const Change& change,
+                                       std::optional<std::vector<StreamPlace>>& left) {
   std::vector<StreamMove> moves;
-  const std::vector<StreamPlace> after = system.settled_stream_places();
+  left = system.settled_stream_places();
+  if (!left) return moves;
+  const std::vector<StreamPlace> after = *left;
   for (const StreamPlace& before : change.streams_before) {
     const StreamPlace* now = find_place(after, before.stream);
     if (now == nullptr || now->source == before.source || before.source.empty()) continue;
     StreamMove move{before, now->source, StreamMove::Kind::followed, {}};
-    if (move_expected(change, before)) {
+    if (now->source.empty()) {
+      // The wait ran out while the server was still moving it: neither
+      // "followed" nor safe to move.
+      move.kind = StreamMove::Kind::still_moving;
+      move.note = "the server was still moving it when micdoctor stopped waiting; where it ends up is not known "
+                  "(run 'micdoctor check -v' to see)";
+    } else if (move_expected(change, before)) {
       move.note = "it followed the new default; no move was needed";
     } else {
       std::string error;
@@ -107,14 +114,15 @@ std::vector<StreamMove> settle_streams(SystemAccess& system, const Change& chang
   if (std::none_of(moves.begin(), moves.end(), [](const StreamMove& m) { return m.kind == StreamMove::Kind::put_back; })) {
     return moves;
   }
-  const std::vector<StreamPlace> settled = system.settled_stream_places();
+  left = system.settled_stream_places();
+  if (!left) return moves;
   for (StreamMove& move : moves) {
     if (move.kind != StreamMove::Kind::put_back) continue;
-    const StreamPlace* now = find_place(settled, move.before.stream);
+    const StreamPlace* now = find_place(*left, move.before.stream);
     if (now != nullptr && now->source != move.before.source) {
       move.kind = StreamMove::Kind::not_put_back;
       move.note = "the server moved it along, and it would not stay on \"" + move.before.source + "\" (it records \"" +
-                  now->source + "\")";
+                  (now->source.empty() ? std::string("nothing yet: still moving") : now->source) + "\")";
     }
   }
   return moves;
@@ -156,23 +164,26 @@ std::vector<StreamPlace> stream_places(const SystemSnapshot& snapshot) {
   return places;
 }
 
-std::vector<StreamPlace> SystemAccess::settled_stream_places() {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
+std::optional<std::vector<StreamPlace>> SystemAccess::settled_stream_places() {
   const auto pending = [](const std::vector<StreamPlace>& places) {
     return std::any_of(places.begin(), places.end(), [](const StreamPlace& p) { return p.source.empty(); });
   };
-  std::vector<StreamPlace> places = stream_places(read());
+  const auto start = clock_now();
+  SystemSnapshot first = read();
+  if (!first.server.reachable) return std::nullopt;
+  std::vector<StreamPlace> places = stream_places(first);
   // No stream to move (and none on Windows, whose snapshot lists none): nothing to wait for.
   if (places.empty()) return places;
-  auto unchanged_since = Clock::now();
-  while (Clock::now() - start < kStreamSettleDeadline) {
-    if (!pending(places) && Clock::now() - unchanged_since >= kStreamQuietTime) break;
+  auto unchanged_since = clock_now();
+  while (clock_now() - start < kStreamSettleDeadline) {
+    if (!pending(places) && clock_now() - unchanged_since >= kStreamQuietTime) break;
     pause(std::chrono::milliseconds(50));
-    std::vector<StreamPlace> now = stream_places(read());
+    const SystemSnapshot snapshot = read();
+    if (!snapshot.server.reachable) continue;  // one poll that failed: the last reading stands
+    std::vector<StreamPlace> now = stream_places(snapshot);
     if (now != places) {
       places = std::move(now);
-      unchanged_since = Clock::now();
+      unchanged_since = clock_now();
     }
   }
   return places;
@@ -180,12 +191,15 @@ std::vector<StreamPlace> SystemAccess::settled_stream_places() {
 
 void SystemAccess::pause(std::chrono::milliseconds duration) { std::this_thread::sleep_for(duration); }
 
+std::chrono::steady_clock::time_point SystemAccess::clock_now() { return std::chrono::steady_clock::now(); }
+
 std::string_view to_string(StreamMove::Kind kind) {
   switch (kind) {
     case StreamMove::Kind::followed: return "followed";
     case StreamMove::Kind::put_back: return "put_back";
     case StreamMove::Kind::not_put_back: return "not_put_back";
     case StreamMove::Kind::expected: return "expected";
+    case StreamMove::Kind::still_moving: return "still_moving";
   }
   return "unknown";
 }
@@ -237,7 +251,19 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
       continue;
     }
     change.from = *now.value;
-    if (can_move_streams(change.setting)) change.streams_before = system.settled_stream_places();
+    if (can_move_streams(change.setting)) {
+      std::optional<std::vector<StreamPlace>> places = system.settled_stream_places();
+      if (!places) {
+        // No answer is not "no streams": journalling an empty list would
+        // let undo forget every stream this change moves.
+        outcome.status = ChangeStatus::not_journalled;
+        outcome.note = "the sound server did not answer when asked where recording streams are";
+        result.stopped = outcome.note + ", so the change was not made: undo could not put them back";
+        result.changes.push_back(std::move(outcome));
+        break;
+      }
+      change.streams_before = std::move(*places);
+    }
     std::string error;
     // Whether the system took the request at all: then the journal keeps the
     // entry as one to undo, even when the result is not what was asked (undo
@@ -255,7 +281,8 @@ FixRunResult run_fixes(SystemAccess& system, ChangeJournal* journal, Consent& co
       outcome.note = set_and_verify(system, change.setting, change.target, change.to, requested);
       outcome.status = outcome.note.empty() ? ChangeStatus::applied : ChangeStatus::failed;
       if (requested && !change.streams_before.empty()) {
-        outcome.streams_moved = settle_streams(system, change);
+        outcome.streams_moved = settle_streams(system, change, change.streams_after);
+        if (!change.streams_after) outcome.note += (outcome.note.empty() ? "" : "; ") + std::string(kNoAnswerAfter);
       }
     } else {
       system.apply(change.setting, change.target, change.to, error);

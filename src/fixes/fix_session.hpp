@@ -32,12 +32,17 @@ class SystemAccess {
   // Where every application's recording stream records from, once the server
   // has settled: no stream in the middle of a move, and the same places read
   // for a moment (WirePlumber moves streams a moment after a default changes).
-  // Bounded: after kStreamSettleDeadline it returns what it reads.
-  virtual std::vector<StreamPlace> settled_stream_places();
+  // Bounded: after kStreamSettleDeadline it returns what it reads (a stream
+  // still in motion then reads source ""). nullopt when the server did not
+  // answer the first reading: no answer is not "no streams". A reading that
+  // fails while waiting is ignored (the last one stands).
+  virtual std::optional<std::vector<StreamPlace>> settled_stream_places();
 
  protected:
   // Waits between two readings of a live system.
   virtual void pause(std::chrono::milliseconds duration);
+  // The time the settle wait measures (a test's fake clock replaces both).
+  virtual std::chrono::steady_clock::time_point clock_now();
 };
 
 // How long stream places must read the same to count as settled, and the
@@ -103,6 +108,7 @@ struct StreamMove {
                    // micdoctor moved it back at once
     not_put_back,  // ...and it could not be moved back (the note says why)
     expected,      // --dry-run: it records the old default and may follow the new one
+    still_moving,  // the server was still moving it when the wait ran out: where it lands is not known
   };
   StreamPlace before;    // the stream, and the source it recorded before the change
   std::string moved_to;  // where the server moved it ("" in a dry run)
@@ -149,7 +155,7 @@ class SimulatedSystem : public SystemAccess {
   explicit SimulatedSystem(SystemSnapshot snapshot) : snapshot_(std::move(snapshot)) {}
   SystemSnapshot read() override { return snapshot_; }
   // A snapshot does not move streams by itself: no waiting.
-  std::vector<StreamPlace> settled_stream_places() override { return stream_places(snapshot_); }
+  std::optional<std::vector<StreamPlace>> settled_stream_places() override { return stream_places(snapshot_); }
   CurrentValue current(Setting setting, const ChangeTarget& target) override;
   bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override;
 

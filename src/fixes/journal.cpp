@@ -24,7 +24,6 @@ constexpr std::array<std::pair<EntryStatus, std::string_view>, 6> kStatusNames{{
 
 constexpr std::size_t kMaxEntries = 1000;
 constexpr std::size_t kMaxChannels = 32;
-constexpr std::size_t kMaxStreams = 1000;
 constexpr int kMaxDepth = 16;
 
 
@@ -35,9 +34,13 @@ Json value_to_json(Setting setting, const SettingValue& value) {
   return Json{{"name", value.name}};
 }
 
+// At most kMaxJournalStreams, the most the reader accepts (fix refuses to
+// journal a change with more streams before it; streams_after beyond that are
+// not known, and undo treats them as it does a journal without them).
 Json places_to_json(const std::vector<StreamPlace>& places) {
   Json list = Json::array();
   for (const StreamPlace& p : places) {
+    if (list.size() >= kMaxJournalStreams) break;
     list.push_back(Json{{"stream_index", p.stream.stream_index ? Json(*p.stream.stream_index) : Json(nullptr)},
                         {"application", p.stream.application},
                         {"process_id", p.stream.process_id ? Json(*p.stream.process_id) : Json(nullptr)},
@@ -46,21 +49,24 @@ Json places_to_json(const std::vector<StreamPlace>& places) {
   return list;
 }
 
-Json change_to_json(const Change& c) {
-  return Json{{"fix", c.fix},
-              {"finding", c.finding},
-              {"finding_device", c.finding_device},
-              {"setting", std::string(to_string(c.setting))},
-              {"target",
+Json change_to_json(const Change& c, int version) {
+  Json json{{"fix", c.fix},
+            {"finding", c.finding},
+            {"finding_device", c.finding_device},
+            {"setting", std::string(to_string(c.setting))},
+            {"target",
                Json{{"name", c.target.name},
                     {"stream_index", c.target.stream_index ? Json(*c.target.stream_index) : Json(nullptr)},
                     {"application", c.target.application},
                     {"process_id", c.target.process_id ? Json(*c.target.process_id) : Json(nullptr)}}},
-              {"from", value_to_json(c.setting, c.from)},
-              {"to", value_to_json(c.setting, c.to)},
-              {"summary", c.summary},
-              {"cost", c.cost},
-              {"streams_before", places_to_json(c.streams_before)}};
+            {"from", value_to_json(c.setting, c.from)},
+            {"to", value_to_json(c.setting, c.to)},
+            {"summary", c.summary},
+            {"cost", c.cost}};
+  if (version < 2) return json;
+  json["streams_before"] = places_to_json(c.streams_before);
+  if (c.streams_after) json["streams_after"] = places_to_json(*c.streams_after);
+  return json;
 }
 
 // Reading: every field checked, the path of a bad one named.
@@ -119,6 +125,25 @@ SettingValue value_from_json(Setting setting, const nlohmann::json& json, const 
   return value;
 }
 
+std::vector<StreamPlace> places_from_json(const nlohmann::json& places, const std::string& where) {
+  if (!places.is_array()) bad(where, "expected a list");
+  if (places.size() > kMaxJournalStreams) {
+    bad(where, "more than " + std::to_string(kMaxJournalStreams) + " streams (the most a journal holds)");
+  }
+  std::vector<StreamPlace> list;
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    StreamPlace place;
+    place.stream.stream_index = optional_integer<std::uint32_t>(places[i], "stream_index", at);
+    if (!place.stream.stream_index) bad(at + ".stream_index", "expected an integer");
+    place.stream.application = text(places[i], "application", at);
+    place.stream.process_id = optional_integer<std::int64_t>(places[i], "process_id", at);
+    place.source = text(places[i], "source", at);
+    list.push_back(std::move(place));
+  }
+  return list;
+}
+
 Change change_from_json(const nlohmann::json& json, const std::string& where, int version) {
   Change c;
   c.fix = text(json, "fix", where);
@@ -137,17 +162,10 @@ Change change_from_json(const nlohmann::json& json, const std::string& where, in
   c.summary = text(json, "summary", where);
   c.cost = text(json, "cost", where);
   if (version >= 2) {
-    const nlohmann::json& places = member(json, "streams_before", where);
-    if (!places.is_array() || places.size() > kMaxStreams) bad(where + ".streams_before", "expected a list");
-    for (std::size_t i = 0; i < places.size(); ++i) {
-      const std::string at = where + ".streams_before[" + std::to_string(i) + "]";
-      StreamPlace place;
-      place.stream.stream_index = optional_integer<std::uint32_t>(places[i], "stream_index", at);
-      if (!place.stream.stream_index) bad(at + ".stream_index", "expected an integer");
-      place.stream.application = text(places[i], "application", at);
-      place.stream.process_id = optional_integer<std::int64_t>(places[i], "process_id", at);
-      place.source = text(places[i], "source", at);
-      c.streams_before.push_back(std::move(place));
+    c.streams_before = places_from_json(member(json, "streams_before", where), where + ".streams_before");
+    // Written since streams_after was added; a journal written before has none (not known).
+    if (json.contains("streams_after")) {
+      c.streams_after = places_from_json(json["streams_after"], where + ".streams_after");
     }
   }
   return c;
@@ -194,7 +212,24 @@ bool needs_undo(const JournalRun& run) {
   return false;
 }
 
+namespace {
+
+// Version 2 only when some entry needs it (stream places, undo attempts): a
+// journal without streams stays readable by a micdoctor that reads only 1,
+// so going back to an older micdoctor can still undo it.
+int version_needed(const Journal& journal) {
+  for (const JournalRun& run : journal.runs) {
+    for (const JournalEntry& e : run.entries) {
+      if (!e.change.streams_before.empty() || e.change.streams_after || e.undo_attempts > 0) return kJournalVersion;
+    }
+  }
+  return 1;
+}
+
+}  // namespace
+
 std::string journal_to_text(const Journal& journal) {
+  const int version = version_needed(journal);
   Json runs = Json::array();
   for (const JournalRun& run : journal.runs) {
     Json entries = Json::array();
@@ -203,7 +238,8 @@ std::string journal_to_text(const Journal& journal) {
                              {"time", e.time},
                              {"status", std::string(to_string(e.status))},
                              {"note", e.note},
-                             {"change", change_to_json(e.change)}});
+                             {"change", change_to_json(e.change, version)}});
+      if (e.undo_attempts > 0) entries.back()["undo_attempts"] = e.undo_attempts;
     }
     runs.push_back(Json{{"id", run.id},
                         {"started", run.started},
@@ -211,7 +247,7 @@ std::string journal_to_text(const Journal& journal) {
                         {"undone", run.undone},
                         {"entries", entries}});
   }
-  const Json document{{"schema", kJournalSchema}, {"runs", runs}};
+  const Json document{{"schema", "micdoctor.journal/" + std::to_string(version)}, {"runs", runs}};
   return document.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -267,6 +303,11 @@ Journal journal_from_text(const std::string& text_in) {
       entry.status = status_from_json(entries[e], at);
       entry.note = text(entries[e], "note", at);
       entry.change = change_from_json(member(entries[e], "change", at), at + ".change", version);
+      if (version >= 2 && entries[e].contains("undo_attempts")) {
+        const auto attempts = optional_integer<int>(entries[e], "undo_attempts", at);
+        if (!attempts || *attempts < 0) bad(at + ".undo_attempts", "expected a count");
+        entry.undo_attempts = *attempts;
+      }
       run.entries.push_back(std::move(entry));
     }
     journal.runs.push_back(std::move(run));

@@ -35,7 +35,14 @@ struct JournalEntry {
   Change change;     // with its exact old value in `from`
   EntryStatus status = EntryStatus::journalled;
   std::string note;
+  // Undo runs that could not put a stream back for a reason that may go
+  // away (the server would not keep it there, it was still moving): after
+  // kMaxStreamUndoAttempts the entry is closed rather than kept open forever.
+  int undo_attempts = 0;
 };
+inline constexpr int kMaxStreamUndoAttempts = 3;
+// The most recording streams one change journals (the reader refuses more).
+inline constexpr std::size_t kMaxJournalStreams = 1000;
 
 // One `micdoctor fix` run.
 struct JournalRun {

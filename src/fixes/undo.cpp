@@ -5,11 +5,86 @@
 namespace micdoctor {
 namespace {
 
-const StreamPlace* find_place(const std::vector<StreamPlace>& places, const ChangeTarget& stream) {
-  for (const StreamPlace& place : places) {
-    if (same_stream(place.stream, stream)) return &place;
+const char* const kNoAnswer =
+    "the sound server did not answer when asked where recording streams are, so nothing more was decided; "
+    "run 'micdoctor undo' again when it answers";
+
+// Whether undo may move a stream that is not where it recorded before the
+// fix: only one still where fix left it, or one that putting the setting back
+// moved (now or in an undo that was stopped). A stream moved since by anyone
+// else is theirs. `before_undo` is its place just before undo changed the
+// setting (nullptr when undo changed nothing this time).
+bool undo_may_move(const Change& change, const StreamPlace& found, const StreamPlace* before_undo,
+                   const SystemSnapshot& sources) {
+  if (!change.streams_after) return true;  // where fix left it was never written down (fix was stopped)
+  const StreamPlace* left = find_place(*change.streams_after, found.stream);
+  if (left == nullptr || left->source.empty()) return true;  // not known either
+  const std::string& was = before_undo != nullptr ? before_undo->source : found.source;
+  if (was == left->source) return true;  // where fix left it (undo's own change may have moved it since)
+  // The default put back (by an undo that stopped before the streams) moves
+  // the streams on the fix's default to the old one.
+  if (change.setting == Setting::default_source && left->source == change.to.name && found.source == change.from.name) {
+    return true;
   }
-  return nullptr;
+  // The source fix left it on is gone (a profile or port put back, a device
+  // unplugged): the server moved it, not a person.
+  return sources.find_source(left->source) == nullptr;
+}
+
+StreamRestore not_put_back(StreamRestore restore, bool may_go_away, std::string note) {
+  restore.result = StreamRestore::Result::not_put_back;
+  restore.may_go_away = may_go_away;
+  restore.note = std::move(note);
+  return restore;
+}
+
+// One stream: where it is now (`found`, nullptr when it ended) and what undo does.
+StreamRestore restore_one(SystemAccess& system, const Change& change, const StreamPlace& place, const StreamPlace* found,
+                          const StreamPlace* before_undo, const SystemSnapshot& sources, bool& moved) {
+  StreamRestore restore{place, {}, StreamRestore::Result::in_place, {}};
+  if (found == nullptr) {
+    restore.result = StreamRestore::Result::ended;
+    restore.note = "it has ended";
+    return restore;
+  }
+  restore.found = found->source;
+  if (found->source == place.source) return restore;
+  if (found->source.empty()) {
+    return not_put_back(restore, true, "the server was still moving it when undo stopped waiting; run 'micdoctor undo' "
+                                       "again");
+  }
+  if (!undo_may_move(change, *found, before_undo, sources)) {
+    restore.result = StreamRestore::Result::changed_since;
+    restore.note = "it was moved to \"" + found->source + "\" after the fix, not by micdoctor; left there";
+    return restore;
+  }
+  if (sources.find_source(place.source) == nullptr) {
+    // Nothing to put it back on, and no later undo will find more (a
+    // microphone plugged in again is a new choice for the person).
+    return not_put_back(restore, false, "the source \"" + place.source + "\" it recorded no longer exists (unplugged?); "
+                                        "it records \"" + found->source + "\"");
+  }
+  std::string error;
+  if (!system.apply(Setting::stream_source, place.stream, SettingValue{false, {}, place.source}, error)) {
+    return not_put_back(restore, true, "it records \"" + found->source + "\" and could not be moved back to \"" +
+                                           place.source + "\": " + error);
+  }
+  restore.result = StreamRestore::Result::put_back;
+  moved = true;
+  return restore;
+}
+
+// After the streams: whether the entry is done, or stays open for another
+// undo (a failure that may go away, at most kMaxStreamUndoAttempts times).
+EntryStatus status_after_streams(JournalEntry& entry, UndoOutcome& outcome, EntryStatus done) {
+  if (!outcome.streams_to_retry()) return done;
+  entry.undo_attempts += 1;
+  if (entry.undo_attempts >= kMaxStreamUndoAttempts) {
+    outcome.note += std::string(outcome.note.empty() ? "" : "; ") + "a recording stream could not be put back in " +
+                    std::to_string(entry.undo_attempts) + " tries; undo stops trying";
+    return done;
+  }
+  return EntryStatus::applied;  // the next undo tries again
 }
 
 UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::function<bool(std::string&)>& save,
@@ -17,7 +92,13 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
   const Change& change = entry.change;
   UndoOutcome outcome{change, UndoResult::restored, {}, {}};
   std::string error;
-  const CurrentValue current = system.current(change.setting, change.target);
+  CurrentValue current = system.current(change.setting, change.target);
+  if (change.setting == Setting::stream_source && current.value && current.value->name.empty()) {
+    // The stream is being moved (by a default just put back, say): read it
+    // once it has settled, not in motion.
+    if (!system.settled_stream_places()) current = CurrentValue{std::nullopt, false, kNoAnswer};
+    else current = system.current(change.setting, change.target);
+  }
   const std::optional<SettingValue>& now = current.value;
   if (!now && !current.gone) {
     // The server could not be asked: nothing is known, so nothing is decided.
@@ -26,6 +107,7 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
     stopped = current.error;
     return outcome;
   }
+  std::optional<std::vector<StreamPlace>> before_undo;
   if (!now) {
     outcome.result = UndoResult::gone;
     outcome.note = current.error;
@@ -38,6 +120,16 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
     outcome.result = UndoResult::changed_since;
     outcome.note = "there was no default input before, and a server cannot be told to have none; left as it is";
   } else {
+    if (!change.streams_before.empty()) {
+      // Where the streams are before undo moves any: undo moves back only
+      // those still where fix left them, or those its own change moves.
+      before_undo = system.settled_stream_places();
+      if (!before_undo) {
+        outcome.result = UndoResult::failed;
+        outcome.note = stopped = kNoAnswer;
+        return outcome;
+      }
+    }
     entry.status = EntryStatus::undoing;
     if (!save(error)) {
       stopped = "the journal could not be written (" + error + "), so nothing more was put back";
@@ -54,16 +146,21 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
   // may have moved, then or just now (PulseAudio moves every stream on the
   // old default when the default changes back).
   if (outcome.result != UndoResult::failed && !change.streams_before.empty()) {
-    outcome.streams = restore_streams(system, change.streams_before);
+    std::optional<std::vector<StreamRestore>> streams = restore_streams(system, change, before_undo);
+    if (!streams) {
+      // Saved as it was: the next undo finds the setting as before and does the streams.
+      entry.status = EntryStatus::applied;
+      outcome.result = UndoResult::failed;
+      outcome.note = stopped = kNoAnswer;
+      return outcome;
+    }
+    outcome.streams = std::move(*streams);
   }
   switch (outcome.result) {
     case UndoResult::restored:
-    case UndoResult::already_as_before:
-      // A stream left elsewhere keeps the entry open: the next undo tries again.
-      entry.status = outcome.streams_back() ? EntryStatus::undone : EntryStatus::applied;
-      break;
+    case UndoResult::already_as_before: entry.status = status_after_streams(entry, outcome, EntryStatus::undone); break;
     case UndoResult::changed_since:
-    case UndoResult::gone: entry.status = outcome.streams_back() ? EntryStatus::skipped : EntryStatus::applied; break;
+    case UndoResult::gone: entry.status = status_after_streams(entry, outcome, EntryStatus::skipped); break;
     case UndoResult::failed: entry.status = EntryStatus::applied; break;
   }
   entry.note = outcome.note;
@@ -73,8 +170,15 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
 }  // namespace
 
 bool UndoOutcome::streams_back() const {
-  return std::none_of(streams.begin(), streams.end(),
-                      [](const StreamRestore& s) { return s.result == StreamRestore::Result::not_put_back; });
+  return std::none_of(streams.begin(), streams.end(), [](const StreamRestore& s) {
+    return s.result == StreamRestore::Result::not_put_back || s.result == StreamRestore::Result::changed_since;
+  });
+}
+
+bool UndoOutcome::streams_to_retry() const {
+  return std::any_of(streams.begin(), streams.end(), [](const StreamRestore& s) {
+    return s.result == StreamRestore::Result::not_put_back && s.may_go_away;
+  });
 }
 
 std::string_view to_string(StreamRestore::Result result) {
@@ -83,52 +187,44 @@ std::string_view to_string(StreamRestore::Result result) {
     case StreamRestore::Result::put_back: return "put_back";
     case StreamRestore::Result::ended: return "ended";
     case StreamRestore::Result::not_put_back: return "not_put_back";
+    case StreamRestore::Result::changed_since: return "changed_since";
   }
   return "unknown";
 }
 
-std::vector<StreamRestore> restore_streams(SystemAccess& system, const std::vector<StreamPlace>& places) {
+std::optional<std::vector<StreamRestore>> restore_streams(SystemAccess& system, const Change& change,
+                                                          const std::optional<std::vector<StreamPlace>>& before_undo) {
   std::vector<StreamRestore> restores;
-  const std::vector<StreamPlace> now = system.settled_stream_places();
+  const std::optional<std::vector<StreamPlace>> now = system.settled_stream_places();
+  if (!now) return std::nullopt;
+  const SystemSnapshot sources = system.read();
+  if (!sources.server.reachable) return std::nullopt;
   bool moved_any = false;
-  for (const StreamPlace& place : places) {
+  for (const StreamPlace& place : change.streams_before) {
     if (place.source.empty()) continue;  // it was mid-move when journalled: its place was not known
-    StreamRestore restore{place, {}, StreamRestore::Result::in_place, {}};
-    const StreamPlace* found = find_place(now, place.stream);
-    if (found == nullptr) {
-      restore.result = StreamRestore::Result::ended;
-      restore.note = "it has ended";
-    } else if (found->source != place.source) {
-      restore.found = found->source;
-      std::string error;
-      if (system.apply(Setting::stream_source, place.stream, SettingValue{false, {}, place.source}, error)) {
-        restore.result = StreamRestore::Result::put_back;
-        moved_any = true;
-      } else {
-        restore.result = StreamRestore::Result::not_put_back;
-        restore.note = "it records \"" + found->source + "\" and could not be moved back to \"" + place.source +
-                       "\": " + error;
-      }
-    } else {
-      restore.found = found->source;
-    }
-    restores.push_back(std::move(restore));
+    const StreamPlace* was = before_undo ? find_place(*before_undo, place.stream) : nullptr;
+    restores.push_back(restore_one(system, change, place, find_place(*now, place.stream), was, sources, moved_any));
   }
   if (!moved_any) return restores;
   // PipeWire may take a move back a moment later (a stream whose application
   // named a device is relinked there): judge what reads once it settles.
-  const std::vector<StreamPlace> settled = system.settled_stream_places();
+  const std::optional<std::vector<StreamPlace>> settled = system.settled_stream_places();
+  if (!settled) return restores;  // the moves were made; the next undo finds them in place
   for (StreamRestore& restore : restores) {
     if (restore.result != StreamRestore::Result::put_back) continue;
-    const StreamPlace* found = find_place(settled, restore.place.stream);
+    const StreamPlace* found = find_place(*settled, restore.place.stream);
     if (found == nullptr) {
       restore.result = StreamRestore::Result::ended;
       restore.note = "it has ended";
+    } else if (found->source.empty()) {
+      restore = not_put_back(restore, true, "it was moved back to \"" + restore.place.source +
+                                                "\", but the server was still moving it when undo stopped waiting; run "
+                                                "'micdoctor undo' again");
     } else if (found->source != restore.place.source) {
-      restore.result = StreamRestore::Result::not_put_back;
-      restore.note = "it was moved back to \"" + restore.place.source + "\", but the server would not keep it there (it records \"" +
-                     found->source + "\"): move it in the application's own audio settings";
       restore.found = found->source;
+      restore = not_put_back(restore, true, "it was moved back to \"" + restore.place.source +
+                                                "\", but the server would not keep it there (it records \"" +
+                                                found->source + "\"): move it in the application's own audio settings");
     }
   }
   return restores;

@@ -240,6 +240,59 @@ class FixScenarios(unittest.TestCase):
         text = self.run_micdoctor("undo", "--list").stdout
         self.assertIn("[undone]", text)
 
+    def test_undo_leaves_a_stream_moved_by_hand_after_the_fix(self):
+        mic, prefix = self.issue_12_streams()
+        before = self.places(prefix)
+        self.json_of("fix", "--yes")
+        self.assertEqual(self.places(prefix)[prefix + "follower"], mic)
+        # After the fix the person moves the follower to a webcam by hand.
+        webcam = f"webcam{self.count}"
+        self.modules += self.server.add_microphone(webcam, f"Webcam {self.count}", form_factor="webcam")
+        follower = [o for o in json.loads(self.server.pactl("-f", "json", "list", "source-outputs"))
+                    if o["properties"].get("application.name") == prefix + "follower"][0]
+        self.server.pactl("move-source-output", str(follower["index"]), webcam)
+        try:
+            wait_until(lambda: self.places(prefix)[prefix + "follower"] == webcam, 5, "the follower on the webcam")
+        except TimeoutError:
+            # Seen twice in ~15 PipeWire runs, never with tracing on: say what the server shows.
+            outputs = [o for o in json.loads(self.server.pactl("-f", "json", "list", "source-outputs"))
+                       if o["properties"].get("application.name", "").startswith(prefix)]
+            self.fail(f"the hand move to {webcam} did not land: {self.places(prefix)}; {outputs}")
+        undo_run = self.run_micdoctor("undo", "--format", "json")
+        now = self.places(prefix)
+        self.assertEqual(now[prefix + "follower"], webcam)  # theirs: left there
+        self.assertEqual({k: v for k, v in now.items() if k != prefix + "follower"},
+                         {k: v for k, v in before.items() if k != prefix + "follower"})
+        self.assertEqual(undo_run.returncode, 1, undo_run.stdout + undo_run.stderr)
+        restored = self.streams_of(json.loads(undo_run.stdout), "streams")
+        self.assertEqual(restored[prefix + "follower"]["result"], "changed_since", restored)
+        self.assertEqual(restored[prefix + "follower"]["found_on"], webcam)
+
+    def test_a_stream_whose_source_is_gone_is_named_once(self):
+        mic, prefix = self.issue_12_streams()
+        webcam = f"webcam{self.count}"
+        cam_modules = self.server.add_microphone(webcam, f"Webcam {self.count}", form_factor="webcam")
+        self.modules += cam_modules
+        self.server.start_recorder(webcam, prefix + "obs")
+        self.json_of("fix", "--yes")
+        self.assertEqual(self.places(prefix)[prefix + "obs"], webcam)
+        # The webcam is unplugged: the server takes obs's stream elsewhere.
+        self.server.unload(cam_modules)
+        wait_until(lambda: webcam not in self.server.source_names(), 5, "the webcam gone")
+        wait_until(lambda: self.places(prefix).get(prefix + "obs") not in (webcam, None, 4294967295), 5,
+                   "obs's stream moved off the webcam")
+        undo_run = self.run_micdoctor("undo", "--format", "json")
+        self.assertEqual(undo_run.returncode, 1, undo_run.stdout + undo_run.stderr)
+        restored = self.streams_of(json.loads(undo_run.stdout), "streams")
+        self.assertEqual(restored[prefix + "obs"]["result"], "not_put_back", restored)
+        self.assertIn("no longer exists", restored[prefix + "obs"]["note"])
+        self.assertFalse(restored[prefix + "obs"]["try_again"])
+        self.assertEqual(restored[prefix + "discord"]["result"], "put_back", restored)
+        # Named once: the run is closed, the next undo has nothing left to do.
+        again = self.run_micdoctor("undo")
+        self.assertEqual(again.returncode, 0, again.stdout + again.stderr)
+        self.assertIn("nothing to undo", again.stdout)
+
     def test_fix_reports_what_the_server_did_to_streams_not_a_silent_plan(self):
         mic, prefix = self.issue_12_streams()
         dry = self.json_of("fix", "--dry-run")
@@ -254,9 +307,23 @@ class FixScenarios(unittest.TestCase):
         # Every stream.move fix reports is one it made or tried: none planned and dropped.
         report = self.json_of("undo", "--list", expect=0)
         journalled = [e["fix"] for e in report["runs"][0]["entries"]]
+        zoom_line = text.split(f"{prefix}zoom (stream #")[1].split("\n")[0]
         if self.server.name == "pulseaudio":
-            self.assertNotIn("stream.move", journalled)  # zoom followed the default too
-            self.assertIn("it followed the new default", text.split(f"{prefix}zoom (stream #")[1].split("\n")[0])
+            # PulseAudio moves every stream on the old default, zoom too
+            # (it named the monitor): no stream.move is needed.
+            self.assertNotIn("stream.move", journalled)
+            self.assertIn("it followed the new default", zoom_line)
+            self.assertEqual(self.places(prefix)[prefix + "zoom"], mic)
+        else:
+            # WirePlumber keeps zoom on the monitor it named: fix does not
+            # claim it followed, tries the move, says it did not take, and
+            # leaves the manual step (the application's own settings).
+            self.assertNotIn("followed", zoom_line)
+            self.assertEqual(self.places(prefix)[prefix + "zoom"], "speakers.monitor")
+            move = [e for e in report["runs"][0]["entries"] if e["fix"] == "stream.move"]
+            self.assertEqual(len(move), 1, journalled)
+            self.assertIn("did not take", move[0]["note"])
+            self.assertIn(f"In {prefix}zoom's own audio settings", text)
 
     def test_kill_9_mid_fix_then_undo_puts_every_stream_back(self):
         # 3 is the default input's change: killed before it is made, and after
@@ -433,7 +500,7 @@ class FixScenarios(unittest.TestCase):
         self.server.set_default_source(mic)
         self.server.pactl("set-source-volume", mic, "20%")
         self.play(mic, "clean")
-        report = self.json_of("fix", "--yes", "--test=3")
+        report = self.json_of("fix", "--yes", "--test=3", expect=0)
         # What this test is about: the voice heard too quiet, the volume
         # raised, the voice heard loud enough again. (Not that a 3 s window
         # of a feed holds nothing else: that is the mic test's subject.)
@@ -444,8 +511,7 @@ class FixScenarios(unittest.TestCase):
         self.assertNotIn("signal.too_quiet", heard_after)
         self.assertNotIn("signal.no_speech", heard_after)
         self.assertGreater(report["signal_after"]["metrics"]["speech_level_dbfs"], -40)
-        remaining = [f["id"] for f in report["remaining"]]
-        self.assertFalse({"signal.too_quiet", "device.volume_low"} & set(remaining), remaining)
+        self.assertEqual(report["remaining"], [])
         self.assertEqual(self.server.source_field(mic, "Mute"), "no")
 
     def test_clipping_heard_keeps_the_volume_from_being_raised(self):

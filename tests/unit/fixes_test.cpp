@@ -8,12 +8,15 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <sstream>
 
@@ -110,9 +113,10 @@ class MemoryJournal : public ChangeJournal {
     entries.push_back(JournalEntry{static_cast<int>(entries.size()) + 1, "t", change, EntryStatus::journalled, {}});
     return true;
   }
-  void after_change(const Change&, bool requested, const std::string& note) override {
+  void after_change(const Change& change, bool requested, const std::string& note) override {
     entries.back().status = requested ? EntryStatus::applied : EntryStatus::failed;
     entries.back().note = note;
+    entries.back().change.streams_after = change.streams_after;
   }
   bool fail = false;
   std::vector<JournalEntry> entries;
@@ -420,10 +424,12 @@ TEST(JournalForm, ReadsAJournalAsAnEarlierRunWroteIt) {
   EXPECT_EQ(first.setting, Setting::stream_mute);
   EXPECT_EQ(first.target.application, "ZOOM VoiceEngine");
   EXPECT_TRUE(first.target.process_id.has_value());
-  // Version 1 knew nothing of streams; rewritten, it is version 2 and reads back the same.
+  // Version 1 knew nothing of streams; rewritten without any, it stays
+  // version 1 (an older micdoctor can still undo it) and reads back the same.
   EXPECT_TRUE(first.streams_before.empty());
   const std::string rewritten = journal_to_text(journal);
-  EXPECT_NE(rewritten.find("micdoctor.journal/2"), std::string::npos);
+  EXPECT_NE(rewritten.find("micdoctor.journal/1"), std::string::npos);
+  EXPECT_EQ(rewritten.find("streams_before"), std::string::npos);
   EXPECT_EQ(journal_to_text(journal_from_text(rewritten)), rewritten);
 }
 
@@ -549,9 +555,12 @@ class MovingServer : public SimulatedSystem {
  public:
   using SimulatedSystem::SimulatedSystem;
   bool apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) override {
-    if (setting == Setting::stream_source && target.stream_index == refuse_moves_of) {
-      error = "No such entity";
-      return false;
+    if (setting == Setting::stream_source) {
+      stream_moves.push_back(target);
+      if (target.stream_index == refuse_moves_of || read().find_source(value.name) == nullptr) {
+        error = "No such entity";
+        return false;
+      }
     }
     const std::string old_default = read().server.default_source;
     if (!SimulatedSystem::apply(setting, target, value, error)) return false;
@@ -561,11 +570,64 @@ class MovingServer : public SimulatedSystem {
         SimulatedSystem::apply(Setting::stream_source, place.stream, SettingValue{false, {}, value.name}, error);
       }
     }
+    if (stuck_after_default) motion_polls = 1 << 20;
     return true;
+  }
+  // The live settle wait (a live server's, not SimulatedSystem's instant one), on a fake clock.
+  std::optional<std::vector<StreamPlace>> settled_stream_places() override {
+    reading_streams_ = true;
+    std::optional<std::vector<StreamPlace>> places =
+        SystemAccess::settled_stream_places();  // NOLINT(bugprone-parent-virtual-call): the live wait on purpose
+    reading_streams_ = false;
+    return places;
+  }
+  SystemSnapshot read() override {
+    SystemSnapshot s = SimulatedSystem::read();
+    if (reading_streams_ && streams_unanswered) {
+      SystemSnapshot none;  // as a read that timed out: no server, no streams
+      none.server.reachable = false;
+      return none;
+    }
+    if (edit_reads) edit_reads(s);
+    const std::optional<std::uint32_t> moving = in_motion();
+    for (Stream& stream : s.streams) {
+      if (stream.index != moving) continue;
+      stream.source.clear();
+      stream.source_index.reset();
+    }
+    if (moving && reading_streams_) --motion_polls;
+    return s;
+  }
+  CurrentValue current(Setting setting, const ChangeTarget& target) override {
+    if (setting == Setting::stream_source && target.stream_index == in_motion()) {
+      return CurrentValue{SettingValue{false, {}, ""}, false, {}};
+    }
+    return SimulatedSystem::current(setting, target);
   }
   bool move_everything = false;
   std::optional<std::uint32_t> refuse_moves_of;
+  bool streams_unanswered = false;  // every reading of the streams times out
+  std::function<void(SystemSnapshot&)> edit_reads;
+  // A stream the server is moving (its source reads "") for the next `motion_polls` readings of the streams.
+  std::optional<std::uint32_t> moving_stream;
+  int motion_polls = 0;
+  bool stuck_after_default = false;  // after a default change, moving_stream never settles
+  std::vector<ChangeTarget> stream_moves;  // every stream move asked of it
+
+ protected:
+  void pause(std::chrono::milliseconds duration) override { now_ += duration; }
+  std::chrono::steady_clock::time_point clock_now() override { return now_; }
+
+ private:
+  std::optional<std::uint32_t> in_motion() const { return motion_polls > 0 ? moving_stream : std::nullopt; }
+  bool reading_streams_ = false;
+  std::chrono::steady_clock::time_point now_{};
 };
+
+bool moved(const MovingServer& server, std::uint32_t index) {
+  return std::any_of(server.stream_moves.begin(), server.stream_moves.end(),
+                     [&](const ChangeTarget& t) { return t.stream_index == index; });
+}
 
 // The broken system, with discord recording the headset (it named it: it
 // works) and a module's own stream that is no application's.
@@ -724,6 +786,20 @@ TEST(FixStreams, AProfileSwitchThatMovesAStreamIsReportedAndUndoPutsItBack) {
   EXPECT_TRUE(journal.runs[0].undone);
 }
 
+const UndoOutcome& undo_of(const std::vector<UndoOutcome>& outcomes, const std::string& fix) {
+  for (const UndoOutcome& o : outcomes) {
+    if (o.change.fix == fix) return o;
+  }
+  throw std::runtime_error("no undo of " + fix);
+}
+
+const JournalEntry& entry_of(const Journal& journal, const std::string& fix) {
+  for (const JournalEntry& e : journal.runs[0].entries) {
+    if (e.change.fix == fix) return e;
+  }
+  throw std::runtime_error("no entry " + fix);
+}
+
 struct StreamUndoFixture {
   SystemSnapshot original = broken_system_with_discord();
   MovingServer system{original};
@@ -783,7 +859,257 @@ TEST(UndoStreams, AStreamThatEndedIsNoFailure) {
   std::string stopped;
   const std::vector<UndoOutcome> outcomes = f.undo(stopped);
   for (const UndoOutcome& o : outcomes) EXPECT_TRUE(o.streams_back()) << o.change.fix;
+  const UndoOutcome& default_set = undo_of(outcomes, "default.set");
+  ASSERT_EQ(default_set.streams.size(), 2u);
+  EXPECT_EQ(default_set.streams[1].place.stream.application, "discord");
+  EXPECT_EQ(default_set.streams[1].result, StreamRestore::Result::ended);
+  EXPECT_FALSE(moved(f.system, 8));
   EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+// P1: a server that does not answer is not a server without streams.
+TEST(FixStreams, AServerThatDoesNotAnswerAboutStreamsStopsTheChangeBeforeItIsMade) {
+  MovingServer system(broken_system_with_discord());
+  system.streams_unanswered = true;
+  MemoryJournal journal;
+  Yes consent;
+  const FixRunResult result = run_fixes(system, &journal, consent, FixOptions{});
+  const ChangeOutcome& default_set = outcome_of(result, "default.set");
+  EXPECT_EQ(default_set.status, ChangeStatus::not_journalled);
+  EXPECT_NE(result.stopped.find("did not answer"), std::string::npos);
+  EXPECT_EQ(system.read().server.default_source, "speakers.monitor");  // nothing changed
+  for (const JournalEntry& e : journal.entries) EXPECT_NE(e.change.setting, Setting::default_source);
+}
+
+TEST(UndoStreams, AServerThatDoesNotAnswerAboutStreamsStopsAndForgetsNothing) {
+  StreamUndoFixture f;
+  f.system.streams_unanswered = true;
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes = f.undo(stopped);
+  EXPECT_NE(stopped.find("did not answer"), std::string::npos);
+  for (const UndoOutcome& o : outcomes) {
+    for (const StreamRestore& r : o.streams) EXPECT_NE(r.result, StreamRestore::Result::ended);
+  }
+  EXPECT_FALSE(f.journal.runs[0].undone);
+  EXPECT_TRUE(needs_undo(entry_of(f.journal, "default.set")));
+  // Once it answers, every stream goes back.
+  f.system.streams_unanswered = false;
+  stopped.clear();
+  f.undo(stopped);
+  EXPECT_TRUE(stopped.empty()) << stopped;
+  EXPECT_EQ(where_streams_record(f.system.read()), where_streams_record(f.original));
+  EXPECT_TRUE(f.journal.runs[0].undone);
+}
+
+// P1: a stream whose source is gone cannot ever go back: named once, the entry closed.
+TEST(UndoStreams, ASourceGoneIsNamedOnceAndTheEntryClosed) {
+  SystemSnapshot s = broken_system_with_discord();
+  s.sources.push_back(microphone("webcam", "usb", "webcam", 2));
+  s.streams[1].source = "webcam";
+  s.streams[1].source_index = 2;
+  MovingServer system(s);
+  system.move_everything = true;  // the server takes discord along, and fix cannot put it back
+  system.refuse_moves_of = 8;
+  MemoryJournal memory;
+  Yes consent;
+  run_fixes(system, &memory, consent, FixOptions{});
+  ASSERT_EQ(where_streams_record(system.read())[8], "headset");
+  Journal journal;
+  journal.runs.push_back(JournalRun{"run", "t", "pulseaudio", memory.entries, false});
+  // Then the webcam is unplugged.
+  SystemSnapshot unplugged = system.read();
+  unplugged.sources.pop_back();
+  MovingServer now(unplugged);
+  now.move_everything = true;
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes =
+      undo_run(now, journal.runs[0], [](std::string&) { return true; }, stopped);
+  const UndoOutcome& default_set = undo_of(outcomes, "default.set");
+  ASSERT_EQ(default_set.streams.size(), 2u);
+  EXPECT_EQ(default_set.streams[1].result, StreamRestore::Result::not_put_back);
+  EXPECT_FALSE(default_set.streams[1].may_go_away);
+  EXPECT_NE(default_set.streams[1].note.find("no longer exists"), std::string::npos);
+  EXPECT_FALSE(default_set.streams_back());  // named, exit 1
+  EXPECT_TRUE(journal.runs[0].undone);       // once: the next undo does not pick this run again
+  EXPECT_TRUE(undo_run(now, journal.runs[0], [](std::string&) { return true; }, stopped).empty());
+}
+
+TEST(UndoStreams, AFailureThatMayGoAwayIsTriedAgainAFewTimesThenGivenUp) {
+  StreamUndoFixture f;
+  f.system.refuse_moves_of = 8;
+  std::string stopped;
+  for (int attempt = 1; attempt < kMaxStreamUndoAttempts; ++attempt) {
+    f.undo(stopped);
+    EXPECT_FALSE(f.journal.runs[0].undone) << attempt;
+  }
+  const std::vector<UndoOutcome> last = f.undo(stopped);
+  EXPECT_FALSE(undo_of(last, "default.set").streams_back());
+  EXPECT_TRUE(f.journal.runs[0].undone);  // bounded: the journal can be pruned
+  EXPECT_EQ(entry_of(f.journal, "default.set").undo_attempts, kMaxStreamUndoAttempts);
+  const Journal back = journal_from_text(journal_to_text(f.journal));
+  EXPECT_EQ(entry_of(back, "default.set").undo_attempts, kMaxStreamUndoAttempts);
+}
+
+// P1/P2: a stream the person moved after the fix is theirs.
+TEST(UndoStreams, AStreamMovedByHandAfterTheFixIsLeftThereAndNamed) {
+  SystemSnapshot s = broken_system_with_discord();
+  s.sources.push_back(microphone("webcam", "usb", "webcam", 2));
+  MovingServer system(s);
+  MemoryJournal memory;
+  Yes consent;
+  run_fixes(system, &memory, consent, FixOptions{});
+  std::string error;
+  ASSERT_TRUE(system.apply(Setting::stream_source, ChangeTarget{"", 7, "ZOOM VoiceEngine", 4242},
+                           SettingValue{false, {}, "webcam"}, error));  // by hand
+  Journal journal;
+  journal.runs.push_back(JournalRun{"run", "t", "pulseaudio", memory.entries, false});
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes =
+      undo_run(system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  const UndoOutcome& default_set = undo_of(outcomes, "default.set");
+  ASSERT_EQ(default_set.streams.size(), 2u);
+  EXPECT_EQ(default_set.streams[0].result, StreamRestore::Result::changed_since);
+  EXPECT_EQ(default_set.streams[0].found, "webcam");
+  EXPECT_EQ(default_set.streams[1].result, StreamRestore::Result::put_back);
+  EXPECT_FALSE(default_set.streams_back());  // exit 1
+  EXPECT_EQ(where_streams_record(system.read())[7], "webcam");
+  EXPECT_EQ(where_streams_record(system.read())[8], "headset");
+  EXPECT_TRUE(journal.runs[0].undone);
+}
+
+// P2: a stream entry read while the server moves it is read again once it settles.
+TEST(Undo, AStreamInMotionIsReadOnceItSettles) {
+  UndoFixture f;
+  MovingServer system(f.system.read());
+  system.moving_stream = 7;
+  system.motion_polls = 3;
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes =
+      undo_run(system, f.journal.runs[0], [](std::string&) { return true; }, stopped);
+  EXPECT_EQ(undo_of(outcomes, "stream.move").result, UndoResult::restored);
+  EXPECT_EQ(where_streams_record(system.read())[7], "speakers.monitor");
+}
+
+// P3: when the wait runs out, a stream still in motion is said to be so, not "followed".
+TEST(FixStreams, AStreamStillMovingWhenTheWaitRunsOutIsNotCalledFollowed) {
+  MovingServer system(broken_system_with_discord());
+  system.moving_stream = 7;
+  system.stuck_after_default = true;
+  MemoryJournal journal;
+  Yes consent;
+  FixOptions options;
+  options.only = "default.set";
+  const FixRunResult result = run_fixes(system, &journal, consent, options);
+  const ChangeOutcome& default_set = outcome_of(result, "default.set");
+  ASSERT_EQ(default_set.streams_moved.size(), 1u);
+  EXPECT_EQ(default_set.streams_moved[0].kind, StreamMove::Kind::still_moving);
+  EXPECT_FALSE(moved(system, 7));
+}
+
+// The same index later used by another application's stream is another stream.
+TEST(FixStreams, AnotherStreamWithTheSameIndexIsLeftAlone) {
+  SystemSnapshot s = broken_system_with_discord();
+  s.sources.push_back(microphone("webcam", "usb", "webcam", 2));
+  MovingServer system(s);
+  auto replaced = std::make_shared<bool>(false);  // from the default change on
+  system.edit_reads = [replaced](SystemSnapshot& snap) {
+    *replaced = *replaced || snap.server.default_source == "headset";
+    if (!*replaced) return;
+    for (Stream& st : snap.streams) {
+      if (st.index != 8) continue;  // discord ended; OBS got its number, on the webcam
+      st.application = "OBS Studio";
+      st.process_id = 999;
+      st.source = "webcam";
+      st.source_index = 2;
+    }
+  };
+  MemoryJournal memory;
+  Yes consent;
+  FixOptions options;
+  options.only = "default.set";
+  const FixRunResult result = run_fixes(system, &memory, consent, options);
+  for (const StreamMove& m : outcome_of(result, "default.set").streams_moved) EXPECT_NE(m.before.stream.stream_index, 8u);
+  EXPECT_FALSE(moved(system, 8));
+  Journal journal;
+  journal.runs.push_back(JournalRun{"run", "t", "pulseaudio", memory.entries, false});
+  std::string stopped;
+  const std::vector<UndoOutcome> outcomes =
+      undo_run(system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  const UndoOutcome& default_set = undo_of(outcomes, "default.set");
+  ASSERT_EQ(default_set.streams.size(), 2u);
+  EXPECT_EQ(default_set.streams[1].result, StreamRestore::Result::ended);
+  EXPECT_FALSE(moved(system, 8));
+}
+
+// The settle wait itself, on a fake clock: a script of readings.
+class ScriptedReadings : public SystemAccess {
+ public:
+  explicit ScriptedReadings(std::vector<SystemSnapshot> readings) : readings_(std::move(readings)) {}
+  SystemSnapshot read() override {
+    ++reads;
+    const std::size_t i = std::min(next_++, readings_.size() - 1);
+    return readings_[i];
+  }
+  CurrentValue current(Setting, const ChangeTarget&) override { return {}; }
+  bool apply(Setting, const ChangeTarget&, const SettingValue&, std::string&) override { return false; }
+  std::chrono::milliseconds waited() const { return std::chrono::duration_cast<std::chrono::milliseconds>(now_ - start_); }
+  int reads = 0;
+
+ protected:
+  void pause(std::chrono::milliseconds duration) override { now_ += duration; }
+  std::chrono::steady_clock::time_point clock_now() override { return now_; }
+
+ private:
+  std::vector<SystemSnapshot> readings_;
+  std::size_t next_ = 0;
+  std::chrono::steady_clock::time_point start_{};
+  std::chrono::steady_clock::time_point now_{};
+};
+
+SystemSnapshot zoom_on(const std::string& source) {
+  SystemSnapshot s = broken_system();
+  if (source.empty()) {
+    s.streams[0].source.clear();
+    s.streams[0].source_index.reset();
+  } else {
+    s.streams[0].source = source;
+  }
+  return s;
+}
+
+TEST(SettleWait, WaitsForAMoveToEndAndThenForQuiet) {
+  SystemSnapshot silent;
+  silent.server.reachable = false;
+  // Two readings in motion, one that timed out (ignored), then settled.
+  ScriptedReadings server({zoom_on(""), zoom_on(""), silent, zoom_on("headset")});
+  const std::optional<std::vector<StreamPlace>> places = server.settled_stream_places();
+  ASSERT_TRUE(places.has_value());
+  ASSERT_EQ(places->size(), 1u);
+  EXPECT_EQ((*places)[0].source, "headset");
+  // Settled at the 3rd pause (150 ms), then quiet for kStreamQuietTime.
+  EXPECT_GE(server.waited(), std::chrono::milliseconds(150) + kStreamQuietTime);
+  EXPECT_LE(server.waited(), std::chrono::milliseconds(200) + kStreamQuietTime);
+}
+
+TEST(SettleWait, GivesUpAfterTheLimitAndSaysTheStreamIsStillMoving) {
+  ScriptedReadings server({zoom_on("")});
+  const std::optional<std::vector<StreamPlace>> places = server.settled_stream_places();
+  ASSERT_TRUE(places.has_value());
+  EXPECT_EQ((*places)[0].source, "");
+  EXPECT_GE(server.waited(), kStreamSettleDeadline);
+  EXPECT_LE(server.waited(), kStreamSettleDeadline + std::chrono::milliseconds(50));
+}
+
+TEST(SettleWait, NoAnswerIsNotNoStreams) {
+  SystemSnapshot silent;
+  silent.server.reachable = false;
+  ScriptedReadings server({silent, zoom_on("headset")});
+  EXPECT_FALSE(server.settled_stream_places().has_value());
+  SystemSnapshot no_streams = broken_system();
+  no_streams.streams.clear();
+  ScriptedReadings empty({no_streams});
+  ASSERT_TRUE(empty.settled_stream_places().has_value());
+  EXPECT_EQ(empty.reads, 1);  // nothing to wait for
 }
 
 TEST(JournalForm, ReadsAVersion2JournalWithStreamPlaces) {
@@ -806,12 +1132,33 @@ TEST(JournalForm, StreamPlacesRoundTripAndVersion2RequiresThem) {
   const Journal back = journal_from_text(text);
   for (std::size_t i = 0; i < f.journal.runs[0].entries.size(); ++i) {
     EXPECT_EQ(back.runs[0].entries[i].change.streams_before, f.journal.runs[0].entries[i].change.streams_before);
+    EXPECT_EQ(back.runs[0].entries[i].change.streams_after, f.journal.runs[0].entries[i].change.streams_after);
   }
+  // Where fix left each stream is written down: discord stayed on the headset, zoom followed it.
+  const JournalEntry& default_set = entry_of(back, "default.set");
+  ASSERT_TRUE(default_set.change.streams_after.has_value());
+  EXPECT_EQ(*default_set.change.streams_after,
+            (std::vector<StreamPlace>{{ChangeTarget{"", 7, "ZOOM VoiceEngine", 4242}, "headset"},
+                                      {ChangeTarget{"", 8, "discord", 5151}, "headset"}}));
   std::string message;
   std::string broken = text;
   broken.replace(broken.find("\"streams_before\""), 16, "\"streams_after\"");
   EXPECT_EQ(error_kind(broken, &message), JournalError::Kind::corrupt);
   EXPECT_NE(message.find("streams_before"), std::string::npos) << message;
+}
+
+TEST(JournalForm, TooManyStreamsAreRefusedWithTheLimitNamed) {
+  StreamUndoFixture f;
+  JournalEntry& entry = f.journal.runs[0].entries[0];
+  entry.change.streams_before.assign(kMaxJournalStreams + 1, StreamPlace{ChangeTarget{"", 1, "app", 1}, "mic"});
+  const std::string text = journal_to_text(f.journal);  // the writer keeps to the limit
+  EXPECT_EQ(journal_from_text(text).runs[0].entries[0].change.streams_before.size(), kMaxJournalStreams);
+  nlohmann::json doc = nlohmann::json::parse(text);
+  doc["runs"][0]["entries"][0]["change"]["streams_before"].push_back(
+      doc["runs"][0]["entries"][0]["change"]["streams_before"][0]);
+  std::string message;
+  EXPECT_EQ(error_kind(doc.dump(), &message), JournalError::Kind::corrupt);
+  EXPECT_NE(message.find("more than 1000 streams"), std::string::npos) << message;
 }
 
 // --- the journal file ------------------------------------------------------
