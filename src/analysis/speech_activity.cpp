@@ -90,16 +90,27 @@ void SpeechActivity::filter_for_voicing(const float* samples, int count) {
   constexpr auto kFrame = static_cast<std::size_t>(kFrameSize);
   std::copy(difference_.begin() + kFrameSize, difference_.end(), difference_.begin());
   float* current = difference_.data() + kFrameSize;
+  // Transposed direct form II, both sections written out with their state
+  // in locals, so that it stays in registers (through the array it went to
+  // memory on every sample). A high-pass's numerator is b0 (1, -2, 1), and
+  // -2 b0 v and b0 v round exactly as b1 v and b2 v do: one product serves all three.
+  Section first = voicing_high_pass_[0];
+  Section second = voicing_high_pass_[1];
   for (std::size_t i = 0; i < n; ++i) {
-    double v = samples[i];
-    for (Section& f : voicing_high_pass_) {  // transposed direct form II
-      const double y = f.b0 * v + f.s1;
-      f.s1 = f.b1 * v - f.a1 * y + f.s2;
-      f.s2 = f.b2 * v - f.a2 * y;
-      v = y;
-    }
-    current[i] = static_cast<float>(v);
+    const double x = first.b0 * static_cast<double>(samples[i]);
+    const double y = x + first.s1;
+    first.s1 = (-2.0 * x - first.a1 * y) + first.s2;
+    first.s2 = x - first.a2 * y;
+    const double u = second.b0 * y;
+    const double z = u + second.s1;
+    second.s1 = (-2.0 * u - second.a1 * z) + second.s2;
+    second.s2 = u - second.a2 * z;
+    current[i] = static_cast<float>(z);
   }
+  voicing_high_pass_[0].s1 = first.s1;
+  voicing_high_pass_[0].s2 = first.s2;
+  voicing_high_pass_[1].s1 = second.s1;
+  voicing_high_pass_[1].s2 = second.s2;
   std::fill(current + n, current + kFrame, 0.0f);
 }
 
