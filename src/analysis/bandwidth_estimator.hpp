@@ -31,7 +31,7 @@ class BandwidthEstimator {
 
   int sample_rate_;
   int size_;
-  RealFft fft_;
+  PowerSpectrumFft fft_;  // a power of two: the fast radix-2 transform
   std::vector<float> window_, windowed_, power_;
   Accumulator loud_, all_;
 };

@@ -71,8 +71,11 @@ __attribute__((always_inline)) inline void lane_step(const FloatFilter& f, LaneS
 // registers: the filter (two groups of eight lanes interleaved, so that each
 // group's chain overlaps the other's) writes its output over its input, then
 // the sums are taken from it. Inlined as the portable path and into an AVX2 copy.
-__attribute__((always_inline)) inline void lane_pass(const FloatFilter& f, float* xt, std::size_t length,
+__attribute__((always_inline)) inline void lane_pass(const FloatFilter& filter, float* xt, std::size_t length,
                                                      const std::array<float, 4>* c_a_n, LaneSums& out) {
+  // A local copy: the stores into xt (floats too) could otherwise alias the
+  // coefficients, and the loop would load all seven again for every sample.
+  const FloatFilter f = filter;
   LaneState first, second;
   for (std::size_t n = 0; n < length; ++n) {
     float* at = xt + kLanes * n;

@@ -89,6 +89,7 @@ class SpeechActivity {
   };
   void close_stretch();
   void filter_for_voicing(const float* samples, int count);  // every frame: keeps the filter's state
+  void high_pass_for_voicing(const float* samples, std::size_t n, float* out);  // n > 0
   double periodicity();  // of the frame last filtered
   int bin_of(double band_db) const;
   double bin_centre_db(int bin) const;
@@ -96,7 +97,7 @@ class SpeechActivity {
 
   int channels_;
   int sample_rate_;
-  RealFft fft_;
+  PowerSpectrumFft fft_;
   std::vector<float> window_;
   std::vector<float> windowed_, power_;
   int band_first_bin_, band_last_bin_;
