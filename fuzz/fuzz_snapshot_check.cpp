@@ -17,7 +17,7 @@ namespace {
 
 class AlwaysYes : public micdoctor::Consent {
  public:
-  bool approve(const micdoctor::Change&) override { return true; }
+  Answer approve(const micdoctor::Change&) override { return Answer::yes; }
 };
 
 void check_and_plan(const std::string& text) {

@@ -3,11 +3,14 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "analysis/channel_stats.hpp"
 #include "analysis/cpu_features.hpp"
 #include "analysis/mono_mix.hpp"
+#include "analysis/real_fft.hpp"
 #include "test_signals.hpp"
 
 namespace micdoctor::test {
@@ -90,6 +93,37 @@ TEST(ChannelStats, BlockSumsMatchPlainSums) {
       EXPECT_NEAR(stats.correlation(0, 1), covariance / std::sqrt(stats.ac_power(0) * stats.ac_power(1)), 1e-4) << n;
     }
   }
+}
+
+// The hot paths' own transform against kissfft's, on noise and on a tone that
+// sits between bins (the case where rounding spreads into every bin).
+TEST(PowerSpectrumFft, AgreesWithKissFft) {
+  std::mt19937 rng(7);
+  std::normal_distribution<float> noise(0.0F, 1.0F);
+  for (const int size : {8, 16, 128, 1024, 8192}) {
+    for (const bool tone : {false, true}) {
+      RealFft reference(size);
+      PowerSpectrumFft fast(size);
+      std::vector<float> x(static_cast<std::size_t>(size));
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        x[i] = tone ? static_cast<float>(std::sin(0.3183 * static_cast<double>(i))) : noise(rng);
+      }
+      std::vector<float> a(static_cast<std::size_t>(size / 2 + 1));
+      std::vector<float> b(a.size());
+      reference.power_spectrum(x.data(), a.data());
+      fast.power_spectrum(x.data(), b.data());
+      double total = 0;
+      for (const float p : a) total += p;
+      for (std::size_t k = 0; k < a.size(); ++k) {
+        EXPECT_NEAR(b[k], a[k], 1e-6 * total) << size << (tone ? " tone" : " noise") << " bin " << k;
+      }
+    }
+  }
+}
+
+TEST(PowerSpectrumFft, RefusesSizesItCannotTransform) {
+  EXPECT_THROW(PowerSpectrumFft(100), std::invalid_argument);
+  EXPECT_THROW(PowerSpectrumFft(4), std::invalid_argument);
 }
 
 }  // namespace
