@@ -90,6 +90,17 @@ void monitor_is_not_a_microphone(Joining& j) {
   Finding* monitor = j.find("device.is_monitor");
   if (monitor == nullptr) return;
   const bool silent = j.find("signal.digital_silence") != nullptr;
+  if (checks::monitors_a_virtual_output(j.source())) {
+    // A virtual microphone: what was played into it is what it delivers, so
+    // its clipping or noise stand. Only its silence is explained.
+    if (!silent) return;
+    j.fold("signal.digital_silence", *monitor,
+           "The test recording confirms it: " + decimal(j.metrics().duration_s) +
+               " s of pure digital silence, because nothing was played into it.");
+    if (j.find("signal.no_speech") != nullptr) j.fold("signal.no_speech", *monitor, "");
+    hardware_not_judged(j, "nothing was played into the virtual output the chosen device records");
+    return;
+  }
   monitor->detail += silent ? " The test recording confirms it: " + decimal(j.metrics().duration_s) +
                                   " s of pure digital silence, because nothing was playing."
                             : " The test recorded what the computer played during it, so its sound says nothing "

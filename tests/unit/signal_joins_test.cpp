@@ -111,6 +111,7 @@ SystemSnapshot with_monitor(bool monitor_is_default) {
   monitor.name = "speakers.monitor";
   monitor.description = "Monitor of Speakers";
   monitor.kind = SourceKind::monitor;
+  monitor.card = "alsa_card.pci-0000_00_1f.3";  // a sound card's speakers
   s.sources.push_back(monitor);
   if (monitor_is_default) s.server.default_source = monitor.name;
   return s;
@@ -155,6 +156,21 @@ TEST(SignalJoins, WhatAMonitorPlayedSaysNothingAboutAMicrophone) {
     EXPECT_NE(findings[0].detail.find("says nothing about a microphone"), std::string::npos);
     EXPECT_NE(findings[0].detail.find("also the default input"), std::string::npos);
   }
+}
+
+TEST(SignalJoins, AVirtualMicrophoneKeepsWhatItHeard) {
+  // A null sink's monitor has no card: what was played into it is what it delivers.
+  SystemSnapshot s = with_monitor(false);
+  s.sources[1].card.clear();
+  const auto clipped = join_on_monitor(s, analysis({signal("signal.clipping")}));
+  EXPECT_EQ(ids(clipped), (std::vector<std::string>{"device.is_monitor", "signal.clipping"}));
+  EXPECT_EQ(clipped[0].severity, Severity::warning);
+  EXPECT_TRUE(clipped[0].explains.empty());
+  // Its silence is that nothing was played into it, not a hardware fault.
+  const auto silent = join_on_monitor(s, analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  EXPECT_EQ(ids(silent), (std::vector<std::string>{"device.is_monitor", "check.not_judged"}));
+  EXPECT_NE(silent[0].detail.find("nothing was played into it"), std::string::npos);
+  expect_hardware_not_judged(silent, "nothing was played into the virtual output the chosen device records");
 }
 
 TEST(SignalJoins, LowVolumeHidesTheVoice) {
