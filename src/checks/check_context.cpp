@@ -57,6 +57,10 @@ const Profile* best_input_profile(const Card& card) {
   return best;
 }
 
+bool monitors_a_virtual_output(const Source& source) {
+  return source.kind == SourceKind::monitor && source.card.empty() && source.bus.empty() && source.form_factor.empty();
+}
+
 bool is_application_stream(const Stream& stream) { return !stream.from_module; }
 
 bool is_endpoint_id(const std::string& name) {

@@ -41,6 +41,10 @@ const Source* best_input(const SystemSnapshot& snapshot);
 // the server's own priority (which already prefers mSBC/duplex profiles). Null
 // when the card cannot capture at all.
 const Profile* best_input_profile(const Card& card);
+// A monitor of an output with no sound card behind it (a null sink used as a
+// virtual microphone for OBS, PulseEffects_mic.monitor): the server gives the
+// monitor of a real output its card (PulseAudio) or its device.bus (PipeWire).
+bool monitors_a_virtual_output(const Source& source);
 // Streams opened by applications (not the server's own module streams).
 bool is_application_stream(const Stream& stream);
 

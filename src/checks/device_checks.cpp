@@ -72,13 +72,25 @@ void check_target_is_monitor(const CheckInput& input, std::vector<Finding>& out)
     return;
   }
   const bool is_default = target->name == s.server.default_source;
-  Finding f = make_check_finding(
-      CheckId::device_is_monitor, Severity::error, "The device you chose is not a microphone: it records the speakers",
-      source_label(*target) + " is the monitor of an output: it records whatever the computer plays, never your "
-      "voice." + (is_default ? std::string(" It is also the default input, so applications that follow the default "
-                                           "record the speakers too.")
-                             : std::string()),
-      target->name);
+  const std::string also_default = is_default ? std::string(" It is also the default input, so applications that "
+                                                            "follow the default record it too.")
+                                              : std::string();
+  // A virtual output's monitor is how virtual microphones are made: say what
+  // it is, but no error, and the test still judges what it heard.
+  const bool virtual_output = monitors_a_virtual_output(*target);
+  Finding f =
+      virtual_output
+          ? make_check_finding(CheckId::device_is_monitor, Severity::warning,
+                               "The device you chose records a virtual output, not a microphone",
+                               source_label(*target) + " is the monitor of a virtual output (no sound card behind it): "
+                               "it records whatever is played into that output. If this is a virtual microphone on "
+                               "purpose, this is expected." + also_default,
+                               target->name)
+          : make_check_finding(CheckId::device_is_monitor, Severity::error,
+                               "The device you chose is not a microphone: it records the speakers",
+                               source_label(*target) + " is the monitor of an output: it records whatever the computer "
+                               "plays, never your voice." + also_default,
+                               target->name);
   const Source* best = best_input(s);
   if (best == nullptr) {
     f.manual_steps.push_back("Connect a microphone or headset, then check it: micdoctor devices lists the inputs.");
@@ -92,6 +104,7 @@ void check_target_is_monitor(const CheckInput& input, std::vector<Finding>& out)
     }
   }
   out.push_back(std::move(f));
+  if (virtual_output) return;
   out.push_back(make_not_judged(kLastStep, "the chosen device is a monitor of an output, not a microphone", target->name));
 }
 

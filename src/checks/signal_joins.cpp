@@ -17,6 +17,11 @@ using checks::source_label;
 constexpr double kUnityPercent = 100.0;
 // Below this a quiet voice is first a matter of the source's volume.
 constexpr double kRaiseFirstBelowPercent = 90.0;
+// A background at or below this is the recording's own quantisation floor
+// (16-bit dither sits near -96 dBFS), not a room.
+constexpr double kQuantisationFloorDbfs = -90.0;
+// A voice below this has sunk to where the server's rounding shapes the recording.
+constexpr double kVoiceAtTheFloorDbfs = -70.0;
 
 struct Joining {
   const JoinInput& input;
@@ -54,6 +59,21 @@ std::string set_volume_command(const Source& source) {
   return "pactl set-source-volume " + shell_quote(source.name) + " 100%";
 }
 
+// The volume scales voice and background alike, so the SNR it leaves is the
+// room's: noise is the volume's artifact only when both have sunk to the
+// recording's own floor. Without that evidence the noise finding stands.
+bool noise_is_the_volumes_floor(const Joining& j) {
+  const SignalMetrics& m = j.metrics();
+  const bool floor_at_quantisation = m.noise_floor_dbfs && *m.noise_floor_dbfs <= kQuantisationFloorDbfs;
+  const bool voice_at_floor = m.speech_level_dbfs && *m.speech_level_dbfs < kVoiceAtTheFloorDbfs;
+  return floor_at_quantisation || voice_at_floor;
+}
+
+void fold_noise_if_the_volumes(Joining& j, Finding& low) {
+  if (j.find("signal.noisy") == nullptr || !noise_is_the_volumes_floor(j)) return;
+  j.fold("signal.noisy", low, "");
+}
+
 bool is_signal_finding(const Finding& f) { return f.id.rfind("signal.", 0) == 0; }
 
 // The fault hid the microphone from the test: step 5 is "?" with the reason,
@@ -70,6 +90,17 @@ void monitor_is_not_a_microphone(Joining& j) {
   Finding* monitor = j.find("device.is_monitor");
   if (monitor == nullptr) return;
   const bool silent = j.find("signal.digital_silence") != nullptr;
+  if (checks::monitors_a_virtual_output(j.source())) {
+    // A virtual microphone: what was played into it is what it delivers, so
+    // its clipping or noise stand. Only its silence is explained.
+    if (!silent) return;
+    j.fold("signal.digital_silence", *monitor,
+           "The test recording confirms it: " + decimal(j.metrics().duration_s) +
+               " s of pure digital silence, because nothing was played into it.");
+    if (j.find("signal.no_speech") != nullptr) j.fold("signal.no_speech", *monitor, "");
+    hardware_not_judged(j, "nothing was played into the virtual output the chosen device records");
+    return;
+  }
   monitor->detail += silent ? " The test recording confirms it: " + decimal(j.metrics().duration_s) +
                                   " s of pure digital silence, because nothing was playing."
                             : " The test recorded what the computer played during it, so its sound says nothing "
@@ -153,8 +184,8 @@ void low_volume_explains_quiet_voice(Joining& j) {
   if (Finding* low = j.find("device.volume_low")) {
     low->severity = Severity::error;
     j.fold("signal.too_quiet", *low, measured);
-    // (See low_volume_hides_voice: the noise verdict waits for a proper volume.)
-    if (j.find("signal.noisy") != nullptr) j.fold("signal.noisy", *low, "");
+    // (See noise_is_the_volumes_floor: real noise stands beside the volume.)
+    fold_noise_if_the_volumes(j, *low);
     return;
   }
   quiet->detail += " The microphone's volume is only at " + decimal(j.source().volume_percent, 0) + " %.";
@@ -163,25 +194,32 @@ void low_volume_explains_quiet_voice(Joining& j) {
 }
 
 // No voice heard from a source turned down: the volume is the first cause,
-// as for a quiet voice. The volume scales voice and background alike, so a
-// noise verdict at that level is the recording's own floor, not the room:
-// it waits for the test after the volume is raised.
+// as for a quiet voice. A noise verdict joins it only when the background too
+// sank to the recording's own floor (noise_is_the_volumes_floor).
 void low_volume_hides_voice(Joining& j) {
   Finding* low = j.find("device.volume_low");
   if (low == nullptr || j.find("signal.no_speech") == nullptr) return;
   low->severity = Severity::error;
   j.fold("signal.no_speech", *low,
          "The test heard no voice at all: at this volume it sinks below the recording's own noise.");
-  if (j.find("signal.noisy") != nullptr) j.fold("signal.noisy", *low, "");
+  fold_noise_if_the_volumes(j, *low);
   hardware_not_judged(j, "the volume is so low that no voice could be heard");
 }
 
 // Gaps of exact zeros from a source turned down: the server rounds the quiet
 // stretches between words to zero (PulseAudio at 5 % does), so they are the
-// volume's doing until a test at a proper volume says otherwise.
+// volume's doing until a test at a proper volume says otherwise. Only where
+// rounding can do it: a volume at or below 10 %, or a voice sunk to the floor;
+// between 10 and 25 % gaps are gaps. The joined finding keeps the higher
+// severity of the two, so a dropouts error never shrinks to a warning.
 void low_volume_rounds_pauses_to_zero(Joining& j) {
   Finding* low = j.find("device.volume_low");
-  if (low == nullptr || j.find("signal.dropouts") == nullptr) return;
+  const Finding* gaps = j.find("signal.dropouts");
+  if (low == nullptr || gaps == nullptr) return;
+  const bool rounding_volume = j.source().volume_percent <= checks::kSilentVolumePercent;
+  const bool voice_at_floor = j.metrics().speech_level_dbfs && *j.metrics().speech_level_dbfs < kVoiceAtTheFloorDbfs;
+  if (!rounding_volume && !voice_at_floor) return;
+  low->severity = std::max(low->severity, gaps->severity);
   j.fold("signal.dropouts", *low,
          "Its gaps of exact zeros are the quiet stretches between words, rounded to zero at this volume.");
 }
@@ -264,8 +302,9 @@ struct NamedRule {
 constexpr std::array kRules = {
     NamedRule{"monitor_is_not_a_microphone", monitor_is_not_a_microphone},
     NamedRule{"mute_explains_silence", mute_explains_silence},
-    NamedRule{"low_volume_explains_silence", low_volume_explains_silence},
+    // The empty jack first: its silence is the jack's even when the volume is also low.
     NamedRule{"unplugged_port_explains_silence", unplugged_port_explains_silence},
+    NamedRule{"low_volume_explains_silence", low_volume_explains_silence},
     NamedRule{"silence_from_a_source_that_is_on", silence_from_a_source_that_is_on},
     NamedRule{"low_volume_hides_voice", low_volume_hides_voice},
     NamedRule{"low_volume_explains_quiet_voice", low_volume_explains_quiet_voice},

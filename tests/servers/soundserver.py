@@ -11,6 +11,12 @@ import tempfile
 import time
 
 
+# "speakers" stands for a sound card's output: described as one. PipeWire
+# gives its monitor these properties; PulseAudio gives a monitor only the
+# card of its sink, which a null sink has not, so there it stays virtual.
+SPEAKERS_PROPERTIES = 'device.description=\"Speakers\" device.bus=pci device.form_factor=speaker'
+
+
 def wait_until(condition, timeout=10.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -157,7 +163,7 @@ class PulseAudioServer(SoundServer):
         conf = os.path.join(self.dir, "default.pa")
         with open(conf, "w") as f:
             f.write(f"load-module module-native-protocol-unix auth-anonymous=1 socket={self.socket}\n")
-            f.write("load-module module-null-sink sink_name=speakers sink_properties='device.description=\"Speakers\"'\n")
+            f.write(f"load-module module-null-sink sink_name=speakers sink_properties='{SPEAKERS_PROPERTIES}'\n")
         self.env["PULSE_SERVER"] = "unix:" + self.socket
         self._spawn("pulseaudio", "-n", "-F", conf, "--daemonize=no", "--exit-idle-time=-1",
                     "--disallow-exit", "--log-target=stderr")
@@ -181,8 +187,7 @@ class PipeWireServer(SoundServer):
         self._spawn("wireplumber")
         self._spawn("pipewire-pulse")
         self._wait_ready()
-        self.load_module("module-null-sink", "sink_name=speakers",
-                         "sink_properties='device.description=\"Speakers\"'")
+        self.load_module("module-null-sink", "sink_name=speakers", f"sink_properties='{SPEAKERS_PROPERTIES}'")
 
 
 def _kill(p):

@@ -160,6 +160,7 @@ TEST(CheckReport, AMonitorChosenIsNeverNothingIsWrong) {
   monitor.name = "speakers.monitor";
   monitor.description = "Monitor of Speakers";
   monitor.kind = SourceKind::monitor;
+  monitor.card = "alsa_card.pci-0000_00_1f.3";  // a sound card's speakers
   s.sources.push_back(monitor);
   const std::vector<Finding> findings = run_checks(s, "speakers.monitor");
   const CheckReportInput report{s, source_in_use(s, "speakers.monitor"), findings};

@@ -36,6 +36,7 @@ Source monitor(const std::string& sink) {
   s.description = "Monitor of " + sink;
   s.kind = SourceKind::monitor;
   s.monitor_of = sink;
+  s.card = "alsa_card.pci-0000_00_1f.3";  // a sound card's output (the server gives its monitor the card)
   return s;
 }
 
@@ -186,6 +187,21 @@ TEST(Checks, AMonitorChosenWithDeviceIsNamedAsSuch) {
   // Without --device the default monitor is default.is_monitor's (and the headset is checked).
   s.server.default_source = "speakers.monitor";
   EXPECT_FALSE(has(run_checks(s), "device.is_monitor"));
+}
+
+TEST(Checks, AVirtualMicrophoneMadeFromAMonitorIsAWarning) {
+  // A null sink's monitor (OBS, PulseEffects_mic.monitor): no card, no bus behind it.
+  SystemSnapshot s = healthy();
+  Source virtual_mic = monitor("obs_mix");
+  virtual_mic.card.clear();
+  s.sources.push_back(virtual_mic);
+  const std::vector<Finding> findings = run_checks(s, "obs_mix.monitor");
+  const Finding f = only(findings, "device.is_monitor");
+  EXPECT_EQ((std::make_pair(f.severity, f.step)), std::make_pair(Severity::warning, 2));
+  EXPECT_NE(f.detail.find("If this is a virtual microphone on purpose, this is expected."), std::string::npos);
+  EXPECT_FALSE(has(findings, "check.not_judged"));  // the test judges what it heard
+  // The monitor of a real output keeps its error.
+  EXPECT_EQ(only(run_checks(s, "speakers.monitor"), "device.is_monitor").severity, Severity::error);
 }
 
 TEST(Checks, AMonitorChosenThatIsAlsoTheDefaultIsOneFinding) {

@@ -111,6 +111,7 @@ SystemSnapshot with_monitor(bool monitor_is_default) {
   monitor.name = "speakers.monitor";
   monitor.description = "Monitor of Speakers";
   monitor.kind = SourceKind::monitor;
+  monitor.card = "alsa_card.pci-0000_00_1f.3";  // a sound card's speakers
   s.sources.push_back(monitor);
   if (monitor_is_default) s.server.default_source = monitor.name;
   return s;
@@ -157,6 +158,21 @@ TEST(SignalJoins, WhatAMonitorPlayedSaysNothingAboutAMicrophone) {
   }
 }
 
+TEST(SignalJoins, AVirtualMicrophoneKeepsWhatItHeard) {
+  // A null sink's monitor has no card: what was played into it is what it delivers.
+  SystemSnapshot s = with_monitor(false);
+  s.sources[1].card.clear();
+  const auto clipped = join_on_monitor(s, analysis({signal("signal.clipping")}));
+  EXPECT_EQ(ids(clipped), (std::vector<std::string>{"device.is_monitor", "signal.clipping"}));
+  EXPECT_EQ(clipped[0].severity, Severity::warning);
+  EXPECT_TRUE(clipped[0].explains.empty());
+  // Its silence is that nothing was played into it, not a hardware fault.
+  const auto silent = join_on_monitor(s, analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  EXPECT_EQ(ids(silent), (std::vector<std::string>{"device.is_monitor", "check.not_judged"}));
+  EXPECT_NE(silent[0].detail.find("nothing was played into it"), std::string::npos);
+  expect_hardware_not_judged(silent, "nothing was played into the virtual output the chosen device records");
+}
+
 TEST(SignalJoins, LowVolumeHidesTheVoice) {
   // At 5 % no voice is heard: the volume is the cause, not a second error.
   const auto findings = join(with_source(5, false), analysis({signal("signal.no_speech")}));
@@ -165,14 +181,16 @@ TEST(SignalJoins, LowVolumeHidesTheVoice) {
   EXPECT_EQ(findings[0].explains, std::vector<std::string>{"signal.no_speech"});
   EXPECT_NE(findings[0].detail.find("heard no voice"), std::string::npos);
   expect_hardware_not_judged(findings, "the volume is so low that no voice could be heard");
-  // The noise the voice sank into waits for the test at a proper volume.
-  const auto with_noise =
-      join(with_source(20, false), analysis({signal("signal.no_speech"), signal("signal.noisy", Severity::warning)}));
+  // The noise the voice sank into, at the recording's own floor, waits for the test at a proper volume.
+  SignalAnalysis at_floor = analysis({signal("signal.no_speech"), signal("signal.noisy", Severity::warning)});
+  at_floor.metrics.noise_floor_dbfs = -95.0;
+  const auto with_noise = join(with_source(20, false), at_floor);
   EXPECT_EQ(ids(with_noise), (std::vector<std::string>{"device.volume_low", "check.not_judged"}));
   EXPECT_EQ(with_noise[0].explains, (std::vector<std::string>{"signal.no_speech", "signal.noisy"}));
-  // A quiet voice at a low volume likewise.
-  const auto quiet =
-      join(with_source(5, false), analysis({signal("signal.too_quiet"), signal("signal.noisy", Severity::warning)}));
+  // A quiet voice sunk to the floor at a low volume likewise.
+  SignalAnalysis faint = analysis({signal("signal.too_quiet"), signal("signal.noisy", Severity::warning)});
+  faint.metrics.speech_level_dbfs = -75.0;
+  const auto quiet = join(with_source(5, false), faint);
   EXPECT_EQ(ids(quiet), std::vector<std::string>{"device.volume_low"});  // a voice came through: the hardware works
   EXPECT_EQ(quiet[0].explains, (std::vector<std::string>{"signal.too_quiet", "signal.noisy"}));
   // Pauses rounded to exact zeros at a low volume are no dropouts of the hardware.
@@ -186,6 +204,56 @@ TEST(SignalJoins, LowVolumeHidesTheVoice) {
   // At a proper volume no voice is no voice, and noise is noise.
   const auto proper = join(with_source(100, false), analysis({signal("signal.no_speech"), signal("signal.noisy")}));
   EXPECT_EQ(ids(proper), (std::vector<std::string>{"signal.no_speech", "signal.noisy"}));
+}
+
+TEST(SignalJoins, RealNoiseStandsBesideALowVolume) {
+  // The volume scales voice and background alike: the SNR, and the noise, are the room's.
+  SignalAnalysis room = analysis({signal("signal.no_speech"), signal("signal.noisy", Severity::warning)});
+  room.metrics.speech_level_dbfs.reset();
+  room.metrics.noise_floor_dbfs = -50.0;
+  const auto no_voice = join(with_source(20, false), room);
+  EXPECT_EQ(ids(no_voice), (std::vector<std::string>{"device.volume_low", "signal.noisy", "check.not_judged"}));
+  EXPECT_EQ(get(no_voice, "device.volume_low").explains, std::vector<std::string>{"signal.no_speech"});
+
+  SignalAnalysis quiet_in_noise = analysis({signal("signal.too_quiet"), signal("signal.noisy", Severity::warning)});
+  quiet_in_noise.metrics.speech_level_dbfs = -45.0;
+  quiet_in_noise.metrics.noise_floor_dbfs = -52.0;
+  const auto quiet = join(with_source(5, false), quiet_in_noise);
+  EXPECT_EQ(ids(quiet), (std::vector<std::string>{"device.volume_low", "signal.noisy"}));
+  EXPECT_EQ(get(quiet, "device.volume_low").explains, std::vector<std::string>{"signal.too_quiet"});
+
+  // A floor that could not be measured is no evidence that the noise is the volume's.
+  quiet_in_noise.metrics.noise_floor_dbfs.reset();
+  EXPECT_EQ(ids(join(with_source(5, false), quiet_in_noise)),
+            (std::vector<std::string>{"device.volume_low", "signal.noisy"}));
+}
+
+TEST(SignalJoins, DropoutsJoinTheVolumeOnlyWhereRoundingExplainsThem) {
+  // At 20 % with a voice well above the floor, gaps of zeros are no rounding: they stand.
+  SignalAnalysis gaps = analysis({signal("signal.dropouts", Severity::error)});
+  gaps.metrics.speech_level_dbfs = -40.0;
+  const auto stand = join(with_source(20, false), gaps);
+  EXPECT_EQ(ids(stand), (std::vector<std::string>{"device.volume_low", "signal.dropouts"}));
+  EXPECT_EQ(get(stand, "signal.dropouts").severity, Severity::error);
+  // A voice sunk to the floor: rounding explains them, and the error is not shrunk to a warning.
+  gaps.metrics.speech_level_dbfs = -75.0;
+  const auto rounded = join(with_source(20, false), gaps);
+  EXPECT_EQ(ids(rounded), std::vector<std::string>{"device.volume_low"});
+  EXPECT_EQ(rounded[0].explains, std::vector<std::string>{"signal.dropouts"});
+  EXPECT_EQ(rounded[0].severity, Severity::error);
+  // A volume at or below 10 % rounds them whatever the voice.
+  gaps.metrics.speech_level_dbfs = -40.0;
+  EXPECT_EQ(ids(join(with_source(10, false), gaps)), std::vector<std::string>{"device.volume_low"});
+}
+
+TEST(SignalJoins, SilenceFromAnEmptyJackIsTheJackEvenAtALowVolume) {
+  SystemSnapshot s = with_source(5, false, "pci");
+  s.sources[0].ports = {Port{"analog-input-mic", "Microphone", Availability::no, 1}};
+  s.sources[0].active_port = "analog-input-mic";
+  const auto findings = join(s, analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  EXPECT_EQ(get(findings, "device.port_unavailable").explains,
+            (std::vector<std::string>{"signal.digital_silence", "signal.no_speech"}));
+  EXPECT_TRUE(get(findings, "device.volume_low").explains.empty());
 }
 
 TEST(SignalJoins, SilenceFromASourceThatIsOn) {
