@@ -9,7 +9,11 @@
 #include <system_error>
 
 #ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
 #include <windows.h>
+
+#include <cstdint>
 #else
 #include <fcntl.h>
 #include <unistd.h>
@@ -70,7 +74,14 @@ bool create_and_remove_probe(const std::filesystem::path& probe, int& error) {
   const HANDLE handle = CreateFileW(probe.wstring().c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
                                     FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
-    error = GetLastError() == ERROR_ACCESS_DENIED ? EACCES : EIO;
+    switch (GetLastError()) {
+      case ERROR_FILE_EXISTS:
+      case ERROR_ALREADY_EXISTS: error = EEXIST; break;
+      case ERROR_ACCESS_DENIED: error = EACCES; break;
+      case ERROR_PATH_NOT_FOUND: error = ENOENT; break;
+      case ERROR_DISK_FULL: error = ENOSPC; break;
+      default: error = EIO; break;
+    }
     return false;
   }
   CloseHandle(handle);
@@ -126,13 +137,39 @@ struct FileCloser {
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
 // Opens a new file for writing, never following a link planted at its name
-// and never truncating what is there: a stale file or link of that name is
-// removed first (unlink removes the link, not what it points to).
-File create_exclusive(const std::filesystem::path& path) {
+// and never truncating what is there. POSIX: a stale file or link of that
+// name is removed first (unlink removes the link, not what it points to).
+// Windows: nothing is removed (Wine's delete follows a unix link to its
+// target); if the name is taken, a numbered name beside it is used instead,
+// and `path` is set to the name used.
+File create_exclusive(std::filesystem::path& path) {
 #ifdef _WIN32
-  std::error_code ignored;
-  std::filesystem::remove(path, ignored);
-  return File(_wfopen(path.wstring().c_str(), L"wb"));
+  const std::filesystem::path base = path;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (attempt > 0) {
+      path = base;
+      path += "-";
+      path += std::to_string(attempt);
+    }
+    const HANDLE handle = CreateFileW(path.wstring().c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
+                                      FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (handle == INVALID_HANDLE_VALUE) {
+      const DWORD failure = GetLastError();
+      if (failure == ERROR_FILE_EXISTS || failure == ERROR_ALREADY_EXISTS) continue;
+      errno = failure == ERROR_ACCESS_DENIED ? EACCES : EIO;
+      return File();
+    }
+    const int fd = _open_osfhandle(reinterpret_cast<intptr_t>(handle), _O_WRONLY | _O_BINARY);
+    if (fd < 0) {
+      CloseHandle(handle);
+      return File();
+    }
+    File file(_fdopen(fd, "wb"));
+    if (!file) _close(fd);
+    return file;
+  }
+  errno = EEXIST;
+  return File();
 #else
   ::unlink(path.c_str());
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -173,7 +210,7 @@ bool write_report(const std::string& text, const std::string& path, std::string&
     }
     return true;
   }
-  const std::filesystem::path temporary = temporary_beside(target);
+  std::filesystem::path temporary = temporary_beside(target);
   {
     errno = 0;
     const File out = create_exclusive(temporary);
