@@ -25,11 +25,26 @@ constexpr const char* kRestartPulseAudio = "systemctl --user restart pulseaudio"
 
 bool is_pipewire(std::string_view program) { return program.rfind("pipewire", 0) == 0 || program == "wireplumber"; }
 
+// The service manager holds the socket of a socket-activated server (Debian 12).
+bool is_service_manager(std::string_view program) { return program == "systemd"; }
+
+// systemd alone holds the socket: its socket unit takes connections but the
+// service it starts does not answer. Restart that service, named by what is installed.
+std::string restart_activated_service(const ServerInfo& server) {
+  const bool pipewire = installed(server, "pipewire-pulse");
+  const bool pulseaudio = installed(server, "pulseaudio");
+  const std::string lead = "Restart the sound service behind the socket: ";
+  if (pipewire && !pulseaudio) return lead + "systemctl --user restart pipewire-pulse";
+  if (pulseaudio && !pipewire) return lead + kRestartPulseAudio;
+  return lead + "systemctl --user restart pipewire-pulse  (on a PulseAudio system: " + kRestartPulseAudio + ")";
+}
+
 // What to start or restart: the server that holds the socket when one does
 // (a hung or paused one), else the one installed. With both installed and
 // neither running, the system's choice cannot be seen, so both are named.
 std::string restart_step(const ServerInfo& server) {
   const std::string& program = server.listener;
+  if (is_service_manager(program)) return restart_activated_service(server);
   if (is_pipewire(program)) return std::string("Restart PipeWire and its PulseAudio service: ") + kRestartPipeWire;
   if (program == "pulseaudio") {
     return std::string("Restart PulseAudio: ") + kRestartPulseAudio + "  (without systemd: pulseaudio -k; pulseaudio --start)";
@@ -57,7 +72,10 @@ void check_server(const CheckInput& input, std::vector<Finding>& out) {
   const bool hung = !server.listener.empty();
   std::string detail = "micdoctor tried " + (server.tried.empty() ? std::string("the default server") : server.tried);
   detail += server.error.empty() ? "." : " and got: " + server.error + ".";
-  if (hung) {
+  if (hung && is_service_manager(server.listener)) {
+    detail += " Only systemd holds the server's socket: the socket unit answers, but the service behind it does not "
+              "(it did not start, or it is hung), and every application that opens a sound device waits for it.";
+  } else if (hung) {
     detail += " The server (" + server.listener + ") is running and its socket takes connections, but it does not "
               "reply: it is hung or paused, and every application that opens a sound device waits for it.";
   }

@@ -5,8 +5,19 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <system_error>
+
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#include <windows.h>
+
+#include <cstdint>
+#else
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 namespace micdoctor::cli {
 
@@ -55,27 +66,125 @@ std::filesystem::path temporary_beside(const std::filesystem::path& target) {
   return temporary;
 }
 
+// Creates the probe file beside the target without following a link planted
+// at its name and without touching an existing file: O_EXCL|O_NOFOLLOW on
+// POSIX, CREATE_NEW on Windows. True when it was created (and removed again).
+bool create_and_remove_probe(const std::filesystem::path& probe, int& error) {
+#ifdef _WIN32
+  const HANDLE handle = CreateFileW(probe.wstring().c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
+                                    FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
+    switch (GetLastError()) {
+      case ERROR_FILE_EXISTS:
+      case ERROR_ALREADY_EXISTS: error = EEXIST; break;
+      case ERROR_ACCESS_DENIED: error = EACCES; break;
+      case ERROR_PATH_NOT_FOUND: error = ENOENT; break;
+      case ERROR_DISK_FULL: error = ENOSPC; break;
+      default: error = EIO; break;
+    }
+    return false;
+  }
+  CloseHandle(handle);
+  return true;
+#else
+  errno = 0;
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    error = errno;
+    return false;
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return true;
+#endif
+}
+
+bool exists_and_writable(const std::filesystem::path& target) {
+#ifdef _WIN32
+  (void)target;
+  return false;
+#else
+  return ::access(target.c_str(), W_OK) == 0;
+#endif
+}
+
 }  // namespace
 
 bool check_writable(const std::string& path, std::string& error) {
   const std::filesystem::path target = std::filesystem::u8path(path);
   std::error_code code;
-  if (std::filesystem::is_directory(target, code)) {
+  const std::filesystem::file_status status = std::filesystem::status(target, code);
+  if (std::filesystem::is_directory(status)) {
     error = "cannot write " + path + " (it is a directory)";
     return false;
   }
-  const std::filesystem::path probe = temporary_beside(target);
-  errno = 0;
-  {
-    const std::ofstream out(probe, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = "cannot write " + path + " (" + why_unwritable(target, errno) + ")";
-      return false;
-    }
-  }
-  std::filesystem::remove(probe, code);
-  return true;
+  // An existing file the user may write (or a device such as /dev/null) needs
+  // no probe: a probe beside /dev/null would need a writable /dev.
+  const bool exists = std::filesystem::exists(status);
+  if (exists && (!std::filesystem::is_regular_file(status) || exists_and_writable(target))) return true;
+  int failure = 0;
+  if (create_and_remove_probe(temporary_beside(target), failure)) return true;
+  if (failure == EEXIST) return true;  // something sits at the probe's name: the real write will tell
+  error = "cannot write " + path + " (" + why_unwritable(target, failure) + ")";
+  return false;
 }
+
+namespace {
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+// Opens a new file for writing, never following a link planted at its name
+// and never truncating what is there. POSIX: a stale file or link of that
+// name is removed first (unlink removes the link, not what it points to).
+// Windows: nothing is removed (Wine's delete follows a unix link to its
+// target); if the name is taken, a numbered name beside it is used instead,
+// and `path` is set to the name used.
+File create_exclusive(std::filesystem::path& path) {
+#ifdef _WIN32
+  const std::filesystem::path base = path;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (attempt > 0) {
+      path = base;
+      path += "-";
+      path += std::to_string(attempt);
+    }
+    const HANDLE handle = CreateFileW(path.wstring().c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
+                                      FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (handle == INVALID_HANDLE_VALUE) {
+      const DWORD failure = GetLastError();
+      if (failure == ERROR_FILE_EXISTS || failure == ERROR_ALREADY_EXISTS) continue;
+      errno = failure == ERROR_ACCESS_DENIED ? EACCES : EIO;
+      return File();
+    }
+    const int fd = _open_osfhandle(reinterpret_cast<intptr_t>(handle), _O_WRONLY | _O_BINARY);
+    if (fd < 0) {
+      CloseHandle(handle);
+      return File();
+    }
+    File file(_fdopen(fd, "wb"));
+    if (!file) _close(fd);
+    return file;
+  }
+  errno = EEXIST;
+  return File();
+#else
+  ::unlink(path.c_str());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return File();
+  File file(::fdopen(fd, "wb"));
+  if (!file) ::close(fd);
+  return file;
+#endif
+}
+
+bool write_all(std::FILE* file, const std::string& text) {
+  return std::fwrite(text.data(), 1, text.size(), file) == text.size() && std::fflush(file) == 0;
+}
+
+}  // namespace
 
 bool write_report(const std::string& text, const std::string& path, std::string& error) {
   if (path.empty()) {
@@ -85,21 +194,31 @@ bool write_report(const std::string& text, const std::string& path, std::string&
   }
   const std::filesystem::path target = std::filesystem::u8path(path);
   std::error_code code;
-  if (std::filesystem::is_directory(target, code)) {
+  const std::filesystem::file_status status = std::filesystem::status(target, code);
+  if (std::filesystem::is_directory(status)) {
     error = "cannot write " + path + " (it is a directory)";
     return false;
   }
-  const std::filesystem::path temporary = temporary_beside(target);
+  // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
+  // renaming a file over it would replace the device itself.
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    errno = 0;
+    const File out(std::fopen(path.c_str(), "wb"));
+    if (!out || !write_all(out.get(), text)) {
+      error = "cannot write " + path + " (" + reason_from_errno(errno) + ")";
+      return false;
+    }
+    return true;
+  }
+  std::filesystem::path temporary = temporary_beside(target);
   {
     errno = 0;
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    const File out = create_exclusive(temporary);
     if (!out) {
       error = "cannot write " + path + " (" + why_unwritable(target, errno) + ")";
       return false;
     }
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) {
+    if (!write_all(out.get(), text)) {
       error = "writing " + path + " failed (" + why_unwritable(target, errno) + ")";
       std::error_code ignored;
       std::filesystem::remove(temporary, ignored);

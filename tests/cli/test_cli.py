@@ -5,6 +5,7 @@ file names, and no hang on pipes. Usage: test_cli.py PATH/TO/micdoctor"""
 import json
 import math
 import os
+import stat
 import struct
 import subprocess
 import sys
@@ -168,6 +169,40 @@ class Cli(unittest.TestCase):
                 self.assertIn(f"({reason})", line)
         self.assertEqual(os.listdir(d).count("a-file"), 1)
         self.assertFalse([n for n in os.listdir(d) if "partial" in n])
+
+    def test_a_link_planted_at_the_partial_name_is_neither_followed_nor_truncated(self):
+        d = tempfile.mkdtemp(dir=self.dir.name)
+        victim = os.path.join(d, "precious.txt")
+        with open(victim, "w") as f:
+            f.write("keep me")
+        report = os.path.join(d, "r.md")
+        os.symlink(victim, report + ".micdoctor-partial")
+        p = run("analyze", "--format", "markdown", "--output", report, VOICE, timeout=30)
+        self.assertIn(p.returncode, (0, 1), p.stderr)
+        with open(victim) as f:
+            self.assertEqual(f.read(), "keep me")
+        self.assertFalse(os.path.islink(report))
+        with open(report) as f:
+            self.assertIn("micdoctor analyze", f.read())  # the report itself was written
+        self.assertFalse(os.path.lexists(report + ".micdoctor-partial"))
+
+    def test_a_device_such_as_dev_null_is_a_valid_output(self):
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "snapshots",
+                               "laptop_usb_headset_healthy.json")
+        as_nobody = None
+        if os.geteuid() == 0:  # as a user who may not write /dev, as users are (and never risk root's /dev/null)
+            def as_nobody():
+                os.setgid(65534)
+                os.setuid(65534)
+        for argv in (["check", "--snapshot", fixture, "--format", "html", "--output", "/dev/null"],
+                     ["analyze", "--format", "markdown", "--output", "/dev/null", VOICE]):
+            with self.subTest(argv=argv):
+                p = subprocess.run([MICDOCTOR, *argv], capture_output=True, timeout=30, preexec_fn=as_nobody)
+                if p.returncode == 126 or os.geteuid() == 0 and b"micdoctor" not in p.stderr and p.returncode > 1:
+                    self.skipTest("the user nobody cannot run the binary here")
+                self.assertIn(p.returncode, (0, 1), p.stderr)
+                self.assertEqual(p.stderr, b"")
+                self.assertTrue(stat.S_ISCHR(os.stat("/dev/null").st_mode))
 
     def test_a_directory_without_write_permission_is_named(self):
         locked = os.path.join(self.dir.name, "locked")

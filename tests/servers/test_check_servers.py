@@ -570,6 +570,108 @@ class ServerFaults(unittest.TestCase):
         self.check_a_server_that_dies_during_the_test("pipewire", "restart pipewire pipewire-pulse wireplumber",
                                                       "restart pulseaudio")
 
+    # Socket activation (Debian 12): systemd --user holds the server's listening
+    # socket beside the server. A stand-in for it: a process named "systemd"
+    # (prctl PR_SET_NAME) that holds the same socket, started before the server
+    # so that it comes first in pid order, as systemd does.
+    def activation_socket(self):
+        d = tempfile.mkdtemp()
+        self.addCleanup(subprocess.run, ["rm", "-rf", d])
+        path = os.path.join(d, "native")
+        listening = socket.socket(socket.AF_UNIX)
+        listening.bind(path)
+        listening.listen(16)
+        self.addCleanup(listening.close)
+        manager = subprocess.Popen([sys.executable, "-c", "import ctypes, sys; ctypes.CDLL(None).prctl(15, b'systemd', 0, 0, 0); "
+                                    "print(flush=True); sys.stdin.read()"], pass_fds=[listening.fileno()],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.addCleanup(lambda: (manager.kill(), manager.wait()))
+        manager.stdout.readline()  # it has named itself
+        env = dict(os.environ, PULSE_SERVER="unix:" + path, HOME=d, XDG_RUNTIME_DIR=d)
+        return d, path, listening, manager, env
+
+    def test_a_stopped_socket_activated_server_is_named_not_systemd(self):
+        d, path, listening, manager, env = self.activation_socket()
+        conf = os.path.join(d, "default.pa")
+        with open(conf, "w") as f:
+            f.write(f"load-module module-native-protocol-unix auth-anonymous=1 socket={path}\n")
+        fd = listening.fileno()
+        # The server takes the socket as systemd passes it: fd 3 with LISTEN_FDS and LISTEN_PID.
+        server = subprocess.Popen(["sh", "-c", f"exec 3<&{fd}; LISTEN_PID=$$ LISTEN_FDS=1 exec pulseaudio -n -F {conf} "
+                                   "--daemonize=no --exit-idle-time=-1 --disallow-exit --log-target=stderr"],
+                                  pass_fds=[fd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (server.kill(), server.wait()))
+        listening.close()  # only the manager and the server hold it now, as under systemd
+        wait_until(lambda: subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=10).returncode == 0,
+                   10, "the socket-activated pulseaudio")
+        self.assertLess(manager.pid, server.pid)
+        os.kill(server.pid, signal.SIGSTOP)
+        self.addCleanup(os.kill, server.pid, signal.SIGCONT)
+        p = micdoctor(env, "check", "--format", "json", timeout=20)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        report = json.loads(p.stdout)
+        self.assertIn(f"from pulseaudio (pid {server.pid}, which is stopped", report["server"]["error"])
+        self.assertEqual(report["server"]["listener"], "pulseaudio")
+        steps = " ".join(finding(report, "server.unreachable")["manual_steps"])
+        self.assertIn("systemctl --user restart pulseaudio", steps)
+        self.assertNotIn("systemd,", steps)
+
+    def test_systemd_alone_on_the_socket_means_the_service_behind_it_does_not_answer(self):
+        _, _, listening, manager, env = self.activation_socket()
+        listening.close()  # the manager alone holds it: no service was started
+        p = micdoctor(env, "check", "--format", "json", timeout=20)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        report = json.loads(p.stdout)
+        self.assertIn(f"only systemd (pid {manager.pid}) holds its socket", report["server"]["error"])
+        f = finding(report, "server.unreachable")
+        self.assertIn("the socket unit answers, but the service behind it does not", f["detail"])
+        steps = " ".join(f["manual_steps"])
+        self.assertIn("systemctl --user restart pipewire-pulse", steps)  # pipewire-pulse is installed here
+        self.assertNotIn("Restart systemd", steps)
+
+    def test_a_server_that_refuses_the_connection_is_not_called_hung(self):
+        # PulseAudio running as another user (nobody) that only admits clients
+        # with its cookie: micdoctor (root, who can see the socket's holder) is
+        # refused with "Access denied", an answer, not a hang.
+        if os.geteuid() != 0:
+            self.skipTest("needs root to run the server as another user")
+        d = tempfile.mkdtemp()
+        self.addCleanup(subprocess.run, ["rm", "-rf", d])
+        os.chmod(d, 0o755)
+        os.chown(d, 65534, 65534)
+        cookie = os.path.join(d, "cookie")
+        with open(cookie, "wb") as f:
+            f.write(os.urandom(256))
+        os.chown(cookie, 65534, 65534)
+        path = os.path.join(d, "native")
+        conf = os.path.join(d, "default.pa")
+        with open(conf, "w") as f:
+            f.write(f"load-module module-native-protocol-unix auth-anonymous=0 auth-cookie-enabled=1 "
+                    f"auth-cookie={cookie} socket={path}\n")
+
+        def as_nobody():
+            os.setgid(65534)
+            os.setuid(65534)
+        server = subprocess.Popen(["pulseaudio", "-n", "-F", conf, "--daemonize=no", "--exit-idle-time=-1",
+                                   "--disallow-exit", "--log-target=stderr"],
+                                  env=dict(os.environ, HOME=d, XDG_RUNTIME_DIR=d), preexec_fn=as_nobody,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (server.kill(), server.wait()))
+        wrong_cookie = os.path.join(d, "wrong-cookie")
+        with open(wrong_cookie, "wb") as f:
+            f.write(os.urandom(256))
+        env = dict(os.environ, PULSE_SERVER="unix:" + path, PULSE_COOKIE=wrong_cookie)
+        wait_until(lambda: b"Access denied" in subprocess.run(["pactl", "info"], env=env, capture_output=True,
+                                                              timeout=10).stderr, 10, "pulseaudio refusing pactl")
+        p = micdoctor(env, "check", "--format", "json", timeout=20)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        report = json.loads(p.stdout)
+        self.assertEqual(report["server"]["error"], "Access denied")
+        self.assertNotIn("listener", report["server"])
+        f = finding(report, "server.unreachable")
+        self.assertNotIn("hung or paused", f["detail"])
+        self.assertNotIn("does not answer", f["title"])
+
 
 if __name__ == "__main__":
     MICDOCTOR = os.path.abspath(sys.argv.pop(1))

@@ -103,17 +103,24 @@ std::optional<ServerListener> find_server_listener() {
   const std::string socket_link = "socket:[" + std::to_string(inode) + "]";
   DIR* processes = ::opendir("/proc");
   if (processes == nullptr) return std::nullopt;
-  std::optional<ServerListener> found;
+  std::vector<ServerListener> holders;
   while (const dirent* entry = ::readdir(processes)) {
     const std::string pid = entry->d_name;
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (holds_socket(pid, socket_link)) {
-      found = describe_process(pid);
-      break;
-    }
+    if (holds_socket(pid, socket_link)) holders.push_back(describe_process(pid));
   }
   ::closedir(processes);
-  return found;
+  return choose_server_listener(holders);
+}
+
+bool is_service_manager(const ServerListener& holder) { return holder.program == "systemd"; }
+
+std::optional<ServerListener> choose_server_listener(const std::vector<ServerListener>& holders) {
+  for (const ServerListener& holder : holders) {
+    if (!is_service_manager(holder)) return holder;
+  }
+  if (holders.empty()) return std::nullopt;
+  return holders.front();
 }
 
 std::string describe_server_address() {
@@ -127,7 +134,9 @@ std::string describe_server_address() {
   return "the default server (XDG_RUNTIME_DIR is not set, so there is no session socket to try)";
 }
 
-std::unique_ptr<PulseConnection> PulseConnection::connect(Clock::time_point deadline, std::string& error) {
+std::unique_ptr<PulseConnection> PulseConnection::connect(Clock::time_point deadline, std::string& error,
+                                                          bool* timed_out) {
+  if (timed_out != nullptr) *timed_out = false;
   std::unique_ptr<PulseConnection> connection(new PulseConnection());
   connection->loop_.reset(pa_mainloop_new());
   if (!connection->loop_) {
@@ -161,9 +170,15 @@ std::unique_ptr<PulseConnection> PulseConnection::connect(Clock::time_point dead
       std::snprintf(text, sizeof text, "connected, but no answer within %.1f s",
                     std::chrono::duration<double>(Clock::now() - start).count());
       error = text;
+      if (timed_out != nullptr) *timed_out = true;
       if (const std::optional<ServerListener> listener = find_server_listener()) {
-        error += " from " + listener->program + " (pid " + std::to_string(listener->pid) +
-                 (listener->stopped ? ", which is stopped: paused, not crashed)" : ")");
+        if (is_service_manager(*listener)) {
+          error += " from the server: only systemd (pid " + std::to_string(listener->pid) +
+                   ") holds its socket, for a socket-activated service that did not start or does not answer";
+        } else {
+          error += " from " + listener->program + " (pid " + std::to_string(listener->pid) +
+                   (listener->stopped ? ", which is stopped: paused, not crashed)" : ")");
+        }
       }
     }
     return nullptr;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace micdoctor::pulse {
 
@@ -42,6 +43,18 @@ struct ServerListener {
   bool stopped = false;  // paused (SIGSTOP, a debugger): it cannot answer until resumed
 };
 
+// Among the processes that hold the server's listening socket, the one that
+// should have answered. With socket activation (Debian 12) `systemd --user`
+// holds the socket beside the server, and usually comes first in pid order:
+// any holder not named systemd is preferred (the first one). systemd itself
+// only when it is the only holder: the socket unit took the connection, but
+// the service behind it did not start or does not answer. nullopt when empty.
+std::optional<ServerListener> choose_server_listener(const std::vector<ServerListener>& holders);
+
+// Whether this holder is the service manager holding the socket for a
+// socket-activated server, rather than the server itself.
+bool is_service_manager(const ServerListener& holder);
+
 // Looks it up in /proc (the unix socket of PULSE_SERVER=unix:PATH, or of
 // XDG_RUNTIME_DIR/pulse/native); nullopt when nothing of this user listens
 // there, or the server is not a unix socket.
@@ -52,7 +65,10 @@ class PulseConnection {
   // Connects without autospawning a server. On failure returns null and sets
   // error ("Connection refused", "connected, but no answer within 2.0 s from
   // pulseaudio (pid 12, which is stopped)", ...).
-  static std::unique_ptr<PulseConnection> connect(Clock::time_point deadline, std::string& error);
+  // `timed_out`, when given, tells a server that took the connection but did
+  // not answer in time (hung, paused) from one that refused or is absent.
+  static std::unique_ptr<PulseConnection> connect(Clock::time_point deadline, std::string& error,
+                                                  bool* timed_out = nullptr);
 
   pa_context* context() const { return context_.get(); }
 

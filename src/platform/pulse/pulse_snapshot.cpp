@@ -194,6 +194,11 @@ void resolve_references(Collector& c) {
   }
 }
 
+// Names who holds the socket of a server that did not answer in time.
+void record_listener(ServerInfo& server) {
+  if (const std::optional<ServerListener> listener = find_server_listener()) server.listener = listener->program;
+}
+
 }  // namespace
 
 void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeout) {
@@ -204,11 +209,14 @@ void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeou
   Collector collector;
   collector.snapshot = &snapshot;
   std::string error;
-  const std::unique_ptr<PulseConnection> connection = PulseConnection::connect(deadline, error);
+  bool timed_out = false;
+  const std::unique_ptr<PulseConnection> connection = PulseConnection::connect(deadline, error, &timed_out);
   if (!connection) {
     server.reachable = false;
     server.error = error;
-    if (const std::optional<ServerListener> listener = find_server_listener()) server.listener = listener->program;
+    // Only a server that took the connection and then said nothing is hung;
+    // one that refused ("Access denied", "Connection refused") answered.
+    if (timed_out) record_listener(server);
     return;
   }
   pa_context* context = connection->context();
@@ -228,7 +236,7 @@ void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeou
     server.error = answered ? "the server refused to list its devices (" + connection->last_error() + ")"
                             : "connected, but the server did not answer within " +
                                   std::to_string(timeout.count()) + " ms";
-    if (const std::optional<ServerListener> listener = find_server_listener()) server.listener = listener->program;
+    if (!answered && Clock::now() >= deadline) record_listener(server);
     snapshot.cards.clear();
     snapshot.sources.clear();
     snapshot.streams.clear();
