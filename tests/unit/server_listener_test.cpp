@@ -80,7 +80,8 @@ TEST(ServerListener, AServerThatAnsweredWithARefusalIsNotCalledHung) {
   // The platform records no listener for a refusal; step 0 then says nothing of a hang.
   SystemSnapshot s = unanswered("", {"pulseaudio"});
   s.server.error = "Access denied";
-  const Finding& f = unreachable(run_checks(s));
+  const std::vector<Finding> findings = run_checks(s);
+  const Finding& f = unreachable(findings);
   EXPECT_EQ(f.detail.find("hung or paused"), std::string::npos) << f.detail;
   EXPECT_EQ(f.title.find("does not answer"), std::string::npos) << f.title;
 }
