@@ -303,13 +303,7 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
 }
 
 void SpeechActivity::close_stretch() {
-  if (stretch_.frames >= kMinPauseFrames) {
-    pauses_.frames += stretch_.frames;
-    pauses_.power += stretch_.power;
-    pauses_.band_energy += stretch_.band_energy;
-    pauses_.call_frames += stretch_.call_frames;
-    pauses_.call_power += stretch_.call_power;
-  }
+  if (stretch_.frames >= kMinPauseFrames) pauses_.add(stretch_);
   stretch_ = PauseSums{};
 }
 
@@ -346,13 +340,7 @@ SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& chan
 
   // The background, from the pauses; a stretch still open at the end counts too.
   PauseSums pauses = pauses_;
-  if (stretch_.frames >= kMinPauseFrames) {
-    pauses.frames += stretch_.frames;
-    pauses.power += stretch_.power;
-    pauses.band_energy += stretch_.band_energy;
-    pauses.call_frames += stretch_.call_frames;
-    pauses.call_power += stretch_.call_power;
-  }
+  if (stretch_.frames >= kMinPauseFrames) pauses.add(stretch_);
   result.background_measured = pauses.frames > 0;
   double background_band = 0;
   double lowest_threshold_db = kLowestDb;  // without a floor: P.56 alone

@@ -86,6 +86,14 @@ class SpeechActivity {
     double power = 0, call_power = 0, band_energy = 0;
     std::uint64_t call_frames = 0;
     double lowest_call_db = 0, highest_call_db = 0;  // of a stretch: background is steady
+    // A closed stretch joins the pauses: its sums, not its steadiness bounds.
+    void add(const PauseSums& stretch) {
+      frames += stretch.frames;
+      power += stretch.power;
+      band_energy += stretch.band_energy;
+      call_frames += stretch.call_frames;
+      call_power += stretch.call_power;
+    }
   };
   void close_stretch();
   void filter_for_voicing(const float* samples, int count);  // every frame: keeps the filter's state
