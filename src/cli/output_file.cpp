@@ -99,6 +99,17 @@ bool create_and_remove_probe(const std::filesystem::path& probe, int& error) {
 #endif
 }
 
+// What is at `target` (nothing, a file, a device...), or false with the
+// reason when it is a directory: a report is never written in place of one.
+bool status_unless_directory(const std::filesystem::path& target, const std::string& path,
+                             std::filesystem::file_status& status, std::string& error) {
+  std::error_code code;
+  status = std::filesystem::status(target, code);
+  if (!std::filesystem::is_directory(status)) return true;
+  error = "cannot write " + path + " (it is a directory)";
+  return false;
+}
+
 bool exists_and_writable(const std::filesystem::path& target) {
 #ifdef _WIN32
   (void)target;
@@ -112,12 +123,8 @@ bool exists_and_writable(const std::filesystem::path& target) {
 
 bool check_writable(const std::string& path, std::string& error) {
   const std::filesystem::path target = std::filesystem::u8path(path);
-  std::error_code code;
-  const std::filesystem::file_status status = std::filesystem::status(target, code);
-  if (std::filesystem::is_directory(status)) {
-    error = "cannot write " + path + " (it is a directory)";
-    return false;
-  }
+  std::filesystem::file_status status;
+  if (!status_unless_directory(target, path, status, error)) return false;
   // An existing file the user may write (or a device such as /dev/null) needs
   // no probe: a probe beside /dev/null would need a writable /dev.
   const bool exists = std::filesystem::exists(status);
@@ -193,12 +200,8 @@ bool write_report(const std::string& text, const std::string& path, std::string&
     return true;
   }
   const std::filesystem::path target = std::filesystem::u8path(path);
-  std::error_code code;
-  const std::filesystem::file_status status = std::filesystem::status(target, code);
-  if (std::filesystem::is_directory(status)) {
-    error = "cannot write " + path + " (it is a directory)";
-    return false;
-  }
+  std::filesystem::file_status status;
+  if (!status_unless_directory(target, path, status, error)) return false;
   // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
   // renaming a file over it would replace the device itself.
   if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
@@ -225,6 +228,7 @@ bool write_report(const std::string& text, const std::string& path, std::string&
       return false;
     }
   }
+  std::error_code code;
   std::filesystem::rename(temporary, target, code);
   if (code) {
     std::string reason = code.message();
