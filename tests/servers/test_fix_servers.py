@@ -128,6 +128,17 @@ class FixScenarios(unittest.TestCase):
                 return f.read().rsplit(")", 1)[1].split()[0] == "T"
         wait_until(stopped, 15, "micdoctor to stop at the test point")
 
+    def kill_fix_at(self, point):
+        """Runs fix --yes until it stops itself at `point`, then kills it with SIGKILL: a crash, no cleanup."""
+        env = dict(self.env, MICDOCTOR_TEST_STOP_AT=point)
+        p = subprocess.Popen([MICDOCTOR, "fix", "--yes"], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            self.wait_stopped(p)
+        finally:
+            p.kill()
+            p.wait()
+
     # -- scenarios ---------------------------------------------------------
     def test_fix_clears_every_fault_and_undo_restores_exactly(self):
         mic, stream = self.several_faults()
@@ -163,14 +174,7 @@ class FixScenarios(unittest.TestCase):
             with self.subTest(point=point):
                 self.several_faults_fresh()
                 before = self.dump()
-                env = dict(self.env, MICDOCTOR_TEST_STOP_AT=point)
-                p = subprocess.Popen([MICDOCTOR, "fix", "--yes"], env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-                try:
-                    self.wait_stopped(p)
-                finally:
-                    p.kill()  # SIGKILL: no cleanup, as a crash
-                    p.wait()
+                self.kill_fix_at(point)
                 with open(self.journal) as f:
                     entries = json.load(f)["runs"][-1]["entries"]
                 self.assertEqual(entries[-1]["status"], "journalled")  # the last step never knew how it went
@@ -335,14 +339,7 @@ class FixScenarios(unittest.TestCase):
                 FixScenarios.count += 1
                 mic, prefix = self.issue_12_streams()
                 before = self.places(prefix)
-                env = dict(self.env, MICDOCTOR_TEST_STOP_AT=point)
-                p = subprocess.Popen([MICDOCTOR, "fix", "--yes"], env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-                try:
-                    self.wait_stopped(p)
-                finally:
-                    p.kill()
-                    p.wait()
+                self.kill_fix_at(point)
                 with open(self.journal) as f:
                     entry = json.load(f)["runs"][-1]["entries"][-1]
                 self.assertEqual((entry["change"]["setting"], entry["status"]), ("default_source", "journalled"))
