@@ -57,6 +57,31 @@ constexpr std::array kDefinitions = {
     CheckDefinition{CheckId::driver_problem, "driver.problem", 4,
                     "Windows: the audio device reports a problem code"},
     CheckDefinition{CheckId::driver_missing, "driver.missing", 4, "Windows: the audio device has no driver"},
+    CheckDefinition{CheckId::driver_dmic_needs_sof, "driver.dmic_needs_sof", 4,
+                    "the built-in digital microphones need the SOF (or AMD ACP) driver, and the legacy HDA driver runs"},
+    CheckDefinition{CheckId::firmware_missing, "firmware.missing", 4,
+                    "the kernel asked for a sound firmware or topology file that is not installed"},
+    CheckDefinition{CheckId::driver_ucm_missing, "driver.ucm_missing", 4,
+                    "a card that needs a UCM configuration (SOF and other DSP cards) has none"},
+    CheckDefinition{CheckId::codec_mic_pin_unconfigured, "codec.mic_pin_unconfigured", 4,
+                    "the firmware marks the codec's microphone pin as not connected (Pin Default [N/A])"},
+    CheckDefinition{CheckId::jack_headset_mic_missing, "jack.headset_mic_missing", 5,
+                    "a headset is plugged into a combo jack but only the headphone side is used"},
+    CheckDefinition{CheckId::mixer_capture_off, "mixer.capture_off", 2, "an ALSA capture switch on the path is off"},
+    CheckDefinition{CheckId::mixer_capture_low, "mixer.capture_low", 2,
+                    "an ALSA capture volume on the path is at or near its minimum"},
+    CheckDefinition{CheckId::mixer_boost_high, "mixer.boost_high", 2,
+                    "the capture path adds +30 dB or more of analogue boost"},
+    CheckDefinition{CheckId::mixer_input_select, "mixer.input_select", 2,
+                    "an ALSA input selector is on an input other than the microphone"},
+    CheckDefinition{CheckId::hardware_micmute_on, "hardware.micmute_on", 2,
+                    "the microphone mute key is on (its LED is lit)"},
+    CheckDefinition{CheckId::bluetooth_no_headset_profile, "bluetooth.no_headset_profile", 2,
+                    "a Bluetooth headset that has a microphone offers no headset (HFP/HSP) profile"},
+    CheckDefinition{CheckId::usb_autosuspend, "usb.autosuspend", 4,
+                    "a USB microphone may be suspended by USB power management"},
+    CheckDefinition{CheckId::default_stale, "default.stale", 3,
+                    "the remembered default input names a device that no longer exists"},
 };
 
 constexpr std::array<std::string_view, kLastStep + 1> kStepTitles = {
@@ -97,6 +122,11 @@ std::string_view fix_id(FixId fix) {
     case FixId::stream_raise_volume: return "stream.raise_volume";
     case FixId::privacy_allow_user: return "privacy.allow_user";
     case FixId::privacy_allow_desktop_apps: return "privacy.allow_desktop_apps";
+    case FixId::mixer_capture_on: return "mixer.capture_on";
+    case FixId::mixer_raise_capture: return "mixer.raise_capture";
+    case FixId::mixer_lower_boost: return "mixer.lower_boost";
+    case FixId::mixer_select_input: return "mixer.select_input";
+    case FixId::bluetooth_enable_headset_roles: return "bluetooth.enable_headset_roles";
   }
   return "";
 }
@@ -105,7 +135,9 @@ std::span<const FixId> all_fixes() {
   static constexpr std::array kFixes = {FixId::source_unmute,      FixId::source_raise_volume, FixId::source_lower_volume,
                                         FixId::source_set_port,    FixId::default_set,         FixId::card_set_profile,
                                         FixId::stream_move,        FixId::stream_unmute,       FixId::stream_raise_volume,
-                                        FixId::privacy_allow_user, FixId::privacy_allow_desktop_apps};
+                                        FixId::privacy_allow_user, FixId::privacy_allow_desktop_apps,
+                                        FixId::mixer_capture_on,   FixId::mixer_raise_capture, FixId::mixer_lower_boost,
+                                        FixId::mixer_select_input, FixId::bluetooth_enable_headset_roles};
   return kFixes;
 }
 

@@ -44,6 +44,20 @@ enum class CheckId {
   default_communications_differs,
   driver_problem,
   driver_missing,
+  // Below the sound server (Linux; also from alsa-info dumps)
+  driver_dmic_needs_sof,
+  firmware_missing,
+  driver_ucm_missing,
+  codec_mic_pin_unconfigured,
+  jack_headset_mic_missing,
+  mixer_capture_off,
+  mixer_capture_low,
+  mixer_boost_high,
+  mixer_input_select,
+  hardware_micmute_on,
+  bluetooth_no_headset_profile,
+  usb_autosuspend,
+  default_stale,
 };
 
 struct CheckDefinition {
@@ -74,6 +88,12 @@ enum class FixId {
   // Windows: the current user's microphone privacy switches (HKCU, no administrator needed)
   privacy_allow_user,
   privacy_allow_desktop_apps,
+  // The ALSA mixer (alsa-lib, no root) and the user's WirePlumber configuration
+  mixer_capture_on,
+  mixer_raise_capture,
+  mixer_lower_boost,
+  mixer_select_input,
+  bluetooth_enable_headset_roles,
 };
 std::string_view fix_id(FixId fix);
 std::span<const FixId> all_fixes();

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "model/below_server.hpp"
+
 namespace micdoctor {
 
 // Whether a jack or port reports something plugged in.
@@ -116,6 +118,17 @@ struct KernelCard {
   std::string vendor_id;    // "8086" (hex, no prefix)
   std::string product_id;
   std::string address;      // bus address, e.g. "0000:00:1f.3" or "1-2:1.0"
+  // From /proc/asound/cards: "0 [PCH ]: HDA-Intel - HDA Intel PCH" / long name.
+  std::string alsa_driver;  // "HDA-Intel", "USB-Audio", "sof-hda-dsp"
+  std::string long_name;    // "HDA Intel PCH at 0xf7f10000 irq 33"
+  // USB cards: the device's runtime power management (power/control,
+  // power/autosuspend_delay_ms). "" / null for other buses or when unreadable.
+  std::string usb_power_control;  // "auto" (may autosuspend) or "on"
+  std::optional<int> usb_autosuspend_delay_ms;
+  // UCM (alsa-ucm-conf): whether a configuration for this card was found,
+  // and which file. Null when not looked for (no ucm2 directory to look in).
+  std::optional<bool> ucm_config_found;
+  std::string ucm_config;   // "/usr/share/alsa/ucm2/conf.d/sof-hda-dsp/sof-hda-dsp.conf"
 };
 
 // An audio function the kernel sees with no driver bound to it.
@@ -139,9 +152,21 @@ struct CardlessAudioDevice {
 
 struct KernelState {
   bool read = false;        // false when sysfs could not be read at all
+  std::string release;      // the running kernel, "6.1.0-13-amd64" (uname -r); "" when unknown
   std::vector<KernelCard> cards;
   std::vector<UnboundAudioDevice> unbound;
   std::vector<CardlessAudioDevice> cardless;
+  // Below the sound server (model/below_server.hpp); empty when not read.
+  std::vector<AudioController> controllers;
+  std::vector<ModuleParameter> module_parameters;  // of the sound modules that are loaded
+  std::vector<ModuleOption> module_options;        // for sound modules, from configuration and the kernel command line
+  std::vector<Codec> codecs;
+  std::vector<AlsaMixer> mixers;
+  std::vector<MuteLed> mute_leds;
+  KernelLog log;
+  std::vector<FirmwareFile> firmware;  // files the kernel log asked for
+  std::optional<bool> acpi_nhlt;       // the firmware describes digital microphones (/sys/firmware/acpi/tables/NHLT)
+  std::optional<bool> ucm_installed;   // alsa-ucm-conf's ucm2 directory exists
 };
 
 // A communication app installed in a sandbox, and whether it may record.
@@ -214,6 +239,15 @@ struct SystemSnapshot {
   std::vector<AlsaCaptureDevice> alsa_capture;
   MicrophonePrivacy privacy;             // Windows only
   std::vector<EndpointDriver> drivers;   // Windows only
+  // Below the sound server (Linux): Bluetooth, configuration, the distribution.
+  BluetoothState bluetooth;
+  std::vector<AudioConfigSetting> audio_config;
+  std::vector<RememberedDefault> remembered_defaults;
+  Distribution distribution;
+  UserAudioConfig user_config;
+  // Where the snapshot came from: "live" (read now), "snapshot" (a file read
+  // with --snapshot), "alsa-info" (an alsa-info.sh dump: no sound server state).
+  std::string origin = "live";
 
   bool is_windows() const { return platform == "windows"; }
   const Source* find_source(const std::string& name) const;
