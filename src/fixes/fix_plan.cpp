@@ -193,6 +193,11 @@ std::optional<Change> change_for(const Finding& finding, const SystemSnapshot& s
     case FixId::stream_raise_volume: change = stream_change(finding, snapshot, *fix, asked_device); break;
     case FixId::privacy_allow_user:
     case FixId::privacy_allow_desktop_apps: change = privacy_change(*fix); break;
+    case FixId::mixer_capture_on:
+    case FixId::mixer_raise_capture:
+    case FixId::mixer_lower_boost:
+    case FixId::mixer_select_input:
+    case FixId::bluetooth_enable_headset_roles: break;  // planned by the mixer and configuration changes (issue 13, in progress)
   }
   if (!change) return std::nullopt;
   change->fix = *finding.fix;

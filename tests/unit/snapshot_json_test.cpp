@@ -52,7 +52,16 @@ SystemSnapshot rich_snapshot() {
   moving.from_module = true;
   s.streams = {st, moving};
   s.kernel.read = true;
-  s.kernel.cards = {KernelCard{1, "H390", "usb", "snd-usb-audio", "snd_usb_audio", "046d", "0a44", "3-2:1.0"}};
+  KernelCard h390;
+  h390.number = 1;
+  h390.id = "H390";
+  h390.bus = "usb";
+  h390.driver = "snd-usb-audio";
+  h390.module = "snd_usb_audio";
+  h390.vendor_id = "046d";
+  h390.product_id = "0a44";
+  h390.address = "3-2:1.0";
+  s.kernel.cards = {h390};
   s.kernel.unbound = {UnboundAudioDevice{"pci", "0000:00:1f.3", "8086", "51c8", "HD Audio controller"}};
   s.kernel.cardless = {CardlessAudioDevice{"pci", "0000:00:1f.3", "sof-audio-pci-intel-tgl", "8086", "a0c8"}};
   s.sandboxes = {SandboxedApp{"Zoom", "flatpak", "us.zoom.Zoom", false, "no socket"}};
