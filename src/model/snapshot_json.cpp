@@ -1,5 +1,8 @@
 #include "model/snapshot_json.hpp"
 
+#include "model/below_server_json.hpp"
+#include "model/json_fields.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -8,9 +11,8 @@ namespace {
 
 using OutJson = nlohmann::ordered_json;
 using InJson = nlohmann::json;
+using json_detail::Fields;
 
-constexpr std::size_t kMaxStringBytes = 4096;
-constexpr std::size_t kMaxListLength = 10000;
 constexpr int kMaxDepth = 64;
 
 OutJson optional_number(const std::optional<double>& value) {
@@ -101,6 +103,7 @@ OutJson kernel_to_json(const KernelState& k) {
                             {"vendor_id", c.vendor_id},
                             {"product_id", c.product_id},
                             {"address", c.address}});
+    json_detail::add_card_below_server(c, cards.back());
   }
   OutJson unbound = OutJson::array();
   for (const UnboundAudioDevice& d : k.unbound) {
@@ -118,7 +121,9 @@ OutJson kernel_to_json(const KernelState& k) {
                                {"vendor_id", d.vendor_id},
                                {"product_id", d.product_id}});
   }
-  return OutJson{{"read", k.read}, {"cards", cards}, {"unbound", unbound}, {"cardless", cardless}};
+  OutJson out{{"read", k.read}, {"cards", cards}, {"unbound", unbound}, {"cardless", cardless}};
+  json_detail::add_kernel_below_server(k, out);
+  return out;
 }
 
 OutJson optional_flag(const std::optional<bool>& value) { return value ? OutJson(*value) : OutJson(nullptr); }
@@ -145,102 +150,6 @@ OutJson driver_to_json(const EndpointDriver& d) {
                  {"provider", d.provider},     {"version", d.version},         {"date", d.date},
                  {"inf", d.inf},               {"problem_code", d.problem_code}, {"has_driver", d.has_driver}};
 }
-
-// Reads one JSON object's fields with their path, so every error names the
-// field it is about ("devices[2].volume_percent: ...").
-class Fields {
- public:
-  Fields(const InJson& object, std::string path) : object_(object), path_(std::move(path)) {
-    if (!object_.is_object()) fail(path_, "expected an object");
-  }
-
-  [[noreturn]] static void fail(const std::string& where, const std::string& what) {
-    throw SnapshotError(where + ": " + what);
-  }
-
-  std::string where(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
-
-  const InJson* get(const char* key) const {
-    const auto it = object_.find(key);
-    if (it == object_.end() || it->is_null()) return nullptr;
-    return &*it;
-  }
-
-  std::string text(const char* key) const {
-    const InJson* value = get(key);
-    if (!value) return {};
-    if (!value->is_string()) fail(where(key), "expected a string");
-    const auto& s = value->get_ref<const std::string&>();
-    if (s.size() > kMaxStringBytes) fail(where(key), "longer than 4096 bytes");
-    return s;
-  }
-
-  std::optional<bool> maybe_flag(const char* key) const {
-    const InJson* value = get(key);
-    if (!value) return std::nullopt;
-    if (!value->is_boolean()) fail(where(key), "expected true, false or null");
-    return value->get<bool>();
-  }
-
-  bool flag(const char* key, bool fallback) const {
-    const InJson* value = get(key);
-    if (!value) return fallback;
-    if (!value->is_boolean()) fail(where(key), "expected true or false");
-    return value->get<bool>();
-  }
-
-  std::optional<double> maybe_number(const char* key, double low, double high) const {
-    const InJson* value = get(key);
-    if (!value) return std::nullopt;
-    if (!value->is_number()) fail(where(key), "expected a number");
-    const double number = value->get<double>();
-    if (!(number >= low && number <= high)) fail(where(key), "out of range");
-    return number;
-  }
-
-  double number(const char* key, double fallback, double low, double high) const {
-    return maybe_number(key, low, high).value_or(fallback);
-  }
-
-  template <typename Int>
-  std::optional<Int> maybe_integer(const char* key, double low, double high) const {
-    const std::optional<double> value = maybe_number(key, low, high);
-    if (!value) return std::nullopt;
-    if (std::floor(*value) != *value) fail(where(key), "expected a whole number");
-    return static_cast<Int>(*value);
-  }
-
-  template <typename Int>
-  Int integer(const char* key, Int fallback, double low, double high) const {
-    return maybe_integer<Int>(key, low, high).value_or(fallback);
-  }
-
-  // Calls read(element, path) for each element of an array field.
-  template <typename Read>
-  void each(const char* key, Read read) const {
-    const InJson* value = get(key);
-    if (!value) return;
-    if (!value->is_array()) fail(where(key), "expected a list");
-    if (value->size() > kMaxListLength) fail(where(key), "more than 10000 entries");
-    std::size_t i = 0;
-    for (const InJson& element : *value) {
-      read(element, where(key) + "[" + std::to_string(i++) + "]");
-    }
-  }
-
-  std::vector<std::string> texts(const char* key) const {
-    std::vector<std::string> out;
-    each(key, [&](const InJson& element, const std::string& path) {
-      if (!element.is_string()) fail(path, "expected a string");
-      out.push_back(element.get<std::string>());
-    });
-    return out;
-  }
-
- private:
-  const InJson& object_;
-  std::string path_;
-};
 
 constexpr double kMaxIndex = 4294967295.0;
 constexpr double kMaxVolumePercent = 1000.0;  // PulseAudio allows up to about 1000 %
@@ -394,6 +303,7 @@ KernelState kernel_from(const Fields& f) {
     card.vendor_id = c.text("vendor_id");
     card.product_id = c.text("product_id");
     card.address = c.text("address");
+    json_detail::read_card_below_server(c, card);
     k.cards.push_back(std::move(card));
   });
   f.each("unbound", [&](const InJson& element, const std::string& path) {
@@ -406,6 +316,7 @@ KernelState kernel_from(const Fields& f) {
     k.cardless.push_back(CardlessAudioDevice{d.text("bus"), d.text("address"), d.text("driver"),
                                              d.text("vendor_id"), d.text("product_id")});
   });
+  json_detail::read_kernel_below_server(f, k);
   return k;
 }
 
@@ -443,6 +354,7 @@ OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
   const ServerInfo& server = snapshot.server;
   OutJson j;
   j["platform"] = snapshot.platform;
+  j["source"] = snapshot.origin;
   j["server"] = OutJson{{"reachable", server.reachable},
                         {"tried", server.tried},
                         {"error", server.error},
@@ -488,6 +400,8 @@ OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
     OutJson drivers = OutJson::array();
     for (const EndpointDriver& d : snapshot.drivers) drivers.push_back(driver_to_json(d));
     j["drivers"] = drivers;
+  } else {
+    json_detail::add_snapshot_below_server(snapshot, j);
   }
   return j;
 }
@@ -522,6 +436,15 @@ SystemSnapshot snapshot_from_json(const InJson& json) {
   });
   if (const InJson* privacy = root.get("privacy")) snapshot.privacy = privacy_from(Fields(*privacy, "privacy"));
   root.each("drivers", [&](const InJson& e, const std::string& p) { snapshot.drivers.push_back(driver_from(Fields(e, p))); });
+  json_detail::read_snapshot_below_server(root, snapshot);
+  // Where the data came from stays as written (a report read again is still
+  // what the live system showed; an alsa-info dump's has no server state);
+  // a file without it is a hand-made snapshot.
+  const std::string origin = root.text("source");
+  if (!origin.empty() && origin != "live" && origin != "snapshot" && origin != "alsa-info") {
+    Fields::fail("source", "expected live, snapshot or alsa-info");
+  }
+  snapshot.origin = origin.empty() ? "snapshot" : origin;
   return snapshot;
 }
 

@@ -7,6 +7,48 @@
 namespace micdoctor::test {
 namespace {
 
+// Every field of the layer below the sound server set to a value that is not
+// its default, so a field the JSON forgets shows in the round trip.
+void add_below_server(SystemSnapshot& s) {
+  s.origin = "alsa-info";
+  KernelCard& card = s.kernel.cards.emplace_back();
+  card.number = 0;
+  card.id = "PCH";
+  card.alsa_driver = "HDA-Intel";
+  card.long_name = "HDA Intel PCH at 0xf7f10000 irq 33";
+  card.usb_power_control = "auto";
+  card.usb_autosuspend_delay_ms = 2000;
+  card.ucm_config_found = false;
+  card.ucm_config = "/usr/share/alsa/ucm2/conf.d/x.conf";
+  KernelState& k = s.kernel;
+  k.release = "6.1.0-13-amd64";
+  k.controllers = {AudioController{"pci", "0000:00:1f.3", "8086", "a0c8", "040100", "1028:0a1f", "snd_hda_intel"}};
+  k.module_parameters = {ModuleParameter{"snd_intel_dspcfg", "dsp_driver", "1"}};
+  k.module_options = {ModuleOption{"snd_intel_dspcfg", "dsp_driver", "1", "/etc/modprobe.d/x.conf"}};
+  k.codecs = {Codec{0, 0, "Realtek ALC256", "0x10ec0256", "0x10280798", {CodecPin{0x19, 0x411111f0u, true, true}}}};
+  MixerElement capture;
+  capture.name = "Capture";
+  capture.volume = MixerVolume{0, 63, {0, 63}, -17.25, 30.0, {-17.25, 30.0}};
+  capture.volume_is_capture = true;
+  capture.capture_switch = {false, true};
+  MixerElement select;
+  select.name = "Input Source";
+  select.index = 1;
+  select.enum_items = {"Mic", "Internal Mic"};
+  select.enum_selected = "Mic";
+  k.mixers = {AlsaMixer{0, "PCH", true, "", {capture, select}}, AlsaMixer{1, "X", false, "no such card", {}}};
+  k.mute_leds = {MuteLed{"platform::micmute", 1, 1, "audio-micmute"}};
+  k.log = KernelLog{true, "journald", "", {"snd_hda_intel 0000:00:1f.3: DSP detected"}};
+  k.firmware = {FirmwareFile{"intel/sof-tplg/sof-hda-generic-2ch.tplg", false}};
+  k.acpi_nhlt = true;
+  k.ucm_installed = false;
+  s.bluetooth = BluetoothState{true, "", true, {BluetoothDevice{"00:1B:66:AA:BB:CC", "H", true, true, {"0000111e-0000-1000-8000-00805f9b34fb"}}}, true};
+  s.audio_config = {AudioConfigSetting{"wireplumber", "bluez5.headset-roles", "[ ]", "/etc/wireplumber/x.lua"}};
+  s.remembered_defaults = {RememberedDefault{"wireplumber", "/root/.local/state/wireplumber/default-nodes", "gone"}};
+  s.distribution = Distribution{"debian", "", "12", "Debian GNU/Linux 12 (bookworm)"};
+  s.user_config = UserAudioConfig{"0.4", "/root/.config/wireplumber"};
+}
+
 SystemSnapshot rich_snapshot() {
   SystemSnapshot s;
   s.server = ServerInfo{true, "PULSE_SERVER=unix:/tmp/x", "", "pulseaudio", "16.1", "mic", "speakers", {"pulseaudio"}, ""};
@@ -67,6 +109,7 @@ SystemSnapshot rich_snapshot() {
   s.sandboxes = {SandboxedApp{"Zoom", "flatpak", "us.zoom.Zoom", false, "no socket"}};
   s.device_nodes = DeviceNodes{true, true, {"/dev/snd/controlC0"}, "audio", false};
   s.alsa_capture = {AlsaCaptureDevice{"hw:0,0", "HDA Intel PCH", "ALC257 Analog"}};
+  add_below_server(s);
   return s;
 }
 
@@ -75,6 +118,8 @@ nlohmann::json with_schema(nlohmann::ordered_json j) {
   out["schema"] = kSnapshotSchema;
   return out;
 }
+
+std::string error_of(const std::string& text);
 
 TEST(SnapshotJson, RoundTripKeepsEverything) {
   const SystemSnapshot original = rich_snapshot();
@@ -85,6 +130,23 @@ TEST(SnapshotJson, RoundTripKeepsEverything) {
   EXPECT_EQ(read.sources[0].kind, SourceKind::monitor);
   EXPECT_FALSE(read.streams[1].source_index.has_value());
   EXPECT_EQ(*read.cards[0].alsa_card, 1);
+  EXPECT_EQ(read.origin, "alsa-info");
+  EXPECT_EQ(read.kernel.codecs.at(0).pins.at(0).pin_default, 0x411111f0u);
+  EXPECT_EQ(first["kernel"]["codecs"][0]["pins"][0]["pin_default"], "0x411111f0");
+  EXPECT_EQ(read.kernel.mixers.at(0).elements.at(0).capture_switch, (std::vector<bool>{false, true}));
+}
+
+TEST(SnapshotJson, BelowTheServerBadInputNamesTheField) {
+  const std::string head = R"({"schema":"micdoctor.snapshot/1",)";
+  EXPECT_EQ(error_of(head + R"("kernel":{"codecs":[{"pins":[{"pin_default":"411111f0"}]}]}})"),
+            "kernel.codecs[0].pins[0].pin_default: expected a hexadecimal value like 0x411111f0");
+  EXPECT_EQ(error_of(head + R"("kernel":{"mixers":[{"elements":[{"volume":{"min":5,"max":1}}]}]}})"),
+            "kernel.mixers[0].elements[0].volume.min: larger than max");
+  EXPECT_EQ(error_of(head + R"("kernel":{"mixers":[{"elements":[{"capture_switch":[1]}]}]}})"),
+            "kernel.mixers[0].elements[0].capture_switch[0]: expected true or false");
+  EXPECT_EQ(error_of(head + R"("bluetooth":{"devices":[{"uuids":[3]}]}})"), "bluetooth.devices[0].uuids[0]: expected a string");
+  EXPECT_EQ(error_of(head + R"("source":"guess"})"), "source: expected live, snapshot or alsa-info");
+  EXPECT_EQ(snapshot_from_text(head + R"("platform":"linux"})").origin, "snapshot");
 }
 
 TEST(SnapshotJson, DevicesSayWhichIsTheDefault) {
