@@ -5,6 +5,7 @@
 //   below_server_probe bluetooth ROOT TIMEOUT_MS
 //   below_server_probe bluetooth-json MANAGED_OBJECTS.json [NAMES.json]
 //   below_server_probe audio-config ROOT   (the user's paths from $XDG_CONFIG_HOME, $XDG_STATE_HOME, $HOME)
+//   below_server_probe kernel-log ROOT TIMEOUT_MS
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 
 #include "platform/linux/audio_config.hpp"
 #include "platform/linux/bluez_reader.hpp"
+#include "platform/linux/kernel_log.hpp"
 
 namespace {
 
@@ -68,6 +70,16 @@ int main(int argc, char** argv) {
               << "\n";
     return 0;
   }
-  std::cerr << "usage: below_server_probe bluetooth ROOT TIMEOUT_MS | bluetooth-json FILE [NAMES] | audio-config ROOT\n";
+  if (what == "kernel-log" && argc == 4) {
+    const micdoctor::KernelLog log = ls::read_kernel_log(argv[2], std::chrono::milliseconds(std::stol(argv[3])));
+    json firmware = json::array();
+    for (const auto& f : ls::firmware_requests(log, argv[2])) firmware.push_back({{"path", f.path}, {"present", f.present}});
+    std::cout << json{{"read", log.read}, {"source", log.source}, {"unreadable", log.unreadable}, {"lines", log.lines},
+                      {"firmware", firmware}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::cerr << "usage: below_server_probe bluetooth ROOT TIMEOUT_MS | bluetooth-json FILE [NAMES] | audio-config ROOT | kernel-log ROOT TIMEOUT_MS\n";
   return 2;
 }

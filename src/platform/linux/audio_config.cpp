@@ -182,7 +182,9 @@ class SpaJsonParser {
       if (pos_ < text_.size() && (text_[pos_] == '=' || text_[pos_] == ':')) ++pos_;
       SpaValue value;
       const bool complete = parse_value(value, depth);
-      object.members.emplace_back(*key, std::move(value));
+      // A section cut short keeps the members it had read in full; a word or
+      // an array cut short is not clear, and is left out.
+      if (complete || value.kind == SpaValue::Kind::object) object.members.emplace_back(*key, std::move(value));
       if (!complete) return false;
     }
   }
@@ -224,10 +226,48 @@ void collect_spa_settings(const SpaValue& value, const std::string& program, con
   for (const SpaValue& item : value.items) collect_spa_settings(item, program, file, out);
 }
 
+const SpaValue* member_named(const SpaValue& object, const std::string& name) {
+  const SpaValue* found = nullptr;
+  for (const auto& [key, member] : object.members) {
+    if (key == name) found = &member;  // the last one wins, as when the sections merge
+  }
+  return found;
+}
+
+void collect_from_section(const SpaValue& section, const std::string& program, const std::string& file,
+                          std::vector<AudioConfigSetting>& out) {
+  for (const auto& [key, member] : section.members) {
+    if (is_bluetooth_key(key) && member.kind != SpaValue::Kind::object) {
+      out.push_back(AudioConfigSetting{program, key, render(member), file});
+    }
+  }
+}
+
+// WirePlumber 0.5 reads its Bluetooth settings from these sections only:
+// monitor.bluez.properties { bluez5.roles = [ ... ] ... }, wireplumber.settings
+// { bluetooth.autoswitch-to-headset-profile = false }, and the monitor itself
+// turned off in a profile: wireplumber.profiles { main { monitor.bluez = disabled } }.
+// A key outside them is ignored by WirePlumber, and here.
+void collect_wireplumber_sections(const SpaValue& document, const std::string& file, std::vector<AudioConfigSetting>& out) {
+  for (const auto& [key, section] : document.members) {
+    if (key == "monitor.bluez.properties" || key == "wireplumber.settings") {
+      collect_from_section(section, "wireplumber", file, out);
+    } else if (key == "wireplumber.profiles") {
+      for (const auto& [profile, features] : section.members) {
+        if (const SpaValue* bluez = member_named(features, "monitor.bluez"); bluez != nullptr && bluez->kind == SpaValue::Kind::word) {
+          out.push_back(AudioConfigSetting{"wireplumber", "monitor.bluez", bluez->text, file});
+        }
+      }
+    }
+  }
+}
+
 void read_spa_json_file(const fs::path& path, const std::string& program, std::vector<AudioConfigSetting>& out) {
   const std::optional<std::string> text = read_config_file(path);
   if (!text) return;
-  collect_spa_settings(SpaJsonParser(*text).parse_document(), program, path.string(), out);
+  const SpaValue document = SpaJsonParser(*text).parse_document();
+  if (program == "wireplumber") collect_wireplumber_sections(document, path.string(), out);
+  else collect_spa_settings(document, program, path.string(), out);
 }
 
 // -- WirePlumber 0.4's Lua -------------------------------------------------------
@@ -369,12 +409,9 @@ bool names_disabled_headset(const std::string& file_name) {
          name.find("disable-hfp") != std::string::npos || name.find("headset-disable") != std::string::npos;
 }
 
-void note_disable_headset_dropins(const std::vector<fs::path>& files, const std::string& program,
-                                  std::vector<AudioConfigSetting>& out) {
-  for (const fs::path& file : files) {
-    if (names_disabled_headset(file.filename().string())) {
-      out.push_back(AudioConfigSetting{program, "disable-headset", "true", file.string()});
-    }
+void note_disable_headset_dropin(const fs::path& file, const std::string& program, std::vector<AudioConfigSetting>& out) {
+  if (names_disabled_headset(file.filename().string())) {
+    out.push_back(AudioConfigSetting{program, "disable-headset", "true", file.string()});
   }
 }
 
@@ -503,23 +540,26 @@ std::vector<AudioConfigSetting> read_audio_config(const AudioConfigPaths& paths)
   const std::string series = wireplumber_series(paths);
   if (series != "0.5") {
     for (const char* section : {"bluetooth.lua.d", "policy.lua.d"}) {
-      const std::vector<fs::path> files = wireplumber_fragments(paths, section, ".lua");
-      note_disable_headset_dropins(files, "wireplumber", settings);
-      for (const fs::path& file : files) read_lua_file(file, settings);
+      for (const fs::path& file : wireplumber_fragments(paths, section, ".lua")) {
+        note_disable_headset_dropin(file, "wireplumber", settings);
+        read_lua_file(file, settings);
+      }
     }
   }
   if (series != "0.4") {
-    const std::vector<fs::path> files = wireplumber_fragments(paths, "wireplumber.conf.d", ".conf");
-    note_disable_headset_dropins(files, "wireplumber", settings);
-    for (const fs::path& file : files) read_spa_json_file(file, "wireplumber", settings);
+    for (const fs::path& file : wireplumber_fragments(paths, "wireplumber.conf.d", ".conf")) {
+      note_disable_headset_dropin(file, "wireplumber", settings);
+      read_spa_json_file(file, "wireplumber", settings);
+    }
   }
   // PipeWire's drop-ins: every directory in turn (/usr/share, /etc, the
   // user's), each in file-name order (pipewire.conf(5), 0.3.x).
   for (const fs::path& directory : {paths.root / "usr/share/pipewire/pipewire.conf.d",
                                     paths.root / "etc/pipewire/pipewire.conf.d", paths.config_home / "pipewire/pipewire.conf.d"}) {
-    const std::vector<fs::path> files = files_in(directory, ".conf");
-    note_disable_headset_dropins(files, "pipewire", settings);
-    for (const fs::path& file : files) read_spa_json_file(file, "pipewire", settings);
+    for (const fs::path& file : files_in(directory, ".conf")) {
+      note_disable_headset_dropin(file, "pipewire", settings);
+      read_spa_json_file(file, "pipewire", settings);
+    }
   }
   read_pulseaudio(paths, settings);
   return settings;

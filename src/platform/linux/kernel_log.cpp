@@ -60,9 +60,14 @@ std::string lower(std::string text) {
   return text;
 }
 
+// A /proc/sys switch ("1\n"). Not read_small_file: /proc files say their size is 0.
 bool read_sysctl_is_on(const char* path) {
-  const SmallFile file = read_small_file(path, 64);
-  return file.problem == SmallFile::Problem::none && !file.text.empty() && file.text[0] != '0';
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char first = '0';
+  const ssize_t n = ::read(fd, &first, 1);
+  ::close(fd);
+  return n == 1 && first != '0';
 }
 
 // -- journald ----------------------------------------------------------------
@@ -238,12 +243,14 @@ std::optional<std::string> between(const std::string& line, const std::string& b
 // (_request_firmware: "Direct firmware load for %s failed with error %d"),
 // sound/soc/sof/loader.c (before 5.12: "error: request firmware %s failed err: %d"),
 // sound/soc/sof/topology.c ("error: tplg request firmware %s failed err: %d"),
-// and Debian's firmware_class patch ("firmware: failed to load %s (%d)").
+// Debian's firmware_class patch ("firmware: failed to load %s (%d)"), and
+// Intel Bluetooth's drivers/bluetooth/btintel.c ("Failed to load Intel firmware file %s (%d)").
 std::optional<std::string> failed_firmware(const std::string& line) {
   std::optional<std::string> path = between(line, "Direct firmware load for ", " failed with error ");
   if (!path) path = between(line, "request firmware ", " failed err: ");
   if (!path) path = between(line, "request_firmware ", " failed err: ");
   if (!path) path = between(line, "firmware: failed to load ", " (");
+  if (!path) path = between(line, "Failed to load Intel firmware file ", " (");
   if (!path) return std::nullopt;
   std::string name = *path;
   const std::string prefix = "/lib/firmware/";
