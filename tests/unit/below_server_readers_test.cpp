@@ -264,6 +264,24 @@ TEST(AudioConfigReader, WirePlumber04UserFileHidesTheSameNameAndSortsAmongTheOth
             }));
 }
 
+TEST(AudioConfigReader, WirePlumber04TableAssignedLaterReplacesEarlierKeys) {
+  TempTree tree;
+  tree.write("root/usr/share/wireplumber/main.lua.d/90-enable-all.lua", "");
+  tree.write("home/.config/wireplumber/bluetooth.lua.d/40-early.lua",
+             R"(bluez_monitor.properties["bluez5.headset-roles"] = "[ ]")" "\n"
+             R"(bluetooth_policy.policy["media-role.use-headset-profile"] = false)");
+  tree.write("root/usr/share/wireplumber/bluetooth.lua.d/50-bluez-config.lua",
+             "bluez_monitor.properties = {\n  [\"with-logind\"] = true,\n}\n");
+  tree.write("home/.config/wireplumber/bluetooth.lua.d/60-late.lua",
+             R"(bluez_monitor.properties["bluez5.hfphsp-backend"] = "ofono")");
+  const std::vector<AudioConfigSetting> settings = ls::read_audio_config(fixture_paths(tree.root()));
+  EXPECT_EQ(described(settings, tree.root()),
+            (std::vector<std::string>{
+                "wireplumber media-role.use-headset-profile=false @home/.config/wireplumber/bluetooth.lua.d/40-early.lua",
+                "wireplumber bluez5.hfphsp-backend=ofono @home/.config/wireplumber/bluetooth.lua.d/60-late.lua",
+            }));
+}
+
 TEST(AudioConfigReader, WirePlumber05SpaJsonFragments) {
   const fs::path machine = kFixtures / "config/wp05-a2dp-only";
   const std::vector<AudioConfigSetting> settings = ls::read_audio_config(fixture_paths(machine));

@@ -339,6 +339,24 @@ bool applies_to_matching_devices(const std::vector<std::string>& tables) {
   });
 }
 
+// `bluez_monitor.properties = { ... }` replaces the whole table: what earlier
+// files set in it is gone. (Seen in WirePlumber 0.4.13: a user's 40-x.lua
+// setting bluez_monitor.properties["with-logind"] had no effect, as Debian's
+// 50-bluez-config.lua assigns the table after it.)
+void forget_replaced_table(const std::string& table, std::vector<AudioConfigSetting>& out) {
+  const char* prefix = table == "bluez_monitor.properties" ? "bluez5."
+                       : table == "bluetooth_policy.policy" ? "media-role."
+                                                            : nullptr;
+  if (prefix == nullptr) return;
+  const std::string keys = prefix;
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const AudioConfigSetting& s) {
+                             return s.program == "wireplumber" && s.key.rfind(keys, 0) == 0 &&
+                                    s.file.size() > 4 && s.file.compare(s.file.size() - 4, 4, ".lua") == 0;
+                           }),
+            out.end());
+}
+
 // `["bluez5.headset-roles"] = "[ ]"` (in a table constructor or after
 // bluez_monitor.properties) and `bluez_monitor.enabled = false`, in file order.
 // Entries inside a rules table (apply_properties) apply to matching devices
@@ -357,7 +375,9 @@ void read_lua_file(const fs::path& path, std::vector<AudioConfigSetting>& out) {
       continue;
     }
     if (c == '{') {
-      if (tables.size() < 64) tables.push_back(table_name_before(text, pos));
+      std::string name = table_name_before(text, pos);
+      if (tables.empty()) forget_replaced_table(name, out);
+      if (tables.size() < 64) tables.push_back(std::move(name));
       ++pos;
       continue;
     }
