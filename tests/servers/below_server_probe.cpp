@@ -41,7 +41,7 @@ std::string slurp(const char* path) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   namespace ls = micdoctor::linux_system;
   const std::string what = argc > 1 ? argv[1] : "";
   if (what == "bluetooth" && argc == 4) {
@@ -82,4 +82,13 @@ int main(int argc, char** argv) {
   }
   std::cerr << "usage: below_server_probe bluetooth ROOT TIMEOUT_MS | bluetooth-json FILE [NAMES] | audio-config ROOT | kernel-log ROOT TIMEOUT_MS\n";
   return 2;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "below_server_probe: " << error.what() << "\n";
+    return 1;
+  }
 }

@@ -45,6 +45,7 @@ class TempTree {
 
 std::vector<std::string> paths_of(const std::vector<FirmwareFile>& files) {
   std::vector<std::string> out;
+  out.reserve(files.size());
   for (const auto& f : files) out.push_back(f.path);
   return out;
 }
@@ -224,6 +225,7 @@ ls::AudioConfigPaths fixture_paths(const fs::path& machine) {
 
 std::vector<std::string> described(const std::vector<AudioConfigSetting>& settings, const fs::path& base) {
   std::vector<std::string> out;
+  out.reserve(settings.size());
   for (const auto& s : settings) {
     out.push_back(s.program + " " + s.key + "=" + s.value + " @" + fs::relative(s.file, base).string());
   }
@@ -287,14 +289,14 @@ TEST(AudioConfigReader, WirePlumber05SpaJsonFragments) {
   const std::vector<AudioConfigSetting> settings = ls::read_audio_config(fixture_paths(machine));
   EXPECT_EQ(described(settings, machine),
             (std::vector<std::string>{
-                "wireplumber bluez5.roles=[ a2dp_sink a2dp_source bap_sink bap_source hsp_hs hsp_ag hfp_hf hfp_ag ] "
-                "@root/etc/wireplumber/wireplumber.conf.d/50-bluez.conf",
+                std::string("wireplumber bluez5.roles=[ a2dp_sink a2dp_source bap_sink bap_source hsp_hs hsp_ag hfp_hf hfp_ag ]") +
+                    " @root/etc/wireplumber/wireplumber.conf.d/50-bluez.conf",
                 "wireplumber bluez5.hfphsp-backend=native @root/etc/wireplumber/wireplumber.conf.d/50-bluez.conf",
                 "wireplumber disable-headset=true @home/.config/wireplumber/wireplumber.conf.d/51-disable-hsp-hfp.conf",
-                "wireplumber bluetooth.autoswitch-to-headset-profile=false "
-                "@home/.config/wireplumber/wireplumber.conf.d/51-disable-hsp-hfp.conf",
-                "wireplumber bluez5.roles=[ a2dp_sink a2dp_source ] "
-                "@home/.config/wireplumber/wireplumber.conf.d/51-disable-hsp-hfp.conf",
+                std::string("wireplumber bluetooth.autoswitch-to-headset-profile=false") +
+                    " @home/.config/wireplumber/wireplumber.conf.d/51-disable-hsp-hfp.conf",
+                std::string("wireplumber bluez5.roles=[ a2dp_sink a2dp_source ]") +
+                    " @home/.config/wireplumber/wireplumber.conf.d/51-disable-hsp-hfp.conf",
             }));
   EXPECT_EQ(ls::read_user_audio_config(fixture_paths(machine)).wireplumber_version, "0.5");
 }

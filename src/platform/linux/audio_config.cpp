@@ -71,6 +71,7 @@ std::vector<fs::path> wireplumber_fragments(const AudioConfigPaths& paths, const
     for (const fs::path& file : files_in(base / subdirectory, extension)) by_name[file.filename().string()] = file;
   }
   std::vector<fs::path> files;
+  files.reserve(by_name.size());
   for (auto& [name, file] : by_name) files.push_back(file);
   return files;
 }
@@ -78,12 +79,19 @@ std::vector<fs::path> wireplumber_fragments(const AudioConfigPaths& paths, const
 // -- SPA-JSON (PipeWire's relaxed JSON: bare words, '=' or ':', optional
 // commas, '#' comments) -------------------------------------------------------
 
+struct SpaMember;
+
 struct SpaValue {
   enum class Kind { word, object, array };
   Kind kind = Kind::word;
-  std::string text;                                     // a word or string
-  std::vector<std::pair<std::string, SpaValue>> members;  // an object's
-  std::vector<SpaValue> items;                          // an array's
+  std::string text;                // a word or string
+  std::vector<SpaMember> members;  // an object's
+  std::vector<SpaValue> items;     // an array's
+};
+
+struct SpaMember {
+  std::string key;
+  SpaValue value;
 };
 
 class SpaJsonParser {
@@ -184,7 +192,7 @@ class SpaJsonParser {
       const bool complete = parse_value(value, depth);
       // A section cut short keeps the members it had read in full; a word or
       // an array cut short is not clear, and is left out.
-      if (complete || value.kind == SpaValue::Kind::object) object.members.emplace_back(*key, std::move(value));
+      if (complete || value.kind == SpaValue::Kind::object) object.members.push_back(SpaMember{*key, std::move(value)});
       if (!complete) return false;
     }
   }
