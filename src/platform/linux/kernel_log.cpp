@@ -11,6 +11,7 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -83,15 +84,30 @@ struct JournalResult {
   std::vector<std::string> lines;
 };
 
-JournalResult read_journal(Clock::time_point deadline) {
+// The boot of the journal's newest entry: the current boot of a journal
+// copied from another machine.
+bool newest_boot(sd_journal* journal, sd_id128_t& boot) {
+  std::uint64_t monotonic_usec = 0;
+  return sd_journal_seek_tail(journal) >= 0 && sd_journal_previous(journal) > 0 &&
+         sd_journal_get_monotonic_usec(journal, &monotonic_usec, &boot) >= 0;
+}
+
+// The kernel's messages of one boot (this one, live; else the newest), sound
+// lines only, newest last. `directory` empty: this machine's system journal.
+JournalResult read_journal(const fs::path& directory, Clock::time_point deadline) {
   JournalResult result;
   sd_journal* raw = nullptr;
-  if (sd_journal_open(&raw, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0 || raw == nullptr) return result;
+  const int opened = directory.empty() ? sd_journal_open(&raw, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM)
+                                       : sd_journal_open_directory(&raw, directory.c_str(), 0);
+  if (opened < 0 || raw == nullptr) return result;
   const Journal journal(raw);
-  result.opened = sd_journal_has_runtime_files(journal.get()) > 0 || sd_journal_has_persistent_files(journal.get()) > 0;
+  // Whether the system journal's files (under /run/log/journal, /var/log/journal)
+  // could be opened; a directory given is simply read.
+  result.opened = !directory.empty() || sd_journal_has_runtime_files(journal.get()) > 0 ||
+                  sd_journal_has_persistent_files(journal.get()) > 0;
   if (!result.opened) return result;
   sd_id128_t boot{};
-  if (sd_id128_get_boot(&boot) < 0) return result;
+  if ((directory.empty() ? sd_id128_get_boot(&boot) : (newest_boot(journal.get(), boot) ? 0 : -1)) < 0) return result;
   std::array<char, SD_ID128_STRING_MAX> boot_text{};
   const std::string boot_match = std::string("_BOOT_ID=") + sd_id128_to_string(boot, boot_text.data());
   // Two different fields: both must match.
@@ -189,7 +205,7 @@ std::string ring_buffer_unreadable_reason(int error) {
 KernelLog read_live_kernel_log(std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
   KernelLog log;
-  JournalResult journal = read_journal(deadline);
+  JournalResult journal = read_journal({}, deadline);
   if (journal.kernel_entries > 0) {
     log.read = true;
     log.source = "journald";
@@ -209,8 +225,20 @@ KernelLog read_live_kernel_log(std::chrono::milliseconds timeout) {
   return log;
 }
 
-KernelLog read_fixture_kernel_log(const fs::path& root) {
+KernelLog read_fixture_kernel_log(const fs::path& root, std::chrono::milliseconds timeout) {
   KernelLog log;
+  std::error_code error;
+  if (!fs::exists(root / "kernel.log", error) && fs::is_directory(root / "var/log/journal", error)) {
+    JournalResult journal = read_journal(root / "var/log/journal", Clock::now() + timeout);
+    log.source = "journald";
+    if (journal.kernel_entries == 0) {
+      log.unreadable = "the journal in var/log/journal holds no kernel messages";
+      return log;
+    }
+    log.read = true;
+    log.lines = std::move(journal.lines);
+    return log;
+  }
   log.source = "file";
   const SmallFile file = read_small_file((root / "kernel.log").string(), kMaxLogFileBytes);
   switch (file.problem) {
@@ -296,7 +324,7 @@ bool is_sound_kernel_line(const std::string& line) {
 
 KernelLog read_kernel_log(const fs::path& root, std::chrono::milliseconds timeout) {
   if (root == "/") return read_live_kernel_log(timeout);
-  return read_fixture_kernel_log(root);
+  return read_fixture_kernel_log(root, timeout);
 }
 
 std::vector<FirmwareFile> firmware_requests(const KernelLog& log, const fs::path& root) {

@@ -17,7 +17,9 @@ namespace micdoctor::linux_system {
 inline constexpr std::size_t kMaxKernelLogLines = 400;
 
 // root "/": the live system. Any other root is a fixture machine: its
-// root/kernel.log (dmesg or journalctl -k output) is read, source "file".
+// root/kernel.log (dmesg or journalctl -k output) is read, source "file";
+// without one, the journal files in root/var/log/journal (the kernel's
+// messages of the newest boot in them, source "journald").
 KernelLog read_kernel_log(const std::filesystem::path& root, std::chrono::milliseconds timeout);
 
 // Whether a kernel message is about sound: the lines read_kernel_log keeps.
