@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "platform/linux/audio_config.hpp"
 #include "platform/linux/bluez_reader.hpp"
@@ -376,7 +377,30 @@ TEST(RememberedDefaults, HistoryKeyWhenNoCurrentOneAndEscapes) {
   EXPECT_EQ(escaped[0].source, " name\\x");
 }
 
+// Sets environment variables for one test and puts back what was there.
+class ScopedEnvironment {
+ public:
+  ScopedEnvironment() = default;
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+  ~ScopedEnvironment() {
+    for (const auto& [name, value] : saved_) {
+      if (value) ::setenv(name.c_str(), value->c_str(), 1);
+      else ::unsetenv(name.c_str());
+    }
+  }
+  void remember(const char* name) {
+    const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): tests run on one thread
+    saved_.emplace_back(name, value != nullptr ? std::optional<std::string>(value) : std::nullopt);
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
 TEST(AudioConfigPathsTest, FromTheEnvironment) {
+  ScopedEnvironment environment;
+  for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"}) environment.remember(name);
   ::setenv("HOME", "/home/me", 1);
   ::setenv("XDG_CONFIG_HOME", "relative/ignored", 1);
   ::setenv("XDG_STATE_HOME", "/state", 1);
