@@ -8,6 +8,7 @@ packages=(
   build-essential cmake git pkg-config clang clang-tidy libclang-rt-14-dev
   # libraries the code links against
   libsndfile1-dev libebur128-dev libkissfft-dev nlohmann-json3-dev libcli11-dev libpulse-dev libasound2-dev
+  libsystemd-dev  # sd-journal (the kernel log) and sd-bus (BlueZ on the system bus)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev valgrind
   # test corpus and reference tools (generated at test time, never committed)
@@ -15,6 +16,9 @@ packages=(
   pocketsphinx-testdata codec2-examples  # recorded human speech for the corpus
   # real sound servers the tests and the demo start privately (never the system's)
   pulseaudio pulseaudio-utils pipewire pipewire-bin pipewire-pulse wireplumber dbus
+  python3-dbusmock  # BlueZ's D-Bus interface on a private system bus (tests/servers/test_bluez_dbus.py)
+  libspa-0.2-bluetooth  # PipeWire's bluez5 plugin, which WirePlumber drives (tests/servers/test_wireplumber_config.py)
+  systemd-journal-remote  # writes real journal files for the kernel log's journald path (tests/servers/test_journal_kernel_log.py)
   # the Windows build (cross-compiled with mingw-w64) and Wine to run its tests
   g++-mingw-w64-x86-64 wine wine64
   # the HTML report, loaded in a real browser by the tests
