@@ -1,13 +1,39 @@
 #include "platform/linux/linux_snapshot.hpp"
 
+#include <cstdlib>
+
 #include "platform/alsa/alsa_capture.hpp"
+#include "platform/linux/audio_config.hpp"
+#include "platform/linux/bluez_reader.hpp"
 #include "platform/linux/device_nodes.hpp"
+#include "platform/linux/kernel_log.hpp"
 #include "platform/linux/process.hpp"
 #include "platform/linux/sandbox_reader.hpp"
 #include "platform/linux/sysfs_reader.hpp"
 #include "platform/pulse/pulse_snapshot.hpp"
 
 namespace micdoctor::linux_system {
+namespace {
+
+// Below the sound server: the kernel log and the firmware it asked for,
+// Bluetooth, and the server's configuration, all under one machine root.
+void read_below_server(SystemSnapshot& snapshot, const ReadOptions& options) {
+  KernelState& kernel = snapshot.kernel;
+  kernel.log = read_kernel_log(options.root, options.reader_timeout);
+  kernel.firmware = firmware_requests(kernel.log, options.root);
+  snapshot.bluetooth = read_bluetooth(options.root, options.reader_timeout);
+  const AudioConfigPaths paths = default_audio_config_paths(options.root);
+  snapshot.audio_config = read_audio_config(paths);
+  snapshot.remembered_defaults = read_remembered_defaults(paths);
+  snapshot.user_config = read_user_audio_config(paths);
+}
+
+}  // namespace
+
+std::filesystem::path machine_root() {
+  const char* root = std::getenv("MICDOCTOR_TEST_MACHINE_ROOT");
+  return root != nullptr && root[0] == '/' ? std::filesystem::path(root) : std::filesystem::path("/");
+}
 
 SystemSnapshot read_linux_snapshot(const ReadOptions& options) {
   SystemSnapshot snapshot;
@@ -17,6 +43,7 @@ SystemSnapshot read_linux_snapshot(const ReadOptions& options) {
     if (program_on_path(program)) snapshot.server.installed.emplace_back(program);
   }
   snapshot.kernel = read_kernel_state();
+  read_below_server(snapshot, options);
   snapshot.sandboxes = read_sandboxes(default_sandbox_paths());
   // Without a server, the kernel's devices are what is left to look at.
   if (!snapshot.server.reachable) {
