@@ -1,0 +1,100 @@
+#include "checks/install_command.hpp"
+
+#include <sstream>
+
+namespace micdoctor::checks {
+namespace {
+
+bool names(const std::string& words, const std::string& name) {
+  std::istringstream in(words);
+  std::string word;
+  while (in >> word) {
+    if (word == name || word.rfind(name + "-", 0) == 0) return true;  // "opensuse-tumbleweed"
+  }
+  return false;
+}
+
+PackageFamily family_named(const std::string& words) {
+  for (const char* debian : {"debian", "ubuntu", "linuxmint", "pop", "elementary", "raspbian", "kali"}) {
+    if (names(words, debian)) return PackageFamily::debian;
+  }
+  for (const char* fedora : {"fedora", "rhel", "centos", "rocky", "almalinux", "nobara"}) {
+    if (names(words, fedora)) return PackageFamily::fedora;
+  }
+  for (const char* arch : {"arch", "manjaro", "endeavouros", "garuda", "cachyos"}) {
+    if (names(words, arch)) return PackageFamily::arch;
+  }
+  for (const char* suse : {"suse", "opensuse", "sles", "sled"}) {
+    if (names(words, suse)) return PackageFamily::suse;
+  }
+  return PackageFamily::unknown;
+}
+
+}  // namespace
+
+PackageFamily package_family(const Distribution& distribution) {
+  const PackageFamily by_id = family_named(distribution.id);
+  return by_id != PackageFamily::unknown ? by_id : family_named(distribution.id_like);
+}
+
+std::string package_name(PackageFamily family, SystemPackage package) {
+  switch (package) {
+    case SystemPackage::sof_firmware:
+      switch (family) {
+        case PackageFamily::debian: return "firmware-sof-signed";
+        case PackageFamily::fedora: return "alsa-sof-firmware";
+        case PackageFamily::arch: return "sof-firmware";
+        case PackageFamily::suse: return "sof-firmware";
+        case PackageFamily::unknown: return "";
+      }
+      return "";
+    case SystemPackage::ucm_conf:
+      switch (family) {
+        case PackageFamily::debian: return "alsa-ucm-conf";
+        case PackageFamily::fedora: return "alsa-ucm";
+        case PackageFamily::arch: return "alsa-ucm-conf";
+        case PackageFamily::suse: return "alsa-ucm-conf";
+        case PackageFamily::unknown: return "";
+      }
+      return "";
+    case SystemPackage::linux_firmware:
+      switch (family) {
+        case PackageFamily::debian: return "firmware-misc-nonfree";
+        case PackageFamily::fedora: return "linux-firmware";
+        case PackageFamily::arch: return "linux-firmware";
+        case PackageFamily::suse: return "kernel-firmware-all";
+        case PackageFamily::unknown: return "";
+      }
+      return "";
+  }
+  return "";
+}
+
+std::string install_step(const Distribution& distribution, SystemPackage package) {
+  const PackageFamily family = package_family(distribution);
+  const std::string name = package_name(family, package);
+  switch (family) {
+    case PackageFamily::debian: {
+      std::string step = "Install it: sudo apt install " + name;
+      // Debian keeps firmware in its non-free-firmware component (12 and later).
+      if (distribution.id == "debian" && package != SystemPackage::ucm_conf) {
+        step += "  (from Debian's non-free-firmware component: add it to the lines in /etc/apt/sources.list "
+                "if apt does not find the package, then sudo apt update)";
+      }
+      return step;
+    }
+    case PackageFamily::fedora: return "Install it: sudo dnf install " + name;
+    case PackageFamily::arch: return "Install it: sudo pacman -S " + name;
+    case PackageFamily::suse: return "Install it: sudo zypper install " + name;
+    case PackageFamily::unknown: break;
+  }
+  switch (package) {
+    case SystemPackage::sof_firmware:
+      return "Install your distribution's SOF firmware package (sof-firmware, firmware-sof-signed or alsa-sof-firmware)";
+    case SystemPackage::ucm_conf: return "Install your distribution's alsa-ucm-conf package";
+    case SystemPackage::linux_firmware: return "Install your distribution's linux-firmware package";
+  }
+  return "";
+}
+
+}  // namespace micdoctor::checks
