@@ -37,35 +37,36 @@ PackageFamily package_family(const Distribution& distribution) {
   return by_id != PackageFamily::unknown ? by_id : family_named(distribution.id_like);
 }
 
-std::string package_name(PackageFamily family, SystemPackage package) {
+namespace {
+
+// One row per package: its name on Debian, Fedora, Arch and openSUSE.
+struct PackageNames {
+  const char* debian;
+  const char* fedora;
+  const char* arch;
+  const char* suse;
+};
+
+PackageNames names_of(SystemPackage package) {
   switch (package) {
-    case SystemPackage::sof_firmware:
-      switch (family) {
-        case PackageFamily::debian: return "firmware-sof-signed";
-        case PackageFamily::fedora: return "alsa-sof-firmware";
-        case PackageFamily::arch: return "sof-firmware";
-        case PackageFamily::suse: return "sof-firmware";
-        case PackageFamily::unknown: return "";
-      }
-      return "";
-    case SystemPackage::ucm_conf:
-      switch (family) {
-        case PackageFamily::debian: return "alsa-ucm-conf";
-        case PackageFamily::fedora: return "alsa-ucm";
-        case PackageFamily::arch: return "alsa-ucm-conf";
-        case PackageFamily::suse: return "alsa-ucm-conf";
-        case PackageFamily::unknown: return "";
-      }
-      return "";
+    case SystemPackage::sof_firmware: return {"firmware-sof-signed", "alsa-sof-firmware", "sof-firmware", "sof-firmware"};
+    case SystemPackage::ucm_conf: return {"alsa-ucm-conf", "alsa-ucm", "alsa-ucm-conf", "alsa-ucm-conf"};
     case SystemPackage::linux_firmware:
-      switch (family) {
-        case PackageFamily::debian: return "firmware-misc-nonfree";
-        case PackageFamily::fedora: return "linux-firmware";
-        case PackageFamily::arch: return "linux-firmware";
-        case PackageFamily::suse: return "kernel-firmware-all";
-        case PackageFamily::unknown: return "";
-      }
-      return "";
+      return {"firmware-misc-nonfree", "linux-firmware", "linux-firmware", "kernel-firmware-all"};
+  }
+  return {"", "", "", ""};
+}
+
+}  // namespace
+
+std::string package_name(PackageFamily family, SystemPackage package) {
+  const PackageNames names = names_of(package);
+  switch (family) {
+    case PackageFamily::debian: return names.debian;
+    case PackageFamily::fedora: return names.fedora;
+    case PackageFamily::arch: return names.arch;
+    case PackageFamily::suse: return names.suse;
+    case PackageFamily::unknown: break;
   }
   return "";
 }
