@@ -110,10 +110,16 @@ std::vector<PathMixer> capture_path_mixers(const CheckInput& input) {
       PathMixer p;
       p.mixer = &mixer;
       p.card = kernel_card(s, number);
+      // A USB device's capture controls are its microphone, whatever they are
+      // called ("Mic", "Headset"); a card's other controls only by name.
+      const bool usb = p.card != nullptr && p.card->bus == "usb";
       std::vector<std::string> all;
       for (const MixerElement& e : mixer.elements) {
         const std::string base = input_of(e.name);
-        if (is_microphone_input(base)) add_unique(all, base);
+        const bool captures = !e.capture_switch.empty() || (e.volume && e.volume_is_capture);
+        if (is_microphone_input(base) || (usb && captures && e.name != "Capture" && !is_boost(e.name))) {
+          add_unique(all, base);
+        }
       }
       if (const Source* target = server_target(input)) {
         for (const std::string& name : inputs_of_port(target->active_port)) {
@@ -140,7 +146,12 @@ std::string element_id(const AlsaMixer& mixer, const MixerElement& element) {
 }
 
 std::string amixer_control(const MixerElement& element) {
-  return shell_quote(element.name) + (element.index == 0 ? "" : "," + std::to_string(element.index));
+  std::string control = shell_quote(element.name);
+  if (element.index != 0) {
+    control += ',';
+    control += std::to_string(element.index);
+  }
+  return control;
 }
 
 std::string amixer_card(const AlsaMixer& mixer) {

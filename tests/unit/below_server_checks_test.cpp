@@ -440,6 +440,31 @@ TEST(MixerCaptureOff, ASwitchOffOnACardNotInUseIsNoFinding) {
   EXPECT_EQ(with_id(run_checks(s), "mixer.capture_off").size(), 1u);
 }
 
+TEST(MixerCaptureOff, AUsbHeadsetsOwnCaptureControlIsOnThePath) {
+  // A USB headset's mixer has one capture element; a Jabra-style "Headset" is
+  // judged like a Logitech-style "Mic".
+  SystemSnapshot s = laptop();
+  s.kernel.cards[0].bus = "usb";
+  s.kernel.cards[0].id = "Headset";
+  s.sources[0].ports.clear();
+  s.sources[0].active_port.clear();
+  AlsaMixer m;
+  m.card = 0;
+  m.card_id = "Headset";
+  m.read = true;
+  MixerElement headset;
+  headset.name = "Headset";
+  headset.volume = volume(0, 7, 6, -12.0, 9.0, 1);
+  headset.volume_is_capture = true;
+  headset.capture_switch = {false};
+  m.elements = {headset};
+  s.kernel.mixers = {m};
+  const Finding f = only(run_checks(s), "mixer.capture_off");
+  EXPECT_EQ(f.device, "Headset:Headset,0");
+  s.kernel.cards[0].bus = "pci";  // on a PCI card, "Headset" alone is no microphone name
+  EXPECT_TRUE(with_id(run_checks(s), "mixer.capture_off").empty());
+}
+
 TEST(MixerCaptureOff, TheServersOwnMuteIsDeviceMutedOnly) {
   SystemSnapshot s = laptop();
   s.sources[0].muted = true;
