@@ -71,22 +71,36 @@ std::string package_name(PackageFamily family, SystemPackage package) {
   return "";
 }
 
+namespace {
+
+std::string label(SystemPackage package) {
+  switch (package) {
+    case SystemPackage::sof_firmware: return "the SOF firmware";
+    case SystemPackage::ucm_conf: return "the UCM configurations";
+    case SystemPackage::linux_firmware: return "the firmware package";
+  }
+  return "it";
+}
+
+}  // namespace
+
 std::string install_step(const Distribution& distribution, SystemPackage package) {
   const PackageFamily family = package_family(distribution);
   const std::string name = package_name(family, package);
+  const std::string install = "Install " + label(package) + ": ";
   switch (family) {
     case PackageFamily::debian: {
-      std::string step = "Install it: sudo apt install " + name;
+      std::string step = install + "sudo apt install " + name;
       // Debian keeps firmware in its non-free-firmware component (12 and later).
       if (distribution.id == "debian" && package != SystemPackage::ucm_conf) {
-        step += "  (from Debian's non-free-firmware component: add it to the lines in /etc/apt/sources.list "
-                "if apt does not find the package, then sudo apt update)";
+        step += "  (in Debian's non-free-firmware component: if apt cannot find it, add non-free-firmware to the "
+                "lines in /etc/apt/sources.list and run sudo apt update)";
       }
       return step;
     }
-    case PackageFamily::fedora: return "Install it: sudo dnf install " + name;
-    case PackageFamily::arch: return "Install it: sudo pacman -S " + name;
-    case PackageFamily::suse: return "Install it: sudo zypper install " + name;
+    case PackageFamily::fedora: return install + "sudo dnf install " + name;
+    case PackageFamily::arch: return install + "sudo pacman -S " + name;
+    case PackageFamily::suse: return install + "sudo zypper install " + name;
     case PackageFamily::unknown: break;
   }
   switch (package) {

@@ -25,8 +25,8 @@ enum class SystemPackage {
 // "sof-firmware"); "" when the family is unknown.
 std::string package_name(PackageFamily family, SystemPackage package);
 
-// A complete step: "sudo apt install firmware-sof-signed", or for an unknown
-// distribution the package as most distributions call it, in words.
+// A complete step: "Install the SOF firmware: sudo apt install firmware-sof-signed",
+// or for an unknown distribution the package as most distributions call it, in words.
 std::string install_step(const Distribution& distribution, SystemPackage package);
 
 }  // namespace micdoctor::checks

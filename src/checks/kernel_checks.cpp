@@ -133,10 +133,9 @@ void intel_dmic(const CheckInput& input, const AudioController& c, std::vector<F
     f.manual_steps.push_back("Ask for SOF explicitly: echo 'options snd-intel-dspcfg dsp_driver=3' | sudo tee "
                              "/etc/modprobe.d/micdoctor-sof.conf");
   }
-  f.manual_steps.push_back(install_step(input.snapshot.distribution, SystemPackage::sof_firmware) +
-                           "  (the SOF firmware and topology files)");
-  f.manual_steps.push_back("The SOF card also needs its UCM configuration. " +
-                           install_step(input.snapshot.distribution, SystemPackage::ucm_conf));
+  f.manual_steps.push_back(install_step(input.snapshot.distribution, SystemPackage::sof_firmware));
+  f.manual_steps.push_back(install_step(input.snapshot.distribution, SystemPackage::ucm_conf) +
+                           "  (the SOF card needs them to name its microphones)");
   f.manual_steps.push_back("Reboot: the driver is chosen at boot. Afterwards the card is called sof-hda-dsp (see "
                            "micdoctor check), with the built-in microphone as its own input.");
   out.push_back(std::move(f));
@@ -180,9 +179,8 @@ void amd_dmic(const CheckInput& input, const AudioController& c, std::vector<Fin
       "pci:" + c.address);
   f.manual_steps.push_back("See what the kernel said: sudo dmesg | grep -i -e acp -e dmic");
   f.manual_steps.push_back("A newer kernel brings ACP support for more models (Renoir since 5.11, Rembrandt since "
-                           "5.19, each laptop model listed by the kernel); " +
-                           install_step(input.snapshot.distribution, SystemPackage::sof_firmware) +
-                           " for the SOF-based ACP driver of newer models, then reboot.");
+                           "5.19, each laptop model listed by the kernel); newer models use SOF on the ACP. " +
+                           install_step(input.snapshot.distribution, SystemPackage::sof_firmware) + ", then reboot.");
   out.push_back(std::move(f));
 }
 
@@ -367,15 +365,17 @@ void check_codec_pins(const CheckInput& input, std::vector<Finding>& out) {
       pins += (pins.empty() ? "" : ", ") + hex_nid(pin->nid) + " (Pin Default " + hex32(pin->pin_default) + ")";
     }
     const std::string what =
-        no_mic ? "describes no microphone pin: its input pins " + pins + " are marked not connected ([N/A])"
-               : "has a headphone jack but no microphone jack: its headset-microphone pin " + pins +
-                     " is marked not connected ([N/A]), so a headset's microphone in that jack is never heard";
+        no_mic ? "describes no microphone at all: the BIOS marks its input pins " + pins +
+                     " as not connected ([N/A]), and the driver made no microphone input"
+               : "has a headphone jack but no microphone jack: the BIOS marks its headset-microphone pin " + pins +
+                     " as not connected ([N/A]), and the driver made no headset microphone, so a headset's "
+                     "microphone in that jack is never heard";
     const std::string hint = known_model_hint(codec);
     Finding f = make_check_finding(
         CheckId::codec_mic_pin_unconfigured, Severity::warning,
         "The computer's firmware does not tell the sound chip where the microphone is",
         "The codec " + codec.name + " (" + codec.vendor_id + ", subsystem " + codec.subsystem_id + ") on card " +
-            std::to_string(codec.card) + " " + what + " by the BIOS, and the driver made no such microphone input.",
+            std::to_string(codec.card) + " " + what + ".",
         "card" + std::to_string(codec.card));
     if (!hint.empty()) {
       f.manual_steps.push_back("Tell the driver the model (known for this codec and maker): echo 'options snd-hda-intel "
