@@ -15,10 +15,10 @@ namespace {
 
 namespace t = signal_thresholds;
 
-constexpr std::array<std::string_view, 13> kSignalIds = {
+constexpr std::array<std::string_view, 14> kSignalIds = {
     "signal.digital_silence", "signal.no_speech",  "signal.too_quiet", "signal.too_loud",       "signal.clipping",
     "signal.dc_offset",       "signal.hum",        "signal.noisy",     "signal.dropouts",       "signal.narrowband",
-    "signal.dead_channel",    "signal.inverted_channel", "signal.ok"};
+    "signal.dead_channel",    "signal.inverted_channel", "signal.mic_on_other_channel", "signal.ok"};
 
 Finding make(const char* id, Severity severity, std::string title, std::string detail, std::string advice) {
   if (std::find(kSignalIds.begin(), kSignalIds.end(), std::string_view(id)) == kSignalIds.end()) {
@@ -153,8 +153,36 @@ std::optional<Finding> narrowband(const SignalMetrics& m) {
               "Use a wired or USB microphone, or a headset that supports a wideband (mSBC/LC3) voice link.");
 }
 
+// A multi-channel interface (more than two channels) whose first two are
+// silent while a later one carries the sound: the microphone is plugged into
+// another input, and applications that take the first channels hear nothing.
+// The channel that carries it (the loudest), 0-based; null when this is not it.
+std::optional<std::size_t> other_channel_carrying(const SignalMetrics& m) {
+  const auto& rms = m.channel_rms_dbfs;
+  if (m.channels <= 2 || rms.size() <= 2) return std::nullopt;
+  if (rms[0] > t::kDeadChannelDbfs || rms[1] > t::kDeadChannelDbfs) return std::nullopt;
+  const auto loudest = std::max_element(rms.begin() + 2, rms.end());
+  if (*loudest < t::kLiveChannelDbfs) return std::nullopt;
+  return static_cast<std::size_t>(loudest - rms.begin());
+}
+
+std::optional<Finding> mic_on_other_channel(const SignalMetrics& m) {
+  const std::optional<std::size_t> carrying = other_channel_carrying(m);
+  if (!carrying) return std::nullopt;
+  const std::string channel = std::to_string(*carrying + 1);
+  return make("signal.mic_on_other_channel", Severity::warning,
+              "The microphone arrives on channel " + channel + ", not on channels 1 and 2",
+              "Of the " + std::to_string(m.channels) + " channels, 1 and 2 stay at or under " +
+                  decimal(t::kDeadChannelDbfs, 0) + " dBFS while channel " + channel + " carries " +
+                  decimal(m.channel_rms_dbfs[*carrying]) + " dBFS: applications that record the first (stereo) "
+                  "channels hear nothing.",
+              "Plug the microphone into input 1 of the interface, or select input channel " + channel +
+                  " in the recording application (many call it \"Input " + channel + "\").");
+}
+
 std::optional<Finding> dead_channel(const SignalMetrics& m) {
   if (m.channels < 2) return std::nullopt;
+  if (other_channel_carrying(m)) return std::nullopt;  // the unused inputs of an interface: mic_on_other_channel says it
   const auto loudest = std::max_element(m.channel_rms_dbfs.begin(), m.channel_rms_dbfs.end());
   if (loudest == m.channel_rms_dbfs.end() || *loudest < t::kLiveChannelDbfs) return std::nullopt;
   std::string dead;
@@ -180,7 +208,8 @@ std::optional<Finding> inverted_channel(const SignalMetrics& m) {
 }
 
 constexpr Rule kRules[] = {digital_silence, no_speech, too_quiet,   too_loud,     clipping,        dc_offset,
-                           hum,             noisy,     dropouts,    narrowband,   dead_channel,    inverted_channel};
+                           hum,             noisy,     dropouts,    narrowband,   dead_channel,    inverted_channel,
+                           mic_on_other_channel};
 
 }  // namespace
 

@@ -15,10 +15,20 @@ void check_devices_exist(const CheckInput& input, std::vector<Finding>& out);   
 void check_target_is_monitor(const CheckInput& input, std::vector<Finding>& out);       // step 2
 void check_source_mute_and_volume(const CheckInput& input, std::vector<Finding>& out);  // step 2
 void check_card_profiles(const CheckInput& input, std::vector<Finding>& out);     // step 2
+void check_micmute(const CheckInput& input, std::vector<Finding>& out);           // step 2 (mixer_checks)
+void check_mixer(const CheckInput& input, std::vector<Finding>& out);             // step 2 (mixer_checks)
+void check_bluetooth_headsets(const CheckInput& input, std::vector<Finding>& out);  // step 2
 void check_default_source(const CheckInput& input, std::vector<Finding>& out);    // step 3
 void check_app_sources(const CheckInput& input, std::vector<Finding>& out);       // step 3
+void check_remembered_default(const CheckInput& input, std::vector<Finding>& out);  // step 3 (default_checks)
 void check_drivers(const CheckInput& input, std::vector<Finding>& out);           // step 4
+void check_dsp_driver(const CheckInput& input, std::vector<Finding>& out);        // step 4 (kernel_checks)
+void check_firmware(const CheckInput& input, std::vector<Finding>& out);          // step 4 (kernel_checks)
+void check_ucm(const CheckInput& input, std::vector<Finding>& out);               // step 4 (kernel_checks)
+void check_codec_pins(const CheckInput& input, std::vector<Finding>& out);        // step 4 (kernel_checks)
+void check_usb_power(const CheckInput& input, std::vector<Finding>& out);         // step 4 (kernel_checks)
 void check_ports(const CheckInput& input, std::vector<Finding>& out);             // step 5
+void check_combo_jack(const CheckInput& input, std::vector<Finding>& out);        // step 5 (hardware_checks)
 void check_windows(const CheckInput& input, std::vector<Finding>& out);           // steps 1-4, Windows only
 
 // Windows: the shared findings' manual steps in Windows terms (Settings paths

@@ -117,3 +117,35 @@ void check_app_sources(const CheckInput& input, std::vector<Finding>& out) {
 }
 
 }  // namespace micdoctor::checks
+
+namespace micdoctor::checks {
+
+// The server's remembered choice (WirePlumber's default-nodes, PulseAudio's
+// *-default-source) names an input that is gone: the server falls back to
+// another one, and keeps trying the vanished name. The server's current
+// default missing is default.missing's business, not repeated here.
+void check_remembered_default(const CheckInput& input, std::vector<Finding>& out) {
+  const SystemSnapshot& s = input.snapshot;
+  if (!s.server.reachable || s.origin == "alsa-info") return;
+  const Source* best = best_input(s);
+  for (const RememberedDefault& remembered : s.remembered_defaults) {
+    if (remembered.source.empty() || s.find_source(remembered.source) != nullptr) continue;
+    if (remembered.source == s.server.default_source) continue;
+    Finding f = make_check_finding(
+        CheckId::default_stale, Severity::warning, "The sound system remembers a microphone that is no longer there",
+        remembered.program + " remembers \"" + remembered.source + "\" as the default input (in " + remembered.file +
+            "), but no such input exists now, so it picks another one by itself" +
+            (s.server.default_source.empty() ? "." : " (now \"" + s.server.default_source + "\")."),
+        remembered.source);
+    if (best != nullptr) {
+      f.fix = std::string(fix_id(FixId::default_set));
+      f.manual_steps.push_back("Choose the microphone again, which replaces the remembered one: pactl set-default-source " +
+                               shell_quote(best->name) + "  (or in Settings > Sound > Input)");
+    } else {
+      f.manual_steps.push_back("Connect the microphone, then choose it in Settings > Sound > Input.");
+    }
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace micdoctor::checks

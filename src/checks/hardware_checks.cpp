@@ -36,3 +36,47 @@ void check_ports(const CheckInput& input, std::vector<Finding>& out) {
 }
 
 }  // namespace micdoctor::checks
+
+namespace micdoctor::checks {
+namespace {
+
+const Port* find_port(const Source& source, const std::string& name) {
+  for (const Port& port : source.ports) {
+    if (port.name == name) return &port;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// A combo (headset) jack records its microphone through the "Headset
+// Microphone" port; "Headphone Mic" (and a separate "Microphone" jack that
+// reports nothing for sure) is another input. When the headset port reports
+// something plugged in and another is used, the headset's microphone is not
+// heard. (An active port that reports nothing plugged in is
+// device.port_unavailable's.)
+void check_combo_jack(const CheckInput& input, std::vector<Finding>& out) {
+  const Source* target = input.target;
+  if (!input.snapshot.server.reachable || input.snapshot.origin == "alsa-info" || target == nullptr) return;
+  const Port* active = find_port(*target, target->active_port);
+  const Port* headset = find_port(*target, "analog-input-headset-mic");
+  if (active == nullptr || headset == nullptr || headset->available != Availability::yes) return;
+  if (active->available == Availability::no) return;
+  const bool headphone_mic = active->name == "analog-input-headphone-mic";
+  const bool separate_mic_unsure = active->name == "analog-input-mic" && active->available != Availability::yes;
+  if (!headphone_mic && !separate_mic_unsure) return;
+  const std::string active_name = active->description.empty() ? active->name : active->description;
+  const std::string headset_name = headset->description.empty() ? headset->name : headset->description;
+  Finding f = make_check_finding(
+      CheckId::jack_headset_mic_missing, Severity::warning, "A headset is plugged in, but its microphone is not used",
+      source_label(*target) + " records from \"" + active_name + "\" while \"" + headset_name + "\" reports a plug in "
+      "the combined headset jack: a headset's microphone (four rings on the plug) is only heard on the headset port.",
+      target->name);
+  f.fix = std::string(fix_id(FixId::source_set_port));
+  f.manual_steps.push_back("Switch to the headset microphone: pactl set-source-port " + shell_quote(target->name) + " " +
+                           shell_quote(headset->name) + "  (or in Settings > Sound > Input; some laptops ask which "
+                           "device was plugged in: answer \"Headset\")");
+  out.push_back(std::move(f));
+}
+
+}  // namespace micdoctor::checks

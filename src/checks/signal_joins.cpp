@@ -4,6 +4,7 @@
 #include <array>
 
 #include "checks/check_catalog.hpp"
+#include "checks/capture_path.hpp"
 #include "checks/check_context.hpp"
 #include "model/number_text.hpp"
 
@@ -293,6 +294,117 @@ void gain_above_unity_overloads(Joining& j) {
   }
 }
 
+// ---- Below the server: the mixer, the mute key, USB power, the channels ----
+
+// The kernel card behind the recorded source, when the server says which.
+const KernelCard* recorded_kernel_card(const Joining& j) {
+  const Card* card = j.input.snapshot.find_card(j.source().card);
+  if (card == nullptr || !card->alsa_card) return nullptr;
+  return checks::kernel_card(j.input.snapshot, *card->alsa_card);
+}
+
+// A state finding about a mixer element ("PCH:Mic Boost,0") is about the
+// recorded source when it is on that source's card (or nothing says which).
+bool on_recorded_card(const Joining& j, const Finding& f) {
+  MixerElementId element;
+  const KernelCard* card = recorded_kernel_card(j);
+  if (card == nullptr || !parse_mixer_element_id(f.device, element)) return true;
+  return element.card_id == card->id;
+}
+
+Finding* find_on_recorded_card(Joining& j, std::string_view id) {
+  for (Finding& f : j.findings) {
+    if (f.id == id && on_recorded_card(j, f)) return &f;
+  }
+  return nullptr;
+}
+
+void fold_silence(Joining& j, Finding& cause, const std::string& reason) {
+  j.fold("signal.digital_silence", cause, silence_evidence(j));
+  if (j.find("signal.no_speech") != nullptr) j.fold("signal.no_speech", cause, "");
+  hardware_not_judged(j, reason);
+}
+
+// The mute key mutes before the computer hears: its silence is the key's.
+void micmute_explains_silence(Joining& j) {
+  Finding* key = j.find("hardware.micmute_on");
+  if (key == nullptr || j.find("signal.digital_silence") == nullptr) return;
+  fold_silence(j, *key, "the microphone mute key is on, so the test heard only silence");
+}
+
+// A capture switch off in the card's mixer delivers exact zeros.
+void capture_switch_explains_silence(Joining& j) {
+  Finding* off = find_on_recorded_card(j, "mixer.capture_off");
+  if (off == nullptr || j.find("signal.digital_silence") == nullptr) return;
+  fold_silence(j, *off, "a capture switch of the sound card is off, so the test heard only silence");
+}
+
+// A quiet voice with the card's capture volume at its minimum: that volume.
+void capture_volume_explains_quiet_voice(Joining& j) {
+  Finding* low = find_on_recorded_card(j, "mixer.capture_low");
+  const Finding* quiet = j.find("signal.too_quiet");
+  if (low == nullptr || quiet == nullptr) return;
+  low->severity = std::max(low->severity, quiet->severity);
+  j.fold("signal.too_quiet", *low,
+         "The test measured your voice at " + decimal(j.metrics().speech_level_dbfs.value_or(-120.0)) +
+             " dBFS, far too quiet.");
+}
+
+// Clipping, a voice far too loud, or noise, with +30 dB or more of boost on
+// the path: the boost is the cause, and lowering it the fix. (Clipping with
+// the source above 100 % is the server's gain: gain_above_unity_overloads.)
+void boost_overloads(Joining& j) {
+  Finding* boost = find_on_recorded_card(j, "mixer.boost_high");
+  if (boost == nullptr) return;
+  const bool above_unity = j.source().volume_percent > kUnityPercent + 0.5;
+  std::vector<std::string> heard;
+  for (const char* id : {"signal.clipping", "signal.too_loud", "signal.noisy"}) {
+    const Finding* symptom = j.find(id);
+    if (symptom == nullptr || (above_unity && std::string_view(id) != "signal.noisy")) continue;
+    heard.push_back(symptom->title + " (" + symptom->detail + ")");
+    boost->explains.emplace_back(id);
+    j.remove(id);
+  }
+  if (heard.empty()) return;
+  boost->severity = Severity::error;
+  boost->title = "The microphone's input is amplified too much in the sound card";
+  std::string evidence = "The test heard it:";
+  for (const std::string& h : heard) evidence += " " + h;
+  boost->detail += " " + evidence;
+  boost->fix = std::string(fix_id(FixId::mixer_lower_boost));
+}
+
+// Gaps in the sound from a USB microphone that USB power management may
+// suspend: the suspicion becomes a warning.
+void autosuspend_and_dropouts(Joining& j) {
+  const Finding* gaps = j.find("signal.dropouts");
+  const KernelCard* card = recorded_kernel_card(j);
+  if (gaps == nullptr || card == nullptr) return;
+  for (Finding& f : j.findings) {
+    if (f.id != "usb.autosuspend" || f.device != card->address) continue;
+    f.severity = std::max(Severity::warning, f.severity);
+    j.fold("signal.dropouts", f,
+           "The test heard " + std::to_string(j.metrics().dropouts) + " gaps of exact silence: keep the device awake "
+           "(below) and test again.");
+    return;
+  }
+}
+
+// The channel to choose, with the source's name for the server's remap.
+void other_channel_names_the_input(Joining& j) {
+  Finding* other = j.find("signal.mic_on_other_channel");
+  if (other == nullptr) return;
+  const auto& rms = j.metrics().channel_rms_dbfs;
+  if (rms.size() <= 2) return;
+  const auto loudest = static_cast<std::size_t>(std::max_element(rms.begin() + 2, rms.end()) - rms.begin());
+  const std::string channel = std::to_string(loudest + 1);
+  other->manual_steps.push_back(
+      "Or make a one-channel microphone of it for every application: pactl load-module module-remap-source "
+      "source_name=micdoctor_channel_" + channel + " master=" + shell_quote(j.source().name) +
+      " channels=1 master_channel_map=<name " + channel + " in the source's Channel Map (pactl list sources)> "
+      "channel_map=mono, then choose it as the input.");
+}
+
 using Rule = void (*)(Joining&);
 struct NamedRule {
   std::string_view name;
@@ -302,16 +414,22 @@ struct NamedRule {
 constexpr std::array kRules = {
     NamedRule{"monitor_is_not_a_microphone", monitor_is_not_a_microphone},
     NamedRule{"mute_explains_silence", mute_explains_silence},
+    NamedRule{"micmute_explains_silence", micmute_explains_silence},
+    NamedRule{"capture_switch_explains_silence", capture_switch_explains_silence},
     // The empty jack first: its silence is the jack's even when the volume is also low.
     NamedRule{"unplugged_port_explains_silence", unplugged_port_explains_silence},
     NamedRule{"low_volume_explains_silence", low_volume_explains_silence},
     NamedRule{"silence_from_a_source_that_is_on", silence_from_a_source_that_is_on},
     NamedRule{"low_volume_hides_voice", low_volume_hides_voice},
+    NamedRule{"capture_volume_explains_quiet_voice", capture_volume_explains_quiet_voice},
     NamedRule{"low_volume_explains_quiet_voice", low_volume_explains_quiet_voice},
     NamedRule{"low_volume_rounds_pauses_to_zero", low_volume_rounds_pauses_to_zero},
+    NamedRule{"autosuspend_and_dropouts", autosuspend_and_dropouts},
     NamedRule{"quiet_at_full_volume", quiet_at_full_volume},
     NamedRule{"bluetooth_profile_limits_bandwidth", bluetooth_profile_limits_bandwidth},
+    NamedRule{"boost_overloads", boost_overloads},
     NamedRule{"gain_above_unity_overloads", gain_above_unity_overloads},
+    NamedRule{"other_channel_names_the_input", other_channel_names_the_input},
 };
 
 Finding as_test_finding(const Finding& signal, const Source& source) {

@@ -207,6 +207,22 @@ TEST(Channels, DeadAndInvertedChannels) {
   EXPECT_FALSE(has(same, "signal.dead_channel"));
 }
 
+// A four-input interface with the microphone in input 3: channels 1 and 2
+// silent are not "dead", the microphone is on another channel.
+TEST(Channels, MicrophoneOnTheThirdChannelOfAFourChannelInterface) {
+  const auto v = voice(48000, 3.0, 0.3);
+  std::vector<float> silent(v.size(), 0.0f);
+  const SignalAnalysis a = analyse(interleave({silent, silent, v, silent}), 48000, 4);
+  ASSERT_TRUE(has(a, "signal.mic_on_other_channel"));
+  EXPECT_FALSE(has(a, "signal.dead_channel"));
+  const auto it = std::find_if(a.findings.begin(), a.findings.end(),
+                               [](const Finding& f) { return f.id == "signal.mic_on_other_channel"; });
+  EXPECT_NE(it->title.find("channel 3"), std::string::npos);
+  // The voice on channel 1 of the same interface: nothing to say about channels.
+  const SignalAnalysis first = analyse(interleave({v, silent, silent, silent}), 48000, 4);
+  EXPECT_FALSE(has(first, "signal.mic_on_other_channel"));
+}
+
 TEST(Bandwidth, TelephoneBandIsNarrowbandAtHighRates) {
   const SignalAnalysis phone = analyse(voice(48000, 4.0, 0.3, 3400), 48000, 1);
   ASSERT_TRUE(phone.metrics.bandwidth_hz);

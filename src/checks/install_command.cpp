@@ -1,0 +1,115 @@
+#include "checks/install_command.hpp"
+
+#include <sstream>
+
+namespace micdoctor::checks {
+namespace {
+
+bool names(const std::string& words, const std::string& name) {
+  std::istringstream in(words);
+  std::string word;
+  while (in >> word) {
+    if (word == name || word.rfind(name + "-", 0) == 0) return true;  // "opensuse-tumbleweed"
+  }
+  return false;
+}
+
+PackageFamily family_named(const std::string& words) {
+  for (const char* debian : {"debian", "ubuntu", "linuxmint", "pop", "elementary", "raspbian", "kali"}) {
+    if (names(words, debian)) return PackageFamily::debian;
+  }
+  for (const char* fedora : {"fedora", "rhel", "centos", "rocky", "almalinux", "nobara"}) {
+    if (names(words, fedora)) return PackageFamily::fedora;
+  }
+  for (const char* arch : {"arch", "manjaro", "endeavouros", "garuda", "cachyos"}) {
+    if (names(words, arch)) return PackageFamily::arch;
+  }
+  for (const char* suse : {"suse", "opensuse", "sles", "sled"}) {
+    if (names(words, suse)) return PackageFamily::suse;
+  }
+  return PackageFamily::unknown;
+}
+
+}  // namespace
+
+PackageFamily package_family(const Distribution& distribution) {
+  const PackageFamily by_id = family_named(distribution.id);
+  return by_id != PackageFamily::unknown ? by_id : family_named(distribution.id_like);
+}
+
+namespace {
+
+// One row per package: its name on Debian, Fedora, Arch and openSUSE.
+struct PackageNames {
+  const char* debian;
+  const char* fedora;
+  const char* arch;
+  const char* suse;
+};
+
+PackageNames names_of(SystemPackage package) {
+  switch (package) {
+    case SystemPackage::sof_firmware: return {"firmware-sof-signed", "alsa-sof-firmware", "sof-firmware", "sof-firmware"};
+    case SystemPackage::ucm_conf: return {"alsa-ucm-conf", "alsa-ucm", "alsa-ucm-conf", "alsa-ucm-conf"};
+    case SystemPackage::linux_firmware:
+      return {"firmware-misc-nonfree", "linux-firmware", "linux-firmware", "kernel-firmware-all"};
+  }
+  return {"", "", "", ""};
+}
+
+}  // namespace
+
+std::string package_name(PackageFamily family, SystemPackage package) {
+  const PackageNames names = names_of(package);
+  switch (family) {
+    case PackageFamily::debian: return names.debian;
+    case PackageFamily::fedora: return names.fedora;
+    case PackageFamily::arch: return names.arch;
+    case PackageFamily::suse: return names.suse;
+    case PackageFamily::unknown: break;
+  }
+  return "";
+}
+
+namespace {
+
+std::string label(SystemPackage package) {
+  switch (package) {
+    case SystemPackage::sof_firmware: return "the SOF firmware";
+    case SystemPackage::ucm_conf: return "the UCM configurations";
+    case SystemPackage::linux_firmware: return "the firmware package";
+  }
+  return "it";
+}
+
+}  // namespace
+
+std::string install_step(const Distribution& distribution, SystemPackage package) {
+  const PackageFamily family = package_family(distribution);
+  const std::string name = package_name(family, package);
+  const std::string install = "Install " + label(package) + ": ";
+  switch (family) {
+    case PackageFamily::debian: {
+      std::string step = install + "sudo apt install " + name;
+      // Debian keeps firmware in its non-free-firmware component (12 and later).
+      if (distribution.id == "debian" && package != SystemPackage::ucm_conf) {
+        step += "  (in Debian's non-free-firmware component: if apt cannot find it, add non-free-firmware to the "
+                "lines in /etc/apt/sources.list and run sudo apt update)";
+      }
+      return step;
+    }
+    case PackageFamily::fedora: return install + "sudo dnf install " + name;
+    case PackageFamily::arch: return install + "sudo pacman -S " + name;
+    case PackageFamily::suse: return install + "sudo zypper install " + name;
+    case PackageFamily::unknown: break;
+  }
+  switch (package) {
+    case SystemPackage::sof_firmware:
+      return "Install your distribution's SOF firmware package (sof-firmware, firmware-sof-signed or alsa-sof-firmware)";
+    case SystemPackage::ucm_conf: return "Install your distribution's alsa-ucm-conf package";
+    case SystemPackage::linux_firmware: return "Install your distribution's linux-firmware package";
+  }
+  return "";
+}
+
+}  // namespace micdoctor::checks
