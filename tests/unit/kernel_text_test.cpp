@@ -140,6 +140,7 @@ TEST(AsoundCards, NoCardsTruncationAndJunk) {
 
 std::vector<std::string> described(const std::vector<ModuleOption>& options) {
   std::vector<std::string> out;
+  out.reserve(options.size());
   for (const ModuleOption& o : options) out.push_back(o.module + "." + o.name + "=" + o.value + " @" + o.file);
   return out;
 }

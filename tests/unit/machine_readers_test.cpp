@@ -299,7 +299,7 @@ TEST(MachineReaders, GarbageHugeAndMisplacedFiles) {
   m.write("proc/asound/card0/codec#0", std::string("\x00\xff garbage\nNode 0x19 [Pin Complex]\nPin Default zz\n", 48));
   // A codec page far larger than any real one is read up to the bound.
   std::string huge = "Codec: Realtek ALC256\nVendor Id: 0x10ec0256\n";
-  while (huge.size() < 4u * 1024 * 1024) huge += "Node 0x19 [Pin Complex] wcaps 0x1: Stereo\n  Pin Default 0x411111f0: [N/A]\n";
+  while (huge.size() < std::size_t{4} * 1024 * 1024) huge += "Node 0x19 [Pin Complex] wcaps 0x1: Stereo\n  Pin Default 0x411111f0: [N/A]\n";
   m.write("proc/asound/card1/codec#0", huge);
   fs::create_directories(m.root() / "proc/asound/card2/codec#0");  // a directory, not a file
   m.write("proc/asound/cards", std::string(100000, 'x'));

@@ -13,9 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kMaxCardsFile = 64 * 1024;
+constexpr std::size_t kMaxCardsFile = std::size_t{64} * 1024;
 // A codec page is 10-60 KiB; a longer one is read as far as the bound.
-constexpr std::size_t kMaxCodecPage = 512 * 1024;
+constexpr std::size_t kMaxCodecPage = std::size_t{512} * 1024;
 constexpr int kMaxCardDirs = 32;
 constexpr int kMaxCodecsPerCard = 8;
 

@@ -6,7 +6,7 @@
 namespace micdoctor::linux_system {
 
 Distribution read_distribution(const std::filesystem::path& root) {
-  constexpr std::size_t kMaxOsRelease = 16 * 1024;
+  constexpr std::size_t kMaxOsRelease = std::size_t{16} * 1024;
   for (const char* path : {"/etc/os-release", "/usr/lib/os-release"}) {
     if (const auto text = read_bounded_file(under_root(root, path), kMaxOsRelease)) {
       return kernel_text::parse_os_release(*text);

@@ -16,8 +16,8 @@ constexpr std::size_t kMaxModules = 64;
 constexpr std::size_t kMaxParametersPerModule = 64;
 constexpr std::size_t kMaxParameterValue = 256;
 constexpr std::size_t kMaxConfFiles = 128;
-constexpr std::size_t kMaxConfFile = 64 * 1024;
-constexpr std::size_t kMaxCmdline = 16 * 1024;
+constexpr std::size_t kMaxConfFile = std::size_t{64} * 1024;
+constexpr std::size_t kMaxCmdline = std::size_t{16} * 1024;
 
 // kmod's search order: a file name in an earlier directory hides the same name in a later one.
 constexpr const char* kModprobeDirs[] = {"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
