@@ -39,12 +39,18 @@ bool has_driver(const fs::path& device) {
   return fs::is_symlink(device / "driver", error);
 }
 
+// A folder's entries, sorted; at most kMaxEntries (a real /sys/bus/pci/devices
+// holds a few hundred; a fixture or a broken tree could hold anything).
 std::vector<fs::path> entries(const fs::path& dir) {
+  constexpr std::size_t kMaxEntries = 4096;
   std::vector<fs::path> out;
   std::error_code error;
   fs::directory_iterator it(dir, error);
   if (error) return out;
-  for (const fs::directory_entry& entry : it) out.push_back(entry.path());
+  for (const fs::directory_entry& entry : it) {
+    if (out.size() >= kMaxEntries) break;
+    out.push_back(entry.path());
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
