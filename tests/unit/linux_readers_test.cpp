@@ -20,13 +20,16 @@ using linux_system::read_kernel_state;
 
 class FakeSysfs {
  public:
-  FakeSysfs() : root_(fs::temp_directory_path() / ("micdoctor-sysfs-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
+  // root_ is the machine's root; the tree below is its sysfs (root_/sys).
+  FakeSysfs()
+      : machine_(fs::temp_directory_path() / ("micdoctor-sysfs-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))),
+        root_(machine_ / "sys") {
     fs::create_directories(root_ / "bus/pci/devices");
     fs::create_directories(root_ / "bus/usb/devices");
     fs::create_directories(root_ / "class/sound");
   }
-  ~FakeSysfs() { fs::remove_all(root_); }
-  const fs::path& root() const { return root_; }
+  ~FakeSysfs() { fs::remove_all(machine_); }
+  const fs::path& root() const { return machine_; }
 
   void write(const std::string& path, const std::string& value) {
     fs::create_directories((root_ / path).parent_path());
@@ -80,6 +83,7 @@ class FakeSysfs {
 
  private:
   static inline int counter_ = 0;
+  fs::path machine_;
   fs::path root_;
 };
 
@@ -135,6 +139,27 @@ TEST(Sysfs, DriverThatMadeNoCardIsCardless) {
   ASSERT_EQ(k.cards.size(), 1u);
   EXPECT_EQ(k.cards[0].bus, "platform");
   EXPECT_EQ(k.cards[0].driver, "skl_hda_dsp_generic");
+}
+
+// Runtime power management is the USB device's (the interface's parent).
+TEST(Sysfs, UsbCardPowerManagement) {
+  FakeSysfs sys;
+  const std::string usb = sys.usb_interface("3-2", "046d", "0a44", "snd-usb-audio");
+  sys.card(1, "H390", usb);
+  const std::string device = "devices/pci0000:00/0000:00:14.0/usb3/3-2";
+  sys.write(device + "/power/control", "auto");
+  sys.write(device + "/power/autosuspend_delay_ms", "2000");
+  KernelState k = read_kernel_state(sys.root());
+  ASSERT_EQ(k.cards.size(), 1u);
+  EXPECT_EQ(k.cards[0].usb_power_control, "auto");
+  EXPECT_EQ(k.cards[0].usb_autosuspend_delay_ms, std::optional<int>(2000));
+  sys.write(device + "/power/control", "on");
+  sys.write(device + "/power/autosuspend_delay_ms", "-1");  // never
+  k = read_kernel_state(sys.root());
+  EXPECT_EQ(k.cards[0].usb_power_control, "on");
+  EXPECT_EQ(k.cards[0].usb_autosuspend_delay_ms, std::optional<int>(-1));
+  sys.write(device + "/power/autosuspend_delay_ms", "garbage");
+  EXPECT_FALSE(read_kernel_state(sys.root()).cards[0].usb_autosuspend_delay_ms.has_value());
 }
 
 TEST(Sysfs, MissingSysfsIsNotRead) {
