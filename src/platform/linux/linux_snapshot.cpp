@@ -1,6 +1,7 @@
 #include "platform/linux/linux_snapshot.hpp"
 
 #include "platform/alsa/alsa_capture.hpp"
+#include "platform/alsa/alsa_mixer.hpp"
 #include "platform/linux/device_nodes.hpp"
 #include "platform/linux/process.hpp"
 #include "platform/linux/sandbox_reader.hpp"
@@ -17,6 +18,7 @@ SystemSnapshot read_linux_snapshot(const ReadOptions& options) {
     if (program_on_path(program)) snapshot.server.installed.emplace_back(program);
   }
   snapshot.kernel = read_kernel_state();
+  snapshot.kernel.mixers = alsa::read_alsa_mixers(snapshot.kernel.cards);
   snapshot.sandboxes = read_sandboxes(default_sandbox_paths());
   // Without a server, the kernel's devices are what is left to look at.
   if (!snapshot.server.reachable) {
