@@ -101,7 +101,8 @@ MixerElement read_element(snd_mixer_elem_t* elem) {
   e.name = snd_mixer_selem_get_name(elem);
   e.index = static_cast<int>(snd_mixer_selem_get_index(elem));
   e.volume = read_volume(elem);
-  e.volume_is_capture = snd_mixer_selem_has_capture_volume(elem) != 0;
+  // alsa-lib counts a direction-less volume as a capture volume too; amixer calls it "volume".
+  e.volume_is_capture = snd_mixer_selem_has_capture_volume(elem) && !snd_mixer_selem_has_common_volume(elem);
   if (snd_mixer_selem_has_capture_switch(elem)) {
     e.capture_exclusive = snd_mixer_selem_has_capture_switch_exclusive(elem) != 0;
     for (const auto channel : channels(elem, true)) {
