@@ -37,7 +37,7 @@ class AlsaMixerTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(pattern), nullptr);
     dir_ = pattern;
     fs::create_directories(dir_ / "state");
-    for (const char* card : {"Generic_1", "Headset", "sofhdadsp"}) {
+    for (const char* card : {"Generic_1", "Headset", "Intel", "sofhdadsp"}) {
       fs::copy_file(fs::path(MICDOCTOR_FIXTURES_DIR) / "mixers" / (std::string(card) + ".state"),
                     dir_ / "state" / (std::string(card) + ".state"));
     }
@@ -259,6 +259,39 @@ TEST_F(AlsaMixerTest, ACaptureSourceItemIsSwitchedAsAlsamixerDoes) {
   item.name = "Mic";
   EXPECT_FALSE(system.apply(Setting::mixer_enum, ChangeTarget{"Generic_1:Capture,0", {}, {}, {}}, item, error));
   EXPECT_NE(error.find("not an input selector"), std::string::npos) << error;
+}
+
+TEST_F(AlsaMixerTest, AnInputSourceSelectorIsReadSetToTheMicrophoneAndPutBack) {
+  linux_system::LinuxSystem system;
+  SystemSnapshot snapshot;
+  snapshot.kernel.mixers = alsa::read_alsa_mixers({card(0, "Intel")});
+  ASSERT_TRUE(snapshot.kernel.mixers[0].read) << snapshot.kernel.mixers[0].error;
+  const MixerElement* selector = element(snapshot.kernel.mixers[0], "Input Source");
+  ASSERT_NE(selector, nullptr);
+  EXPECT_EQ(selector->enum_items, (std::vector<std::string>{"Internal Mic", "Mic", "Internal Mic 1"}));
+  EXPECT_EQ(selector->enum_selected, "Internal Mic");
+  EXPECT_EQ(element(snapshot.kernel.mixers[0], "Input Source", 1)->enum_selected, "Mic");
+  const MixerElement* second = element(snapshot.kernel.mixers[0], "Capture", 1);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->capture_switch, (std::vector<bool>{false, false}));
+
+  Finding wrong;
+  wrong.id = "mixer.input_select";
+  wrong.device = "Intel:Input Source,0";
+  wrong.fix = "mixer.select_input";
+  std::optional<Change> change = change_for(wrong, snapshot, "");
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->to.name, "Mic");
+  change->from = *system.current(change->setting, change->target).value;
+  bool requested = false;
+  ASSERT_EQ(set_and_verify(system, change->setting, change->target, change->to, requested), "");
+  EXPECT_NE(amixer("-D hw:Intel sget 'Input Source'").find("Item0: 'Mic'"), std::string::npos);
+  JournalRun run{"r", "", "alsa", {JournalEntry{1, "", *change, EntryStatus::applied, "", 0}}, false};
+  std::string stopped;
+  const auto outcomes = undo_run(system, run, [](std::string&) { return true; }, stopped);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].result, UndoResult::restored) << outcomes[0].note;
+  EXPECT_NE(amixer("-D hw:Intel sget 'Input Source'").find("Item0: 'Internal Mic'"), std::string::npos);
 }
 
 // --- the WirePlumber drop-in -------------------------------------------------
