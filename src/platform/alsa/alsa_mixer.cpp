@@ -182,6 +182,7 @@ AlsaMixer read_alsa_mixer(const std::string& card_id, int number) {
 
 std::vector<AlsaMixer> read_alsa_mixers(const std::vector<KernelCard>& cards) {
   std::vector<AlsaMixer> mixers;
+  mixers.reserve(cards.size());
   for (const KernelCard& card : cards) {
     mixers.push_back(read_alsa_mixer(card.id.empty() ? std::to_string(card.number) : card.id, card.number));
   }
