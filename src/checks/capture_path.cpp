@@ -170,7 +170,9 @@ double range_position(const MixerVolume& volume) {
 }
 
 bool capture_switch_off(const MixerElement& element) {
-  return !element.capture_switch.empty() &&
+  // An item of a "Capture Source" selector is off because another is chosen:
+  // mixer.input_select judges that, not a switch left off.
+  return !element.capture_exclusive && !element.capture_switch.empty() &&
          std::none_of(element.capture_switch.begin(), element.capture_switch.end(), [](bool on) { return on; });
 }
 

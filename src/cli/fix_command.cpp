@@ -248,6 +248,12 @@ Json value_json(Setting setting, const SettingValue& value) {
     for (const double v : value.volume_percent) list.push_back(std::round(v * 100.0) / 100.0);
     return Json{{"volume_percent", list}};
   }
+  if (is_mixer_level_setting(setting)) {
+    Json json{{"levels", value.levels}};
+    if (!value.db.empty()) json["db"] = value.db;
+    return json;
+  }
+  if (setting == Setting::config_file) return Json{{"content", value.name}};  // "" = no such file
   return Json{{"name", value.name}};
 }
 

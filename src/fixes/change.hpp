@@ -24,6 +24,14 @@ enum class Setting {
   // Windows: the current user's microphone privacy switches; value.flag = allowed.
   privacy_user,          // "Allow apps to access your microphone"
   privacy_desktop_apps,  // "Allow desktop apps to access your microphone"
+  // Linux, below the sound server (alsa-lib's simple mixer; target.name is
+  // the mixer element's id, "PCH:Capture,0", model's mixer_element_id()).
+  mixer_switch,  // value.levels: the capture switch per channel, 1 = on
+  mixer_volume,  // value.levels: the raw volume step per channel (value.db: their dB, for people)
+  mixer_enum,    // value.name: the selected item of an enumerated capture element
+  // A configuration file of the person's own (a WirePlumber drop-in):
+  // target.name is its path; value.name its whole content, "" = no such file.
+  config_file,
 };
 
 std::string_view to_string(Setting setting);
@@ -32,6 +40,8 @@ std::string_view to_string(Setting setting);
 bool is_mute_setting(Setting s);        // value.flag = muted
 bool is_permission_setting(Setting s);  // value.flag = allowed
 bool is_volume_setting(Setting s);      // value.volume_percent
+bool is_mixer_level_setting(Setting s); // value.levels (mixer_switch, mixer_volume)
+bool is_mixer_setting(Setting s);       // any of the ALSA mixer settings
 // (every other setting uses value.name)
 std::optional<Setting> setting_from_string(std::string_view text);
 
@@ -40,6 +50,8 @@ struct SettingValue {
   bool flag = false;
   std::vector<double> volume_percent;  // 100 = unity gain; exact for every 16.16 volume
   std::string name;
+  std::vector<long> levels = {};  // mixer_switch (0/1) and mixer_volume (raw steps), one per channel
+  std::vector<double> db = {};    // mixer_volume: each level in dB when the control has a dB scale (for people; not compared)
 
   bool operator==(const SettingValue&) const = default;
 };
@@ -112,10 +124,13 @@ struct Change {
 
 // True when a setting's value reads as `expected`: volumes within a small
 // tolerance (servers round volumes through their own scales), a single
-// expected volume matching every channel.
+// expected volume matching every channel. Mixer levels exactly (a single
+// expected level matching every channel); a file's whole content exactly.
 bool same_value(Setting setting, const SettingValue& actual, const SettingValue& expected);
 
-// A value for people: "muted", "not muted", "20 %", "20 % / 30 %", "\"name\"".
+// A value for people: "muted", "not muted", "20 %", "20 % / 30 %", "\"name\"";
+// mixer: "on", "off", "on / off", "-12.0 dB", "step 40 / 30"; a file: "no file",
+// "a file of 3 lines".
 std::string describe_value(Setting setting, const SettingValue& value);
 
 // "the source \"x\"", "the default input", "Zoom (stream #12)".

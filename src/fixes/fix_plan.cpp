@@ -6,6 +6,7 @@
 #include "checks/check_catalog.hpp"
 #include "checks/check_context.hpp"
 #include "checks/run_checks.hpp"
+#include "fixes/below_server_plan.hpp"
 
 namespace micdoctor {
 namespace {
@@ -196,8 +197,8 @@ std::optional<Change> change_for(const Finding& finding, const SystemSnapshot& s
     case FixId::mixer_capture_on:
     case FixId::mixer_raise_capture:
     case FixId::mixer_lower_boost:
-    case FixId::mixer_select_input:
-    case FixId::bluetooth_enable_headset_roles: break;  // planned by the mixer and configuration changes (issue 13, in progress)
+    case FixId::mixer_select_input: change = mixer_change(finding, snapshot, *fix); break;
+    case FixId::bluetooth_enable_headset_roles: change = headset_roles_change(snapshot); break;
   }
   if (!change) return std::nullopt;
   change->fix = *finding.fix;
@@ -228,6 +229,10 @@ std::vector<Change> plan_changes(const std::vector<Finding>& findings, const Sys
 std::optional<SettingValue> value_in_snapshot(const SystemSnapshot& snapshot, Setting setting,
                                               const ChangeTarget& target) {
   switch (setting) {
+    case Setting::mixer_switch:
+    case Setting::mixer_volume:
+    case Setting::mixer_enum:
+    case Setting::config_file: return below_server_value(snapshot, setting, target);
     case Setting::privacy_user:
       if (!snapshot.privacy.user_allowed) return std::nullopt;
       return flag(*snapshot.privacy.user_allowed);
@@ -270,6 +275,10 @@ void apply_to_snapshot(SystemSnapshot& snapshot, Setting setting, const ChangeTa
     return v;
   };
   switch (setting) {
+    case Setting::mixer_switch:
+    case Setting::mixer_volume:
+    case Setting::mixer_enum:
+    case Setting::config_file: apply_below_server(snapshot, setting, target, value); return;
     case Setting::privacy_user: snapshot.privacy.user_allowed = value.flag; return;
     case Setting::privacy_desktop_apps: snapshot.privacy.desktop_apps_allowed = value.flag; return;
     case Setting::default_source:

@@ -25,12 +25,22 @@ constexpr std::array<std::pair<EntryStatus, std::string_view>, 6> kStatusNames{{
 constexpr std::size_t kMaxEntries = 1000;
 constexpr std::size_t kMaxChannels = 32;
 constexpr int kMaxDepth = 16;
+// ALSA integer controls are 32-bit.
+constexpr std::int64_t kMaxMixerLevel = 0x7fffffff;
+
+// The settings a version 3 journal adds.
+bool needs_version_3(Setting setting) { return is_mixer_setting(setting) || setting == Setting::config_file; }
 
 
 Json value_to_json(Setting setting, const SettingValue& value) {
   if (is_mute_setting(setting)) return Json{{"muted", value.flag}};
   if (is_permission_setting(setting)) return Json{{"allowed", value.flag}};
   if (is_volume_setting(setting)) return Json{{"volume_percent", value.volume_percent}};
+  if (is_mixer_level_setting(setting)) {
+    Json json{{"levels", value.levels}};
+    if (!value.db.empty()) json["db"] = value.db;
+    return json;
+  }
   return Json{{"name", value.name}};
 }
 
@@ -100,6 +110,31 @@ std::optional<Int> optional_integer(const nlohmann::json& object, const char* ke
   return static_cast<Int>(wide);
 }
 
+// A mixer setting's levels: 1 to 32 integers (switches 0 or 1), and their
+// dB when written (one per level, finite).
+void mixer_levels_from_json(Setting setting, const nlohmann::json& json, const std::string& where, SettingValue& value) {
+  const nlohmann::json& levels = member(json, "levels", where);
+  if (!levels.is_array() || levels.empty() || levels.size() > kMaxChannels) bad(where + ".levels", "expected 1 to 32 integers");
+  for (const auto& level : levels) {
+    if (!level.is_number_integer()) bad(where + ".levels", "expected integers");
+    const auto wide = level.get<std::int64_t>();
+    if (setting == Setting::mixer_switch && wide != 0 && wide != 1) bad(where + ".levels", "a switch is 0 or 1");
+    if (wide < -kMaxMixerLevel || wide > kMaxMixerLevel) bad(where + ".levels", "out of range");
+    value.levels.push_back(static_cast<long>(wide));
+  }
+  if (!json.contains("db")) return;
+  const nlohmann::json& db = json["db"];
+  if (setting != Setting::mixer_volume || !db.is_array() || db.size() != levels.size()) {
+    bad(where + ".db", "expected one dB value per level");
+  }
+  for (const auto& channel : db) {
+    if (!channel.is_number() || !std::isfinite(channel.get<double>()) || std::fabs(channel.get<double>()) > 1000) {
+      bad(where + ".db", "expected dB values");
+    }
+    value.db.push_back(channel.get<double>());
+  }
+}
+
 SettingValue value_from_json(Setting setting, const nlohmann::json& json, const std::string& where) {
   SettingValue value;
   if (is_mute_setting(setting)) {
@@ -119,8 +154,13 @@ SettingValue value_from_json(Setting setting, const nlohmann::json& json, const 
       if (!std::isfinite(percent) || percent < 0 || percent > 1000) bad(where + ".volume_percent", "out of range");
       value.volume_percent.push_back(percent);
     }
+  } else if (is_mixer_level_setting(setting)) {
+    mixer_levels_from_json(setting, json, where, value);
   } else {
     value.name = text(json, "name", where);
+    if (setting == Setting::config_file && value.name.size() > kMaxJournalFileBytes) {
+      bad(where + ".name", "a file larger than 64 KiB");
+    }
   }
   return value;
 }
@@ -151,6 +191,7 @@ Change change_from_json(const nlohmann::json& json, const std::string& where, in
   c.finding_device = text(json, "finding_device", where);
   const auto setting = setting_from_string(text(json, "setting", where));
   if (!setting) bad(where + ".setting", "unknown setting");
+  if (version < 3 && needs_version_3(*setting)) bad(where + ".setting", "not a setting of this journal's version");
   c.setting = *setting;
   const nlohmann::json& target = member(json, "target", where);
   c.target.name = text(target, "name", where + ".target");
@@ -217,13 +258,16 @@ namespace {
 // Version 2 only when some entry needs it (stream places, undo attempts): a
 // journal without streams stays readable by a micdoctor that reads only 1,
 // so going back to an older micdoctor can still undo it.
+// Version 3 only when a change is below the sound server (see journal.hpp).
 int version_needed(const Journal& journal) {
+  int version = 1;
   for (const JournalRun& run : journal.runs) {
     for (const JournalEntry& e : run.entries) {
-      if (!e.change.streams_before.empty() || e.change.streams_after || e.undo_attempts > 0) return kJournalVersion;
+      if (needs_version_3(e.change.setting)) return 3;
+      if (!e.change.streams_before.empty() || e.change.streams_after || e.undo_attempts > 0) version = 2;
     }
   }
-  return 1;
+  return version;
 }
 
 }  // namespace

@@ -16,8 +16,18 @@ namespace micdoctor {
 // journals are read (their changes have no stream places: undo puts back the
 // settings alone); a micdoctor that reads only version 1 refuses version 2
 // as written by a newer micdoctor rather than undo without the streams.
-inline constexpr const char* kJournalSchema = "micdoctor.journal/2";
-inline constexpr int kJournalVersion = 2;
+//
+// Version 3 adds the settings below the sound server (mixer_switch,
+// mixer_volume, mixer_enum: value.levels and value.db; config_file: a file's
+// whole content in value.name). A journal is written as /3 only when it holds
+// one of them (else /2 or /1 as before), so a journal of server changes stays
+// readable by an older micdoctor, while one that cannot undo a mixer change
+// refuses the journal rather than skip it. Versions 1 and 2 are still read; a
+// version 1 or 2 journal naming a version 3 setting is corrupt.
+inline constexpr const char* kJournalSchema = "micdoctor.journal/3";
+inline constexpr int kJournalVersion = 3;
+// The largest configuration file a journal keeps (value.name of config_file).
+inline constexpr std::size_t kMaxJournalFileBytes = 64u << 10;
 
 enum class EntryStatus {
   journalled,  // written down, about to be made (if micdoctor died here, it may or may not have happened)

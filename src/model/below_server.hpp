@@ -89,6 +89,7 @@ struct MixerElement {
   std::optional<MixerVolume> volume;
   bool volume_is_capture = false;  // cvolume (true) or a direction-less volume (false)
   std::vector<bool> capture_switch;  // one per channel, true = on; empty: no capture switch
+  bool capture_exclusive = false;  // its switch is one item of a "Capture Source" selector (alsa-lib shows each item so): "off" is not a fault
   // An enumerated capture element: an input selector ("Capture Source",
   // "Input Source"). Empty items: not one.
   std::vector<std::string> enum_items;

@@ -77,6 +77,7 @@ OutJson element_json(const MixerElement& e) {
                  {"volume", e.volume ? volume_json(*e.volume) : OutJson(nullptr)},
                  {"volume_is_capture", e.volume_is_capture},
                  {"capture_switch", switches},
+                 {"capture_exclusive", e.capture_exclusive},
                  {"enum_items", texts_json(e.enum_items)},
                  {"enum_selected", e.enum_selected}};
 }
@@ -91,6 +92,7 @@ MixerElement element_from(const Fields& f) {
     if (!on.is_boolean()) Fields::fail(path, "expected true or false");
     e.capture_switch.push_back(on.get<bool>());
   });
+  e.capture_exclusive = f.flag("capture_exclusive", false);
   e.enum_items = f.texts("enum_items");
   e.enum_selected = f.text("enum_selected");
   return e;

@@ -17,6 +17,21 @@
 namespace micdoctor::test {
 namespace {
 
+KernelCard kernel_card(int number, std::string id, std::string bus, std::string driver, std::string module,
+                       std::string vendor, std::string product, std::string address) {
+  KernelCard card;
+  card.number = number;
+  card.id = std::move(id);
+  card.bus = std::move(bus);
+  card.driver = std::move(driver);
+  card.module = std::move(module);
+  card.vendor_id = std::move(vendor);
+  card.product_id = std::move(product);
+  card.address = std::move(address);
+  return card;
+}
+
+
 Source microphone(const std::string& name, const std::string& bus, const std::string& form_factor) {
   Source s;
   s.name = name;
@@ -400,8 +415,8 @@ TEST(Checks, NoServer) {
 TEST(Checks, DriversFromTheKernel) {
   SystemSnapshot s = healthy();
   s.kernel.read = true;
-  s.kernel.cards = {KernelCard{0, "PCH", "pci", "snd_hda_intel", "snd_hda_intel", "8086", "a0c8", "0000:00:1f.3"},
-                    KernelCard{1, "H390", "usb", "snd-usb-audio", "snd_usb_audio", "046d", "0a44", "3-2:1.0"}};
+  s.kernel.cards = {kernel_card(0, "PCH", "pci", "snd_hda_intel", "snd_hda_intel", "8086", "a0c8", "0000:00:1f.3"),
+                    kernel_card(1, "H390", "usb", "snd-usb-audio", "snd_usb_audio", "046d", "0a44", "3-2:1.0")};
   Card usb_card;
   usb_card.name = "alsa_card.usb-Logitech_USB_Headset_H390-00";
   usb_card.alsa_card = 1;
@@ -431,7 +446,7 @@ TEST(Checks, FindingsComeInWalkThroughOrder) {
   source(s, "headset").muted = true;
   s.sandboxes = {SandboxedApp{"Zoom", "flatpak", "us.zoom.Zoom", false, "No socket."}};
   s.kernel.read = true;
-  s.kernel.cards = {KernelCard{0, "PCH", "pci", "snd_hda_intel", "snd_hda_intel", "8086", "a0c8", "0000:00:1f.3"}};
+  s.kernel.cards = {kernel_card(0, "PCH", "pci", "snd_hda_intel", "snd_hda_intel", "8086", "a0c8", "0000:00:1f.3")};
   s.server.default_source = "speakers.monitor";
   const auto findings = run_checks(s);
   EXPECT_TRUE(std::is_sorted(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.step < b.step; }));

@@ -435,7 +435,7 @@ TEST(JournalForm, ReadsAJournalAsAnEarlierRunWroteIt) {
 
 TEST(JournalForm, ANewerVersionIsToldApart) {
   std::string message;
-  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/3\",\"runs\":[],\"new\":1}", &message),
+  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/4\",\"runs\":[],\"new\":1}", &message),
             JournalError::Kind::newer_version);
   EXPECT_NE(message.find("newer micdoctor"), std::string::npos);
 }

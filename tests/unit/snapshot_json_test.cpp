@@ -31,6 +31,7 @@ void add_below_server(SystemSnapshot& s) {
   capture.volume = MixerVolume{0, 63, {0, 63}, -17.25, 30.0, {-17.25, 30.0}};
   capture.volume_is_capture = true;
   capture.capture_switch = {false, true};
+  capture.capture_exclusive = true;
   MixerElement select;
   select.name = "Input Source";
   select.index = 1;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "platform/alsa/alsa_capture.hpp"
+#include "platform/alsa/alsa_mixer.hpp"
 #include "platform/linux/audio_config.hpp"
 #include "platform/linux/bluez_reader.hpp"
 #include "platform/linux/device_nodes.hpp"
@@ -44,6 +45,7 @@ SystemSnapshot read_linux_snapshot(const ReadOptions& options) {
     if (program_on_path(program)) snapshot.server.installed.emplace_back(program);
   }
   snapshot.kernel = read_kernel_state(options.root);
+  snapshot.kernel.mixers = alsa::read_alsa_mixers(snapshot.kernel.cards);
   snapshot.distribution = read_distribution(options.root);
   read_below_server(snapshot, options);
   snapshot.sandboxes = read_sandboxes(default_sandbox_paths());

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "platform/alsa/alsa_mixer.hpp"
+#include "platform/linux/config_file.hpp"
 #include "platform/linux/linux_snapshot.hpp"
 
 namespace micdoctor::linux_system {
@@ -10,10 +12,27 @@ namespace micdoctor::linux_system {
 SystemSnapshot LinuxSystem::read() { return read_linux_snapshot(ReadOptions{}); }
 
 CurrentValue LinuxSystem::current(Setting setting, const ChangeTarget& target) {
+  if (is_mixer_setting(setting)) return alsa::read_mixer_setting(setting, target);
+  if (setting == Setting::config_file) {
+    CurrentValue now = read_config_file(target.name);
+    if (now.value) files_read_[target.name] = now.value->name;
+    return now;
+  }
   return settings_.current(setting, target);
 }
 
 bool LinuxSystem::apply(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) {
+  if (is_mixer_setting(setting)) return alsa::write_mixer_setting(setting, target, value, error);
+  if (setting == Setting::config_file) {
+    const auto read = files_read_.find(target.name);
+    if (read == files_read_.end()) {
+      error = "micdoctor did not read " + target.name + " first, so it does not write it";
+      return false;
+    }
+    if (!write_config_file(target.name, read->second, value.name, error)) return false;
+    read->second = value.name;
+    return true;
+  }
   if (!settings_.apply(setting, target, value, error)) return false;
   constexpr auto kSettleTime = std::chrono::milliseconds(1500);
   const auto deadline = std::chrono::steady_clock::now() + kSettleTime;

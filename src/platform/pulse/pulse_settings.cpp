@@ -244,6 +244,12 @@ bool PulseSettings::apply(Setting setting, const ChangeTarget& target, const Set
     case Setting::privacy_desktop_apps:
       error = "Windows privacy settings do not exist here";
       return false;
+    case Setting::mixer_switch:
+    case Setting::mixer_volume:
+    case Setting::mixer_enum:
+    case Setting::config_file:
+      error = "not a sound server setting (LinuxSystem applies it)";
+      return false;
     case Setting::source_mute:
       operation.reset(pa_context_set_source_mute_by_name(context, name, value.flag ? 1 : 0, on_success, &ack));
       break;

@@ -118,6 +118,13 @@ CurrentValue WindowsSystem::current(Setting setting, const ChangeTarget& target)
       value.flag = !text || *text != L"Deny";
       break;
     }
+    case Setting::mixer_switch:
+    case Setting::mixer_volume:
+    case Setting::mixer_enum:
+    case Setting::config_file:
+      now.gone = true;
+      now.error = describe_target(setting, target) + " is not available on Windows";
+      return now;
     default:
       now.gone = true;
       now.error = "Windows has no such setting";
@@ -183,6 +190,10 @@ bool WindowsSystem::apply(Setting setting, const ChangeTarget& target, const Set
       if (status != ERROR_SUCCESS) error = describe_hresult(HRESULT_FROM_WIN32(status));
       return status == ERROR_SUCCESS;
     }
+    case Setting::mixer_switch:
+    case Setting::mixer_volume:
+    case Setting::mixer_enum:
+    case Setting::config_file: error = describe_target(setting, target) + " is not available on Windows"; return false;
     default: error = "Windows has no such setting"; return false;
   }
 }
