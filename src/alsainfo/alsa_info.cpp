@@ -328,6 +328,87 @@ std::vector<Codec> read_codecs(const DumpText& dump, const std::vector<alsainfo:
   return codecs;
 }
 
+// --- Alsactl output: the dB range of each volume control, which amixer does not print ---
+//   state.PCH {
+//   	control.6 {
+//   		iface MIXER
+//   		name 'Capture Volume'
+//   		comment {
+//   			dbmin -1725
+//   			dbmax 3000
+struct ControlKey {
+  std::string card_id;
+  std::string name;
+  int index = 0;
+  bool operator<(const ControlKey& other) const {
+    return std::tie(card_id, name, index) < std::tie(other.card_id, other.name, other.index);
+  }
+};
+using DbRanges = std::map<ControlKey, std::pair<double, double>>;
+
+// 'Capture Volume', "Capture Volume" or Capture: alsactl quotes only when it must.
+std::string alsactl_string(std::string_view value) {
+  value = trim(value);
+  if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') && value.back() == value.front()) {
+    value = value.substr(1, value.size() - 2);
+  }
+  return std::string(value);
+}
+
+DbRanges read_db_ranges(const DumpText& dump) {
+  DbRanges ranges;
+  std::string card_id;
+  ControlKey control;
+  std::optional<long> db_min;
+  std::optional<long> db_max;
+  const auto keep = [&] {
+    if (!control.name.empty() && db_min && db_max && ranges.size() < 4096) {
+      ranges[control] = {static_cast<double>(*db_min) / 100.0, static_cast<double>(*db_max) / 100.0};
+    }
+    control = ControlKey{card_id, "", 0};
+    db_min.reset();
+    db_max.reset();
+  };
+  for (const std::string& line : lines_of(dump, "Alsactl output")) {
+    const std::string_view t = trim(line);
+    const std::size_t space = t.find_first_of(" \t");
+    const std::string_view key = t.substr(0, space);
+    const std::string_view value = space == std::string_view::npos ? std::string_view() : trim(t.substr(space));
+    if (starts_with(key, "state.")) {
+      keep();
+      card_id = std::string(key.substr(6));
+      control.card_id = card_id;
+    } else if (starts_with(key, "control.")) {
+      keep();
+    } else if (key == "name") {
+      control.name = alsactl_string(value);
+    } else if (key == "index") {
+      control.index = parse_int(value).value_or(0);
+    } else if (key == "dbmin" || key == "dbmax") {
+      long number = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (error == std::errc() && end == value.data() + value.size()) (key == "dbmin" ? db_min : db_max) = number;
+    }
+  }
+  keep();
+  return ranges;
+}
+
+// The element's volume control is "NAME Capture Volume" or "NAME Volume"
+// ("Capture" → "Capture Volume", "Mic Boost" → "Mic Boost Volume").
+void add_db_ranges(const DbRanges& ranges, AlsaMixer& mixer) {
+  for (MixerElement& element : mixer.elements) {
+    if (!element.volume) continue;
+    for (const std::string& control : {element.name + " Capture Volume", element.name + " Volume"}) {
+      const auto found = ranges.find(ControlKey{mixer.card_id, control, element.index});
+      if (found == ranges.end()) continue;
+      element.volume->db_min = found->second.first;
+      element.volume->db_max = found->second.second;
+      break;
+    }
+  }
+}
+
 // --- Aplay/Arecord output: "card 0: PCH [HDA Intel PCH], device 0: ALC233 Analog [ALC233 Analog]" after ARECORD ---
 std::vector<AlsaCaptureDevice> read_arecord(const DumpText& dump) {
   std::vector<AlsaCaptureDevice> devices;
@@ -475,19 +556,48 @@ std::vector<std::pair<std::string, std::string>> usb_ids(const DumpText& dump) {
 
 // --- ALSA Device nodes: /dev/snd/by-path ties a card to its PCI function ---
 // "lrwxrwxrwx 1 root root 12 Sep 30 21:28 pci-0000:00:1b.0 -> ../controlC0"
-// (a card on a platform or USB device below it has a longer name:
-// "pci-0000:00:1f.3-platform-sof_sdw", "pci-0000:00:14.0-usb-0:3:1.0").
-std::map<int, std::string> pci_card_addresses(const DumpText& dump) {
-  std::map<int, std::string> addresses;
+// (a card on a platform or USB device below a PCI function has a longer
+// name: "pci-0000:00:1f.3-platform-sof_sdw", "pci-0000:00:14.0-usb-0:3:1.0").
+struct ByPath {
+  std::map<int, std::string> card_addresses;  // cards that are a PCI function themselves
+  std::set<std::string> hosts;                // PCI functions with a card below them
+};
+
+ByPath read_by_path(const DumpText& dump) {
+  ByPath by_path;
   for (const std::string& line : lines_of(dump, "ALSA Device nodes")) {
     const std::size_t link = line.find(" pci-");
     const std::size_t arrow = line.find(" -> ../controlC");
-    if (link == std::string::npos || arrow == std::string::npos || arrow < link || addresses.size() >= 64) continue;
-    const std::string_view address = std::string_view(line).substr(link + 5, arrow - link - 5);
+    if (link == std::string::npos || arrow == std::string::npos || arrow < link + 17 || by_path.hosts.size() >= 64) continue;
+    const std::string_view name = std::string_view(line).substr(link + 5, arrow - link - 5);
+    const std::string_view address = name.substr(0, 12);
+    if (!is_pci_address(address)) continue;
+    by_path.hosts.insert(std::string(address));
     const auto card = parse_int(trim(std::string_view(line).substr(arrow + 15)));
-    if (card && *card >= 0 && is_pci_address(address) && address.size() == 12) addresses[*card] = std::string(address);
+    if (card && *card >= 0 && name.size() == 12) by_path.card_addresses[*card] = std::string(address);
   }
-  return addresses;
+  return by_path;
+}
+
+// A PCI audio controller with a driver bound and no card on it or below it:
+// the driver found nothing to make a card of (an AMD ACP without a machine
+// quirk, SOF without its firmware). Only said when every card's place is
+// known, so a card on an unnamed platform device is never taken for none.
+std::vector<CardlessAudioDevice> cardless_controllers(const KernelState& kernel, const ByPath& by_path) {
+  std::vector<CardlessAudioDevice> cardless;
+  const bool every_card_placed = std::all_of(kernel.cards.begin(), kernel.cards.end(), [](const KernelCard& c) {
+    return !c.address.empty() && (c.bus == "pci" || c.bus == "usb");
+  });
+  if (!every_card_placed) return cardless;
+  for (const AudioController& controller : kernel.controllers) {
+    if (controller.bus != "pci" || controller.driver.empty() || by_path.hosts.count(controller.address) > 0) continue;
+    const bool has_card = std::any_of(kernel.cards.begin(), kernel.cards.end(),
+                                      [&](const KernelCard& c) { return c.address == controller.address; });
+    if (!has_card) {
+      cardless.push_back(CardlessAudioDevice{"pci", controller.address, controller.driver, controller.vendor_id, controller.product_id});
+    }
+  }
+  return cardless;
 }
 
 std::vector<KernelCard> read_cards(const DumpText& dump) {
@@ -496,7 +606,7 @@ std::vector<KernelCard> read_cards(const DumpText& dump) {
   });
   const std::map<int, std::string> modules = read_card_modules(dump);
   const std::map<int, SysfsCard> sysfs = read_sysfs_cards(dump);
-  const std::map<int, std::string> by_path = pci_card_addresses(dump);
+  const std::map<int, std::string> by_path = read_by_path(dump).card_addresses;
   const auto usb = usb_ids(dump);
   std::size_t next_usb = 0;
   std::vector<KernelCard> cards;
@@ -560,8 +670,10 @@ SystemSnapshot snapshot_from_alsa_info(std::string_view text) {
   kernel.module_options = read_module_options(dump);
   kernel.module_parameters = read_module_parameters(dump);
   const std::vector<alsainfo::AmixerCard> mixers = alsainfo::parse_amixer_output(lines_of(dump, "Amixer output"));
+  const DbRanges db_ranges = read_db_ranges(dump);
   for (const alsainfo::AmixerCard& mixer : mixers) {
     AlsaMixer m = mixer.mixer;
+    add_db_ranges(db_ranges, m);
     if (m.card < 0) {  // amixer failed before its info line: the heading names the card's id
       for (const KernelCard& card : kernel.cards) {
         if (card.id == m.card_id) m.card = card.number;
@@ -593,6 +705,7 @@ SystemSnapshot snapshot_from_alsa_info(std::string_view text) {
     if (card.bus != "usb" || kernel.controllers.size() >= kMaxControllers) continue;
     kernel.controllers.push_back(AudioController{"usb", card.address, card.vendor_id, card.product_id, "", "", "snd-usb-audio"});
   }
+  kernel.cardless = cardless_controllers(kernel, read_by_path(dump));
   snapshot.alsa_capture = read_arecord(dump);
   return snapshot;
 }

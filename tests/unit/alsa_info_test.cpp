@@ -134,6 +134,7 @@ TEST(AlsaInfo, LifebookWithTheLegacyDriverForced) {
   EXPECT_EQ(s.alsa_capture[0].name, "ALC255 Analog");
   EXPECT_EQ(s.alsa_capture[1].id, "hw:0,2");
   EXPECT_EQ(s.kernel.ucm_installed, std::optional<bool>(true));  // "ii  alsa-ucm-conf 1.2.5.1-1" under "Packages installed"
+  EXPECT_TRUE(s.kernel.cardless.empty());
 }
 
 // The same dump as a forum shows it: wrapped at 80 columns, HTML entities,
@@ -204,6 +205,9 @@ TEST(AlsaInfo, MedionCaptureSwitchOff) {
   EXPECT_EQ(capture->volume->values, (std::vector<long>{31, 31}));
   EXPECT_EQ(capture->volume->db, (std::vector<double>{6.0, 6.0}));
   EXPECT_EQ(capture->capture_switch, (std::vector<bool>{false, false}));
+  // amixer prints no range; alsactl's "name 'Capture Volume' ... dbmin -1725 dbmax 3000" does.
+  EXPECT_EQ(capture->volume->db_min, std::optional<double>(-17.25));
+  EXPECT_EQ(capture->volume->db_max, std::optional<double>(30.0));
   // "Headset Mic Boost": a volume with no direction, "Limits: 0 - 3"
   const MixerElement* boost = element(s, 0, "Headset Mic Boost");
   ASSERT_NE(boost, nullptr);
@@ -276,6 +280,7 @@ TEST(AlsaInfo, ThinkbookSof) {
   const MixerElement* boost = element(s, 1, "Mic Boost");
   ASSERT_NE(boost, nullptr);
   EXPECT_EQ(boost->volume->db, (std::vector<double>{30.0, 30.0}));
+  EXPECT_EQ(dmic->volume->db_max, std::optional<double>(20.0));  // state.sofhdadsp: 'Dmic0 Capture Volume'
   ASSERT_EQ(s.alsa_capture.size(), 3u);
   EXPECT_EQ(s.alsa_capture[1].id, "hw:1,6");
   EXPECT_EQ(s.alsa_capture[1].name, "DMIC (*)");
@@ -349,6 +354,9 @@ TEST(AlsaInfo, AcerSkylakeTopologyMissing) {
   EXPECT_EQ(dsp->product_id, "9dc8");
   EXPECT_EQ(card(s, 0)->alsa_driver, "hda-dsp");
   EXPECT_EQ(s.distribution.id, "ubuntu");
+  // Its card sits on a platform device ("platform-skl_hda_dsp_generic -> ../controlC0"), so the DSP
+  // controller is not taken for one without a card.
+  EXPECT_TRUE(s.kernel.cardless.empty());
 }
 
 // --- HP 15z (alsa-devel, 0.4.63), quoted in a reply with "> " ---
@@ -365,6 +373,14 @@ TEST(AlsaInfo, QuotedDumpInAReply) {
   EXPECT_EQ(capture->volume->values, (std::vector<long>{39, 39}));
   EXPECT_EQ(capture->volume->db, (std::vector<double>{12.0, 12.0}));
   EXPECT_TRUE(log_has(s, "snd_hda_intel 0000:03:00.1: bound 0000:03:00.0"));
+  // The AMD audio processor at 03:00.5 has snd_pci_acp6x bound (its log lines say so) and no card:
+  // both cards are the HDA functions 03:00.1 and 03:00.6 (/dev/snd/by-path).
+  ASSERT_EQ(s.kernel.cardless.size(), 1u);
+  EXPECT_EQ(s.kernel.cardless[0].address, "0000:03:00.5");
+  EXPECT_EQ(s.kernel.cardless[0].driver, "snd_pci_acp6x");
+  // The ALC236's page ends in "Invalid AFG subtree": the codec is there, its pins are not.
+  ASSERT_NE(codec(s, "0x10ec0236"), nullptr);
+  EXPECT_TRUE(codec(s, "0x10ec0236")->pins.empty());
   // The quote ends where the reply's own words start: they are not log lines.
   const SystemSnapshot replied = snapshot_from_alsa_info(fixture("hp-15z-alc236-quoted-0.4.63.txt") +
                                                          "\nWhen you load snd-hda-intel with model=,generic...\n> [ 9.9] quoted later\n");
