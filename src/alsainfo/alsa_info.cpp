@@ -240,7 +240,9 @@ void read_lspci(const std::vector<std::string>& section, std::vector<AudioContro
       std::string product;
       const std::string_view value = trim(inner.substr(10));
       if (bracketed_ids(value, vendor, product)) {
-        current->subsystem = vendor + ":" + product;
+        current->subsystem = vendor;
+        current->subsystem += ':';
+        current->subsystem += product;
       } else if (value.size() == 9 && value[4] == ':') {
         current->subsystem = lower(value);
       }
@@ -527,7 +529,7 @@ std::vector<std::string> installed_servers(const DumpText& dump) {
     const std::string_view t = trim(line);
     if (!t.empty() && t.back() == ':') program = lower(t.substr(0, t.size() - 1));
     if (starts_with(t, "Installed - Yes") && !program.empty() && installed.size() < 8) {
-      installed.push_back(program == "pulseaudio" || program == "pipewire" ? program : program);
+      installed.push_back(program);
     }
   }
   return installed;

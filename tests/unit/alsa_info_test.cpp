@@ -400,7 +400,7 @@ TEST(AlsaInfo, NotADumpIsRefusedInOneLine) {
       EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
     }
   }
-  EXPECT_THROW((void)snapshot_from_alsa_info(std::string("!!ALSA Information Script v 0.5.3\n\0\0\0", 38)), AlsaInfoError);
+  EXPECT_THROW((void)snapshot_from_alsa_info(std::string("!!ALSA Information Script v 0.5.3\n") + std::string(3, '\0')), AlsaInfoError);
   EXPECT_THROW((void)snapshot_from_alsa_info(std::string(alsainfo::kMaxDumpBytes + 1, 'a')), AlsaInfoError);
 }
 
