@@ -20,13 +20,16 @@ using linux_system::read_kernel_state;
 
 class FakeSysfs {
  public:
-  FakeSysfs() : root_(fs::temp_directory_path() / ("micdoctor-sysfs-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
+  // root_ is the machine's root; the tree below is its sysfs (root_/sys).
+  FakeSysfs()
+      : machine_(fs::temp_directory_path() / ("micdoctor-sysfs-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))),
+        root_(machine_ / "sys") {
     fs::create_directories(root_ / "bus/pci/devices");
     fs::create_directories(root_ / "bus/usb/devices");
     fs::create_directories(root_ / "class/sound");
   }
-  ~FakeSysfs() { fs::remove_all(root_); }
-  const fs::path& root() const { return root_; }
+  ~FakeSysfs() { fs::remove_all(machine_); }
+  const fs::path& root() const { return machine_; }
 
   void write(const std::string& path, const std::string& value) {
     fs::create_directories((root_ / path).parent_path());
@@ -80,6 +83,7 @@ class FakeSysfs {
 
  private:
   static inline int counter_ = 0;
+  fs::path machine_;
   fs::path root_;
 };
 

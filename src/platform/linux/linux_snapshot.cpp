@@ -2,6 +2,7 @@
 
 #include "platform/alsa/alsa_capture.hpp"
 #include "platform/linux/device_nodes.hpp"
+#include "platform/linux/kernel_readers.hpp"
 #include "platform/linux/process.hpp"
 #include "platform/linux/sandbox_reader.hpp"
 #include "platform/linux/sysfs_reader.hpp"
@@ -16,7 +17,8 @@ SystemSnapshot read_linux_snapshot(const ReadOptions& options) {
   for (const char* program : {"pipewire", "pipewire-pulse", "wireplumber", "pulseaudio"}) {
     if (program_on_path(program)) snapshot.server.installed.emplace_back(program);
   }
-  snapshot.kernel = read_kernel_state();
+  snapshot.kernel = read_kernel_state("/");
+  snapshot.distribution = read_distribution("/");
   snapshot.sandboxes = read_sandboxes(default_sandbox_paths());
   // Without a server, the kernel's devices are what is left to look at.
   if (!snapshot.server.reachable) {

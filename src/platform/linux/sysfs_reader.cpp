@@ -1,27 +1,20 @@
 #include "platform/linux/sysfs_reader.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <system_error>
+
+#include "kernel_text/text_lines.hpp"
+#include "platform/linux/bounded_file.hpp"
+#include "platform/linux/kernel_readers.hpp"
 
 namespace micdoctor::linux_system {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A sysfs attribute's first line, trimmed; "" when missing. Attributes are
-// tiny; the read is bounded anyway.
-std::string attribute(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return "";
-  std::string line(256, '\0');
-  in.read(line.data(), static_cast<std::streamsize>(line.size()));
-  line.resize(static_cast<std::size_t>(in.gcount()));
-  const auto end = line.find_first_of("\r\n");
-  if (end != std::string::npos) line.resize(end);
-  while (!line.empty() && line.back() == ' ') line.pop_back();
-  return line;
-}
+// A sysfs attribute's first line, trimmed; "" when missing. Read without
+// blocking and bounded (a fixture's FIFO or a huge file cannot stall us).
+std::string attribute(const fs::path& path) { return read_attribute(path); }
 
 // The last component a symlink points to ("snd_hda_intel" for .../drivers/snd_hda_intel).
 std::string link_name(const fs::path& link) {
@@ -65,6 +58,13 @@ void fill_ids(KernelCard& card, const fs::path& device) {
     const fs::path usb_device = resolved(device).parent_path();
     card.vendor_id = attribute(usb_device / "idVendor");
     card.product_id = attribute(usb_device / "idProduct");
+    // Runtime power management belongs to the device, not the interface.
+    card.usb_power_control = attribute(usb_device / "power/control");
+    const std::string delay = attribute(usb_device / "power/autosuspend_delay_ms");
+    const bool negative = delay.rfind('-', 0) == 0;  // -1: never autosuspend
+    if (const auto ms = kernel_text::parse_small_int(negative ? delay.substr(1) : delay)) {
+      card.usb_autosuspend_delay_ms = negative ? -*ms : *ms;
+    }
   }
 }
 
@@ -107,10 +107,32 @@ std::vector<std::string> card_device_paths(const fs::path& root) {
   return paths;
 }
 
+// Audio controllers for the controller list: also class 0x0480xx ("other
+// multimedia"), which AMD's audio coprocessor (ACP, digital microphones) uses.
+bool pci_audio_controller(const std::string& pci_class) {
+  return !pci_audio_kind(pci_class).empty() || pci_class.rfind("0x0480", 0) == 0;
+}
+
+AudioController pci_controller(const fs::path& device, const std::string& pci_class) {
+  AudioController controller;
+  controller.bus = "pci";
+  controller.address = device.filename().string();
+  controller.vendor_id = without_hex_prefix(attribute(device / "vendor"));
+  controller.product_id = without_hex_prefix(attribute(device / "device"));
+  controller.pci_class = without_hex_prefix(pci_class);
+  const std::string subsystem_vendor = without_hex_prefix(attribute(device / "subsystem_vendor"));
+  const std::string subsystem_device = without_hex_prefix(attribute(device / "subsystem_device"));
+  if (!subsystem_vendor.empty() && !subsystem_device.empty()) controller.subsystem = subsystem_vendor + ":" + subsystem_device;
+  controller.driver = link_name(device / "driver");
+  return controller;
+}
+
 void read_pci(const fs::path& root, KernelState& state) {
   const std::vector<std::string> card_paths = card_device_paths(root);
   for (const fs::path& device : entries(root / "bus/pci/devices")) {
-    const std::string kind = pci_audio_kind(attribute(device / "class"));
+    const std::string pci_class = attribute(device / "class");
+    if (pci_audio_controller(pci_class)) state.controllers.push_back(pci_controller(device, pci_class));
+    const std::string kind = pci_audio_kind(pci_class);
     if (kind.empty()) continue;
     const std::string address = device.filename().string();
     const std::string vendor = without_hex_prefix(attribute(device / "vendor"));
@@ -131,8 +153,10 @@ void read_usb(const fs::path& root, KernelState& state) {
     // Interfaces are named like "1-2:1.0"; audio control is class 01, subclass 01.
     if (interface.filename().string().find(':') == std::string::npos) continue;
     if (attribute(interface / "bInterfaceClass") != "01" || attribute(interface / "bInterfaceSubClass") != "01") continue;
-    if (has_driver(interface)) continue;
     const fs::path usb_device = resolved(interface).parent_path();
+    state.controllers.push_back(AudioController{"usb", interface.filename().string(), attribute(usb_device / "idVendor"),
+                                                attribute(usb_device / "idProduct"), "", "", link_name(interface / "driver")});
+    if (has_driver(interface)) continue;
     state.unbound.push_back(UnboundAudioDevice{"usb", interface.filename().string(), attribute(usb_device / "idVendor"),
                                                attribute(usb_device / "idProduct"), "USB audio interface"});
   }
@@ -140,15 +164,28 @@ void read_usb(const fs::path& root, KernelState& state) {
 
 }  // namespace
 
-KernelState read_kernel_state(const fs::path& sysfs_root) {
+KernelState read_kernel_state(const fs::path& root) {
   KernelState state;
+  const fs::path sys = root / "sys";
   std::error_code error;
-  if (!fs::is_directory(sysfs_root / "bus", error)) return state;  // no sysfs here: not read
-  state.read = true;
+  state.read = fs::is_directory(sys / "bus", error);  // false: no sysfs here, the cards are unknown
+  state.release = attribute(root / "proc/sys/kernel/osrelease");
   try {
-    state.cards = read_cards(sysfs_root);
-    read_pci(sysfs_root, state);
-    read_usb(sysfs_root, state);
+    if (state.read) {
+      state.cards = read_cards(sys);
+      read_pci(sys, state);
+      read_usb(sys, state);
+    }
+    read_asound(root, state);
+    state.module_parameters = read_module_parameters(root);
+    state.module_options = read_module_options(root);
+    state.mute_leds = read_mute_leds(root);
+    read_ucm(root, state);
+    // The tables themselves are root's; their names are readable by all.
+    if (fs::is_directory(sys / "firmware/acpi/tables", error)) {
+      const bool nhlt = fs::exists(sys / "firmware/acpi/tables/NHLT", error);
+      if (!error) state.acpi_nhlt = nhlt;
+    }
   } catch (const std::exception&) {
     // A tree that changes under us (a device unplugged mid-read) is read as far as it went.
   }
