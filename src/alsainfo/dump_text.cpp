@@ -36,8 +36,10 @@ std::string decode_entities(std::string_view line) {
   std::string out;
   out.reserve(line.size());
   for (std::size_t i = 0; i < line.size(); ++i) {
-    const std::size_t semicolon = line[i] == '&' ? line.find(';', i) : std::string_view::npos;
-    if (semicolon == std::string_view::npos || semicolon - i > 8) {
+    // An entity is short: look for its ';' nearby only (a line of '&'s stays linear).
+    const std::size_t near = line[i] == '&' ? line.substr(i, 10).find(';') : std::string_view::npos;
+    const std::size_t semicolon = near == std::string_view::npos ? near : i + near;
+    if (semicolon == std::string_view::npos) {
       out += line[i];
       continue;
     }

@@ -206,8 +206,9 @@ int check_and_maybe_test(const Options& options) {
                  escape_for_terminal(options.device).c_str());
     return 2;
   }
+  // A dump (read now, or a saved report of one) has no sound server state to judge.
   std::vector<Finding> findings =
-      options.alsa_info_file.empty() ? run_checks(*snapshot, options.device) : run_alsa_info_checks(*snapshot);
+      snapshot->origin == "alsa-info" ? run_alsa_info_checks(*snapshot) : run_checks(*snapshot, options.device);
   const Source* source = source_in_use(*snapshot, options.device);
   std::optional<MicTestRun> test;
   std::optional<MicTestReport> test_report;

@@ -404,6 +404,18 @@ TEST(AlsaInfo, NotADumpIsRefusedInOneLine) {
   EXPECT_THROW((void)snapshot_from_alsa_info(std::string(alsainfo::kMaxDumpBytes + 1, 'a')), AlsaInfoError);
 }
 
+TEST(AlsaInfo, HostileLinesStayFast) {
+  // Lines of '&', '[' and wrapped continuations, megabytes long: read in linear time (a quadratic
+  // scan would take minutes here), refused or read, never hung.
+  const std::string header = "!!ALSA Information Script v 0.5.3\n!!ALSA/HDA dmesg\n!!--------------\n[ 1.0] a\n";
+  for (const char c : {'&', '[', 'x'}) {
+    const SystemSnapshot s = snapshot_from_alsa_info(header + std::string(4u << 20, c) + "\n");
+    // A line of '[' starts a log line of its own; the others continue "[ 1.0] a".
+    ASSERT_EQ(s.kernel.log.lines.size(), c == '[' ? 2u : 1u);
+    EXPECT_LE(s.kernel.log.lines.back().size(), 1000u);
+  }
+}
+
 TEST(AlsaInfo, CutShortDumpReadsAsFarAsItGoes) {
   const std::string whole = fixture("medion-capture-off-0.4.64.txt");
   // Cut inside the amixer output, in the middle of the Capture element's lines.
