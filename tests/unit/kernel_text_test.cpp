@@ -9,6 +9,7 @@
 #include "kernel_text/asound_cards.hpp"
 #include "kernel_text/codec_page.hpp"
 #include "kernel_text/modprobe_conf.hpp"
+#include "kernel_text/os_release.hpp"
 
 namespace micdoctor::test {
 namespace {
@@ -196,6 +197,31 @@ TEST(KernelCmdline, SoundModuleParameters) {
                                 }));
   EXPECT_TRUE(parse_kernel_cmdline("").empty());
   EXPECT_TRUE(parse_kernel_cmdline(".snd=1 snd=1 a=snd.b").empty());
+}
+
+TEST(OsRelease, FileAndAlsaInfoJoinedLine) {
+  // Debian 12's /usr/lib/os-release.
+  const Distribution debian = kernel_text::parse_os_release(
+      "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\n"
+      "VERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL=\"https://www.debian.org/\"\n");
+  EXPECT_EQ((std::vector<std::string>{debian.id, debian.id_like, debian.version_id, debian.pretty_name}),
+            (std::vector<std::string>{"debian", "", "12", "Debian GNU/Linux 12 (bookworm)"}));
+  // alsa-info.sh 0.4.64 joins /etc/issue and os-release into one line (the
+  // Medion dump of tests/fixtures/kernel_text/README.md); VERSION_ID and
+  // ID_LIKE must not be taken from inside another key ("VERSION_ID" holds "ID").
+  const Distribution joined = kernel_text::parse_os_release(
+      "Debian GNU/Linux 10 \\n \\l PRETTY_NAME=\"Debian GNU/Linux 10 (buster)\"\n"
+      "NAME=\"Debian GNU/Linux\" ID=debian HOME_URL=\"https://www.debian.org/\"\n");
+  EXPECT_EQ(joined.id, "debian");
+  EXPECT_EQ(joined.pretty_name, "Debian GNU/Linux 10 (buster)");
+  EXPECT_EQ(joined.version_id, "");
+  // openSUSE quotes its ID and comments a line out.
+  const Distribution suse = kernel_text::parse_os_release(
+      "NAME=\"openSUSE Tumbleweed\"\n# VERSION=\"20231130\"\nID=\"opensuse-tumbleweed\"\nID_LIKE=\"opensuse suse\"\n");
+  EXPECT_EQ(suse.id, "opensuse-tumbleweed");
+  EXPECT_EQ(suse.id_like, "opensuse suse");
+  EXPECT_EQ(kernel_text::parse_os_release("ID=\"unterminated").id, "unterminated");
+  EXPECT_EQ(kernel_text::parse_os_release(std::string(100000, 'x') + " ID=arch").id, "arch");
 }
 
 }  // namespace

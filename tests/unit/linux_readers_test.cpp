@@ -141,6 +141,27 @@ TEST(Sysfs, DriverThatMadeNoCardIsCardless) {
   EXPECT_EQ(k.cards[0].driver, "skl_hda_dsp_generic");
 }
 
+// Runtime power management is the USB device's (the interface's parent).
+TEST(Sysfs, UsbCardPowerManagement) {
+  FakeSysfs sys;
+  const std::string usb = sys.usb_interface("3-2", "046d", "0a44", "snd-usb-audio");
+  sys.card(1, "H390", usb);
+  const std::string device = "devices/pci0000:00/0000:00:14.0/usb3/3-2";
+  sys.write(device + "/power/control", "auto");
+  sys.write(device + "/power/autosuspend_delay_ms", "2000");
+  KernelState k = read_kernel_state(sys.root());
+  ASSERT_EQ(k.cards.size(), 1u);
+  EXPECT_EQ(k.cards[0].usb_power_control, "auto");
+  EXPECT_EQ(k.cards[0].usb_autosuspend_delay_ms, std::optional<int>(2000));
+  sys.write(device + "/power/control", "on");
+  sys.write(device + "/power/autosuspend_delay_ms", "-1");  // never
+  k = read_kernel_state(sys.root());
+  EXPECT_EQ(k.cards[0].usb_power_control, "on");
+  EXPECT_EQ(k.cards[0].usb_autosuspend_delay_ms, std::optional<int>(-1));
+  sys.write(device + "/power/autosuspend_delay_ms", "garbage");
+  EXPECT_FALSE(read_kernel_state(sys.root()).cards[0].usb_autosuspend_delay_ms.has_value());
+}
+
 TEST(Sysfs, MissingSysfsIsNotRead) {
   EXPECT_FALSE(read_kernel_state("/nonexistent-micdoctor").read);
   FakeSysfs empty;

@@ -339,5 +339,55 @@ TEST(MachineReaders, NoUcmFolderLeavesTheAnswerUnknown) {
   EXPECT_FALSE(bare.acpi_nhlt.has_value());  // no ACPI tables folder: unknown, not "no"
 }
 
+// alsa-ucm-conf's lookup (ucm2/ucm.conf): conf.d/<driver>/<long name>.conf
+// before conf.d/<driver>/<driver>.conf, then the older <driver>/ layout.
+TEST(MachineReaders, UcmLookupOrder) {
+  ScratchMachine m;
+  const std::string dir = "sys/devices/pci0000:00/0000:00:1f.3/skl_hda_dsp_generic/sound/card0";
+  m.write(dir + "/id", "sofhdadsp\n");
+  fs::create_directories(m.root() / "sys/class/sound");
+  fs::create_directory_symlink(fs::relative(m.root() / dir, m.root() / "sys/class/sound"), m.root() / "sys/class/sound/card0");
+  m.write("proc/asound/cards", " 0 [sofhdadsp      ]: sof-hda-dsp - sof-hda-dsp\n                      LENOVO-21JN00DLSC-ThinkPadE16Gen1\n");
+  const std::string ucm2 = "usr/share/alsa/ucm2/";
+  m.write(ucm2 + "sof-hda-dsp/sof-hda-dsp.conf", "Syntax 2\n");  // the older layout
+  EXPECT_EQ(read_kernel_state(m.root()).cards.at(0).ucm_config, "/usr/share/alsa/ucm2/sof-hda-dsp/sof-hda-dsp.conf");
+  m.write(ucm2 + "conf.d/sof-hda-dsp/sof-hda-dsp.conf", "Syntax 6\n");
+  EXPECT_EQ(read_kernel_state(m.root()).cards.at(0).ucm_config, "/usr/share/alsa/ucm2/conf.d/sof-hda-dsp/sof-hda-dsp.conf");
+  // A machine-specific file (alsa-ucm-conf has conf.d/sof-hda-dsp/LENOVO-21JN00DLSC-ThinkPadE16Gen1.conf) wins.
+  m.write(ucm2 + "conf.d/sof-hda-dsp/LENOVO-21JN00DLSC-ThinkPadE16Gen1.conf", "Syntax 6\n");
+  const KernelState k = read_kernel_state(m.root());
+  EXPECT_EQ(k.cards.at(0).ucm_config_found, std::optional<bool>(true));
+  EXPECT_EQ(k.cards.at(0).ucm_config, "/usr/share/alsa/ucm2/conf.d/sof-hda-dsp/LENOVO-21JN00DLSC-ThinkPadE16Gen1.conf");
+}
+
+TEST(MachineReaders, UcmLinkToAMissingFileIsNotAConfiguration) {
+  ScratchMachine m;
+  const std::string dir = "sys/devices/pci0000:00/0000:00:1f.3/sound/card0";
+  m.write(dir + "/id", "PCH\n");
+  fs::create_directories(m.root() / "sys/class/sound");
+  fs::create_directory_symlink(fs::relative(m.root() / dir, m.root() / "sys/class/sound"), m.root() / "sys/class/sound/card0");
+  m.write("proc/asound/cards", " 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n                      HDA Intel PCH at 0xa1110000 irq 133\n");
+  fs::create_directories(m.root() / "usr/share/alsa/ucm2/conf.d/HDA-Intel");
+  fs::create_symlink("../../HDA/HDA.conf", m.root() / "usr/share/alsa/ucm2/conf.d/HDA-Intel/HDA-Intel.conf");
+  const KernelState k = read_kernel_state(m.root());
+  EXPECT_EQ(k.cards.at(0).ucm_config_found, std::optional<bool>(false));
+}
+
+// Every machine carries what the machine-to-ids test and a reader need.
+TEST(MachineReaders, EveryMachineHasExpectedIdsReadmeAndKernelLog) {
+  int machines = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator(fs::path(MICDOCTOR_FIXTURES_DIR) / "machines")) {
+    if (!entry.is_directory()) continue;
+    ++machines;
+    SCOPED_TRACE(entry.path().filename().string());
+    EXPECT_TRUE(fs::is_regular_file(entry.path() / "expected-ids"));
+    EXPECT_TRUE(fs::is_regular_file(entry.path() / "README.md"));
+    EXPECT_TRUE(fs::is_regular_file(entry.path() / "kernel.log"));
+    EXPECT_TRUE(read_kernel_state(entry.path()).read);
+    EXPECT_FALSE(read_distribution(entry.path()).id.empty());
+  }
+  EXPECT_GE(machines, 8);
+}
+
 }  // namespace
 }  // namespace micdoctor::test

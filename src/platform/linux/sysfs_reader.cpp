@@ -39,12 +39,18 @@ bool has_driver(const fs::path& device) {
   return fs::is_symlink(device / "driver", error);
 }
 
+// A folder's entries, sorted; at most kMaxEntries (a real /sys/bus/pci/devices
+// holds a few hundred; a fixture or a broken tree could hold anything).
 std::vector<fs::path> entries(const fs::path& dir) {
+  constexpr std::size_t kMaxEntries = 4096;
   std::vector<fs::path> out;
   std::error_code error;
   fs::directory_iterator it(dir, error);
   if (error) return out;
-  for (const fs::directory_entry& entry : it) out.push_back(entry.path());
+  for (const fs::directory_entry& entry : it) {
+    if (out.size() >= kMaxEntries) break;
+    out.push_back(entry.path());
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -170,24 +176,28 @@ KernelState read_kernel_state(const fs::path& root) {
   std::error_code error;
   state.read = fs::is_directory(sys / "bus", error);  // false: no sysfs here, the cards are unknown
   state.release = attribute(root / "proc/sys/kernel/osrelease");
-  try {
-    if (state.read) {
-      state.cards = read_cards(sys);
-      read_pci(sys, state);
-      read_usb(sys, state);
+  // Each part on its own: a tree that changes under us (a device unplugged
+  // mid-read) loses that part as far as it went, not the others.
+  const auto part = [](const auto& read) {
+    try {
+      read();
+    } catch (const std::exception&) {
     }
-    read_asound(root, state);
-    state.module_parameters = read_module_parameters(root);
-    state.module_options = read_module_options(root);
-    state.mute_leds = read_mute_leds(root);
-    read_ucm(root, state);
-    // The tables themselves are root's; their names are readable by all.
-    if (fs::is_directory(sys / "firmware/acpi/tables", error)) {
-      const bool nhlt = fs::exists(sys / "firmware/acpi/tables/NHLT", error);
-      if (!error) state.acpi_nhlt = nhlt;
-    }
-  } catch (const std::exception&) {
-    // A tree that changes under us (a device unplugged mid-read) is read as far as it went.
+  };
+  if (state.read) {
+    part([&] { state.cards = read_cards(sys); });
+    part([&] { read_pci(sys, state); });
+    part([&] { read_usb(sys, state); });
+  }
+  part([&] { read_asound(root, state); });  // after the cards: it fills their ALSA names
+  part([&] { state.module_parameters = read_module_parameters(root); });
+  part([&] { state.module_options = read_module_options(root); });
+  part([&] { state.mute_leds = read_mute_leds(root); });
+  part([&] { read_ucm(root, state); });  // after read_asound: the lookup needs the ALSA names
+  // The tables themselves are root's; their names are readable by all.
+  if (fs::is_directory(sys / "firmware/acpi/tables", error)) {
+    const bool nhlt = fs::exists(sys / "firmware/acpi/tables/NHLT", error);
+    if (!error) state.acpi_nhlt = nhlt;
   }
   return state;
 }
