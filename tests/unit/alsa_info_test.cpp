@@ -527,5 +527,17 @@ TEST(AlsaInfoChecks, ServerStepsNotJudgedAndNoServerFindings) {
   }
 }
 
+// The checks that exist today already name a cause in a real dump: the AMD audio processor with its
+// driver bound and no card (the HP 15z's internal microphone never appears).
+TEST(AlsaInfoChecks, DriverWithoutCardInTheHpDump) {
+  const std::vector<Finding> findings = run_alsa_info_checks(dump("hp-15z-alc236-quoted-0.4.63.txt"));
+  const auto no_card = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
+    return f.id == definition(CheckId::driver_no_card).id;
+  });
+  ASSERT_NE(no_card, findings.end());
+  EXPECT_EQ(no_card->device, "pci:0000:03:00.5");
+  EXPECT_NE(no_card->detail.find("snd_pci_acp6x"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace micdoctor
