@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and runs them for a while: the
 # decode-and-analyse path from small valid files in every supported
-# container, and the snapshot-check-report-fix-plan path (and the journal
-# reader) from the recorded fixtures and journal.
-# Usage: fuzz/run.sh [SECONDS]   (default 60, shared between the two targets)
+# container, the snapshot-check-report-fix-plan path (and the journal
+# reader) from the recorded fixtures and journal, and the alsa-info reader
+# from the real dumps.
+# Usage: fuzz/run.sh [SECONDS]   (default 60, shared between the three targets)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 build="$root/build-fuzz"
 cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMICDOCTOR_FUZZ=ON -DMICDOCTOR_TESTS=OFF -DMICDOCTOR_BENCH=OFF > /dev/null
-cmake --build "$build" --target micdoctor_fuzz micdoctor_fuzz_snapshot -j "$(nproc)" > /dev/null
+cmake --build "$build" --target micdoctor_fuzz micdoctor_fuzz_snapshot micdoctor_fuzz_alsa_info -j "$(nproc)" > /dev/null
 seeds="$build/seeds"
 mkdir -p "$seeds"
 if [[ -z $(ls -A "$seeds") ]]; then
@@ -38,8 +39,12 @@ fuzz() {  # target seeds seconds
     return 1
   fi
 }
-fuzz micdoctor_fuzz "$seeds" $((seconds * 2 / 3))
+fuzz micdoctor_fuzz "$seeds" $((seconds / 2))
 seeds_snapshot="$build/seeds-snapshot"
 mkdir -p "$seeds_snapshot"
 cp "$root"/tests/fixtures/snapshots/*.json "$root"/tests/fixtures/journals/*.json "$seeds_snapshot"/
-fuzz micdoctor_fuzz_snapshot "$seeds_snapshot" $((seconds / 3))
+fuzz micdoctor_fuzz_snapshot "$seeds_snapshot" $((seconds / 4))
+seeds_alsa_info="$build/seeds-alsa-info"
+mkdir -p "$seeds_alsa_info"
+cp "$root"/tests/fixtures/alsa-info/*.txt "$seeds_alsa_info"/
+fuzz micdoctor_fuzz_alsa_info "$seeds_alsa_info" $((seconds / 4))

@@ -14,10 +14,12 @@
 #include <cstring>
 #include <optional>
 
+#include "alsainfo/alsa_info.hpp"
 #include "checks/check_catalog.hpp"
 #include "checks/check_context.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
+#include "cli/alsa_info_file.hpp"
 #include "cli/command_line.hpp"
 #include "cli/mic_test.hpp"
 #include "cli/output_file.hpp"
@@ -38,6 +40,7 @@ struct Options {
   std::string output;  // --output FILE; "" for stdout
   bool verbose = false;
   std::string snapshot_file;
+  std::string alsa_info_file;  // --alsa-info FILE ("-": standard input): judge a dump, read nothing live
   bool test = false;          // listen to the microphone too
   MicTestOptions mic_test;
 };
@@ -75,6 +78,9 @@ std::optional<int> parse(const std::vector<std::string>& args, Command command, 
         ->type_name("FILE");
   }
   if (command == Command::check) {
+    app.add_option("--alsa-info", options.alsa_info_file,
+                   "judge the output of alsa-info.sh (FILE, or - for standard input) instead of this system")
+        ->type_name("FILE");
     app.add_option("--test", test_seconds, "also listen to the microphone (default 5 s) and join what it hears")
         ->expected(0, 1)
         ->type_name("[SECONDS]");
@@ -114,14 +120,24 @@ std::optional<int> parse(const std::vector<std::string>& args, Command command, 
   if (options.test && !options.snapshot_file.empty()) {
     return line.error("--snapshot judges a saved state; it cannot listen to a microphone");
   }
+  if (line.given("--alsa-info")) {
+    if (options.alsa_info_file.empty()) return line.error("--alsa-info needs a file name (or - for standard input)");
+    if (options.test) return line.error("--alsa-info judges a dump; it cannot listen to a microphone");
+    if (!options.snapshot_file.empty()) return line.error("give --snapshot or --alsa-info, not both");
+    if (!options.device.empty()) return line.error("--device names a sound server's input; an alsa-info dump has none");
+  }
   return std::nullopt;
 }
 
 std::optional<SystemSnapshot> obtain_snapshot(const Options& options) {
   try {
+    if (!options.alsa_info_file.empty()) return load_alsa_info_file(options.alsa_info_file);
     if (!options.snapshot_file.empty()) return load_snapshot_file(options.snapshot_file);
     return platform::read_system_snapshot();
   } catch (const SnapshotError& e) {
+    std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(e.what()).c_str());
+    return std::nullopt;
+  } catch (const AlsaInfoError& e) {
     std::fprintf(stderr, "micdoctor: %s\n", escape_for_terminal(e.what()).c_str());
     return std::nullopt;
   }
@@ -190,7 +206,9 @@ int check_and_maybe_test(const Options& options) {
                  escape_for_terminal(options.device).c_str());
     return 2;
   }
-  std::vector<Finding> findings = run_checks(*snapshot, options.device);
+  // A dump (read now, or a saved report of one) has no sound server state to judge.
+  std::vector<Finding> findings =
+      snapshot->origin == "alsa-info" ? run_alsa_info_checks(*snapshot) : run_checks(*snapshot, options.device);
   const Source* source = source_in_use(*snapshot, options.device);
   std::optional<MicTestRun> test;
   std::optional<MicTestReport> test_report;

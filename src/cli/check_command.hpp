@@ -4,7 +4,8 @@
 
 namespace micdoctor::cli {
 
-// micdoctor check [--device ID] [--format text|json] [-v] [--snapshot FILE] [--test[=SECONDS]] [--save FILE]
+// micdoctor check [--device ID] [--format text|json|html|markdown] [-v] [--snapshot FILE | --alsa-info FILE]
+//                 [--test[=SECONDS]] [--save FILE]
 int run_check(const std::vector<std::string>& args);
 // micdoctor test [--device ID] [--seconds N] [--save FILE] [--format text|json] [-v]:
 // check --test with its own name (what a person asking for a mic test types)

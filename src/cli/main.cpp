@@ -36,7 +36,8 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"check", "read every layer between the microphone and applications, say what is wrong", run_check},
+    {"check", "read every layer between the microphone and applications, say what is wrong\n"
+              "            (check --alsa-info FILE: judge an alsa-info.sh dump instead)", run_check},
     {"test", "record the microphone and say what is wrong (check --test)", run_test},
     {"devices", "list capture devices, the default marked", run_devices},
     {"fix", "apply the automatic fixes check found, one by one, asking first", run_fix},

@@ -55,7 +55,7 @@ class Cli(unittest.TestCase):
 
     # Each command and the options its help must name (a sample: the help lists every declared option).
     COMMANDS = {
-        "check": ["--device", "--format", "--output", "--verbose", "--snapshot", "--test", "--save"],
+        "check": ["--device", "--format", "--output", "--verbose", "--snapshot", "--alsa-info", "--test", "--save"],
         "test": ["--device", "--seconds", "--save", "--format", "--output"],
         "devices": ["--format", "--snapshot"],
         "fix": ["--device", "--yes", "--dry-run", "--only", "--format", "--test", "--snapshot", "source.unmute"],
@@ -96,6 +96,10 @@ class Cli(unittest.TestCase):
             (["undo", "--format", "xml"], "--format must be text or json"),
             (["analyze", "--jobs", "0", VOICE], "--jobs must be a number"),
             (["demo", "now"], "demo takes no options"),
+            (["check", "--alsa-info"], "--alsa-info needs a value"),
+            (["check", "--alsa-info", "dump.txt", "--test"], "--alsa-info judges a dump; it cannot listen"),
+            (["check", "--alsa-info", "dump.txt", "--snapshot", "s.json"], "--snapshot or --alsa-info, not both"),
+            (["check", "--alsa-info", "dump.txt", "--device", "mic"], "an alsa-info dump has none"),
         ]
         for argv, problem in cases:
             with self.subTest(argv=argv):
@@ -146,6 +150,82 @@ class Cli(unittest.TestCase):
                 self.assertIn("not a micdoctor snapshot", line)
                 self.assertIn(words, line)
                 self.assertNotIn("json.exception", line)  # never the JSON library's own message
+
+    ALSA_INFO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "alsa-info")
+
+    def test_alsa_info_dump_in_every_format(self):
+        dump = os.path.join(self.ALSA_INFO, "lifebook-u7511-legacy-forced-0.5.0.txt")
+        for fmt in ("text", "json", "html", "markdown"):
+            with self.subTest(format=fmt):
+                p = run("check", "--alsa-info", dump, "--format", fmt, timeout=20)
+                self.assertIn(p.returncode, (0, 1), p.stderr)
+                self.assertEqual(p.stderr, b"")
+                self.assertIn(b"PCH", p.stdout)
+        j = json.loads(run("check", "--alsa-info", dump, "--format", "json").stdout)
+        self.assertEqual(j["schema"], "micdoctor.check/1")
+        self.assertFalse(j["server"]["reachable"])
+        self.assertEqual([c["id"] for c in j["kernel"]["cards"]], ["PCH"])
+        # Steps 0, 1 and 3 need a sound server, which a dump does not have: not judged.
+        not_judged = {f["step"] for f in j["findings"] if f["id"] == "check.not_judged"}
+        self.assertEqual(not_judged, {0, 1, 3})
+        self.assertNotIn("server.unreachable", [f["id"] for f in j["findings"]])
+
+    def test_alsa_info_json_names_its_source(self):
+        dump = os.path.join(self.ALSA_INFO, "medion-capture-off-0.4.64.txt")
+        j = json.loads(run("check", "--alsa-info", dump, "--format", "json").stdout)
+        if "source" not in j:
+            self.skipTest("the snapshot JSON writes \"source\" from main's 8141aef on")
+        self.assertEqual(j["source"], "alsa-info")
+
+    def test_alsa_info_mangled_dump_on_standard_input(self):
+        with open(os.path.join(self.ALSA_INFO, "lifebook-u7511-mangled.txt"), "rb") as f:
+            mangled = f.read()
+        p = subprocess.run([MICDOCTOR, "check", "--alsa-info", "-", "--format", "json"], input=mangled,
+                           capture_output=True, timeout=20)
+        self.assertIn(p.returncode, (0, 1), p.stderr)
+        j = json.loads(p.stdout)
+        self.assertEqual([c["id"] for c in j["kernel"]["cards"]], ["PCH"])
+        self.assertEqual(j["kernel"]["cards"][0]["address"], "0000:00:1f.3")
+
+    def test_alsa_info_refuses_what_is_no_dump_in_one_line(self):
+        d = self.dir.name
+        files = {"notes.txt": b"my microphone does not work\nplease help\n", "empty.txt": b"",
+                 "binary.txt": b"!!ALSA Information Script v 0.5.3\n\x00\x01\x02"}
+        for name, content in files.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(content)
+        big = os.path.join(d, "big.txt")
+        with open(big, "wb") as f:
+            f.truncate((16 << 20) + 1)  # sparse: refused by its size, never read
+        expected = {"notes.txt": "not an alsa-info dump", "empty.txt": "not an alsa-info dump",
+                    "binary.txt": "binary data", "big.txt": "larger than 16 MiB", "missing.txt": "cannot open",
+                    ".": "not a regular file"}
+        for name, words in expected.items():
+            with self.subTest(file=name):
+                line = self.one_line_error("check", "--alsa-info", os.path.join(d, name))
+                self.assertIn(words, line)
+        p = subprocess.run([MICDOCTOR, "check", "--alsa-info", "-"], input=b"{}", capture_output=True, timeout=10)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"standard input: not an alsa-info dump", p.stderr)
+
+    def test_alsa_info_hostile_card_name_is_escaped(self):
+        with open(os.path.join(self.ALSA_INFO, "medion-capture-off-0.4.64.txt"), "rb") as f:
+            dump = f.read()
+        hostile = b"E\x1b[2J\x07<b>"  # an id is at most 15 characters
+        dump = dump.replace(b" 0 [PCH            ]: HDA-Intel", b" 0 [" + hostile.ljust(15) + b"]: HDA-Intel")
+        path = os.path.join(self.dir.name, "hostile-dump.txt")
+        with open(path, "wb") as f:
+            f.write(dump)
+        p = run("check", "--alsa-info", path, timeout=20)
+        self.assertIn(p.returncode, (0, 1), p.stderr)
+        self.assertNotIn(b"\x1b", p.stdout)
+        self.assertNotIn(b"\x07", p.stdout)
+        self.assertIn(b"E\\x1B[2J\\x07<b>", p.stdout)
+        html = run("check", "--alsa-info", path, "--format", "html", timeout=20).stdout
+        self.assertNotIn(b"\x1b", html)
+        self.assertNotIn(b"<b>", html)
+        j = json.loads(run("check", "--alsa-info", path, "--format", "json").stdout)
+        self.assertEqual(j["kernel"]["cards"][0]["id"], "E\x1b[2J\x07<b>")  # exact in JSON
 
     def test_files_that_cannot_be_written_say_why_before_any_work(self):
         d = self.dir.name
