@@ -111,17 +111,29 @@ LegacyCause legacy_cause(const KernelState& k) {
   return cause;
 }
 
+// An analogue microphone built into the codec: a fixed Mic In pin.
+bool has_builtin_analog_mic(const KernelState& k);
+
 void intel_dmic(const CheckInput& input, const AudioController& c, std::vector<Finding>& out) {
   const KernelState& k = input.snapshot.kernel;
   const std::string log_line = dmic_log_line(k.log);
   const bool nhlt = k.acpi_nhlt.value_or(false);
-  if (!nhlt && log_line.empty()) return;
   const LegacyCause cause = legacy_cause(k);
   const bool forced = cause.option != nullptr || cause.parameter_forced;
+  // With the legacy driver forced, the kernel never looks for DMICs, so the
+  // log is silent; where the NHLT table cannot be seen (an alsa-info dump),
+  // codecs that describe no built-in analogue microphone are the evidence:
+  // a laptop's built-in microphone is then a digital one on the DSP.
+  const bool codec_has_no_builtin_mic = forced && !k.acpi_nhlt.has_value() && !k.codecs.empty() &&
+                                        !has_builtin_analog_mic(k);
+  if (!nhlt && log_line.empty() && !codec_has_no_builtin_mic) return;
   std::string evidence = "The Intel audio controller " + c.vendor_id + ":" + c.product_id + " at " + c.address +
                          " (PCI class 0x" + c.pci_class + ") has an audio DSP, and " +
                          (nhlt ? "the firmware's ACPI NHLT table describes digital microphones"
-                               : "the kernel log says so: \"" + log_line + "\"") +
+                          : !log_line.empty()
+                              ? "the kernel log says so: \"" + log_line + "\""
+                              : "no codec describes a built-in analogue microphone (no fixed Mic In pin), so the "
+                                "built-in microphone is almost certainly a digital one on the DSP") +
                          ". Such microphones only work through the DSP with the SOF driver, but the legacy HD-Audio "
                          "driver snd_hda_intel runs it." + cause.words;
   Finding f = make_check_finding(CheckId::driver_dmic_needs_sof, forced ? Severity::error : Severity::warning,
@@ -248,6 +260,26 @@ std::string tools_package(const Distribution& distribution) {
   return "install alsa-tools (alsa-tools-gui on some distributions)";
 }
 
+// Evidence that the built-in microphones are digital ones beside the codec:
+// an Intel DSP or AMD ACP controller, the NHLT table, a DMIC capture device
+// or mixer element.
+bool has_dmic_elsewhere(const SystemSnapshot& s) {
+  const KernelState& k = s.kernel;
+  if (k.acpi_nhlt.value_or(false)) return true;
+  for (const AudioController& c : k.controllers) {
+    if (c.bus == "pci" && ((c.vendor_id == "8086" && intel_dsp_class(c.pci_class)) || is_amd_acp(c))) return true;
+  }
+  for (const AlsaCaptureDevice& d : s.alsa_capture) {
+    if (contains(d.name, "DMIC") || contains(d.name, "Dmic")) return true;
+  }
+  for (const AlsaMixer& m : k.mixers) {
+    for (const MixerElement& e : m.elements) {
+      if (starts_with(e.name, "Dmic") || starts_with(e.name, "DMIC")) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void check_dsp_driver(const CheckInput& input, std::vector<Finding>& out) {
@@ -353,7 +385,9 @@ void check_codec_pins(const CheckInput& input, std::vector<Finding>& out) {
     }
     // No microphone described at all; or a Realtek combo jack (a headphone
     // jack) whose headset-mic pin 0x19 is left [N/A] with no microphone jack.
-    const bool no_mic = !mic_pin && !unconfigured.empty() && !driver_made_mic;
+    // Where the built-in microphone is a digital one on a DSP, the codec is
+    // right to describe none: only its jack can be missing a microphone.
+    const bool no_mic = !mic_pin && !unconfigured.empty() && !driver_made_mic && !has_dmic_elsewhere(input.snapshot);
     const bool realtek = starts_with(codec.vendor_id, "0x10ec");
     const bool combo_without_mic = realtek && headphone_jack && !mic_jack_pin && headset_pin != nullptr &&
                                    !driver_made_jack_mic;

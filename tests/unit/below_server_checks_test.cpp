@@ -249,6 +249,26 @@ TEST(DmicNeedsSof, NothingForcingItIsAWarningThatAsksForSof) {
   EXPECT_TRUE(steps_mention(f, "options snd-intel-dspcfg dsp_driver=3"));
 }
 
+Codec xps_codec();
+
+// A dump (or a system whose NHLT table cannot be seen) with the legacy driver
+// forced: the kernel never looked for DMICs, so the log is silent. The codec
+// describing no built-in analogue microphone is the evidence (Lifebook U7511).
+TEST(DmicNeedsSof, ForcedWithoutNhltEvidenceTheCodecsMissingBuiltInMicTells) {
+  SystemSnapshot s = forced_legacy_driver();
+  s.kernel.acpi_nhlt.reset();
+  Codec c = xps_codec();
+  c.pins[0].pin_default = 0x411111f0;  // no fixed Mic In pin
+  s.kernel.codecs = {c};
+  const Finding f = only(run_checks(s), "driver.dmic_needs_sof");
+  EXPECT_EQ(f.severity, Severity::error);
+  EXPECT_NE(f.detail.find("no codec describes a built-in analogue microphone"), std::string::npos);
+  s.kernel.codecs = {xps_codec()};  // 0x12 0x90a60160: a fixed analogue mic, so no DMIC needed
+  EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+  s.kernel.codecs.clear();  // no codec evidence at all: nothing said
+  EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+}
+
 TEST(DmicNeedsSof, HealthyMachinesStayQuiet) {
   SystemSnapshot sof = forced_legacy_driver();  // SOF bound: what it should be
   sof.kernel.controllers = {tiger_lake("sof-audio-pci-intel-tgl")};
@@ -381,6 +401,12 @@ TEST(CodecMicPin, ACodecThatDescribesNoMicrophoneAtAll) {
   const Finding f = only(run_checks(s), "codec.mic_pin_unconfigured");
   EXPECT_FALSE(steps_mention(f, "model="));
   EXPECT_TRUE(steps_mention(f, "hdajackretask"));
+  // With digital microphones beside the codec (a DSP controller), the codec is
+  // right to describe no built-in microphone; no headphone jack here, so no
+  // combo jack is missing one either.
+  s.kernel.controllers = {tiger_lake("sof-audio-pci-intel-tgl")};
+  s.kernel.codecs[0].pins.pop_back();  // 0x21, the headphone jack
+  EXPECT_TRUE(with_id(run_checks(s), "codec.mic_pin_unconfigured").empty());
 }
 
 // ---------------------------------------------------------------- jack.headset_mic_missing
