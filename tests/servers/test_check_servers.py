@@ -422,6 +422,34 @@ class PipeWireChecks(Scenarios, unittest.TestCase):
         self.assertIn("CallApp-pw", f["title"])
 
 
+    def test_a_remembered_default_that_no_longer_exists_is_stale(self):
+        # WirePlumber remembers the default a person chose (default-nodes in
+        # its state directory) and keeps it when that microphone goes away.
+        gone = self.mic(name="gone_mic", description="USB Microphone")
+        self.server.set_default_source(gone)
+        state = os.path.join(self.server.env["XDG_STATE_HOME"], "wireplumber", "default-nodes")
+
+        def remembered():
+            try:
+                with open(state) as f:
+                    return f"default.configured.audio.source={gone}" in f.read()
+            except OSError:
+                return False
+        wait_until(remembered, 10, "WirePlumber to remember the default")
+        built_in = self.mic(name="builtin_mic", description="Built-in Microphone", bus="pci", form_factor="internal")
+        gone_modules = self.modules[:2]
+        self.server.unload(gone_modules)
+        self.modules = self.modules[2:]
+        wait_until(lambda: gone not in self.server.source_names(), 5, "the remembered microphone gone")
+        wait_until(lambda: self.server.default_source() == built_in, 5, "WirePlumber to fall back")
+        self.assertTrue(remembered(), "WirePlumber forgot the configured default")
+        _, report = check_json(self.server.env)
+        f = finding(report, "default.stale")
+        self.assertEqual(f["device"], gone)
+        self.assertEqual(f["fix"], "default.set")
+        self.assertIn(state, json.dumps(report["remembered_defaults"]))
+
+
 class NoServer(unittest.TestCase):
     def test_missing_server_is_a_finding_not_a_hang(self):
         with tempfile.TemporaryDirectory() as d:
