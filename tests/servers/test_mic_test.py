@@ -212,6 +212,37 @@ class MicTest(unittest.TestCase):
         self.assertNotIn("device.volume_low", ids(report))
 
     # -- the person's side --------------------------------------------------
+    def test_a_voice_on_input_three_of_a_four_input_interface(self):
+        # A multi-input USB interface: the microphone is plugged into input 3,
+        # inputs 1 and 2 (what most apps record) are silent.
+        MicTest.count += 1
+        name = f"interface{MicTest.count}"
+        # Interface inputs have no place in space: aux channels, never remixed.
+        channel_map = "aux0,aux1,aux2,aux3"
+        self.modules += [
+            self.server.load_module("module-null-sink", f"sink_name=feed_{name}", "rate=48000", "channels=4",
+                                    f"channel_map={channel_map}"),
+            self.server.load_module("module-remap-source", f"source_name={name}", f"master=feed_{name}.monitor",
+                                    "rate=48000", "channels=4", f"channel_map={channel_map}",
+                                    f"master_channel_map={channel_map}",
+                                    f"source_properties='device.description=\"Four Input Interface {MicTest.count}\" "
+                                    "device.bus=usb device.form_factor=microphone'")]
+        self.modules.reverse()  # the remap source goes before its feed
+        wait_until(lambda: name in self.server.source_names(), 5, f"source {name}")
+        self.server.set_default_source(name)
+        four = os.path.join(os.path.dirname(CONTENT["clean"]), "input3.wav")
+        if not os.path.exists(four):
+            subprocess.run(["sox", "-V1", CONTENT["clean"], four, "remix", "0", "0", "1", "0"], check=True, timeout=60)
+        self.players.append(subprocess.Popen(
+            ["paplay", "--latency-msec=20", f"--channel-map={channel_map}", "-d", f"feed_{name}", four],
+            env=self.server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(0.3)  # as play(): the feed is running before the test records
+        _, report = self.run_test_json()
+        self.assertEqual(report["signal"]["metrics"]["channels"], 4)
+        f = finding(report, "signal.mic_on_other_channel")
+        self.assertIn("3", f["title"] + f["detail"])
+        self.assertNotIn("signal.dead_channel", ids(report))
+
     def test_ctrl_c_stops_early_and_still_reports(self):
         mic = self.mic()
         self.play(mic, "clean")

@@ -149,6 +149,7 @@ struct SourceFormat {
   bool found = false;
   std::uint32_t index = PA_INVALID_INDEX;
   pa_sample_spec spec{};
+  pa_channel_map channel_map{};
   std::string name;
 };
 
@@ -162,6 +163,7 @@ void on_source(pa_context*, const pa_source_info* info, int eol, void* userdata)
   f.found = true;
   f.index = info->index;
   f.spec = info->sample_spec;
+  f.channel_map = info->channel_map;
   try {
     f.name = info->name ? info->name : "";
   } catch (...) {
@@ -201,7 +203,13 @@ CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener,
   if (format.sample_rate < 8000 || format.sample_rate > 192000) format.sample_rate = kFallbackRate;
   pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, static_cast<std::uint32_t>(format.sample_rate),
                       static_cast<std::uint8_t>(format.channels)};
-  const std::unique_ptr<pa_stream, StreamRelease> stream(pa_stream_new(context, "micdoctor microphone test", &spec, nullptr));
+  // The source's own channel map: with the default map for N channels the
+  // server would remix, and the inputs of a multi-input interface (aux0,
+  // aux1, ...: no place in space) would all come out as silence.
+  const bool own_map = pa_channel_map_valid(&source.channel_map) != 0 &&
+                       source.channel_map.channels == spec.channels;
+  const std::unique_ptr<pa_stream, StreamRelease> stream(
+      pa_stream_new(context, "micdoctor microphone test", &spec, own_map ? &source.channel_map : nullptr));
   if (!stream) return failed(error_in_words(pa_context_errno(context), true), format);
 
   recording.listener = &listener;
