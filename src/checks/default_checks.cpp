@@ -120,9 +120,31 @@ void check_app_sources(const CheckInput& input, std::vector<Finding>& out) {
 
 namespace micdoctor::checks {
 
+// The device part of a node name: "alsa_input.usb-Jabra-00.analog-stereo"
+// -> "alsa_input.usb-Jabra-00". The part after it is the profile's, which
+// changes when the server's profile, UCM or driver changes.
+std::string device_part(const std::string& name) {
+  const std::size_t dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
+
+// The remembered input under another name now: the same device part, another
+// profile part. Null when the device is simply not there (unplugged).
+const Source* renamed(const SystemSnapshot& s, const std::string& remembered) {
+  if (remembered.rfind("alsa_input.", 0) != 0) return nullptr;
+  const std::string device = device_part(remembered);
+  for (const Source& source : s.sources) {
+    if (source.kind != SourceKind::monitor && device_part(source.name) == device) return &source;
+  }
+  return nullptr;
+}
+
 // The server's remembered choice (WirePlumber's default-nodes, PulseAudio's
-// *-default-source) names an input that is gone: the server falls back to
-// another one, and keeps trying the vanished name. The server's current
+// *-default-source) names an input that is gone. A headset that is simply
+// unplugged is remembered on purpose (plugged in again, it is the default
+// again): information. The same device under another node name (a profile,
+// UCM or driver change renamed it) is never coming back under the remembered
+// name: the server keeps falling back, a warning. The server's current
 // default missing is default.missing's business, not repeated here.
 void check_remembered_default(const CheckInput& input, std::vector<Finding>& out) {
   const SystemSnapshot& s = input.snapshot;
@@ -131,19 +153,27 @@ void check_remembered_default(const CheckInput& input, std::vector<Finding>& out
   for (const RememberedDefault& remembered : s.remembered_defaults) {
     if (remembered.source.empty() || s.find_source(remembered.source) != nullptr) continue;
     if (remembered.source == s.server.default_source) continue;
-    Finding f = make_check_finding(
-        CheckId::default_stale, Severity::warning, "The sound system remembers a microphone that is no longer there",
-        remembered.program + " remembers \"" + remembered.source + "\" as the default input (in " + remembered.file +
-            "), but no such input exists now, so it picks another one by itself" +
-            (s.server.default_source.empty() ? "." : " (now \"" + s.server.default_source + "\")."),
-        remembered.source);
-    if (best != nullptr) {
-      f.fix = std::string(fix_id(FixId::default_set));
-      f.manual_steps.push_back("Choose the microphone again, which replaces the remembered one: pactl set-default-source " +
-                               shell_quote(best->name) + "  (or in Settings > Sound > Input)");
-    } else {
-      f.manual_steps.push_back("Connect the microphone, then choose it in Settings > Sound > Input.");
+    const Source* now = renamed(s, remembered.source);
+    const std::string using_now =
+        s.server.default_source.empty() ? "." : " (now \"" + s.server.default_source + "\").";
+    if (now == nullptr) {
+      out.push_back(make_check_finding(
+          CheckId::default_stale, Severity::info, "The sound system remembers a microphone that is not connected",
+          remembered.program + " remembers \"" + remembered.source + "\" as the default input (in " + remembered.file +
+              "). It is not connected now, so another input is used" + using_now +
+              " Plugged in again, it becomes the default again.",
+          remembered.source));
+      continue;
     }
+    Finding f = make_check_finding(
+        CheckId::default_stale, Severity::warning, "The sound system remembers a microphone by a name it no longer has",
+        remembered.program + " remembers \"" + remembered.source + "\" as the default input (in " + remembered.file +
+            "), but that device is now called \"" + now->name + "\" (its profile or driver changed), so the " +
+            "remembered choice never applies and the server picks an input by itself" + using_now,
+        remembered.source);
+    if (best == now) f.fix = std::string(fix_id(FixId::default_set));
+    f.manual_steps.push_back("Choose the microphone again, which replaces the remembered one: pactl set-default-source " +
+                             shell_quote(now->name) + "  (or in Settings > Sound > Input)");
     out.push_back(std::move(f));
   }
 }
