@@ -198,6 +198,7 @@ void add_kernel_below_server(const KernelState& k, OutJson& out) {
   out["firmware"] = firmware;
   out["acpi_nhlt"] = optional_json(k.acpi_nhlt);
   out["ucm_installed"] = optional_json(k.ucm_installed);
+  out["chassis_type"] = k.chassis_type ? OutJson(*k.chassis_type) : OutJson(nullptr);
 }
 
 void read_kernel_below_server(const Fields& f, KernelState& k) {
@@ -244,6 +245,7 @@ void read_kernel_below_server(const Fields& f, KernelState& k) {
   });
   k.acpi_nhlt = f.maybe_flag("acpi_nhlt");
   k.ucm_installed = f.maybe_flag("ucm_installed");
+  k.chassis_type = f.maybe_integer<int>("chassis_type", 0, 255);
 }
 
 void add_snapshot_below_server(const SystemSnapshot& s, OutJson& out) {

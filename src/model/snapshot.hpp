@@ -167,6 +167,9 @@ struct KernelState {
   std::vector<FirmwareFile> firmware;  // files the kernel log asked for
   std::optional<bool> acpi_nhlt;       // the firmware describes digital microphones (/sys/firmware/acpi/tables/NHLT)
   std::optional<bool> ucm_installed;   // alsa-ucm-conf's ucm2 directory exists
+  // SMBIOS chassis type (/sys/class/dmi/id/chassis_type): 8-10, 14, 31, 32 are
+  // portable (laptops, notebooks, convertibles), 3-7 desktops. Null when unknown.
+  std::optional<int> chassis_type;
 };
 
 // A communication app installed in a sandbox, and whether it may record.

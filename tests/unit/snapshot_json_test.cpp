@@ -43,6 +43,7 @@ void add_below_server(SystemSnapshot& s) {
   k.firmware = {FirmwareFile{"intel/sof-tplg/sof-hda-generic-2ch.tplg", false}};
   k.acpi_nhlt = true;
   k.ucm_installed = false;
+  k.chassis_type = 10;
   s.bluetooth = BluetoothState{true, "", true, {BluetoothDevice{"00:1B:66:AA:BB:CC", "H", true, true, {"0000111e-0000-1000-8000-00805f9b34fb"}}}, true};
   s.audio_config = {AudioConfigSetting{"wireplumber", "bluez5.headset-roles", "[ ]", "/etc/wireplumber/x.lua"}};
   s.remembered_defaults = {RememberedDefault{"wireplumber", "/root/.local/state/wireplumber/default-nodes", "gone"}};
