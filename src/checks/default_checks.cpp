@@ -146,11 +146,20 @@ const Source* renamed(const SystemSnapshot& s, const std::string& remembered) {
 // UCM or driver change renamed it) is never coming back under the remembered
 // name: the server keeps falling back, a warning. The server's current
 // default missing is default.missing's business, not repeated here.
+// The program whose memory applies: WirePlumber's when PipeWire serves,
+// PulseAudio's own otherwise. A file the other one left (PulseAudio's from
+// before an upgrade to PipeWire) is not read by anything.
+bool remembered_by_running_server(const ServerInfo& server, const RememberedDefault& remembered) {
+  const bool pipewire = server.name.find("PipeWire") != std::string::npos;
+  return remembered.program == (pipewire ? "wireplumber" : "pulseaudio");
+}
+
 void check_remembered_default(const CheckInput& input, std::vector<Finding>& out) {
   const SystemSnapshot& s = input.snapshot;
   if (!s.server.reachable || s.origin == "alsa-info") return;
   const Source* best = best_input(s);
   for (const RememberedDefault& remembered : s.remembered_defaults) {
+    if (!remembered_by_running_server(s.server, remembered)) continue;
     if (remembered.source.empty() || s.find_source(remembered.source) != nullptr) continue;
     if (remembered.source == s.server.default_source) continue;
     const Source* now = renamed(s, remembered.source);

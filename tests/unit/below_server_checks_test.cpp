@@ -761,6 +761,17 @@ TEST(DefaultStale, TheSameDeviceUnderANewNameIsStale) {
   EXPECT_TRUE(steps_mention(f, "pactl set-default-source '" + now + "'"));
 }
 
+TEST(DefaultStale, OnlyTheRunningServersMemoryCounts) {
+  // PulseAudio's file left from before an upgrade to PipeWire: nothing reads it.
+  SystemSnapshot s = laptop();  // PipeWire serves
+  const std::string now = kPciSource;
+  const std::string old_name = now.substr(0, now.rfind('.')) + ".analog-stereo-old-profile";
+  s.remembered_defaults = {RememberedDefault{"pulseaudio", "/home/ana/.config/pulse/0123-default-source", old_name}};
+  EXPECT_TRUE(with_id(run_checks(s), "default.stale").empty());
+  s.server.name = "pulseaudio";  // PulseAudio itself serves: its memory counts
+  EXPECT_EQ(only(run_checks(s), "default.stale").severity, Severity::warning);
+}
+
 TEST(DefaultStale, ADumpHasNoServerStateToJudge) {
   SystemSnapshot s = without_server(xps_mixer(23, 1));
   s.origin = "alsa-info";
