@@ -77,9 +77,16 @@ void add_finding(std::string& out, const Finding& f, const TextStyle& style, boo
   }
 }
 
-std::string step_note(int step, const CheckReportInput& report) {
+std::string step_note(int step, const CheckReportInput& report, bool has_findings) {
   const SystemSnapshot& s = report.snapshot;
-  if (!s.server.reachable && step_needs_server(step)) return " (not checked: no sound server)";
+  const bool dump = s.origin == "alsa-info";
+  if (!s.server.reachable && step_needs_server(step)) {
+    // The kernel's part of the step (the mixer, the codec) was judged: only
+    // the server's part is missing.
+    if (has_findings) return dump ? " (from the dump; the sound server's part is not in it)"
+                                  : " (the sound server's part not checked: none answers)";
+    return dump ? " (not in the dump: it holds no sound server state)" : " (not checked: no sound server)";
+  }
   if (step == 0) return s.server.reachable ? ": " + server_line(s.server) : "";
   if (step == 4 && s.is_windows()) return s.drivers.empty() ? " (Windows gave no driver details)" : "";
   if (step == 4 && !s.kernel.read) return " (the kernel's view could not be read)";
@@ -180,7 +187,7 @@ StepStatus step_status(const CheckReportInput& report, int step) {
   const bool none = status.findings.empty();
   // Without a microphone there is nothing to be the input, nor hardware to test.
   const bool needs_microphone = step == 3 || step == kLastStep;
-  status.unchecked = (!s.server.reachable && step_needs_server(step)) ||
+  status.unchecked = (!s.server.reachable && step_needs_server(step) && status.worst == Severity::info) ||
                      (needs_microphone && none && report.source_in_use == nullptr) ||
                      (step == 4 && none && (s.is_windows() ? s.drivers.empty() : s.kernel.cards.empty())) ||
                      (not_judged != nullptr && status.worst == Severity::info);
@@ -189,7 +196,7 @@ StepStatus step_status(const CheckReportInput& report, int step) {
   } else if (step == 3 && none && report.source_in_use == nullptr && s.server.reachable) {
     status.note = " (not checked: no microphone)";
   } else {
-    status.note = step_note(step, report);
+    status.note = step_note(step, report, status.worst != Severity::info);
   }
   return status;
 }
@@ -208,8 +215,19 @@ std::string check_verdict(const CheckReportInput& report) {
     if (problems > 1) text += " (and " + std::to_string(problems - 1) + " more below)";
     return text;
   }
+  if (report.snapshot.origin == "alsa-info") {
+    return "Nothing wrong found in what the dump shows (it holds no sound server state)";
+  }
   if (report.source_in_use == nullptr) return "No microphone to check";
   return "Nothing is wrong in the settings of " + source_name_for_people(*report.source_in_use);
+}
+
+std::string state_source_line(const SystemSnapshot& s) {
+  if (s.origin != "alsa-info") return server_line(s.server);
+  std::string about;
+  if (!s.distribution.pretty_name.empty()) about = s.distribution.pretty_name;
+  if (!s.kernel.release.empty()) about += (about.empty() ? "" : ", ") + std::string("kernel ") + s.kernel.release;
+  return "an alsa-info dump" + (about.empty() ? std::string() : " (" + about + ")");
 }
 
 std::string check_to_json(const CheckReportInput& report) {
@@ -229,7 +247,7 @@ std::string check_to_json(const CheckReportInput& report) {
 std::string check_to_text(const CheckReportInput& report, const TextStyle& style, bool verbose) {
   const SystemSnapshot& s = report.snapshot;
   std::string out;
-  add_line(out, 0, "micdoctor check: " + server_line(s.server) +
+  add_line(out, 0, "micdoctor check: " + state_source_line(s) +
                        (report.source_in_use ? ", microphone " + source_name_for_people(*report.source_in_use, verbose)
                                              : ""));
   out += "\n";

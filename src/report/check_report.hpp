@@ -52,6 +52,10 @@ StepStatus step_status(const CheckReportInput& report, int step);
 // One sentence: the most important problem, or that nothing is wrong.
 std::string check_verdict(const CheckReportInput& report);
 
+// What the state was read from, for a report's first line: "pulseaudio 16.1",
+// "no sound server", "an alsa-info dump (Ubuntu 22.04.3 LTS, kernel 6.2.0-26-generic)".
+std::string state_source_line(const SystemSnapshot& snapshot);
+
 std::string devices_to_json(const SystemSnapshot& snapshot);
 std::string devices_to_text(const SystemSnapshot& snapshot, const TextStyle& style);
 

@@ -342,7 +342,7 @@ std::string check_to_html(const CheckReportInput& report, const SignalPicture* p
   std::string out = head("Microphone report - micdoctor");
   out += "<h1>Microphone report</h1>\n<p class=\"subtitle\">";
   out += esc(s.server.reachable ? s.server.name + (s.server.version.empty() ? "" : " " + s.server.version)
-                                : std::string("no sound server"));
+                                : state_source_line(s));
   if (report.source_in_use != nullptr) {
     out += " · microphone " + esc("\"" + (report.source_in_use->description.empty() ? report.source_in_use->name
                                                                                      : report.source_in_use->description) +

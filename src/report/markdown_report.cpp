@@ -126,7 +126,7 @@ std::string check_to_markdown(const CheckReportInput& report) {
   const SystemSnapshot& s = report.snapshot;
   std::string out = "**micdoctor check** on " + escape_markdown(s.platform) + ", " +
                     escape_markdown(s.server.reachable ? s.server.name + (s.server.version.empty() ? "" : " " + s.server.version)
-                                                       : "no sound server") + "\n\n";
+                                                       : state_source_line(s)) + "\n\n";
   out += "**Verdict:** " + escape_markdown(check_verdict(report)) + "\n\n";
   out += findings_table(report.findings);
   out += "\n";

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checks/check_catalog.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
 #include "report/check_report.hpp"
@@ -206,6 +207,38 @@ TEST(CheckReport, VerboseStreamsNameTheirOwnerWithoutEmptyParentheses) {
   EXPECT_NE(text.find("#1 an application that gives no name from evil"), std::string::npos);
   EXPECT_NE(text.find("#2 ZOOM VoiceEngine (zoom) from evil"), std::string::npos);
   EXPECT_NE(text.find("#3 parec from evil"), std::string::npos);
+}
+
+// Without a server, a step that needs one is "?"... unless the kernel's part
+// of it found a fault (a capture switch off): then that fault is the step's
+// mark, never hidden under a "?".
+TEST(CheckReport, AMixerFaultWithoutAServerMarksItsStep) {
+  SystemSnapshot s;
+  s.server.reachable = false;
+  Finding off = make_check_finding(CheckId::mixer_capture_off, Severity::error, "Capture is off", "detail");
+  const std::vector<Finding> findings{off};
+  const CheckReportInput report{s, nullptr, findings};
+  EXPECT_FALSE(step_status(report, 2).unchecked);
+  EXPECT_TRUE(step_status(report, 5).unchecked);
+  const std::string text = check_to_text(report, TextStyle{}, false);
+  EXPECT_EQ(line_of(text, "[x] 2. "),
+            "[x] 2. The microphone is on and not muted (the sound server's part not checked: none answers)")
+      << text;
+  EXPECT_EQ(line_of(text, "[?] 5. "), "[?] 5. The hardware works (not checked: no sound server)") << text;
+}
+
+TEST(CheckReport, ADumpIsNamedAsADumpNotAsAMissingServer) {
+  SystemSnapshot s;
+  s.origin = "alsa-info";
+  s.distribution.pretty_name = "Debian GNU/Linux 10 (buster)";
+  s.kernel.release = "4.19.0-6-amd64";
+  const CheckReportInput report{s, nullptr, {}};
+  EXPECT_EQ(state_source_line(s), "an alsa-info dump (Debian GNU/Linux 10 (buster), kernel 4.19.0-6-amd64)");
+  const std::string text = check_to_text(report, TextStyle{}, false);
+  EXPECT_EQ(text.find("not checked: no sound server"), std::string::npos) << text;
+  EXPECT_EQ(text.find("micdoctor check: no sound server"), std::string::npos) << text;
+  EXPECT_NE(text.find("not in the dump"), std::string::npos) << text;
+  EXPECT_NE(check_verdict(report).find("what the dump shows"), std::string::npos);
 }
 
 }  // namespace
