@@ -66,6 +66,8 @@ class MachineRun:
             "ALSA_CONFIG_PATH": self.config,
             "MICDOCTOR_ALSA_STATE": self.cards or os.path.join(d, "no-cards"),
         }
+        # The sanitizer build's settings (scripts/test.sh) pass through.
+        self.env.update({k: v for k, v in os.environ.items() if k.endswith("SAN_OPTIONS") or k == "MICDOCTOR_SANITIZED"})
 
     def __enter__(self):
         return self

@@ -31,6 +31,8 @@ def check_dump(name):
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": os.path.join(d, "home"),
                "XDG_CONFIG_HOME": os.path.join(d, "config"), "XDG_STATE_HOME": os.path.join(d, "state"),
                "XDG_RUNTIME_DIR": os.path.join(d, "runtime"), "PULSE_SERVER": "unix:" + os.path.join(d, "none")}
+        # The sanitizer build's settings (scripts/test.sh) pass through.
+        env.update({k: v for k, v in os.environ.items() if k.endswith("SAN_OPTIONS") or k == "MICDOCTOR_SANITIZED"})
         p = subprocess.run([MICDOCTOR, "check", "--alsa-info", os.path.join(DUMPS, name), "--format", "json"],
                            env=env, capture_output=True, text=True, timeout=30)
     return p
