@@ -89,12 +89,6 @@ def add_case(name):
 
 # One test per dump, so that a single disagreement is marked alone.
 KNOWN_DISAGREEMENTS = {
-    # The lead is fixing the rule (driver.dmic_needs_sof for a cAVS controller on
-    # snd_hda_intel with dsp_driver=1 in modprobe -c, as in this dump).
-    "lifebook-u7511-legacy-forced-0.5.0.txt":
-        "driver.dmic_needs_sof is not reported for the forced legacy driver on the cAVS 8086:02c8",
-    "lifebook-u7511-mangled.txt":
-        "driver.dmic_needs_sof is not reported for the forced legacy driver on the cAVS 8086:02c8",
     "acer-swift-skl-topology-missing-0.4.64.txt":
         "firmware.missing is an error although snd_soc_skl falls back to dfw_sst.bin and makes the card "
         "(the README: a warning)",
