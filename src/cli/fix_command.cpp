@@ -33,6 +33,29 @@
 namespace micdoctor::cli {
 namespace {
 
+// "only this fix: a, b, c,\n d, ..." from the catalogue, so a new fix is listed.
+std::string only_help() {
+  std::string text = "only this fix:";
+  std::size_t line = text.size();
+  bool first = true;
+  for (const FixId fix : all_fixes()) {
+    const std::string id(fix_id(fix));
+    const std::string sep = first ? " " : ", ";
+    if (line + sep.size() + id.size() > 72) {
+      text += first ? "\n" : ",\n";
+      line = 0;
+    } else {
+      text += sep;
+      line += sep.size();
+    }
+    text += id;
+    line += id.size();
+    first = false;
+  }
+  return text;
+}
+
+
 using Json = nlohmann::ordered_json;
 
 inline constexpr const char* kFixSchema = "micdoctor.fix/1";
@@ -74,11 +97,7 @@ std::optional<int> parse_fix(const std::vector<std::string>& args, FixCommandOpt
       ->type_name("ID");
   app.add_flag("-y,--yes", o.yes, "apply every fix without asking");
   app.add_flag("-n,--dry-run", o.fix.dry_run, "show exactly what would change (old and new values); change nothing");
-  app.add_option("--only", only,
-                 "only this fix: source.unmute, source.raise_volume, source.lower_volume,\n"
-                 "source.set_port, default.set, card.set_profile, stream.move,\n"
-                 "stream.unmute, stream.raise_volume")
-      ->type_name("FIX_ID");
+  app.add_option("--only", only, only_help())->type_name("FIX_ID");
   app.add_option("--format", format, "text (default) or json")->type_name("text|json");
   app.add_option("--test", test_seconds, "listen first (default 5 s), plan from what it hears, listen again after")
       ->expected(0, 1)
