@@ -331,6 +331,23 @@ TEST(AudioConfigReader, WirePlumber04TableAssignedLaterReplacesEarlierKeys) {
             }));
 }
 
+TEST(AudioConfigReader, WirePlumber04HostileLuaStaysLinear) {
+  // A file of "['" just under the size bound: each '[' searched to the end of
+  // the file for its ']' was ~10^11 steps; now seconds at most, the real
+  // setting before it still read.
+  TempTree tree;
+  tree.write("root/usr/share/wireplumber/main.lua.d/90-enable-all.lua", "");
+  std::string lua = R"(bluez_monitor.properties["bluez5.headset-roles"] = "[ ]")" "\n";
+  while (lua.size() + 2 < (1u << 20)) lua += "['";
+  tree.write("home/.config/wireplumber/bluetooth.lua.d/40-hostile.lua", lua);
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<AudioConfigSetting> settings = ls::read_audio_config(fixture_paths(tree.root()));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_EQ(described(settings, tree.root()),
+            (std::vector<std::string>{
+                "wireplumber bluez5.headset-roles=[ ] @home/.config/wireplumber/bluetooth.lua.d/40-hostile.lua"}));
+}
+
 TEST(AudioConfigReader, WirePlumber05SpaJsonFragments) {
   const fs::path machine = kFixtures / "config/wp05-a2dp-only";
   const std::vector<AudioConfigSetting> settings = ls::read_audio_config(fixture_paths(machine));
