@@ -470,7 +470,12 @@ KernelLog read_log(const DumpText& dump) {
     log.read = false;
     log.unreadable = "the dump's \"ALSA/HDA dmesg\" section is empty (dmesg is restricted to root, or the dump was cut off)";
   }
-  if (log.lines.size() > kMaxLogLines) log.lines.erase(log.lines.begin(), log.lines.end() - kMaxLogLines);
+  // The boot's first lines (the probe: "DMICs detected in NHLT tables", "Direct
+  // firmware load") and the newest: what is cut is the middle.
+  constexpr std::size_t kFirstLogLines = 150;
+  if (log.lines.size() > kMaxLogLines) {
+    log.lines.erase(log.lines.begin() + kFirstLogLines, log.lines.end() - (kMaxLogLines - kFirstLogLines));
+  }
   return log;
 }
 
