@@ -16,6 +16,7 @@
 #include "kernel_text/codec_page.hpp"
 #include "kernel_text/modprobe_conf.hpp"
 #include "kernel_text/os_release.hpp"
+#include "kernel_text/sound_firmware.hpp"
 
 namespace micdoctor {
 namespace {
@@ -469,7 +470,12 @@ KernelLog read_log(const DumpText& dump) {
     log.read = false;
     log.unreadable = "the dump's \"ALSA/HDA dmesg\" section is empty (dmesg is restricted to root, or the dump was cut off)";
   }
-  if (log.lines.size() > kMaxLogLines) log.lines.erase(log.lines.begin(), log.lines.end() - kMaxLogLines);
+  // The boot's first lines (the probe: "DMICs detected in NHLT tables", "Direct
+  // firmware load") and the newest: what is cut is the middle.
+  constexpr std::size_t kFirstLogLines = 150;
+  if (log.lines.size() > kMaxLogLines) {
+    log.lines.erase(log.lines.begin() + kFirstLogLines, log.lines.end() - (kMaxLogLines - kFirstLogLines));
+  }
   return log;
 }
 
@@ -484,6 +490,8 @@ std::vector<FirmwareFile> missing_firmware(const KernelLog& log) {
     const std::size_t end = rest.find(" failed with error");
     if (end == std::string_view::npos || end == 0) continue;
     const std::string path(rest.substr(0, end));
+    // grep -C1 brings neighbours (iwlwifi tries several versions): sound firmware only.
+    if (!is_sound_firmware(line, path)) continue;
     const bool known = std::any_of(files.begin(), files.end(), [&](const FirmwareFile& f) { return f.path == path; });
     if (!known && files.size() < 64) files.push_back(FirmwareFile{path, false});
   }

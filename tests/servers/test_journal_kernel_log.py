@@ -2,11 +2,12 @@
 messages of a real dmesg (tests/fixtures/kernel-log/glk-sof-and-wifi-firmware)
 written as journald keeps them (_TRANSPORT=kernel, _BOOT_ID) by systemd's own
 systemd-journal-remote, with an earlier boot and a user-space message that
-must both be left out, and enough sound lines to meet the bound.
+must both be left out, enough sound lines to meet the bound, and
+Bluetooth's spam (one message 500 times).
 
 A fixture machine with var/log/journal and no kernel.log is read the way the
 live system's journal is (same code: matches on _TRANSPORT=kernel and the
-boot, newest first, sound lines only), the boot being the newest one in it.
+boot, the first sound lines and the newest, each message once), the boot being the newest one in it.
 
 argv: the below_server_probe program."""
 import json
@@ -45,6 +46,11 @@ def main():
     for message in filler:
         export += entry(usec, BOOT, "kernel", message)
         usec += 1
+    # Bluetooth's spam, one message repeated: kept once.
+    spam = "Bluetooth: hci0: ACL packet for unknown connection handle 3837"
+    for _ in range(500):
+        export += entry(usec, BOOT, "kernel", spam)
+        usec += 1
     export += entry(usec, BOOT, "kernel", "usb 1-2: new high-speed USB device number 5 using xhci_hcd")
 
     root = tempfile.mkdtemp(prefix="micdoctor-journal-")
@@ -57,8 +63,12 @@ def main():
         assert out.returncode == 0, out.stderr
         log = json.loads(out.stdout)
         assert log["read"] and log["source"] == "journald", log
-        # The newest sound lines of the newest boot, newest last, within the bound.
-        assert log["lines"] == filler, log["lines"][:3]
+        # The newest boot's first 150 sound lines (its probe) and its newest 250
+        # distinct ones, in order, within the bound.
+        sound = [m for m in dmesg if "iwlwifi" not in m]
+        first = (sound + filler)[:150]
+        newest = filler[BOUND - 249:] + [spam]
+        assert log["lines"] == first + newest, (log["lines"][:3], log["lines"][148:152], log["lines"][-2:])
 
         # Fewer lines: the dmesg's own, minus Wi-Fi, the old boot and user space.
         entries = [e + "\n\n" for e in export.split("\n\n") if e.strip()]
@@ -69,9 +79,9 @@ def main():
                        input=export_small.encode(), capture_output=True, timeout=60, check=True)
         log = json.loads(subprocess.run([PROBE, "kernel-log", root, "2000"], capture_output=True, text=True,
                                         timeout=30, check=True).stdout)
-        sound = [m for m in dmesg if "iwlwifi" not in m]
-        assert log["lines"] == sound, log["lines"]
-        assert [f["path"] for f in log["firmware"]] == ["intel/ibt-17-16-1.sfi", "intel/sof/community/sof-glk.ri"], log
+        assert log["lines"] == sound + [spam], log["lines"]
+        # Sound firmware only: not the Bluetooth firmware, not Wi-Fi's.
+        assert [f["path"] for f in log["firmware"]] == ["intel/sof/community/sof-glk.ri"], log
         print("journal_kernel_log: ok")
     finally:
         shutil.rmtree(root, ignore_errors=True)

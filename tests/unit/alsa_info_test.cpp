@@ -416,6 +416,36 @@ TEST(AlsaInfo, HostileLinesStayFast) {
   }
 }
 
+TEST(AlsaInfo, FirmwareMissingCountsOnlySoundFirmware) {
+  // grep -C1 brings Wi-Fi and Bluetooth neighbours into the dmesg section: their
+  // failed loads are normal (iwlwifi tries several versions) and not ours.
+  const std::string text =
+      "!!ALSA Information Script v 0.5.3\n!!ALSA/HDA dmesg\n!!--------------\n"
+      "[    6.520095] iwlwifi 0000:00:0c.0: Direct firmware load for iwlwifi-9000-pu-b0-jf-b0-46.ucode failed with error -2\n"
+      "[    6.611000] bluetooth hci0: Direct firmware load for rtl_bt/rtl8822cu_config.bin failed with error -2\n"
+      "[    7.100000] snd_soc_skl 0000:00:1f.3: Direct firmware load for dfw_sst.bin failed with error -2\n"
+      "--\n"
+      "[    8.907000] sof-audio-pci-intel-apl 0000:00:0e.0: Direct firmware load for intel/sof/community/sof-glk.ri failed with error -2\n";
+  const SystemSnapshot s = snapshot_from_alsa_info(text);
+  std::vector<std::string> paths;
+  for (const FirmwareFile& f : s.kernel.firmware) paths.push_back(f.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"dfw_sst.bin", "intel/sof/community/sof-glk.ri"}));
+}
+
+TEST(AlsaInfo, LongDmesgKeepsTheProbeAndTheNewest) {
+  std::string text = "!!ALSA Information Script v 0.5.3\n!!ALSA/HDA dmesg\n!!--------------\n"
+                     "[    4.862011] sof-audio-pci-intel-tgl 0000:00:1f.3: DMICs detected in NHLT tables: 2\n";
+  for (int i = 0; i < 2000; ++i) {
+    text += "[ " + std::to_string(100 + i) + ".5] Bluetooth: hci0: ACL packet for unknown connection handle " +
+            std::to_string(i) + "\n";
+  }
+  text += "[ 9000.1] snd_hda_intel 0000:00:1f.3: the newest\n";
+  const SystemSnapshot s = snapshot_from_alsa_info(text);
+  ASSERT_EQ(s.kernel.log.lines.size(), 600u);
+  EXPECT_EQ(s.kernel.log.lines.front(), "[    4.862011] sof-audio-pci-intel-tgl 0000:00:1f.3: DMICs detected in NHLT tables: 2");
+  EXPECT_EQ(s.kernel.log.lines.back(), "[ 9000.1] snd_hda_intel 0000:00:1f.3: the newest");
+}
+
 TEST(AlsaInfo, CutShortDumpReadsAsFarAsItGoes) {
   const std::string whole = fixture("medion-capture-off-0.4.64.txt");
   // Cut inside the amixer output, in the middle of the Capture element's lines.

@@ -79,7 +79,36 @@ TEST(KernelLogReader, KeepsTheNewestLinesUpToTheBound) {
   const KernelLog log = ls::read_kernel_log(tree.root(), 1000ms);
   ASSERT_EQ(log.lines.size(), ls::kMaxKernelLogLines);
   EXPECT_EQ(log.lines.back(), "[ 999.0] snd_hda_intel 0000:00:1f.3: line 999");
-  EXPECT_EQ(log.lines.front(), "[ 600.0] snd_hda_intel 0000:00:1f.3: line 600");
+  // The boot's first lines stay, then the newest.
+  EXPECT_EQ(log.lines.front(), "[ 0.0] snd_hda_intel 0000:00:1f.3: line 0");
+  EXPECT_EQ(log.lines[ls::kKernelLogBootLines - 1], "[ 149.0] snd_hda_intel 0000:00:1f.3: line 149");
+  EXPECT_EQ(log.lines[ls::kKernelLogBootLines], "[ 750.0] snd_hda_intel 0000:00:1f.3: line 750");
+}
+
+TEST(KernelLogReader, BluetoothSpamPushesOutNeitherTheProbeNorItselfTwice) {
+  // The boot's probe lines the checks need, then Bluetooth's spam: thousands of
+  // identical messages, and thousands that differ by the handle.
+  TempTree tree;
+  std::string text =
+      "[    4.861937] sof-audio-pci-intel-tgl 0000:00:1f.3: DSP detected with PCI class/subclass/prog-if info 0x040100\n"
+      "[    4.862011] sof-audio-pci-intel-tgl 0000:00:1f.3: DMICs detected in NHLT tables: 2\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += "[ " + std::to_string(100 + i) + ".5] Bluetooth: hci0: ACL packet for unknown connection handle 3837\n";
+  }
+  for (int i = 0; i < 3000; ++i) {
+    text += "[ " + std::to_string(5000 + i) + ".5] Bluetooth: hci0: ACL packet for unknown connection handle " +
+            std::to_string(i) + "\n";
+  }
+  text += "[ 9000.1] snd_hda_intel 0000:00:1f.3: the newest\n";
+  tree.write("kernel.log", text);
+  const KernelLog log = ls::read_kernel_log(tree.root(), 1000ms);
+  ASSERT_EQ(log.lines.size(), ls::kMaxKernelLogLines);
+  EXPECT_NE(log.lines[0].find("DSP detected"), std::string::npos);
+  EXPECT_NE(log.lines[1].find("DMICs detected in NHLT tables: 2"), std::string::npos);
+  EXPECT_EQ(std::count_if(log.lines.begin(), log.lines.end(),
+                          [](const std::string& l) { return l.find("handle 3837") != std::string::npos; }),
+            1);
+  EXPECT_EQ(log.lines.back(), "[ 9000.1] snd_hda_intel 0000:00:1f.3: the newest");
 }
 
 TEST(KernelLogReader, MissingOrNotAFileSaysWhy) {
@@ -122,10 +151,27 @@ TEST(FirmwareRequests, OneEntryPerFileAcrossTheLoaderAndSofMessages) {
   EXPECT_EQ(paths_of(files), std::vector<std::string>{"intel/sof-tplg/sof-hda-generic-2ch.tplg"});
 }
 
-TEST(FirmwareRequests, SoundAndBluetoothFirmwareButNotWifi) {
+TEST(FirmwareRequests, SoundFirmwareButNotWifiOrBluetooth) {
+  // The Bluetooth firmware (intel/ibt-17-16-1.sfi) and Wi-Fi's are not sound firmware.
   const fs::path machine = kFixtures / "kernel-log/glk-sof-and-wifi-firmware";
   const std::vector<FirmwareFile> files = ls::firmware_requests(ls::read_kernel_log(machine, 1000ms), machine);
-  EXPECT_EQ(paths_of(files), (std::vector<std::string>{"intel/ibt-17-16-1.sfi", "intel/sof/community/sof-glk.ri"}));
+  EXPECT_EQ(paths_of(files), (std::vector<std::string>{"intel/sof/community/sof-glk.ri"}));
+}
+
+TEST(FirmwareRequests, OnlyFilesOfSoundDriversOrSoundFirmwarePaths) {
+  KernelLog log;
+  log.lines = {
+      "[    5.1] bluetooth hci0: Direct firmware load for rtl_bt/rtl8822cu_config.bin failed with error -2",
+      "[    5.2] amdgpu 0000:03:00.0: Direct firmware load for amdgpu/green_sardine_ta.bin failed with error -2",
+      "[    5.3] i915 0000:00:02.0: Direct firmware load for i915/adlp_dmc.bin failed with error -2",
+      "[    5.4] snd_soc_avs 0000:00:1f.3: Direct firmware load for intel/avs/skl/dsp_basefw.bin failed with error -2",
+      "[    5.5] snd_soc_skl 0000:00:1f.3: Direct firmware load for dfw_sst.bin failed with error -2",
+      "[    5.6] snd_sof_amd_rembrandt 0000:04:00.5: Direct firmware load for amd/sof/sof-rmb.ri failed with error -2",
+      "[    5.7] cs35l41-hda i2c-CSC3551:00-cs35l41-hda.0: Direct firmware load for cirrus/cs35l41-dsp1-spk-prot-10431e12.wmfw failed with error -2",
+  };
+  EXPECT_EQ(paths_of(ls::firmware_requests(log, "/nonexistent")),
+            (std::vector<std::string>{"intel/avs/skl/dsp_basefw.bin", "dfw_sst.bin", "amd/sof/sof-rmb.ri",
+                                      "cirrus/cs35l41-dsp1-spk-prot-10431e12.wmfw"}));
 }
 
 TEST(FirmwareRequests, ALineCutShortNamesNoFile) {
@@ -283,6 +329,23 @@ TEST(AudioConfigReader, WirePlumber04TableAssignedLaterReplacesEarlierKeys) {
                 "wireplumber media-role.use-headset-profile=false @home/.config/wireplumber/bluetooth.lua.d/40-early.lua",
                 "wireplumber bluez5.hfphsp-backend=ofono @home/.config/wireplumber/bluetooth.lua.d/60-late.lua",
             }));
+}
+
+TEST(AudioConfigReader, WirePlumber04HostileLuaStaysLinear) {
+  // A file of "['" just under the size bound: each '[' searched to the end of
+  // the file for its ']' was ~10^11 steps; now seconds at most, the real
+  // setting before it still read.
+  TempTree tree;
+  tree.write("root/usr/share/wireplumber/main.lua.d/90-enable-all.lua", "");
+  std::string lua = R"(bluez_monitor.properties["bluez5.headset-roles"] = "[ ]")" "\n";
+  while (lua.size() + 2 < (1u << 20)) lua += "['";
+  tree.write("home/.config/wireplumber/bluetooth.lua.d/40-hostile.lua", lua);
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<AudioConfigSetting> settings = ls::read_audio_config(fixture_paths(tree.root()));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_EQ(described(settings, tree.root()),
+            (std::vector<std::string>{
+                "wireplumber bluez5.headset-roles=[ ] @home/.config/wireplumber/bluetooth.lua.d/40-hostile.lua"}));
 }
 
 TEST(AudioConfigReader, WirePlumber05SpaJsonFragments) {

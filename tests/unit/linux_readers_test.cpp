@@ -162,6 +162,19 @@ TEST(Sysfs, UsbCardPowerManagement) {
   EXPECT_FALSE(read_kernel_state(sys.root()).cards[0].usb_autosuspend_delay_ms.has_value());
 }
 
+TEST(Sysfs, ChassisTypeANumberOrNothing) {
+  FakeSysfs sys;
+  EXPECT_FALSE(read_kernel_state(sys.root()).chassis_type.has_value());  // no DMI (a VM without SMBIOS, an ARM board)
+  sys.write("class/dmi/id/chassis_type", "3\n");                           // Desktop
+  EXPECT_EQ(read_kernel_state(sys.root()).chassis_type, std::optional<int>(3));
+  for (const char* garbage : {"", "laptop\n", "0\n", "256\n", "-10\n", "99999999999\n"}) {
+    sys.write("class/dmi/id/chassis_type", garbage);
+    EXPECT_FALSE(read_kernel_state(sys.root()).chassis_type.has_value()) << garbage;
+  }
+  sys.write("class/dmi/id/chassis_type", "10\n" + std::string(1u << 20, '9'));  // only the first line counts
+  EXPECT_EQ(read_kernel_state(sys.root()).chassis_type, std::optional<int>(10));
+}
+
 TEST(Sysfs, MissingSysfsIsNotRead) {
   EXPECT_FALSE(read_kernel_state("/nonexistent-micdoctor").read);
   FakeSysfs empty;

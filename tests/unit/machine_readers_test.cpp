@@ -222,6 +222,15 @@ TEST(MachineReaders, HealthyMachinesShowNothingWrong) {
   }
 }
 
+TEST(MachineReaders, ChassisTypeOfTheLaptopsAndNoneForTheMiniPc) {
+  // sys/class/dmi/id -> ../../devices/virtual/dmi/id, chassis_type "10" (Notebook).
+  for (const char* name : {"healthy-hda-laptop", "healthy-sof-laptop", "healthy-usb-headset", "intel-sof-topology-missing",
+                           "intel-tgl-legacy-forced", "sof-card-no-ucm", "thinkpad-micmute-on", "usb-mic-autosuspend"}) {
+    EXPECT_EQ(read_kernel_state(machine(name)).chassis_type, std::optional<int>(10)) << name;
+  }
+  EXPECT_FALSE(read_kernel_state(machine("alc-mic-pin-na")).chassis_type.has_value());
+}
+
 TEST(MachineReaders, RealMedionDumpValues) {
   const KernelState k = read_kernel_state(machine("healthy-hda-laptop"));
   EXPECT_EQ(k.release, "4.19.0-6-amd64");

@@ -306,13 +306,27 @@ std::string without_lua_comments(const std::string& text) {
   return out;
 }
 
+// Where c is in text from `from`, within the line and kMaxLuaTokenChars: a
+// Lua short string never spans lines, and a key or a value is short. Bounded,
+// so a file of a million "['" is read in linear time (each '[' once
+// searched to the end of the file was ~10^11 steps for 1 MiB).
+constexpr std::size_t kMaxLuaTokenChars = 256;
+std::size_t find_in_line(const std::string& text, char c, std::size_t from) {
+  const std::size_t limit = std::min(text.size(), from + kMaxLuaTokenChars);
+  for (std::size_t i = from; i < limit; ++i) {
+    if (text[i] == c) return i;
+    if (text[i] == '\n') break;
+  }
+  return std::string::npos;
+}
+
 // A Lua literal at pos: "..." or '...' (its contents), true/false/a number (as written).
 std::optional<std::string> lua_literal(const std::string& text, std::size_t pos) {
   while (pos < text.size() && std::isspace(static_cast<unsigned char>(text[pos])) != 0) ++pos;
   if (pos >= text.size()) return std::nullopt;
   const char c = text[pos];
   if (c == '"' || c == '\'') {
-    const std::size_t end = text.find(c, pos + 1);
+    const std::size_t end = find_in_line(text, c, pos + 1);
     if (end == std::string::npos) return std::nullopt;
     return text.substr(pos + 1, end - pos - 1);
   }
@@ -369,11 +383,13 @@ void forget_replaced_table(const std::string& table, std::vector<AudioConfigSett
 // bluez_monitor.properties) and `bluez_monitor.enabled = false`, in file order.
 // Entries inside a rules table (apply_properties) apply to matching devices
 // only and are skipped.
+constexpr std::size_t kMaxLuaSettingsPerFile = 256;
 void read_lua_file(const fs::path& path, std::vector<AudioConfigSetting>& out) {
   const std::optional<std::string> raw = read_config_file(path);
   if (!raw) return;
   const std::string text = without_lua_comments(*raw);
   std::vector<std::string> tables;  // the table constructors we are inside
+  std::size_t settings_read = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
     const char c = text[pos];
@@ -400,8 +416,9 @@ void read_lua_file(const fs::path& path, std::vector<AudioConfigSetting>& out) {
       std::size_t q = pos + 1;
       while (q < text.size() && std::isspace(static_cast<unsigned char>(text[q])) != 0) ++q;
       if (q < text.size() && (text[q] == '"' || text[q] == '\'')) {
-        const std::size_t close_quote = text.find(text[q], q + 1);
-        const std::size_t bracket = close_quote == std::string::npos ? close_quote : text.find(']', close_quote);
+        // `["key"]`: the closing quote and ']' on the same line, close by.
+        const std::size_t close_quote = find_in_line(text, text[q], q + 1);
+        const std::size_t bracket = close_quote == std::string::npos ? close_quote : find_in_line(text, ']', close_quote);
         if (bracket != std::string::npos) {
           key = text.substr(q + 1, close_quote - q - 1);
           after = bracket + 1;
@@ -422,6 +439,9 @@ void read_lua_file(const fs::path& path, std::vector<AudioConfigSetting>& out) {
         !applies_to_matching_devices(tables)) {
       if (const std::optional<std::string> value = lua_literal(text, eq + 1)) {
         out.push_back(AudioConfigSetting{"wireplumber", key, *value, path.string()});
+        // A real file sets a handful; a bound keeps forget_replaced_table's
+        // sweeps (one per table assigned) from growing with the file squared.
+        if (++settings_read >= kMaxLuaSettingsPerFile) return;
       }
     }
     pos = after;

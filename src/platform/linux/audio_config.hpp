@@ -32,7 +32,12 @@ AudioConfigPaths default_audio_config_paths(const std::filesystem::path& root);
 std::vector<AudioConfigSetting> read_audio_config(const AudioConfigPaths& paths);
 
 // The default input the servers remember: WirePlumber's default-nodes and
-// PulseAudio's <machine-id>-default-source.
+// PulseAudio's <machine-id>-default-source. Both are read whichever server
+// runs (a PulseAudio file left from before an upgrade to PipeWire stays on
+// disk): `program` ("wireplumber", "pulseaudio") says whose it is, and only
+// the running server's memory may be judged (SystemSnapshot::server.name:
+// "PulseAudio (on PipeWire ...)" is PipeWire with WirePlumber, "pulseaudio"
+// is PulseAudio).
 std::vector<RememberedDefault> read_remembered_defaults(const AudioConfigPaths& paths);
 
 // Which WirePlumber is installed (from its layout under root/usr/share/wireplumber:

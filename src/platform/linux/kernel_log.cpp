@@ -12,11 +12,14 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 
+#include "kernel_text/sound_firmware.hpp"
 #include "platform/linux/small_file.hpp"
 
 namespace micdoctor::linux_system {
@@ -30,20 +33,51 @@ constexpr std::size_t kMaxLogFileBytes = 16u << 20;
 constexpr std::size_t kMaxRingBufferBytes = 4u << 20;
 constexpr long kMaxJournalEntries = 200000;  // a boot's kernel messages are a few thousand
 
-// Keeps the newest kMaxKernelLogLines sound lines, in the order they were given.
+// A line without its "[    1.234567] " timestamp: identical messages repeated.
+std::string message_key(const std::string& line) {
+  if (!line.empty() && line.front() == '[') {
+    const std::size_t close = line.find("] ");
+    if (close != std::string::npos && close < 32) return line.substr(close + 2);
+  }
+  return line;
+}
+
+// Keeps the first kKernelLogBootLines sound lines of the boot (the drivers'
+// probe: "DMICs detected in NHLT tables", "Direct firmware load ...", "DSP
+// detected") and the newest of the rest, up to kMaxKernelLogLines in all, in
+// the order they were given; a message identical to one kept (timestamps
+// aside: Bluetooth's "ACL packet for unknown connection handle" repeats by
+// the thousand) is kept once.
 class SoundLines {
  public:
   void add(std::string line) {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     if (line.size() > kMaxLineChars) line.resize(kMaxLineChars);
     if (!is_sound_kernel_line(line)) return;
-    lines_.push_back(std::move(line));
-    if (lines_.size() > kMaxKernelLogLines) lines_.pop_front();
+    std::string key = message_key(line);
+    if (kept_.count(key) > 0) return;
+    if (head_.size() < kKernelLogBootLines) {
+      head_.push_back(std::move(line));
+      kept_.insert(std::move(key));
+      return;
+    }
+    tail_.push_back(std::move(line));
+    kept_.insert(std::move(key));
+    if (tail_.size() > kMaxKernelLogLines - kKernelLogBootLines) {
+      kept_.erase(message_key(tail_.front()));
+      tail_.pop_front();
+    }
   }
-  std::vector<std::string> take() { return {std::make_move_iterator(lines_.begin()), std::make_move_iterator(lines_.end())}; }
+  std::vector<std::string> take() {
+    std::vector<std::string> out = std::move(head_);
+    out.insert(out.end(), std::make_move_iterator(tail_.begin()), std::make_move_iterator(tail_.end()));
+    return out;
+  }
 
  private:
-  std::deque<std::string> lines_;
+  std::vector<std::string> head_;
+  std::deque<std::string> tail_;
+  std::set<std::string> kept_;  // keys of head_ and tail_ (bounded with them)
 };
 
 void add_text_lines(const std::string& text, SoundLines& out) {
@@ -97,6 +131,12 @@ bool newest_boot(sd_journal* journal, sd_id128_t& boot) {
 JournalResult read_journal(const fs::path& directory, Clock::time_point deadline) {
   JournalResult result;
   sd_journal* raw = nullptr;
+  // Not bounded by the deadline: sd_journal_open only lists the journal
+  // directories and opens and mmaps their files (SD_JOURNAL_LOCAL_ONLY: this
+  // machine's, no remote or network-mounted journals); it reads no entries.
+  // What remains unbounded is a file system that hangs on open/mmap (a dead
+  // NFS /var/log): nothing short of a thread could cut that. The walks below
+  // check the deadline every 64 entries and stop at an entry bound.
   const int opened = directory.empty() ? sd_journal_open(&raw, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM)
                                        : sd_journal_open_directory(&raw, directory.c_str(), 0);
   if (opened < 0 || raw == nullptr) return result;
@@ -112,25 +152,66 @@ JournalResult read_journal(const fs::path& directory, Clock::time_point deadline
   const std::string boot_match = std::string("_BOOT_ID=") + sd_id128_to_string(boot, boot_text.data());
   // Two different fields: both must match.
   if (sd_journal_add_match(journal.get(), "_TRANSPORT=kernel", 0) < 0 ||
-      sd_journal_add_match(journal.get(), boot_match.c_str(), 0) < 0 || sd_journal_seek_tail(journal.get()) < 0) {
+      sd_journal_add_match(journal.get(), boot_match.c_str(), 0) < 0) {
     return result;
   }
-  // Newest first, so a deadline or the entry bound keeps the recent end.
-  std::vector<std::string> newest_first;
-  while (result.kernel_entries < kMaxJournalEntries && sd_journal_previous(journal.get()) > 0) {
-    ++result.kernel_entries;
-    if ((result.kernel_entries & 63) == 0 && Clock::now() > deadline) break;
+  // The boot's first sound lines (half the time at most), then the newest,
+  // walking back from the tail until the first part is reached: a deadline or
+  // the entry bound cuts the middle, never the probe or the recent end.
+  const Clock::time_point head_deadline = Clock::now() + (deadline - Clock::now()) / 2;
+  std::vector<std::string> head;
+  std::set<std::string> kept;  // messages kept, once each
+  auto message_of = [&](std::string& out) {
     const void* data = nullptr;
     std::size_t length = 0;
-    if (sd_journal_get_data(journal.get(), "MESSAGE", &data, &length) < 0) continue;
-    std::string message(static_cast<const char*>(data), length);
-    message.erase(0, std::strlen("MESSAGE="));
-    if (message.size() > kMaxLineChars) message.resize(kMaxLineChars);
-    if (!is_sound_kernel_line(message)) continue;
-    newest_first.push_back(std::move(message));
-    if (newest_first.size() >= kMaxKernelLogLines) break;
+    if (sd_journal_get_data(journal.get(), "MESSAGE", &data, &length) < 0) return false;
+    out.assign(static_cast<const char*>(data), length);
+    out.erase(0, std::strlen("MESSAGE="));
+    if (out.size() > kMaxLineChars) out.resize(kMaxLineChars);
+    return is_sound_kernel_line(out) && kept.count(out) == 0;
+  };
+  if (sd_journal_seek_head(journal.get()) < 0) return result;
+  std::string message;
+  bool read_to_the_end = false;
+  for (;;) {
+    if (result.kernel_entries >= kMaxJournalEntries / 2) break;
+    if (sd_journal_next(journal.get()) <= 0) {
+      read_to_the_end = true;
+      break;
+    }
+    ++result.kernel_entries;
+    if (message_of(message)) {
+      kept.insert(message);
+      head.push_back(message);
+      if (head.size() >= kKernelLogBootLines) break;
+    }
+    if ((result.kernel_entries & 63) == 0 && Clock::now() > head_deadline) break;
   }
-  result.lines.assign(newest_first.rbegin(), newest_first.rend());
+  // Where the first part stopped: the walk back from the tail stops there.
+  std::string head_end_cursor;
+  if (!read_to_the_end) {
+    char* cursor = nullptr;
+    if (sd_journal_get_cursor(journal.get(), &cursor) >= 0 && cursor != nullptr) {
+      head_end_cursor = cursor;
+      std::free(cursor);  // NOLINT(cppcoreguidelines-no-malloc): sd_journal_get_cursor's contract
+    }
+  }
+  std::vector<std::string> newest_first;
+  if (!read_to_the_end && !head_end_cursor.empty() && sd_journal_seek_tail(journal.get()) >= 0) {
+    long entries = 0;
+    while (entries < kMaxJournalEntries / 2 && sd_journal_previous(journal.get()) > 0) {
+      if (sd_journal_test_cursor(journal.get(), head_end_cursor.c_str()) > 0) break;  // met the first part
+      ++entries;
+      if ((entries & 63) == 0 && Clock::now() > deadline) break;
+      if (!message_of(message)) continue;
+      kept.insert(message);
+      newest_first.push_back(message);
+      if (newest_first.size() >= kMaxKernelLogLines - kKernelLogBootLines) break;
+    }
+    result.kernel_entries += entries;
+  }
+  result.lines = std::move(head);
+  result.lines.insert(result.lines.end(), newest_first.rbegin(), newest_first.rend());
   return result;
 }
 
@@ -332,7 +413,7 @@ std::vector<FirmwareFile> firmware_requests(const KernelLog& log, const fs::path
   const std::string release = root == "/" ? kernel_release() : std::string();
   for (const std::string& line : log.lines) {
     const std::optional<std::string> name = failed_firmware(line);
-    if (!name) continue;
+    if (!name || !is_sound_firmware(line, *name)) continue;  // Wi-Fi, GPU, Bluetooth: not ours
     if (std::any_of(files.begin(), files.end(), [&](const FirmwareFile& f) { return f.path == *name; })) continue;
     files.push_back(FirmwareFile{*name, firmware_present(root, *name, release)});
   }

@@ -13,8 +13,10 @@
 
 namespace micdoctor::linux_system {
 
-// At most this many sound lines are kept (the newest).
+// At most this many sound lines are kept: the first kKernelLogBootLines of
+// the boot and the newest of the rest, each distinct message once.
 inline constexpr std::size_t kMaxKernelLogLines = 400;
+inline constexpr std::size_t kKernelLogBootLines = 150;
 
 // root "/": the live system. Any other root is a fixture machine: its
 // root/kernel.log (dmesg or journalctl -k output) is read, source "file";

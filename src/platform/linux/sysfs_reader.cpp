@@ -1,6 +1,7 @@
 #include "platform/linux/sysfs_reader.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <system_error>
 
 #include "kernel_text/text_lines.hpp"
@@ -168,6 +169,14 @@ void read_usb(const fs::path& root, KernelState& state) {
   }
 }
 
+// SMBIOS chassis type: a small number ("10\n", a notebook), readable by all.
+// Missing, empty, or not a number of the SMBIOS range 1-255: unknown.
+std::optional<int> read_chassis_type(const fs::path& sys) {
+  const std::optional<int> type = kernel_text::parse_small_int(attribute(sys / "class/dmi/id/chassis_type"));
+  if (!type || *type < 1 || *type > 255) return std::nullopt;
+  return type;
+}
+
 }  // namespace
 
 KernelState read_kernel_state(const fs::path& root) {
@@ -193,7 +202,8 @@ KernelState read_kernel_state(const fs::path& root) {
   part([&] { state.module_parameters = read_module_parameters(root); });
   part([&] { state.module_options = read_module_options(root); });
   part([&] { state.mute_leds = read_mute_leds(root); });
-  part([&] { read_ucm(root, state); });  // after read_asound: the lookup needs the ALSA names
+  part([&] { read_ucm(root, state); });
+  part([&] { state.chassis_type = read_chassis_type(sys); });  // after read_asound: the lookup needs the ALSA names
   // The tables themselves are root's; their names are readable by all.
   if (fs::is_directory(sys / "firmware/acpi/tables", error)) {
     const bool nhlt = fs::exists(sys / "firmware/acpi/tables/NHLT", error);

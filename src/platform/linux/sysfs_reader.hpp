@@ -12,7 +12,7 @@ namespace micdoctor::linux_system {
 // `root` is the machine's root: "/" on a real system; tests pass a fixture
 // machine laid out the same way (root/sys, root/proc, root/etc, root/usr/share/alsa).
 // Reads sysfs (cards, controllers, unbound and cardless devices, USB power,
-// mute LEDs, NHLT), /proc (the kernel release, /proc/asound cards and codec
+// mute LEDs, NHLT, the DMI chassis type), /proc (the kernel release, /proc/asound cards and codec
 // pages, the command line), modprobe.d and alsa-ucm-conf's ucm2 folder.
 // Not the kernel log, firmware, the mixer: other readers fill those.
 KernelState read_kernel_state(const std::filesystem::path& root = "/");
