@@ -72,6 +72,8 @@ std::vector<int> capture_card_numbers(const CheckInput& input) {
   return numbers;
 }
 
+bool on_external_bus(const std::string& bus) { return !bus.empty() && bus != "pci" && bus != "platform"; }
+
 bool is_microphone_input(const std::string& name) {
   if (is_boost(name)) return false;
   return contains(name, "Mic") || name.rfind("Dmic", 0) == 0 || name.rfind("DMIC", 0) == 0;

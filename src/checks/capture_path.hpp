@@ -36,6 +36,11 @@ struct PathMixer {
 std::vector<PathMixer> capture_path_mixers(const CheckInput& input);
 
 // Element names as HD-Audio, USB and SOF drivers make them.
+// A source on a USB, Bluetooth or other plugged-in device ("usb", "bluetooth"),
+// not on the computer's own sound card ("pci", "platform"); false when unknown.
+// The laptop's microphone mute key and its light do not mute such a device.
+bool on_external_bus(const std::string& bus);
+
 bool is_microphone_input(const std::string& name);  // "Mic", "Internal Mic", "Dmic0", "Headset Mic"
 bool is_boost(const std::string& name);              // "Mic Boost", "Internal Mic Boost"
 bool is_input_selector(const MixerElement& element); // "Capture Source", "Input Source" (enumerated)

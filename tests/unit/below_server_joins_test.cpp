@@ -133,6 +133,23 @@ TEST(BelowServerJoins, MicmuteKeyExplainsSilence) {
   EXPECT_EQ(not_judged_reason(*hidden), "the microphone mute key is on, so the test heard only silence");
 }
 
+// A Bluetooth headset's silence while the laptop's mute light is lit: the
+// key does not mute the headset, so the silence stays unexplained by it.
+TEST(BelowServerJoins, MicmuteKeyDoesNotExplainABluetoothMicsSilence) {
+  SystemSnapshot s = laptop(23, 1);
+  s.kernel.mute_leds = {MuteLed{"platform::micmute", 1, 1, "none"}};
+  s.sources[0].name = "bluez_input.00_1B_66_AA_BB_CC.0";
+  s.sources[0].bus = "bluetooth";
+  s.sources[0].card = "bluez_card.00_1B_66_AA_BB_CC";
+  s.server.default_source = s.sources[0].name;
+  const auto findings = join(s, analysis({signal("signal.digital_silence")}));
+  const Finding* key = find(findings, "hardware.micmute_on");
+  ASSERT_NE(key, nullptr);
+  EXPECT_FALSE(explains(*key, "signal.digital_silence"));
+  EXPECT_EQ(key->severity, Severity::info);
+  EXPECT_NE(find(findings, "signal.digital_silence"), nullptr);
+}
+
 TEST(BelowServerJoins, CaptureSwitchOffExplainsSilence) {
   SystemSnapshot s = laptop(23, 1);
   s.kernel.mixers[0].elements[0].capture_switch = {false, false};
