@@ -62,7 +62,7 @@ std::vector<const MixerElement*> failing_inputs(const PathMixer& p, Has has, Fai
 
 std::vector<const MixerElement*> switched_off(const PathMixer& p) {
   std::vector<const MixerElement*> off;
-  const MixerElement* capture = find_element(*p.mixer, "Capture");
+  const MixerElement* capture = p.capture_on_path ? find_element(*p.mixer, "Capture") : nullptr;
   if (capture != nullptr && capture_switch_off(*capture)) off.push_back(capture);
   for (const MixerElement* e : failing_inputs(
            p, [](const MixerElement& x) { return !x.capture_switch.empty(); }, capture_switch_off)) {
@@ -134,7 +134,7 @@ bool server_explains_level(const CheckInput& input, const MixerElement& e) {
 void capture_low(const CheckInput& input, const PathMixer& p, std::vector<Finding>& out) {
   if (server_turned_the_source_down(input)) return;
   std::vector<const MixerElement*> low;
-  const MixerElement* capture = find_element(*p.mixer, "Capture");
+  const MixerElement* capture = p.capture_on_path ? find_element(*p.mixer, "Capture") : nullptr;
   if (capture != nullptr && is_low(*capture)) low.push_back(capture);
   for (const MixerElement* e : failing_inputs(
            p, [](const MixerElement& x) { return x.volume && x.volume_is_capture; }, is_low)) {
@@ -170,7 +170,7 @@ long boost_target_step(const MixerVolume& v) {
 }
 
 void boost_high(const PathMixer& p, std::vector<Finding>& out) {
-  const MixerElement* capture = find_element(*p.mixer, "Capture");
+  const MixerElement* capture = p.capture_on_path ? find_element(*p.mixer, "Capture") : nullptr;
   double capture_gain = 0.0;
   if (capture != nullptr && capture->volume && capture->volume_is_capture) {
     capture_gain = std::max(0.0, loudest_db(*capture->volume).value_or(0.0));

@@ -207,6 +207,7 @@ AudioController tiger_lake(const std::string& driver, const std::string& pci_cla
 }
 
 Codec xps_codec();
+KernelCard sof_card(std::optional<bool> ucm_found);
 
 // The legacy driver forced on a laptop whose codec describes no built-in
 // analogue microphone (pin 0x12 [N/A], as on the Lifebook U7511): its
@@ -524,6 +525,9 @@ TEST(HeadsetMicMissing, HeadphoneMicChosenWhileTheHeadsetPortIsPlugged) {
   mic.ports[2].available = Availability::yes;
   mic.active_port = "analog-input-headphone-mic";
   const Finding f = only(run_checks(s), "jack.headset_mic_missing");
+  // A plain 3-ring microphone on "Headphone Mic" looks the same: information
+  // from the state alone (a test that heard nothing makes it the cause).
+  EXPECT_EQ(f.severity, Severity::info);
   EXPECT_EQ(f.step, 5);
   EXPECT_EQ(f.fix, "source.set_port");
   EXPECT_TRUE(steps_mention(f, "pactl set-source-port '" + std::string(kPciSource) + "' 'analog-input-headset-mic'"));
@@ -621,6 +625,46 @@ TEST(MixerCaptureOff, OneUnusedInputOffIsNormalWithoutAServer) {
   EXPECT_TRUE(with_id(run_checks(without_server(m)), "mixer.capture_off").empty());
   m.elements[0].capture_switch = {false, false};  // every microphone input off
   EXPECT_EQ(with_id(run_checks(without_server(m)), "mixer.capture_off").size(), 2u);
+}
+
+// A SOF laptop on PipeWire with UCM (sof-hda-dsp): the source's port
+// "[In] Mic1" records the DSP's DMICs ("Dmic0"); "Capture" is the HD-Audio
+// ADC of the headset path, which UCM switches off while it is not used
+// (alsa-ucm-conf ucm2/Intel/sof-hda-dsp, the HDA HiFi devices Mic1, Mic2, Headset).
+SystemSnapshot sof_ucm_laptop(const std::string& port) {
+  SystemSnapshot s = laptop();
+  Source& mic = s.sources[0];
+  mic.name = "alsa_input.pci-0000_00_1f.3-platform-skl_hda_dsp_generic.HiFi__hw_sofhdadsp_6__source";
+  mic.ports = {Port{"[In] Mic1", "Digital Microphone", Availability::unknown, 100},
+               Port{"[In] Headset", "Headset Microphone", Availability::no, 300}};
+  mic.active_port = port;
+  s.server.default_source = mic.name;
+  KernelCard card = sof_card(true);
+  card.number = 0;
+  s.kernel.cards = {card};
+  AlsaMixer m;
+  m.card = 0;
+  m.card_id = "sofhdadsp";
+  m.read = true;
+  MixerElement dmic;
+  dmic.name = "Dmic0";
+  dmic.capture_switch = {true, true};
+  m.elements = {capture(23, /*on=*/false), dmic, boost("Headset Mic Boost", 0)};
+  s.kernel.mixers = {m};
+  return s;
+}
+
+TEST(MixerCaptureOff, TheHeadsetPathsCaptureIsNotJudgedWhileTheDmicRecords) {
+  SystemSnapshot s = sof_ucm_laptop("[In] Mic1");
+  EXPECT_TRUE(with_id(run_checks(s), "mixer.capture_off").empty());
+  s.kernel.mixers[0].elements[1].capture_switch = {false, false};  // the DMIC's own switch off: that is judged
+  EXPECT_EQ(only(run_checks(s), "mixer.capture_off").device, "sofhdadsp:Dmic0,0");
+  // The headset's port records through "Capture": its switch off is judged.
+  s = sof_ucm_laptop("[In] Headset");
+  EXPECT_EQ(only(run_checks(s), "mixer.capture_off").device, "sofhdadsp:Capture,0");
+  // A port micdoctor does not understand: no input's switch is judged.
+  s = sof_ucm_laptop("[In] Mic3");
+  EXPECT_TRUE(with_id(run_checks(s), "mixer.capture_off").empty());
 }
 
 TEST(MixerCaptureLow, CaptureAtItsMinimum) {

@@ -113,6 +113,8 @@ TEST(BelowServerJoins, TheRulesAreNamedInTheirPlaces) {
   }
   // A cause below the server explains silence before "every setting is on" is said.
   EXPECT_LT(at("micmute_explains_silence"), at("silence_from_a_source_that_is_on"));
+  EXPECT_LT(at("low_volume_explains_silence"), at("headset_port_explains_silence"));
+  EXPECT_LT(at("headset_port_explains_silence"), at("silence_from_a_source_that_is_on"));
   EXPECT_LT(at("capture_switch_explains_silence"), at("silence_from_a_source_that_is_on"));
   EXPECT_LT(at("capture_volume_explains_quiet_voice"), at("quiet_at_full_volume"));
   EXPECT_LT(at("boost_overloads"), at("gain_above_unity_overloads"));
@@ -148,6 +150,34 @@ TEST(BelowServerJoins, MicmuteKeyDoesNotExplainABluetoothMicsSilence) {
   EXPECT_FALSE(explains(*key, "signal.digital_silence"));
   EXPECT_EQ(key->severity, Severity::info);
   EXPECT_NE(find(findings, "signal.digital_silence"), nullptr);
+}
+
+// "Headphone Mic" recorded while the combo jack's headset port reports a
+// plug (the ports of PipeWire's analog-input-*-mic paths on an ALC256): from
+// the state it is information; the test's silence makes it the cause.
+TEST(BelowServerJoins, HeadsetPortExplainsSilenceOnHeadphoneMic) {
+  SystemSnapshot s = laptop(23, 1);
+  s.sources[0].ports = {Port{"analog-input-internal-mic", "Internal Microphone", Availability::unknown, 89},
+                        Port{"analog-input-headset-mic", "Headset Microphone", Availability::yes, 88},
+                        Port{"analog-input-headphone-mic", "Headphone Mic", Availability::yes, 87}};
+  s.sources[0].active_port = "analog-input-headphone-mic";
+  auto findings = join(s, analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  const Finding* port = find(findings, "jack.headset_mic_missing");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->severity, Severity::error);
+  EXPECT_TRUE(explains(*port, "signal.digital_silence"));
+  EXPECT_TRUE(explains(*port, "signal.no_speech"));
+  EXPECT_EQ(port->fix, "source.set_port");
+  EXPECT_EQ(find(findings, "signal.digital_silence"), nullptr);
+  findings = join(s, analysis({signal("signal.no_speech")}));
+  port = find(findings, "jack.headset_mic_missing");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->severity, Severity::warning);
+  EXPECT_TRUE(explains(*port, "signal.no_speech"));
+  findings = join(s, analysis({}));  // the test heard a voice: a plain microphone, on purpose
+  port = find(findings, "jack.headset_mic_missing");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->severity, Severity::info);
 }
 
 TEST(BelowServerJoins, CaptureSwitchOffExplainsSilence) {
