@@ -72,6 +72,8 @@ std::vector<int> capture_card_numbers(const CheckInput& input) {
   return numbers;
 }
 
+bool on_external_bus(const std::string& bus) { return !bus.empty() && bus != "pci" && bus != "platform"; }
+
 bool is_microphone_input(const std::string& name) {
   if (is_boost(name)) return false;
   return contains(name, "Mic") || name.rfind("Dmic", 0) == 0 || name.rfind("DMIC", 0) == 0;
@@ -98,7 +100,21 @@ std::vector<std::string> inputs_of_port(const std::string& port_name) {
   if (port_name == "analog-input-headphone-mic") return {"Headphone Mic"};
   if (port_name == "analog-input-dock-mic") return {"Dock Mic"};
   if (port_name == "analog-input-linein") return {"Line"};
+  // UCM devices (alsa-ucm-conf's HDA and sof-hda-dsp HiFi): PipeWire and
+  // PulseAudio 15+ call the port "[In] <device>", older PulseAudio "<device>".
+  // Mic1 is the DSP's digital microphones, Mic2 the analogue "Mic" jack,
+  // Headset the combo jack's microphone.
+  const std::string device = port_name.rfind("[In] ", 0) == 0 ? port_name.substr(5) : port_name;
+  if (device == "Mic1") return {"Dmic0", "Dmic1", "Dmic", "DMIC"};
+  if (device == "Mic2") return {"Mic", "Headphone Mic"};
+  if (device == "Headset") return {"Headset Mic"};
   return {};
+}
+
+bool port_understood(const std::string& port_name) { return !inputs_of_port(port_name).empty(); }
+
+bool records_digital_mics(const std::string& port_name) {
+  return port_name == "Mic1" || port_name == "[In] Mic1";
 }
 
 std::vector<PathMixer> capture_path_mixers(const CheckInput& input) {
@@ -121,11 +137,21 @@ std::vector<PathMixer> capture_path_mixers(const CheckInput& input) {
           add_unique(all, base);
         }
       }
-      if (const Source* target = server_target(input)) {
+      const Source* target = server_target(input);
+      if (target != nullptr && !target->active_port.empty() && !port_understood(target->active_port)) {
+        // A port micdoctor does not understand records inputs it cannot name:
+        // judge none of the inputs (nor "Capture"), rather than the wrong ones.
+        p.port_specific = true;
+        p.capture_on_path = false;
+        path.push_back(std::move(p));
+        continue;
+      }
+      if (target != nullptr) {
         for (const std::string& name : inputs_of_port(target->active_port)) {
           if (std::find(all.begin(), all.end(), name) != all.end()) p.inputs.push_back(name);
         }
         p.port_specific = !p.inputs.empty();
+        p.capture_on_path = !records_digital_mics(target->active_port);
       }
       if (!p.port_specific) p.inputs = all;
       path.push_back(std::move(p));

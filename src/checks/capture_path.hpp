@@ -32,10 +32,19 @@ struct PathMixer {
   // else every microphone input of the mixer.
   std::vector<std::string> inputs;
   bool port_specific = false;
+  // Whether the card's "Capture" (the HD-Audio ADC) is on the path: not when
+  // the port records the DSP's digital microphones (UCM "Mic1" on SOF), nor
+  // when the server's port is not understood.
+  bool capture_on_path = true;
 };
 std::vector<PathMixer> capture_path_mixers(const CheckInput& input);
 
 // Element names as HD-Audio, USB and SOF drivers make them.
+// A source on a USB, Bluetooth or other plugged-in device ("usb", "bluetooth"),
+// not on the computer's own sound card ("pci", "platform"); false when unknown.
+// The laptop's microphone mute key and its light do not mute such a device.
+bool on_external_bus(const std::string& bus);
+
 bool is_microphone_input(const std::string& name);  // "Mic", "Internal Mic", "Dmic0", "Headset Mic"
 bool is_boost(const std::string& name);              // "Mic Boost", "Internal Mic Boost"
 bool is_input_selector(const MixerElement& element); // "Capture Source", "Input Source" (enumerated)
@@ -44,6 +53,10 @@ std::string input_of(const std::string& element_name);
 // The element names a server port records from: "analog-input-internal-mic"
 // -> {"Internal Mic", "Int Mic"}; empty when the port is not one of these.
 std::vector<std::string> inputs_of_port(const std::string& port_name);
+// A port whose inputs micdoctor knows (inputs_of_port is not empty).
+bool port_understood(const std::string& port_name);
+// A UCM port of the DSP's digital microphones ("[In] Mic1", "Mic1").
+bool records_digital_mics(const std::string& port_name);
 
 const MixerElement* find_element(const AlsaMixer& mixer, const std::string& name, int index = 0);
 // The element as findings and fixes name it: "PCH:Capture,0".

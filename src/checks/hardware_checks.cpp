@@ -67,10 +67,16 @@ void check_combo_jack(const CheckInput& input, std::vector<Finding>& out) {
   if (!headphone_mic && !separate_mic_unsure) return;
   const std::string active_name = active->description.empty() ? active->name : active->description;
   const std::string headset_name = headset->description.empty() ? headset->name : headset->description;
+  // A plain microphone (three rings) in the combo jack is recorded on
+  // "Headphone Mic", chosen on purpose; the jack reports a plug on both ports
+  // either way. From the state alone it is information (the port fix offered);
+  // a test that heard silence or no voice makes it the cause (the join
+  // headset_port_explains_silence).
   Finding f = make_check_finding(
-      CheckId::jack_headset_mic_missing, Severity::warning, "A headset is plugged in, but its microphone is not used",
+      CheckId::jack_headset_mic_missing, Severity::info, "A headset may be plugged in, but its microphone is not used",
       source_label(*target) + " records from \"" + active_name + "\" while \"" + headset_name + "\" reports a plug in "
-      "the combined headset jack: a headset's microphone (four rings on the plug) is only heard on the headset port.",
+      "the combined headset jack: a headset's microphone (four rings on the plug) is only heard on the headset port. "
+      "A plain microphone (three rings) is right on \"" + active_name + "\".",
       target->name);
   f.fix = std::string(fix_id(FixId::source_set_port));
   f.manual_steps.push_back("Switch to the headset microphone: pactl set-source-port " + shell_quote(target->name) + " " +

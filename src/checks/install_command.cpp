@@ -84,9 +84,25 @@ std::string label(SystemPackage package) {
 
 }  // namespace
 
+namespace {
+
+// Ubuntu and its derivatives (ID or ID_LIKE ubuntu: Mint, Pop!_OS, elementary)
+// ship the firmware files in linux-firmware; firmware-misc-nonfree is Debian's.
+bool ubuntu_based(const Distribution& distribution) {
+  for (const char* ubuntu : {"ubuntu", "linuxmint", "pop", "elementary"}) {
+    if (names(distribution.id, ubuntu)) return true;
+  }
+  return names(distribution.id_like, "ubuntu");
+}
+
+}  // namespace
+
 std::string install_step(const Distribution& distribution, SystemPackage package) {
   const PackageFamily family = package_family(distribution);
-  const std::string name = package_name(family, package);
+  const std::string name = family == PackageFamily::debian && package == SystemPackage::linux_firmware &&
+                                   ubuntu_based(distribution)
+                               ? std::string("linux-firmware")
+                               : package_name(family, package);
   const std::string install = "Install " + label(package) + ": ";
   switch (family) {
     case PackageFamily::debian: {

@@ -117,21 +117,22 @@ bool has_builtin_analog_mic(const KernelState& k);
 void intel_dmic(const CheckInput& input, const AudioController& c, std::vector<Finding>& out) {
   const KernelState& k = input.snapshot.kernel;
   const std::string log_line = dmic_log_line(k.log);
-  const bool nhlt = k.acpi_nhlt.value_or(false);
   const LegacyCause cause = legacy_cause(k);
   const bool forced = cause.option != nullptr || cause.parameter_forced;
-  // With the legacy driver forced, the kernel never looks for DMICs, so the
-  // log is silent; where the NHLT table cannot be seen (an alsa-info dump),
-  // codecs that describe no built-in analogue microphone are the evidence:
-  // a laptop's built-in microphone is then a digital one on the DSP.
-  const bool codec_has_no_builtin_mic = forced && !k.acpi_nhlt.has_value() && !k.codecs.empty() &&
+  // An NHLT table alone is no evidence: many laptops have one without a DMIC
+  // endpoint (that is why snd_intel_dspcfg chose the legacy driver). The
+  // kernel's own "DMICs detected" line is. With the legacy driver forced, the
+  // kernel never looks for DMICs, so the log is silent: codecs that describe
+  // no built-in analogue microphone are then the evidence (a laptop's
+  // built-in microphone is a digital one on the DSP). Without any NHLT table
+  // the firmware describes no DMIC for SOF either.
+  const bool codec_has_no_builtin_mic = forced && k.acpi_nhlt != std::optional<bool>(false) && !k.codecs.empty() &&
                                         !has_builtin_analog_mic(k);
-  if (!nhlt && log_line.empty() && !codec_has_no_builtin_mic) return;
+  if (log_line.empty() && !codec_has_no_builtin_mic) return;
   std::string evidence = "The Intel audio controller " + c.vendor_id + ":" + c.product_id + " at " + c.address +
                          " (PCI class 0x" + c.pci_class + ") has an audio DSP, and " +
-                         (nhlt ? "the firmware's ACPI NHLT table describes digital microphones"
-                          : !log_line.empty()
-                              ? "the kernel log says so: \"" + log_line + "\""
+                         (!log_line.empty()
+                              ? "the kernel log says it has digital microphones: \"" + log_line + "\""
                               : "no codec describes a built-in analogue microphone (no fixed Mic In pin), so the "
                                 "built-in microphone is almost certainly a digital one on the DSP") +
                          ". Such microphones only work through the DSP with the SOF driver, but the legacy HD-Audio "
@@ -141,7 +142,7 @@ void intel_dmic(const CheckInput& input, const AudioController& c, std::vector<F
                                  "The headset jack can work like this, the built-in microphone cannot. " + evidence,
                                  "pci:" + c.address);
   if (cause.option != nullptr) f.manual_steps.push_back(remove_option_step(*cause.option, input.snapshot.distribution));
-  if (!forced) {
+  if (!forced && !log_line.empty()) {  // only with the kernel's own word that DMICs exist
     f.manual_steps.push_back("Ask for SOF explicitly: echo 'options snd-intel-dspcfg dsp_driver=3' | sudo tee "
                              "/etc/modprobe.d/micdoctor-sof.conf");
   }
@@ -176,11 +177,24 @@ bool has_builtin_analog_mic(const KernelState& k) {
   return false;
 }
 
+// SMBIOS chassis types of laptops, notebooks, sub-notebooks, convertibles
+// and detachables (DMTF DSP0134, 7.4.1).
+bool is_portable(const KernelState& k) {
+  if (!k.chassis_type) return false;
+  const int t = *k.chassis_type;
+  return t == 8 || t == 9 || t == 10 || t == 14 || t == 31 || t == 32;
+}
+
 void amd_dmic(const CheckInput& input, const AudioController& c, std::vector<Finding>& out) {
   const KernelState& k = input.snapshot.kernel;
   const bool unbound = c.driver.empty();
   if (!unbound && !is_cardless(k, c.address)) return;  // a card came of it
   if (has_builtin_analog_mic(k)) return;               // the built-in microphone is analogue, on the codec
+  // Every Ryzen APU has the ACP; its drivers decline it where the firmware
+  // describes no DMIC (ACPI _WOV), so it is unbound on every desktop, whose
+  // codec has jack microphones only. Only a laptop (or the kernel's own word)
+  // has built-in microphones to miss; an unknown chassis says nothing.
+  if (!is_portable(k) && dmic_log_line(k.log).empty()) return;
   Finding f = make_check_finding(
       CheckId::driver_dmic_needs_sof, Severity::warning,
       "The built-in microphone's audio processor (AMD ACP) has no working driver",
@@ -212,17 +226,45 @@ std::string log_line_naming(const KernelLog& log, const std::string& path) {
 
 // ---- driver.ucm_missing ----------------------------------------------------
 
-// SOF and other DSP cards split their devices (built-in microphones, headset,
-// HDMI) in ways only a UCM configuration explains to the server; plain
-// HD-Audio and USB cards work without one.
-bool needs_ucm(const KernelCard& card) {
-  for (const std::string* text : {&card.alsa_driver, &card.id, &card.driver, &card.module, &card.long_name}) {
-    std::string lower = *text;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    if (contains(lower, "sof")) return true;
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return text;
+}
+
+// A card of the SOF driver, by its ALSA driver name ("sof-hda-dsp",
+// "sof-soundwire", "sof-essx8336"), its kernel driver ("sof-audio-pci-intel-tgl")
+// or module (snd_sof_pci_intel_tgl): never by a name that merely contains
+// "sof" ("Microsoft LifeCam").
+bool is_sof_card(const KernelCard& card) {
+  for (const std::string* text : {&card.alsa_driver, &card.driver, &card.module}) {
+    const std::string lower = lowercase(*text);
+    if (starts_with(lower, "sof-") || starts_with(lower, "sof_") || starts_with(lower, "snd_sof") ||
+        starts_with(lower, "snd-sof")) {
+      return true;
+    }
   }
   return false;
 }
+
+// A card of AMD's ACP (the digital microphones of AMD laptops): ALSA driver
+// "acp", "acp6x", "acp63"; modules snd_acp*, snd_soc_acp*, snd_rn_pci_acp3x,
+// snd_pci_acp*.
+bool is_acp_card(const KernelCard& card) {
+  if (starts_with(lowercase(card.alsa_driver), "acp")) return true;
+  for (const std::string* text : {&card.driver, &card.module}) {
+    const std::string lower = lowercase(*text);
+    for (const char* prefix : {"snd_acp", "snd-acp", "snd_soc_acp", "snd-soc-acp", "snd_rn_pci_acp", "snd_pci_acp",
+                               "snd-pci-acp"}) {
+      if (starts_with(lower, prefix)) return true;
+    }
+  }
+  return false;
+}
+
+// SOF and other DSP cards split their devices (built-in microphones, headset,
+// HDMI) in ways only a UCM configuration explains to the server; plain
+// HD-Audio and USB cards work without one.
+bool needs_ucm(const KernelCard& card) { return is_sof_card(card); }
 
 // ---- codec.mic_pin_unconfigured --------------------------------------------
 
@@ -261,13 +303,14 @@ std::string tools_package(const Distribution& distribution) {
 }
 
 // Evidence that the built-in microphones are digital ones beside the codec:
-// an Intel DSP or AMD ACP controller, the NHLT table, a DMIC capture device
-// or mixer element.
+// the kernel's "DMICs detected" line, a SOF or ACP card actually present, a
+// DMIC capture device or mixer element. A DSP-class controller or an NHLT
+// table alone is not: nearly every modern Intel laptop has them, DMIC or not.
 bool has_dmic_elsewhere(const SystemSnapshot& s) {
   const KernelState& k = s.kernel;
-  if (k.acpi_nhlt.value_or(false)) return true;
-  for (const AudioController& c : k.controllers) {
-    if (c.bus == "pci" && ((c.vendor_id == "8086" && intel_dsp_class(c.pci_class)) || is_amd_acp(c))) return true;
+  if (!dmic_log_line(k.log).empty()) return true;
+  for (const KernelCard& card : k.cards) {
+    if (is_sof_card(card) || is_acp_card(card)) return true;
   }
   for (const AlsaCaptureDevice& d : s.alsa_capture) {
     if (contains(d.name, "DMIC") || contains(d.name, "Dmic")) return true;
@@ -278,6 +321,22 @@ bool has_dmic_elsewhere(const SystemSnapshot& s) {
     }
   }
   return false;
+}
+
+// ---- usb.autosuspend -------------------------------------------------------
+
+// A USB vendor or product id as sysfs gives it: four lowercase hex digits.
+bool is_usb_id(const std::string& id) {
+  return id.size() == 4 && std::all_of(id.begin(), id.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+         });
+}
+
+// A USB device's sysfs name: bus-port[.port...] ("1-2", "3-1.4.2").
+bool is_usb_device_path(const std::string& device) {
+  return !device.empty() && std::all_of(device.begin(), device.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+         }) && device.find('-') != std::string::npos;
 }
 
 }  // namespace
@@ -323,8 +382,11 @@ void check_firmware(const CheckInput& input, std::vector<Finding>& out) {
 void check_ucm(const CheckInput& input, std::vector<Finding>& out) {
   const KernelState& k = input.snapshot.kernel;
   for (const KernelCard& card : k.cards) {
-    if (!card.ucm_config_found.has_value() || *card.ucm_config_found || !needs_ucm(card)) continue;
+    // With no ucm2 directory at all the reader looks for no card's
+    // configuration (ucm_config_found stays unset): none is found.
     const bool none_installed = k.ucm_installed.has_value() && !*k.ucm_installed;
+    const bool not_found = none_installed || (card.ucm_config_found.has_value() && !*card.ucm_config_found);
+    if (!not_found || !needs_ucm(card)) continue;
     const std::string driver = card.alsa_driver.empty() ? card.driver : card.alsa_driver;
     Finding f = make_check_finding(
         CheckId::driver_ucm_missing, Severity::error, "The sound card lacks the configuration that names its microphones",
@@ -439,13 +501,18 @@ void check_usb_power(const CheckInput& input, std::vector<Finding>& out) {
             ") has power/control = auto: the kernel may suspend it" + delay + ". That only happens while it is "
             "idle, but some microphones wake up late or click, or drop out.",
         card->address);
-    f.manual_steps.push_back("Keep it awake until the next reboot: echo on | sudo tee /sys/bus/usb/devices/" + device +
-                             "/power/control");
-    f.manual_steps.push_back("Keep it awake for good, with a udev rule: echo 'ACTION==\"add\", SUBSYSTEM==\"usb\", "
-                             "ATTR{idVendor}==\"" + card->vendor_id + "\", ATTR{idProduct}==\"" + card->product_id +
-                             "\", ATTR{power/control}=\"on\"' | sudo tee /etc/udev/rules.d/50-micdoctor-usb-audio-power.rules"
-                             ", then unplug it and plug it in again (no reboot needed). TLP or powertop can also set "
-                             "it back to auto: exclude it there.");
+    // Pasted into a root shell: only names of the shapes sysfs gives.
+    if (is_usb_device_path(device)) {
+      f.manual_steps.push_back("Keep it awake until the next reboot: echo on | sudo tee /sys/bus/usb/devices/" + device +
+                               "/power/control");
+    }
+    if (is_usb_id(card->vendor_id) && is_usb_id(card->product_id)) {
+      f.manual_steps.push_back("Keep it awake for good, with a udev rule: echo 'ACTION==\"add\", SUBSYSTEM==\"usb\", "
+                               "ATTR{idVendor}==\"" + card->vendor_id + "\", ATTR{idProduct}==\"" + card->product_id +
+                               "\", ATTR{power/control}=\"on\"' | sudo tee /etc/udev/rules.d/50-micdoctor-usb-audio-power.rules"
+                               ", then unplug it and plug it in again (no reboot needed). TLP or powertop can also set "
+                               "it back to auto: exclude it there.");
+    }
     out.push_back(std::move(f));
   }
 }

@@ -62,7 +62,7 @@ std::vector<const MixerElement*> failing_inputs(const PathMixer& p, Has has, Fai
 
 std::vector<const MixerElement*> switched_off(const PathMixer& p) {
   std::vector<const MixerElement*> off;
-  const MixerElement* capture = find_element(*p.mixer, "Capture");
+  const MixerElement* capture = p.capture_on_path ? find_element(*p.mixer, "Capture") : nullptr;
   if (capture != nullptr && capture_switch_off(*capture)) off.push_back(capture);
   for (const MixerElement* e : failing_inputs(
            p, [](const MixerElement& x) { return !x.capture_switch.empty(); }, capture_switch_off)) {
@@ -101,15 +101,50 @@ std::string level_text(const MixerVolume& v) {
   return text;
 }
 
+// A control the server's input path drives with the source volume: PulseAudio's
+// and PipeWire's analogue input paths put the source volume into "Capture"
+// first and the port's own input volume next, so a source at 40 % leaves
+// "Capture" at its minimum on a healthy laptop. Where the server put it, it is
+// the source volume (device.volume_low), not judged on its own: raising it
+// would fight the server. Where the port is not understood, the server may
+// drive any input of the card.
+bool server_drives(const CheckInput& input, const PathMixer& p, const MixerElement& e) {
+  if (!server_state_known(input.snapshot)) return false;
+  if (e.name == "Capture" || !p.port_specific) return true;
+  return std::find(p.inputs.begin(), p.inputs.end(), e.name) != p.inputs.end();
+}
+
+// The server put the control where it is: its dB is no lower than the source
+// volume's (the hardware takes what it can of the source volume, the rest is
+// software). A control far below a source at 100 % is not the server's doing
+// (soft-volume mode, a UCM without a capture volume): that is judged.
+constexpr double kServerVolumeToleranceDb = 3.0;
+
+bool server_explains_level(const CheckInput& input, const MixerElement& e) {
+  if (input.target == nullptr || !e.volume) return false;
+  const std::optional<double> control_db = loudest_db(*e.volume);
+  if (!control_db) return true;  // no dB to compare: the server's path drives it
+  std::optional<double> source_db = input.target->volume_db;
+  if (!source_db && input.target->volume_percent > 0.0) {
+    source_db = 60.0 * std::log10(input.target->volume_percent / 100.0);  // the servers' cubic volume scale
+  }
+  return !source_db || *control_db >= *source_db - kServerVolumeToleranceDb;
+}
+
 void capture_low(const CheckInput& input, const PathMixer& p, std::vector<Finding>& out) {
   if (server_turned_the_source_down(input)) return;
   std::vector<const MixerElement*> low;
-  const MixerElement* capture = find_element(*p.mixer, "Capture");
+  const MixerElement* capture = p.capture_on_path ? find_element(*p.mixer, "Capture") : nullptr;
   if (capture != nullptr && is_low(*capture)) low.push_back(capture);
   for (const MixerElement* e : failing_inputs(
            p, [](const MixerElement& x) { return x.volume && x.volume_is_capture; }, is_low)) {
     low.push_back(e);
   }
+  low.erase(std::remove_if(low.begin(), low.end(),
+                           [&](const MixerElement* e) {
+                             return server_drives(input, p, *e) && server_explains_level(input, *e);
+                           }),
+            low.end());
   for (const MixerElement* e : low) {
     const MixerVolume& v = *e->volume;
     const bool has_unity = v.db_min && v.db_max && *v.db_min <= 0.0 && *v.db_max >= 0.0;
@@ -135,7 +170,7 @@ long boost_target_step(const MixerVolume& v) {
 }
 
 void boost_high(const PathMixer& p, std::vector<Finding>& out) {
-  const MixerElement* capture = find_element(*p.mixer, "Capture");
+  const MixerElement* capture = p.capture_on_path ? find_element(*p.mixer, "Capture") : nullptr;
   double capture_gain = 0.0;
   if (capture != nullptr && capture->volume && capture->volume_is_capture) {
     capture_gain = std::max(0.0, loudest_db(*capture->volume).value_or(0.0));
@@ -232,6 +267,21 @@ void check_micmute(const CheckInput& input, std::vector<Finding>& out) {
     // fault of this microphone; unexplained, it is a warning, not an error.
     const bool follows_alsa = led.trigger == "audio-micmute";
     if (follows_alsa && (server_muted_the_source(input) || any_capture_switch_off(input.snapshot))) continue;
+    // The key mutes the computer's own microphones: with a USB or Bluetooth
+    // microphone in use, its light is information at most.
+    const Source* in_use = server_state_known(input.snapshot) ? input.target : nullptr;
+    if (in_use != nullptr && on_external_bus(in_use->bus)) {
+      Finding f = make_check_finding(
+          CheckId::hardware_micmute_on, Severity::info, "The microphone mute key is on (for the built-in microphone)",
+          "The microphone mute light is lit (/sys/class/leds/" + led.name + "/brightness is " +
+              std::to_string(led.brightness) + "). It mutes the computer's own microphones, not the " +
+              in_use->bus + " microphone in use (" + in_use->description + "), so it does not explain its silence.",
+          led.name);
+      f.manual_steps.push_back("To use the built-in microphone, press the microphone mute key (often F4, F8 or "
+                               "Fn+F4) so that its light goes out.");
+      out.push_back(std::move(f));
+      continue;
+    }
     const std::string led_state = "/sys/class/leds/" + led.name + "/brightness is " + std::to_string(led.brightness) +
                                   " of " + std::to_string(led.max_brightness) +
                                   (led.trigger.empty() ? "" : " (trigger " + led.trigger + ")");

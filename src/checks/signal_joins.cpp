@@ -329,7 +329,26 @@ void fold_silence(Joining& j, Finding& cause, const std::string& reason) {
 void micmute_explains_silence(Joining& j) {
   Finding* key = j.find("hardware.micmute_on");
   if (key == nullptr || j.find("signal.digital_silence") == nullptr) return;
+  // The laptop's mute key does not silence a USB or Bluetooth microphone.
+  if (checks::on_external_bus(j.source().bus)) return;
   fold_silence(j, *key, "the microphone mute key is on, so the test heard only silence");
+}
+
+// Silence, or no voice, from "Headphone Mic" while the headset port reports a
+// plug: the headset's microphone is on the other port. (No voice from a source
+// turned down is the volume's: low_volume_hides_voice.)
+void headset_port_explains_silence(Joining& j) {
+  Finding* port = j.find("jack.headset_mic_missing");
+  if (port == nullptr) return;
+  if (j.find("signal.digital_silence") != nullptr) {
+    port->severity = Severity::error;
+    port->title = "A headset is plugged in, but its microphone is not used";
+    fold_silence(j, *port, "the headset's microphone is on another port, so the test heard only silence");
+  } else if (j.find("signal.no_speech") != nullptr && j.find("device.volume_low") == nullptr) {
+    port->severity = Severity::warning;
+    port->title = "A headset is plugged in, but its microphone is not used";
+    j.fold("signal.no_speech", *port, "The test heard no voice on this port.");
+  }
 }
 
 // A capture switch off in the card's mixer delivers exact zeros.
@@ -419,6 +438,7 @@ constexpr std::array kRules = {
     // The empty jack first: its silence is the jack's even when the volume is also low.
     NamedRule{"unplugged_port_explains_silence", unplugged_port_explains_silence},
     NamedRule{"low_volume_explains_silence", low_volume_explains_silence},
+    NamedRule{"headset_port_explains_silence", headset_port_explains_silence},
     NamedRule{"silence_from_a_source_that_is_on", silence_from_a_source_that_is_on},
     NamedRule{"low_volume_hides_voice", low_volume_hides_voice},
     NamedRule{"capture_volume_explains_quiet_voice", capture_volume_explains_quiet_voice},

@@ -185,6 +185,15 @@ TEST(InstallCommand, PicksThePackageManagerAndNamesOfTheFamily) {
             std::string::npos);
   EXPECT_NE(install_step(Distribution{"manjaro", "arch", "", ""}, SystemPackage::linux_firmware).find("pacman -S linux-firmware"),
             std::string::npos);
+  // Ubuntu and its derivatives have no firmware-misc-nonfree: linux-firmware (Debian keeps its name).
+  for (const Distribution& d : {Distribution{"ubuntu", "debian", "24.04", ""}, Distribution{"linuxmint", "ubuntu debian", "", ""},
+                                Distribution{"pop", "ubuntu debian", "", ""}}) {
+    const std::string step = install_step(d, SystemPackage::linux_firmware);
+    EXPECT_NE(step.find("sudo apt install linux-firmware"), std::string::npos) << d.id;
+    EXPECT_EQ(step.find("firmware-misc-nonfree"), std::string::npos) << d.id;
+  }
+  EXPECT_NE(install_step(debian(), SystemPackage::linux_firmware).find("sudo apt install firmware-misc-nonfree"),
+            std::string::npos);
   // Unknown: no invented command, the package in words.
   const std::string unknown = install_step(Distribution{"gentoo", "", "", ""}, SystemPackage::sof_firmware);
   EXPECT_EQ(unknown.find("sudo"), std::string::npos);
@@ -197,12 +206,21 @@ AudioController tiger_lake(const std::string& driver, const std::string& pci_cla
   return AudioController{"pci", "0000:00:1f.3", "8086", "a0c8", pci_class, "1028:0a1f", driver};
 }
 
+Codec xps_codec();
+KernelCard sof_card(std::optional<bool> ucm_found);
+
+// The legacy driver forced on a laptop whose codec describes no built-in
+// analogue microphone (pin 0x12 [N/A], as on the Lifebook U7511): its
+// built-in microphone is a DMIC on the DSP.
 SystemSnapshot forced_legacy_driver() {
   SystemSnapshot s = laptop();
   s.kernel.controllers = {tiger_lake("snd_hda_intel")};
   s.kernel.acpi_nhlt = true;
   s.kernel.module_parameters = {ModuleParameter{"snd_intel_dspcfg", "dsp_driver", "1"}};
   s.kernel.module_options = {ModuleOption{"snd_intel_dspcfg", "dsp_driver", "1", "/etc/modprobe.d/alsa-base.conf"}};
+  Codec c = xps_codec();
+  c.pins[0].pin_default = 0x411111f0;
+  s.kernel.codecs = {c};
   return s;
 }
 
@@ -232,6 +250,7 @@ TEST(DmicNeedsSof, OnTheKernelCommandLineTheBootLoaderIsEdited) {
 TEST(DmicNeedsSof, TheLogAloneIsEvidenceOfDigitalMics) {
   SystemSnapshot s = forced_legacy_driver();
   s.kernel.acpi_nhlt.reset();
+  s.kernel.codecs = {xps_codec()};  // no codec evidence: the log line alone
   s.kernel.module_options.clear();  // the parameter alone: forced where micdoctor could not see
   s.kernel.log.read = true;
   s.kernel.log.lines = {"sof-audio-pci-intel-tgl 0000:00:1f.3: DMICs detected in NHLT tables: 2"};
@@ -244,12 +263,35 @@ TEST(DmicNeedsSof, NothingForcingItIsAWarningThatAsksForSof) {
   SystemSnapshot s = forced_legacy_driver();
   s.kernel.module_parameters = {ModuleParameter{"snd_intel_dspcfg", "dsp_driver", "0"}};
   s.kernel.module_options.clear();
+  // intel-nhlt's message (sound/hda/intel-nhlt.c, intel_nhlt_get_dmic_geo).
+  s.kernel.log.read = true;
+  s.kernel.log.lines = {"snd_hda_intel 0000:00:1f.3: DMICs detected in NHLT tables: 2"};
   const Finding f = only(run_checks(s), "driver.dmic_needs_sof");
   EXPECT_EQ(f.severity, Severity::warning);
   EXPECT_TRUE(steps_mention(f, "options snd-intel-dspcfg dsp_driver=3"));
 }
 
-Codec xps_codec();
+// A healthy Intel laptop: DSP-class controller, an NHLT table without a DMIC
+// endpoint, so snd_intel_dspcfg chose the legacy driver by itself; its codec
+// describes the analogue microphones. Neither the table nor the codec rule
+// (only for a forced driver) is evidence, and dsp_driver=3 would break it.
+TEST(DmicNeedsSof, AnNhltTableAloneIsNoEvidence) {
+  SystemSnapshot s = forced_legacy_driver();
+  s.kernel.module_parameters = {ModuleParameter{"snd_intel_dspcfg", "dsp_driver", "0"}};
+  s.kernel.module_options.clear();
+  s.kernel.codecs = {xps_codec()};
+  EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+  s.kernel.codecs[0].pins[0].pin_default = 0x411111f0;  // not forced: the codec rule does not apply
+  EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+  // Forced, NHLT present, the codec describing its analogue built-in mic: nothing either.
+  s = forced_legacy_driver();
+  s.kernel.codecs = {xps_codec()};
+  EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+  // A log line with zero DMICs is no evidence.
+  s.kernel.log.read = true;
+  s.kernel.log.lines = {"snd_hda_intel 0000:00:1f.3: DMICs detected in NHLT tables: 0"};
+  EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+}
 
 // A dump (or a system whose NHLT table cannot be seen) with the legacy driver
 // forced: the kernel never looked for DMICs, so the log is silent. The codec
@@ -277,12 +319,13 @@ TEST(DmicNeedsSof, HealthyMachinesStayQuiet) {
   no_dsp.kernel.controllers = {AudioController{"pci", "0000:00:1f.3", "8086", "a170", "040300", "", "snd_hda_intel"}};
   EXPECT_TRUE(with_id(run_checks(no_dsp), "driver.dmic_needs_sof").empty());
   SystemSnapshot no_dmic = forced_legacy_driver();  // a DSP, but no digital microphones described
-  no_dmic.kernel.acpi_nhlt = false;
+  no_dmic.kernel.acpi_nhlt = false;  // no NHLT table at all: the firmware describes no DMIC
   EXPECT_TRUE(with_id(run_checks(no_dmic), "driver.dmic_needs_sof").empty());
 }
 
 TEST(DmicNeedsSof, AmdAcpWithoutDriverAndNoAnalogueBuiltInMic) {
   SystemSnapshot s = laptop();
+  s.kernel.chassis_type = 10;  // Notebook
   s.kernel.controllers = {AudioController{"pci", "0000:04:00.5", "1022", "15e2", "048000", "17aa:3803", ""}};
   s.kernel.codecs = {Codec{0, 0, "Realtek ALC257", "0x10ec0257", "0x17aa3803",
                            {CodecPin{0x19, 0x03a11020, true, true}, CodecPin{0x21, 0x03211010, false, true}}}};
@@ -292,6 +335,24 @@ TEST(DmicNeedsSof, AmdAcpWithoutDriverAndNoAnalogueBuiltInMic) {
   // An analogue built-in microphone on the codec (fixed Mic In pin): the ACP is not needed for it.
   s.kernel.codecs[0].pins.push_back(CodecPin{0x12, 0x90a60130, true, false});
   EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+}
+
+// A Ryzen 5600G/8600G desktop: the ACP 1022:15e2 is there on every APU, its
+// driver declines it (no DMIC in ACPI _WOV), and the desktop codec (ALC897)
+// has jack microphones only: rear 0x18 0x01a19030, front 0x19 0x02a19040.
+TEST(DmicNeedsSof, AnAmdDesktopsUnboundAcpIsHealthy) {
+  SystemSnapshot s = laptop();
+  s.kernel.controllers = {AudioController{"pci", "0000:0e:00.5", "1022", "15e2", "048000", "1458:a194", ""},
+                          AudioController{"pci", "0000:0e:00.6", "1022", "15e3", "040300", "1458:a194", "snd_hda_intel"}};
+  s.kernel.codecs = {Codec{0, 0, "Realtek ALC897", "0x10ec0897", "0x1458a194",
+                           {CodecPin{0x18, 0x01a19030, true, false}, CodecPin{0x19, 0x02a19040, true, false},
+                            CodecPin{0x1a, 0x0181303f, true, false}, CodecPin{0x14, 0x01014010, false, true}}}};
+  s.kernel.chassis_type = 3;  // Desktop
+  EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+  s.kernel.chassis_type.reset();  // unknown: nothing said
+  EXPECT_TRUE(with_id(run_checks(s), "driver.dmic_needs_sof").empty());
+  s.kernel.chassis_type = 9;  // Laptop: its built-in microphones are missing
+  EXPECT_EQ(with_id(run_checks(s), "driver.dmic_needs_sof").size(), 1u);
 }
 
 // ---------------------------------------------------------------- firmware.missing
@@ -358,6 +419,38 @@ TEST(UcmMissing, NotForASofCardWithUcmNorForPlainHdaAndUsbCards) {
   EXPECT_TRUE(with_id(run_checks(s), "driver.ucm_missing").empty());
 }
 
+// No ucm2 directory at all: the reader looks for no card's configuration.
+TEST(UcmMissing, NoneInstalledAtAllIsNotFoundForASofCard) {
+  SystemSnapshot s = laptop();
+  s.kernel.cards = {sof_card(std::nullopt), hda_card()};
+  s.kernel.cards[1].number = 1;
+  s.kernel.ucm_installed = false;
+  const Finding f = only(run_checks(s), "driver.ucm_missing");
+  EXPECT_EQ(f.device, "card0");
+  EXPECT_NE(f.detail.find("No UCM configurations are installed at all"), std::string::npos);
+  EXPECT_TRUE(steps_mention(f, "sudo apt install alsa-ucm-conf"));
+}
+
+// A Microsoft LifeCam's /proc/asound/cards entry: "Microsoft" contains "sof",
+// but it is a USB card that needs no UCM.
+TEST(UcmMissing, AMicrosoftWebcamIsNoSofCard) {
+  SystemSnapshot s = laptop();
+  KernelCard cam;
+  cam.number = 1;
+  cam.id = "Cinema";
+  cam.bus = "usb";
+  cam.driver = "snd-usb-audio";
+  cam.module = "snd_usb_audio";
+  cam.alsa_driver = "USB-Audio";
+  cam.long_name = "Microsoft Microsoft\u00ae LifeCam Cinema(TM) at usb-0000:00:14.0-2, high speed";
+  cam.ucm_config_found = false;
+  s.kernel.cards = {hda_card(), cam};
+  s.kernel.ucm_installed = true;
+  EXPECT_TRUE(with_id(run_checks(s), "driver.ucm_missing").empty());
+  s.kernel.ucm_installed = false;
+  EXPECT_TRUE(with_id(run_checks(s), "driver.ucm_missing").empty());
+}
+
 // ---------------------------------------------------------------- codec.mic_pin_unconfigured
 
 // The Dell XPS 13 9360's ALC3246 pins (see the top of this file).
@@ -401,11 +494,25 @@ TEST(CodecMicPin, ACodecThatDescribesNoMicrophoneAtAll) {
   const Finding f = only(run_checks(s), "codec.mic_pin_unconfigured");
   EXPECT_FALSE(steps_mention(f, "model="));
   EXPECT_TRUE(steps_mention(f, "hdajackretask"));
-  // With digital microphones beside the codec (a DSP controller), the codec is
-  // right to describe no built-in microphone; no headphone jack here, so no
-  // combo jack is missing one either.
-  s.kernel.controllers = {tiger_lake("sof-audio-pci-intel-tgl")};
-  s.kernel.codecs[0].pins.pop_back();  // 0x21, the headphone jack
+  // A DSP-class controller (0x040380, on nearly every modern Intel laptop,
+  // the healthy Medion among them) and an NHLT table are no evidence of DMICs.
+  s.kernel.codecs[0].pins.pop_back();  // 0x21, the headphone jack: no combo jack to miss a mic
+  s.kernel.controllers = {tiger_lake("snd_hda_intel")};
+  s.kernel.acpi_nhlt = true;
+  EXPECT_EQ(with_id(run_checks(s), "codec.mic_pin_unconfigured").size(), 1u);
+  // With digital microphones beside the codec (the kernel's DMIC line, or a
+  // SOF card actually present), the codec is right to describe no built-in microphone.
+  s.kernel.log.read = true;
+  s.kernel.log.lines = {"sof-audio-pci-intel-tgl 0000:00:1f.3: DMICs detected in NHLT tables: 2"};
+  EXPECT_TRUE(with_id(run_checks(s), "codec.mic_pin_unconfigured").empty());
+  s.kernel.log.lines.clear();
+  KernelCard sof = hda_card();
+  sof.number = 1;
+  sof.id = "sofhdadsp";
+  sof.alsa_driver = "sof-hda-dsp";
+  sof.driver = "sof-audio-pci-intel-tgl";
+  sof.module = "snd_sof_pci_intel_tgl";
+  s.kernel.cards.push_back(sof);
   EXPECT_TRUE(with_id(run_checks(s), "codec.mic_pin_unconfigured").empty());
 }
 
@@ -418,6 +525,9 @@ TEST(HeadsetMicMissing, HeadphoneMicChosenWhileTheHeadsetPortIsPlugged) {
   mic.ports[2].available = Availability::yes;
   mic.active_port = "analog-input-headphone-mic";
   const Finding f = only(run_checks(s), "jack.headset_mic_missing");
+  // A plain 3-ring microphone on "Headphone Mic" looks the same: information
+  // from the state alone (a test that heard nothing makes it the cause).
+  EXPECT_EQ(f.severity, Severity::info);
   EXPECT_EQ(f.step, 5);
   EXPECT_EQ(f.fix, "source.set_port");
   EXPECT_TRUE(steps_mention(f, "pactl set-source-port '" + std::string(kPciSource) + "' 'analog-input-headset-mic'"));
@@ -517,9 +627,48 @@ TEST(MixerCaptureOff, OneUnusedInputOffIsNormalWithoutAServer) {
   EXPECT_EQ(with_id(run_checks(without_server(m)), "mixer.capture_off").size(), 2u);
 }
 
-TEST(MixerCaptureLow, CaptureAtItsMinimum) {
+// A SOF laptop on PipeWire with UCM (sof-hda-dsp): the source's port
+// "[In] Mic1" records the DSP's DMICs ("Dmic0"); "Capture" is the HD-Audio
+// ADC of the headset path, which UCM switches off while it is not used
+// (alsa-ucm-conf ucm2/Intel/sof-hda-dsp, the HDA HiFi devices Mic1, Mic2, Headset).
+SystemSnapshot sof_ucm_laptop(const std::string& port) {
   SystemSnapshot s = laptop();
-  s.kernel.mixers[0].elements[0] = capture(0);  // -17.25 dB
+  Source& mic = s.sources[0];
+  mic.name = "alsa_input.pci-0000_00_1f.3-platform-skl_hda_dsp_generic.HiFi__hw_sofhdadsp_6__source";
+  mic.ports = {Port{"[In] Mic1", "Digital Microphone", Availability::unknown, 100},
+               Port{"[In] Headset", "Headset Microphone", Availability::no, 300}};
+  mic.active_port = port;
+  s.server.default_source = mic.name;
+  KernelCard card = sof_card(true);
+  card.number = 0;
+  s.kernel.cards = {card};
+  AlsaMixer m;
+  m.card = 0;
+  m.card_id = "sofhdadsp";
+  m.read = true;
+  MixerElement dmic;
+  dmic.name = "Dmic0";
+  dmic.capture_switch = {true, true};
+  m.elements = {capture(23, /*on=*/false), dmic, boost("Headset Mic Boost", 0)};
+  s.kernel.mixers = {m};
+  return s;
+}
+
+TEST(MixerCaptureOff, TheHeadsetPathsCaptureIsNotJudgedWhileTheDmicRecords) {
+  SystemSnapshot s = sof_ucm_laptop("[In] Mic1");
+  EXPECT_TRUE(with_id(run_checks(s), "mixer.capture_off").empty());
+  s.kernel.mixers[0].elements[1].capture_switch = {false, false};  // the DMIC's own switch off: that is judged
+  EXPECT_EQ(only(run_checks(s), "mixer.capture_off").device, "sofhdadsp:Dmic0,0");
+  // The headset's port records through "Capture": its switch off is judged.
+  s = sof_ucm_laptop("[In] Headset");
+  EXPECT_EQ(only(run_checks(s), "mixer.capture_off").device, "sofhdadsp:Capture,0");
+  // A port micdoctor does not understand: no input's switch is judged.
+  s = sof_ucm_laptop("[In] Mic3");
+  EXPECT_TRUE(with_id(run_checks(s), "mixer.capture_off").empty());
+}
+
+TEST(MixerCaptureLow, CaptureAtItsMinimum) {
+  SystemSnapshot s = without_server(xps_mixer(0, 1));  // "Capture" at -17.25 dB, nothing manages it
   const Finding f = only(run_checks(s), "mixer.capture_low");
   EXPECT_EQ(f.severity, Severity::warning);
   EXPECT_EQ(f.device, "PCH:Capture,0");
@@ -528,6 +677,28 @@ TEST(MixerCaptureLow, CaptureAtItsMinimum) {
   EXPECT_TRUE(steps_mention(f, "sset 'Capture' 0dB"));
   s.kernel.mixers[0].elements[0] = capture(39);  // +12 dB, as the XPS runs
   EXPECT_TRUE(with_id(run_checks(s), "mixer.capture_low").empty());
+}
+
+// A healthy laptop on PipeWire with its source at 40 %: the server's
+// analog-input-internal-mic path put that volume (-23.9 dB) into "Capture" first: its minimum, -17.25 dB, the rest in
+// software. The server manages it; raising it would fight the server.
+TEST(MixerCaptureLow, TheServersPathDrivesCaptureNotJudgedOnItsOwn) {
+  SystemSnapshot s = laptop();
+  s.sources[0].volume_percent = 40.0;
+  s.sources[0].volume_db = -23.9;
+  s.kernel.mixers[0].elements[0] = capture(0);
+  const auto findings = run_checks(s);
+  EXPECT_TRUE(with_id(findings, "mixer.capture_low").empty());
+  EXPECT_TRUE(with_id(findings, "device.volume_low").empty());
+  // A dump of the same mixer (no server state): judged.
+  s.origin = "alsa-info";
+  EXPECT_EQ(with_id(run_checks(s), "mixer.capture_low").size(), 1u);
+  // The source at 100 % (0 dB) with "Capture" at its minimum: not the server's
+  // doing (soft-volume mode), judged.
+  s.origin = "live";
+  s.sources[0].volume_percent = 100.0;
+  s.sources[0].volume_db = 0.0;
+  EXPECT_EQ(with_id(run_checks(s), "mixer.capture_low").size(), 1u);
 }
 
 TEST(MixerCaptureLow, TheServersOwnLowVolumeIsDeviceVolumeLowOnly) {
@@ -730,6 +901,33 @@ TEST(UsbAutosuspend, TheUsbMicrophoneInUseMayBeSuspended) {
   EXPECT_TRUE(steps_mention(f, "echo on | sudo tee /sys/bus/usb/devices/1-4/power/control"));
   EXPECT_TRUE(steps_mention(f, "ATTR{idVendor}==\"0d8c\", ATTR{idProduct}==\"0005\""));
   EXPECT_TRUE(with_id(run_checks(usb_microphone("on")), "usb.autosuspend").empty());
+}
+
+// The laptop's mute light lit while a USB microphone records: the key mutes
+// the built-in microphones only, so it is information, not the cause.
+TEST(Micmute, ALitLightWithAUsbMicrophoneInUseIsInformation) {
+  SystemSnapshot s = usb_microphone("on");
+  s.kernel.mute_leds = {MuteLed{"platform::micmute", 1, 1, "none"}};
+  const Finding f = only(run_checks(s), "hardware.micmute_on");
+  EXPECT_EQ(f.severity, Severity::info);
+  EXPECT_NE(f.detail.find("not the usb microphone in use"), std::string::npos);
+  s.sources[0].bus = "pci";  // the built-in card in use: the mute is the fault
+  EXPECT_EQ(only(run_checks(s), "hardware.micmute_on").severity, Severity::error);
+}
+
+// Names from a snapshot file or a dump are pasted into a root shell: what is
+// not of the shape sysfs gives is left out of the commands, not quoted into them.
+TEST(UsbAutosuspend, NamesNotOfSysfsShapeStayOutOfTheCommands) {
+  SystemSnapshot s = usb_microphone("auto");
+  for (KernelCard& card : s.kernel.cards) {
+    if (card.bus != "usb") continue;
+    card.address = "1-4;reboot:1.0";
+    card.vendor_id = "0d8c\"; rm -rf ~; \"";
+  }
+  const Finding f = only(run_checks(s), "usb.autosuspend");
+  EXPECT_FALSE(steps_mention(f, "sudo tee /sys/bus/usb/devices"));
+  EXPECT_FALSE(steps_mention(f, "udev"));
+  EXPECT_FALSE(steps_mention(f, "rm -rf"));
 }
 
 // ---------------------------------------------------------------- default.stale

@@ -113,6 +113,8 @@ TEST(BelowServerJoins, TheRulesAreNamedInTheirPlaces) {
   }
   // A cause below the server explains silence before "every setting is on" is said.
   EXPECT_LT(at("micmute_explains_silence"), at("silence_from_a_source_that_is_on"));
+  EXPECT_LT(at("low_volume_explains_silence"), at("headset_port_explains_silence"));
+  EXPECT_LT(at("headset_port_explains_silence"), at("silence_from_a_source_that_is_on"));
   EXPECT_LT(at("capture_switch_explains_silence"), at("silence_from_a_source_that_is_on"));
   EXPECT_LT(at("capture_volume_explains_quiet_voice"), at("quiet_at_full_volume"));
   EXPECT_LT(at("boost_overloads"), at("gain_above_unity_overloads"));
@@ -131,6 +133,51 @@ TEST(BelowServerJoins, MicmuteKeyExplainsSilence) {
   const Finding* hidden = find(findings, "check.not_judged");
   ASSERT_NE(hidden, nullptr);
   EXPECT_EQ(not_judged_reason(*hidden), "the microphone mute key is on, so the test heard only silence");
+}
+
+// A Bluetooth headset's silence while the laptop's mute light is lit: the
+// key does not mute the headset, so the silence stays unexplained by it.
+TEST(BelowServerJoins, MicmuteKeyDoesNotExplainABluetoothMicsSilence) {
+  SystemSnapshot s = laptop(23, 1);
+  s.kernel.mute_leds = {MuteLed{"platform::micmute", 1, 1, "none"}};
+  s.sources[0].name = "bluez_input.00_1B_66_AA_BB_CC.0";
+  s.sources[0].bus = "bluetooth";
+  s.sources[0].card = "bluez_card.00_1B_66_AA_BB_CC";
+  s.server.default_source = s.sources[0].name;
+  const auto findings = join(s, analysis({signal("signal.digital_silence")}));
+  const Finding* key = find(findings, "hardware.micmute_on");
+  ASSERT_NE(key, nullptr);
+  EXPECT_FALSE(explains(*key, "signal.digital_silence"));
+  EXPECT_EQ(key->severity, Severity::info);
+  EXPECT_NE(find(findings, "signal.digital_silence"), nullptr);
+}
+
+// "Headphone Mic" recorded while the combo jack's headset port reports a
+// plug (the ports of PipeWire's analog-input-*-mic paths on an ALC256): from
+// the state it is information; the test's silence makes it the cause.
+TEST(BelowServerJoins, HeadsetPortExplainsSilenceOnHeadphoneMic) {
+  SystemSnapshot s = laptop(23, 1);
+  s.sources[0].ports = {Port{"analog-input-internal-mic", "Internal Microphone", Availability::unknown, 89},
+                        Port{"analog-input-headset-mic", "Headset Microphone", Availability::yes, 88},
+                        Port{"analog-input-headphone-mic", "Headphone Mic", Availability::yes, 87}};
+  s.sources[0].active_port = "analog-input-headphone-mic";
+  auto findings = join(s, analysis({signal("signal.digital_silence"), signal("signal.no_speech")}));
+  const Finding* port = find(findings, "jack.headset_mic_missing");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->severity, Severity::error);
+  EXPECT_TRUE(explains(*port, "signal.digital_silence"));
+  EXPECT_TRUE(explains(*port, "signal.no_speech"));
+  EXPECT_EQ(port->fix, "source.set_port");
+  EXPECT_EQ(find(findings, "signal.digital_silence"), nullptr);
+  findings = join(s, analysis({signal("signal.no_speech")}));
+  port = find(findings, "jack.headset_mic_missing");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->severity, Severity::warning);
+  EXPECT_TRUE(explains(*port, "signal.no_speech"));
+  findings = join(s, analysis({}));  // the test heard a voice: a plain microphone, on purpose
+  port = find(findings, "jack.headset_mic_missing");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->severity, Severity::info);
 }
 
 TEST(BelowServerJoins, CaptureSwitchOffExplainsSilence) {
