@@ -352,6 +352,24 @@ void check_dsp_driver(const CheckInput& input, std::vector<Finding>& out) {
   }
 }
 
+namespace {
+
+// "... tplg fw X load failed with -2, falling back to dfw_sst.bin": the file
+// the driver used instead of a missing one, or "" when it said none.
+std::string fallback_for(const KernelLog& log, const std::string& path) {
+  constexpr std::string_view marker = "falling back to ";
+  for (const std::string& line : log.lines) {
+    const std::size_t at = line.find(marker);
+    if (at == std::string::npos || line.find(path) == std::string::npos) continue;
+    std::string fallback = line.substr(at + marker.size());
+    fallback = fallback.substr(0, fallback.find_first_of(" \t,"));
+    if (!fallback.empty()) return fallback;
+  }
+  return "";
+}
+
+}  // namespace
+
 void check_firmware(const CheckInput& input, std::vector<Finding>& out) {
   const KernelState& k = input.snapshot.kernel;
   std::vector<const FirmwareFile*> missing;
@@ -364,11 +382,26 @@ void check_firmware(const CheckInput& input, std::vector<Finding>& out) {
   std::string files;
   for (const FirmwareFile* file : missing) files += (files.empty() ? "" : ", ") + file->path;
   const std::string line = log_line_naming(k.log, missing.front()->path);
+  // A driver that names a generic file it fell back to goes on and makes its
+  // card: the microphones may still be missing from the generic description.
+  std::string fallbacks;
+  bool every_one_fell_back = true;
+  for (const FirmwareFile* file : missing) {
+    const std::string fallback = fallback_for(k.log, file->path);
+    if (fallback.empty()) every_one_fell_back = false;
+    else fallbacks += (fallbacks.empty() ? "" : ", ") + fallback;
+  }
+  const std::string consequence =
+      every_one_fell_back
+          ? " The driver fell back to the generic " + fallbacks + " and went on, so the card works, but the generic "
+            "file may not describe this computer's microphones (the built-in one can be missing)."
+          : " Without it the driver stops, and the microphones it serves never appear.";
   Finding f = make_check_finding(
-      CheckId::firmware_missing, Severity::error, "The sound driver is missing a firmware file it needs",
+      CheckId::firmware_missing, every_one_fell_back ? Severity::warning : Severity::error,
+      every_one_fell_back ? "The sound driver is missing this computer's own firmware file and uses a generic one"
+                          : "The sound driver is missing a firmware file it needs",
       "The kernel asked for " + files + " in /lib/firmware and did not find " +
-          (missing.size() == 1 ? "it" : "them") + (line.empty() ? "." : ": \"" + line + "\".") +
-          " Without it the driver stops, and the microphones it serves never appear.",
+          (missing.size() == 1 ? "it" : "them") + (line.empty() ? "." : ": \"" + line + "\".") + consequence,
       missing.front()->path);
   const Distribution& d = input.snapshot.distribution;
   if (sof) f.manual_steps.push_back(install_step(d, SystemPackage::sof_firmware));

@@ -89,9 +89,6 @@ def add_case(name):
 
 # One test per dump, so that a single disagreement is marked alone.
 KNOWN_DISAGREEMENTS = {
-    "acer-swift-skl-topology-missing-0.4.64.txt":
-        "firmware.missing is an error although snd_soc_skl falls back to dfw_sst.bin and makes the card "
-        "(the README: a warning)",
 }
 
 for _name in sorted(EXPECTED):

@@ -374,6 +374,22 @@ TEST(FirmwareMissing, ATopologyFileTheKernelAskedFor) {
   EXPECT_TRUE(with_id(run_checks(s), "firmware.missing").empty());
 }
 
+// The Acer Swift SF515 dump: the machine's own topology is missing, the
+// Skylake driver says which generic one it falls back to, and makes its card.
+TEST(FirmwareMissing, AGenericFallbackIsAWarningNotAStoppedDriver) {
+  SystemSnapshot s = laptop();
+  s.kernel.log.read = true;
+  s.kernel.log.lines = {
+      "[   13.387431] snd_soc_skl 0000:00:1f.3: Direct firmware load for 9dc8-ACRSYS-ACRPRDCT-2-tplg.bin failed with error -2",
+      "[   13.387515] snd_soc_skl 0000:00:1f.3: tplg fw 9dc8-ACRSYS-ACRPRDCT-2-tplg.bin load failed with -2, falling back "
+      "to dfw_sst.bin"};
+  s.kernel.firmware = {FirmwareFile{"9dc8-ACRSYS-ACRPRDCT-2-tplg.bin", false}};
+  const Finding f = only(run_checks(s), "firmware.missing");
+  EXPECT_EQ(f.severity, Severity::warning);
+  EXPECT_NE(f.detail.find("fell back to the generic dfw_sst.bin"), std::string::npos) << f.detail;
+  EXPECT_EQ(f.detail.find("the driver stops"), std::string::npos);
+}
+
 // ---------------------------------------------------------------- driver.ucm_missing
 
 KernelCard sof_card(std::optional<bool> ucm_found) {
