@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <utility>
 
 namespace micdoctor {
 namespace {
@@ -19,18 +20,61 @@ MixerElement* find_element(std::vector<AlsaMixer>& mixers, const std::string& el
   return nullptr;
 }
 
-bool has_db_scale(const MixerVolume& v) { return v.db_min && v.db_max && *v.db_max > *v.db_min && v.max > v.min; }
-
-// The raw step of a volume nearest `db`, on the linear dB scale HD-Audio and
-// USB amplifiers have (DB_SCALE / DB_MINMAX).
-long step_for_db(const MixerVolume& v, double db) {
-  const double share = (db - *v.db_min) / (*v.db_max - *v.db_min);
-  const auto step = v.min + std::lround(share * static_cast<double>(v.max - v.min));
-  return std::clamp(step, v.min, v.max);
+// The steps of a volume whose dB is known: the ends of its range (step min+1
+// when the lowest step mutes) and the channels' own, sorted by step. A scale
+// need not be linear (DB_RANGE, a muting lowest step): dB is interpolated only
+// between known points.
+std::vector<std::pair<long, double>> known_db_points(const MixerVolume& v) {
+  std::vector<std::pair<long, double>> points;
+  if (!v.db_min || !v.db_max || v.max <= v.min || is_mute_db(*v.db_max)) return points;
+  if (!is_mute_db(*v.db_min)) points.emplace_back(v.min, *v.db_min);
+  else if (v.db_above_mute && v.max > v.min + 1) points.emplace_back(v.min + 1, *v.db_above_mute);
+  points.emplace_back(v.max, *v.db_max);
+  if (v.db.size() == v.values.size()) {
+    for (std::size_t i = 0; i < v.values.size(); ++i) {
+      if (!is_mute_db(v.db[i]) && v.values[i] >= v.min && v.values[i] <= v.max) points.emplace_back(v.values[i], v.db[i]);
+    }
+  }
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+               points.end());
+  return points;
 }
 
+bool has_db_scale(const MixerVolume& v) {
+  const auto points = known_db_points(v);
+  return points.size() >= 2 && points.back().second > points.front().second;
+}
+
+// The dB of a step: interpolated between the known points around it; below
+// the lowest known point (the muting step), muted.
 double db_of_step(const MixerVolume& v, long step) {
-  return *v.db_min + (*v.db_max - *v.db_min) * static_cast<double>(step - v.min) / static_cast<double>(v.max - v.min);
+  const auto points = known_db_points(v);
+  if (step < points.front().first) return kMuteDb;
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    const auto& [low_step, low_db] = points[i - 1];
+    const auto& [high_step, high_db] = points[i];
+    if (step > high_step) continue;
+    return low_db + (high_db - low_db) * static_cast<double>(step - low_step) / static_cast<double>(high_step - low_step);
+  }
+  return points.back().second;
+}
+
+// The step of a volume whose dB is nearest `db` (never the muting step).
+long step_for_db(const MixerVolume& v, double db) {
+  const auto points = known_db_points(v);
+  long best = points.front().first;
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    const auto& [low_step, low_db] = points[i - 1];
+    const auto& [high_step, high_db] = points[i];
+    long step = low_step;
+    if (high_db != low_db) {
+      const double share = std::clamp((db - low_db) / (high_db - low_db), 0.0, 1.0);
+      step = low_step + std::lround(share * static_cast<double>(high_step - low_step));
+    }
+    if (std::fabs(db_of_step(v, step) - db) < std::fabs(db_of_step(v, best) - db)) best = step;
+  }
+  return best;
 }
 
 SettingValue levels_value(const MixerVolume& v, std::vector<long> levels) {
@@ -207,9 +251,10 @@ void apply_below_server(SystemSnapshot& snapshot, Setting setting, const ChangeT
     }
   } else if (setting == Setting::mixer_volume && element->volume && !value.levels.empty()) {
     MixerVolume& v = *element->volume;
+    const MixerVolume before = v;  // its known dB points, before channels move
     for (std::size_t i = 0; i < v.values.size() && (value.levels.size() == 1 || i < value.levels.size()); ++i) {
       v.values[i] = level(i);
-      if (has_db_scale(v) && i < v.db.size()) v.db[i] = db_of_step(v, v.values[i]);
+      if (has_db_scale(before) && i < v.db.size()) v.db[i] = db_of_step(before, v.values[i]);
     }
   } else if (setting == Setting::mixer_enum) {
     element->enum_selected = value.name;

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "model/below_server.hpp"
+
 namespace micdoctor {
 namespace {
 
@@ -128,10 +130,12 @@ void mixer_levels_from_json(Setting setting, const nlohmann::json& json, const s
     bad(where + ".db", "expected one dB value per level");
   }
   for (const auto& channel : db) {
-    if (!channel.is_number() || !std::isfinite(channel.get<double>()) || std::fabs(channel.get<double>()) > 1000) {
+    // A muted step is kMuteDb (what the mixer readers give for it).
+    if (!channel.is_number() || !std::isfinite(channel.get<double>()) ||
+        (std::fabs(channel.get<double>()) > 1000 && !(is_mute_db(channel.get<double>()) && channel.get<double>() >= -1e6))) {
       bad(where + ".db", "expected dB values");
     }
-    value.db.push_back(channel.get<double>());
+    value.db.push_back(is_mute_db(channel.get<double>()) ? kMuteDb : channel.get<double>());
   }
 }
 

@@ -23,15 +23,15 @@ SystemSnapshot laptop() {
   mixer.read = true;
   MixerElement capture;
   capture.name = "Capture";
-  capture.volume = MixerVolume{0, 63, {10, 40}, -17.25, 30.0, {-9.75, 12.75}};
+  capture.volume = MixerVolume{0, 63, {10, 40}, -17.25, 30.0, {-9.75, 12.75}, std::nullopt};
   capture.volume_is_capture = true;
   capture.capture_switch = {false, true};
   MixerElement boost;
   boost.name = "Mic Boost";
-  boost.volume = MixerVolume{0, 3, {1, 3}, 0.0, 30.0, {10.0, 30.0}};
+  boost.volume = MixerVolume{0, 3, {1, 3}, 0.0, 30.0, {10.0, 30.0}, std::nullopt};
   MixerElement plain;  // a capture volume with no dB scale
   plain.name = "Mic";
-  plain.volume = MixerVolume{0, 100, {10}, std::nullopt, std::nullopt, {}};
+  plain.volume = MixerVolume{0, 100, {10}, std::nullopt, std::nullopt, {}, std::nullopt};
   plain.volume_is_capture = true;
   MixerElement selector;
   selector.name = "Input Source";
@@ -99,6 +99,50 @@ TEST(MixerPlan, RaiseCaptureWithoutADbScaleGoesToThreeQuartersOfTheRange) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->to.levels, (std::vector<long>{75}));
   EXPECT_TRUE(c->to.db.empty());
+}
+
+// An SOF capture volume (topology "-50 dB step 1 dB, mute", 0 - 80): alsa-lib
+// gives its lowest step as muted, and step 1 as -49 dB.
+SystemSnapshot with_muting_volume(MixerVolume volume) {
+  SystemSnapshot s = laptop();
+  MixerElement pga;
+  pga.name = "PGA2.0 2 Master";
+  pga.volume = std::move(volume);
+  pga.volume_is_capture = true;
+  s.kernel.mixers[0].elements.push_back(pga);
+  return s;
+}
+
+TEST(MixerPlan, RaiseCaptureOnAVolumeWhoseLowestStepMutesGoesTo0dBNotToTheTop) {
+  const MixerVolume muted{0, 80, {0, 0}, kMuteDb, 30.0, {kMuteDb, kMuteDb}, -49.0};
+  const Finding low = mixer_finding("mixer.capture_low", "mixer.raise_capture", "PCH:PGA2.0 2 Master,0");
+  const auto c = change_for(low, with_muting_volume(muted), "");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->to.levels, (std::vector<long>{50, 50}));  // -49 dB at step 1, +30 dB at step 80
+  EXPECT_EQ(c->to.db, (std::vector<double>{0.0, 0.0}));
+  EXPECT_NE(c->summary.find("+0.0 dB"), std::string::npos) << c->summary;
+  ASSERT_TRUE(c->from.db.size() == 2 && is_mute_db(c->from.db[0]));
+  // The dry run's snapshot shows the muted step as muted and the raised one at 0 dB.
+  SystemSnapshot after = with_muting_volume(muted);
+  apply_below_server(after, c->setting, c->target, c->to);
+  EXPECT_EQ(after.kernel.mixers[0].elements.back().volume->db, (std::vector<double>{0.0, 0.0}));
+}
+
+TEST(MixerPlan, AMutingVolumeIsInterpolatedOnlyBetweenKnownDbValues) {
+  // As an alsa-info dump gives it: no dB for step 1; the right channel's dB is known.
+  const MixerVolume muted{0, 80, {0, 60}, kMuteDb, 30.0, {kMuteDb, 10.0}, std::nullopt};
+  const Finding low = mixer_finding("mixer.capture_low", "mixer.raise_capture", "PCH:PGA2.0 2 Master,0");
+  const auto c = change_for(low, with_muting_volume(muted), "");
+  ASSERT_TRUE(c);
+  // 0 dB is below the lowest known point (+10 dB at 60): the nearest known step, not an extrapolation to the top.
+  EXPECT_EQ(c->to.levels, (std::vector<long>{60, 60}));
+  EXPECT_EQ(c->to.db, (std::vector<double>{10.0, 10.0}));
+  // With only the top known, the scale is not known: three quarters of the range, no dB claimed.
+  const MixerVolume unknown{0, 80, {0, 0}, kMuteDb, 30.0, {kMuteDb, kMuteDb}, std::nullopt};
+  const auto plain = change_for(low, with_muting_volume(unknown), "");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->to.levels, (std::vector<long>{60, 60}));
+  EXPECT_TRUE(plain->to.db.empty());
 }
 
 TEST(MixerPlan, LowerBoostGoesToTheStepNearestPlus20DbAndNeverRaises) {
@@ -262,6 +306,21 @@ TEST(BelowServerJournal, RoundTripAsVersion3) {
     EXPECT_EQ(back.runs[0].entries[i].change.from, journal.runs[0].entries[i].change.from) << i;
     EXPECT_EQ(back.runs[0].entries[i].change.to, journal.runs[0].entries[i].change.to) << i;
   }
+}
+
+TEST(BelowServerJournal, AMutedLevelIsReadBack) {
+  // What alsa-lib gives for a step that mutes: -9999999 x 0.01 dB.
+  const double muted = -9999999 / 100.0;
+  const Journal journal = journal_of({change_of(Setting::mixer_volume, "PCH:PGA2.0 2 Master,0",
+                                                {false, {}, "", {0, 0}, {muted, muted}},
+                                                {false, {}, "", {50, 50}, {0.0, 0.0}})});
+  const Journal back = journal_from_text(journal_to_text(journal));
+  ASSERT_EQ(back.runs.size(), 1u);
+  EXPECT_EQ(back.runs[0].entries[0].change.from.db, (std::vector<double>{kMuteDb, kMuteDb}));
+  // A dB value that is neither a gain nor "muted" is still refused.
+  std::string text = journal_to_text(journal_of({change_of(Setting::mixer_volume, "PCH:Capture,0",
+                                                           {false, {}, "", {0}, {-5000.0}}, {false, {}, "", {1}, {0.0}})}));
+  EXPECT_THROW(journal_from_text(text), std::exception);
 }
 
 TEST(BelowServerJournal, AJournalOfServerChangesStaysVersion1) {
