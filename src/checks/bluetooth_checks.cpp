@@ -3,6 +3,7 @@
 // can do (Device1.UUIDs); the server's card says what it offers; the server's
 // configuration files often say why the two differ.
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "checks/capture_path.hpp"
@@ -15,6 +16,17 @@ namespace {
 // Handsfree 0x111e and Headset 0x1108. (0x111f and 0x1112 are the phone's side.)
 constexpr const char* kHandsfreeUuid = "0000111e-0000-1000-8000-00805f9b34fb";
 constexpr const char* kHeadsetUuid = "00001108-0000-1000-8000-00805f9b34fb";
+
+// "XX:XX:XX:XX:XX:XX" in hex, as BlueZ names a device: only such an address
+// goes into a command the person pastes.
+bool is_mac_address(const std::string& address) {
+  if (address.size() != 17) return false;
+  for (std::size_t i = 0; i < address.size(); ++i) {
+    const bool colon = i % 3 == 2;
+    if (colon ? address[i] != ':' : std::isxdigit(static_cast<unsigned char>(address[i])) == 0) return false;
+  }
+  return true;
+}
 
 bool has_headset_role(const BluetoothDevice& device) {
   return std::any_of(device.uuids.begin(), device.uuids.end(),
@@ -142,10 +154,15 @@ void check_bluetooth_headsets(const CheckInput& input, std::vector<Finding>& out
     } else if (blocker) {
       f.manual_steps.push_back("Remove or change the setting in " + blocker->setting->file +
                                " (as root), then restart the sound server.");
-    } else {
+    } else if (is_mac_address(device.address)) {
       f.manual_steps.push_back("Disconnect and connect the headset again (bluetoothctl disconnect " + device.address +
                                ", then bluetoothctl connect " + device.address + "); if that does not help, remove "
                                "it (bluetoothctl remove " + device.address + ") and pair it again.");
+    } else {
+      f.manual_steps.push_back("Disconnect and connect the headset again in the Bluetooth settings; if that does not "
+                               "help, remove it there and pair it again.");
+    }
+    if (!blocker) {
       f.manual_steps.push_back("Restart the sound server: systemctl --user restart wireplumber pipewire pipewire-pulse "
                                "(PulseAudio: pulseaudio -k). The headset profile needs an HFP backend: PipeWire's own, "
                                "or oFono for PulseAudio.");

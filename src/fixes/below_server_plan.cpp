@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <utility>
+#include <vector>
 
 namespace micdoctor {
 namespace {
@@ -191,6 +192,27 @@ bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std
     return true;
   }
   return false;
+}
+
+bool is_micdoctor_drop_in_path(const std::string& path) {
+  if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos) return false;
+  // Every component plain: no "", ".", ".." that could lead elsewhere.
+  std::vector<std::string> parts;
+  for (std::size_t start = 1; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  for (const std::string& part : parts) {
+    if (part.empty() || part == "." || part == "..") return false;
+  }
+  if (parts.size() < 3 || parts[parts.size() - 3] != "wireplumber") return false;
+  const std::string& dir = parts[parts.size() - 2];
+  const std::string& file = parts.back();
+  const std::string prefix = "99-micdoctor-";
+  const std::string extension = dir == "bluetooth.lua.d" ? ".lua" : dir == "wireplumber.conf.d" ? ".conf" : "";
+  return !extension.empty() && file.size() > prefix.size() + extension.size() && file.starts_with(prefix) &&
+         file.ends_with(extension);
 }
 
 std::optional<Change> headset_roles_change(const SystemSnapshot& snapshot) {

@@ -41,6 +41,12 @@ std::optional<Change> headset_roles_change(const SystemSnapshot& snapshot);
 // or false when micdoctor does not know that version's format.
 bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std::string& content);
 
+// Whether a path can be one of micdoctor's own WirePlumber drop-ins
+// (<wireplumber dir>/bluetooth.lua.d/99-micdoctor-*.lua or
+// <wireplumber dir>/wireplumber.conf.d/99-micdoctor-*.conf): the only files a
+// config_file change (and so a journal's undo) may write or remove.
+bool is_micdoctor_drop_in_path(const std::string& path);
+
 // value_in_snapshot / apply_to_snapshot for the settings below the server.
 // A configuration file reads as "" (absent) unless the snapshot shows a
 // setting from it: then its content is not known, and null stops the plan

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "fixes/below_server_plan.hpp"
 #include "model/below_server.hpp"
 
 namespace micdoctor {
@@ -202,6 +203,10 @@ Change change_from_json(const nlohmann::json& json, const std::string& where, in
   c.target.stream_index = optional_integer<std::uint32_t>(target, "stream_index", where + ".target");
   c.target.application = text(target, "application", where + ".target");
   c.target.process_id = optional_integer<std::int64_t>(target, "process_id", where + ".target");
+  // Undo writes or removes the file a config_file change names: only micdoctor's own drop-ins.
+  if (c.setting == Setting::config_file && !is_micdoctor_drop_in_path(c.target.name)) {
+    bad(where + ".target.name", "not a drop-in file of micdoctor's (<wireplumber dir>/.../99-micdoctor-*)");
+  }
   c.from = value_from_json(c.setting, member(json, "from", where), where + ".from");
   c.to = value_from_json(c.setting, member(json, "to", where), where + ".to");
   c.summary = text(json, "summary", where);

@@ -284,6 +284,19 @@ TEST_F(AlsaMixerTest, AlsaLibsErrorHandlerIsGivenBack) {
   snd_lib_error_set_handler(nullptr);
 }
 
+// Whatever a journal says, the platform writes and removes only micdoctor's own drop-ins.
+TEST_F(AlsaMixerTest, OnlyADropInOfMicdoctorsIsWrittenOrRemoved) {
+  const fs::path other = dir_ / "notes.conf";
+  std::ofstream(other) << "mine\n";
+  linux_system::LinuxSystem system;
+  const ChangeTarget target{other.string(), {}, {}, {}};
+  ASSERT_TRUE(system.current(Setting::config_file, target).value);
+  std::string error;
+  EXPECT_FALSE(system.apply(Setting::config_file, target, SettingValue{}, error));
+  EXPECT_NE(error.find("not a drop-in file of micdoctor's"), std::string::npos) << error;
+  EXPECT_TRUE(fs::exists(other));
+}
+
 TEST_F(AlsaMixerTest, UndoLeavesAControlChangedSince) {
   linux_system::LinuxSystem system;
   SystemSnapshot snapshot;

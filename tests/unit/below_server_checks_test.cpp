@@ -693,6 +693,15 @@ TEST(BluetoothHeadset, NoReasonInTheConfigurationMeansReconnect) {
   EXPECT_TRUE(steps_mention(f, "bluetoothctl disconnect 00:1B:66:AA:BB:CC"));
 }
 
+TEST(BluetoothHeadset, AnAddressThatIsNotAMacGoesIntoNoCommand) {
+  SystemSnapshot s = with_headset(false);
+  s.bluetooth.devices[0].address = "00:1B:66:AA:BB:CC; rm -rf ~";
+  const Finding f = only(run_checks(s), "bluetooth.no_headset_profile");
+  EXPECT_FALSE(steps_mention(f, "bluetoothctl"));
+  EXPECT_FALSE(steps_mention(f, "rm -rf"));
+  EXPECT_TRUE(steps_mention(f, "pair it again"));
+}
+
 // ---------------------------------------------------------------- usb.autosuspend
 
 SystemSnapshot usb_microphone(const std::string& power_control) {

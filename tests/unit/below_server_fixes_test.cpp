@@ -294,7 +294,7 @@ TEST(BelowServerJournal, RoundTripAsVersion3) {
       change_of(Setting::mixer_volume, "PCH:Capture,0", {false, {}, "", {17, 52}, {-4.5, 21.75}},
                 {false, {}, "", {23, 52}, {0.0, 21.75}}),
       change_of(Setting::mixer_enum, "PCH:Input Source,0", {false, {}, "Line", {}, {}}, {false, {}, "Mic", {}, {}}),
-      change_of(Setting::config_file, "/home/me/x.conf", {}, {false, {}, "# micdoctor\nx = 1\n", {}, {}}),
+      change_of(Setting::config_file, "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-x.conf", {}, {false, {}, "# micdoctor\nx = 1\n", {}, {}}),
   });
   const std::string text = journal_to_text(journal);
   EXPECT_NE(text.find("\"micdoctor.journal/3\""), std::string::npos);
@@ -321,6 +321,22 @@ TEST(BelowServerJournal, AMutedLevelIsReadBack) {
   std::string text = journal_to_text(journal_of({change_of(Setting::mixer_volume, "PCH:Capture,0",
                                                            {false, {}, "", {0}, {-5000.0}}, {false, {}, "", {1}, {0.0}})}));
   EXPECT_THROW(journal_from_text(text), std::exception);
+}
+
+TEST(BelowServerJournal, AConfigFileChangeNamesOnlyADropInOfMicdoctors) {
+  EXPECT_TRUE(is_micdoctor_drop_in_path("/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-roles.conf"));
+  EXPECT_TRUE(is_micdoctor_drop_in_path("/home/me/.config/wireplumber/bluetooth.lua.d/99-micdoctor-roles.lua"));
+  for (const char* other : {"/home/me/.bashrc", "/home/me/.config/wireplumber/wireplumber.conf.d/50-mine.conf",
+                            "/home/me/.config/wireplumber/bluetooth.lua.d/99-micdoctor-roles.conf",
+                            "/home/me/.config/wireplumber/wireplumber.conf.d/../../../.bashrc",
+                            "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-/../../x.conf",
+                            "wireplumber/wireplumber.conf.d/99-micdoctor-roles.conf",
+                            "/home/me/.config/other/wireplumber.conf.d/99-micdoctor-roles.conf"}) {
+    EXPECT_FALSE(is_micdoctor_drop_in_path(other)) << other;
+    const std::string text = journal_to_text(
+        journal_of({change_of(Setting::config_file, other, {false, {}, "secret\n", {}, {}}, {false, {}, "", {}, {}})}));
+    EXPECT_THROW(journal_from_text(text), std::exception) << other;  // undo would remove it
+  }
 }
 
 TEST(BelowServerJournal, AJournalOfServerChangesStaysVersion1) {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "fixes/below_server_plan.hpp"
+
 namespace micdoctor::linux_system {
 namespace {
 
@@ -120,8 +122,8 @@ CurrentValue read_config_file(const std::string& path) {
 
 bool write_config_file(const std::string& path, const std::string& expected, const std::string& content,
                        std::string& error) {
-  if (path.empty() || path[0] != '/') {
-    error = "\"" + path + "\" is not an absolute path";
+  if (!is_micdoctor_drop_in_path(path)) {
+    error = "\"" + path + "\" is not a drop-in file of micdoctor's; micdoctor writes and removes no other file";
     return false;
   }
   const CurrentValue now = read_config_file(path);
