@@ -8,6 +8,7 @@
 
 #include "checks/capture_path.hpp"
 #include "checks/checks.hpp"
+#include "fixes/below_server_plan.hpp"
 
 namespace micdoctor::checks {
 namespace {
@@ -105,18 +106,19 @@ std::optional<Blocker> configuration_blocks(const SystemSnapshot& s) {
 // The user's own WirePlumber drop-in that turns the roles back on (what the
 // fix bluetooth.enable_headset_roles writes), for this WirePlumber.
 std::string dropin_step(const SystemSnapshot& s) {
-  const std::string dir = s.user_config.wireplumber_dir.empty() ? "~/.config/wireplumber" : s.user_config.wireplumber_dir;
-  if (s.user_config.wireplumber_version.rfind("0.4", 0) == 0) {
-    return "Turn the headset roles back on for you: mkdir -p " + shell_quote(dir + "/bluetooth.lua.d") +
-           " && echo 'bluez_monitor.properties[\"bluez5.headset-roles\"] = \"[ hsp_hs hsp_ag hfp_hf hfp_ag ]\"' > " +
-           shell_quote(dir + "/bluetooth.lua.d/80-micdoctor-headset-roles.lua") +
-           ", then: systemctl --user restart wireplumber";
+  UserAudioConfig config = s.user_config;
+  if (config.wireplumber_dir.empty()) config.wireplumber_dir = "~/.config/wireplumber";
+  if (config.wireplumber_version.empty()) config.wireplumber_version = "0.5";
+  std::string path;
+  std::string content;
+  // The same file and content as the fix bluetooth.enable_headset_roles writes.
+  if (!headset_roles_drop_in(config, path, content, backend_set_to_none(s.audio_config))) {
+    return "Turn the headset roles back on in WirePlumber's configuration (bluez5.roles), then: systemctl --user "
+           "restart wireplumber";
   }
-  return "Turn the headset roles back on for you: mkdir -p " + shell_quote(dir + "/wireplumber.conf.d") +
-         " && printf 'monitor.bluez.properties = {\\n  bluez5.roles = [ a2dp_sink a2dp_source bap_sink bap_source "
-         "hsp_hs hsp_ag hfp_hf hfp_ag ]\\n  bluez5.hfphsp-backend = \"native\"\\n}\\n' > " +
-         shell_quote(dir + "/wireplumber.conf.d/80-micdoctor-headset-roles.conf") +
-         ", then: systemctl --user restart wireplumber";
+  const std::string dir = path.substr(0, path.rfind('/'));
+  return "Turn the headset roles back on for you: mkdir -p " + shell_quote(dir) + " && printf '%s' " +
+         shell_quote(content) + " > " + shell_quote(path) + ", then: systemctl --user restart wireplumber";
 }
 
 }  // namespace

@@ -172,7 +172,7 @@ std::optional<Change> mixer_change(const Finding& finding, const SystemSnapshot&
   }
 }
 
-bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std::string& content) {
+bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std::string& content, bool native_backend) {
   int major = 0;
   int minor = 0;
   if (config.wireplumber_dir.empty() || !major_minor(config.wireplumber_version, major, minor)) return false;
@@ -180,18 +180,29 @@ bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std
                              "roles, so a headset's microphone can be used.\n";
   const std::string footer = "'micdoctor undo' removes this file (if it is unchanged).\n";
   if (major == 0 && minor == 4) {
+    // WirePlumber 0.4.13's bluetooth.lua.d/50-bluez-config.lua: bluez_monitor.properties
+    // go to the bluez5 plugin as they are, bluez5.roles among them.
     path = config.wireplumber_dir + "/bluetooth.lua.d/" + kDropInName + ".lua";
-    content = "-- " + header + "-- " + footer + "bluez_monitor.properties[\"bluez5.headset-roles\"] = \"" +
-              kHeadsetRoles + "\"\n";
+    content = "-- " + header + "-- " + footer + "bluez_monitor.properties[\"bluez5.roles\"] = \"" + kAllBluetoothRoles +
+              "\"\nbluez_monitor.properties[\"bluez5.headset-roles\"] = \"" + kHeadsetRoles + "\"\n";
+    if (native_backend) content += "bluez_monitor.properties[\"bluez5.hfphsp-backend\"] = \"native\"\n";
     return true;
   }
   if (major > 0 || minor >= 5) {
     path = config.wireplumber_dir + "/wireplumber.conf.d/" + kDropInName + ".conf";
-    content = "# " + header + "# " + footer + "monitor.bluez.properties = {\n  bluez5.headset-roles = " +
-              kHeadsetRoles + "\n}\n";
+    content = "# " + header + "# " + footer + "monitor.bluez.properties = {\n  bluez5.roles = " + kAllBluetoothRoles + "\n";
+    if (native_backend) content += "  bluez5.hfphsp-backend = \"native\"\n";
+    content += "}\n";
     return true;
   }
   return false;
+}
+
+bool backend_set_to_none(const std::vector<AudioConfigSetting>& settings) {
+  return std::any_of(settings.begin(), settings.end(), [](const AudioConfigSetting& c) {
+    return (c.program == "wireplumber" || c.program == "pipewire") && c.key == "bluez5.hfphsp-backend" &&
+           (c.value == "none" || c.value == "\"none\"");
+  });
 }
 
 bool is_micdoctor_drop_in_path(const std::string& path) {
@@ -217,7 +228,9 @@ bool is_micdoctor_drop_in_path(const std::string& path) {
 
 std::optional<Change> headset_roles_change(const SystemSnapshot& snapshot) {
   Change c;
-  if (!headset_roles_drop_in(snapshot.user_config, c.target.name, c.to.name)) return std::nullopt;
+  if (!headset_roles_drop_in(snapshot.user_config, c.target.name, c.to.name, backend_set_to_none(snapshot.audio_config))) {
+    return std::nullopt;
+  }
   c.setting = Setting::config_file;
   c.summary = "Enable the Bluetooth headset roles in WirePlumber (a drop-in file of micdoctor's: " + c.target.name + ")";
   c.cost = "WirePlumber reads it when it starts: restart it with 'systemctl --user restart wireplumber' (sound stops for "
@@ -258,7 +271,7 @@ void apply_below_server(SystemSnapshot& snapshot, Setting setting, const ChangeT
     std::erase_if(snapshot.audio_config, [&](const AudioConfigSetting& s) { return s.file == target.name; });
     // Only micdoctor's own drop-in is ever written: it sets the headset roles.
     if (!value.name.empty()) {
-      snapshot.audio_config.push_back(AudioConfigSetting{"wireplumber", "bluez5.headset-roles", kHeadsetRoles, target.name});
+      snapshot.audio_config.push_back(AudioConfigSetting{"wireplumber", "bluez5.roles", kAllBluetoothRoles, target.name});
     }
     return;
   }

@@ -181,9 +181,17 @@ TEST(HeadsetRolesPlan, WirePlumber05GetsASpaJsonDropIn) {
   EXPECT_EQ(c->target.name,
             "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-enable-headset-roles.conf");
   EXPECT_EQ(c->from.name, "");  // no such file
-  EXPECT_NE(c->to.name.find("monitor.bluez.properties = {\n  bluez5.headset-roles = [ hsp_hs hsp_ag hfp_hf hfp_ag ]\n}"),
+  // PipeWire takes bluez5.roles before bluez5.headset-roles: a user's "bluez5.roles = [ a2dp_sink a2dp_source ]"
+  // (the Arch wiki's recipe) is overridden only by bluez5.roles.
+  EXPECT_NE(c->to.name.find("monitor.bluez.properties = {\n  bluez5.roles = [ a2dp_sink a2dp_source bap_sink bap_source "
+                            "hsp_hs hsp_ag hfp_hf hfp_ag ]\n}"),
             std::string::npos)
       << c->to.name;
+  SystemSnapshot none = laptop();
+  none.audio_config = {AudioConfigSetting{"wireplumber", "bluez5.hfphsp-backend", "\"none\"", "/etc/x.conf"}};
+  const auto native = change_for(headset_finding(), none, "");
+  ASSERT_TRUE(native);
+  EXPECT_NE(native->to.name.find("  bluez5.hfphsp-backend = \"native\"\n}"), std::string::npos) << native->to.name;
   EXPECT_NE(c->to.name.find("micdoctor"), std::string::npos);
   EXPECT_NE(c->cost.find("systemctl --user restart wireplumber"), std::string::npos);
   EXPECT_NE(c->cost.find("micdoctor undo' removes the file"), std::string::npos);
@@ -196,6 +204,10 @@ TEST(HeadsetRolesPlan, WirePlumber04GetsALuaDropIn) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->target.name, "/home/me/.config/wireplumber/bluetooth.lua.d/99-micdoctor-enable-headset-roles.lua");
   EXPECT_NE(c->to.name.find("bluez_monitor.properties[\"bluez5.headset-roles\"] = \"[ hsp_hs hsp_ag hfp_hf hfp_ag ]\""),
+            std::string::npos)
+      << c->to.name;
+  EXPECT_NE(c->to.name.find("bluez_monitor.properties[\"bluez5.roles\"] = \"[ a2dp_sink a2dp_source bap_sink bap_source "
+                            "hsp_hs hsp_ag hfp_hf hfp_ag ]\""),
             std::string::npos)
       << c->to.name;
 }
@@ -228,7 +240,7 @@ TEST(BelowServerDryRun, TheSnapshotShowsEachChange) {
   const ChangeTarget file{"/home/me/.config/wireplumber/wireplumber.conf.d/x.conf", {}, {}, {}};
   apply_to_snapshot(s, Setting::config_file, file, SettingValue{false, {}, "content\n", {}, {}});
   ASSERT_EQ(s.audio_config.size(), 1u);
-  EXPECT_EQ(s.audio_config[0].key, "bluez5.headset-roles");
+  EXPECT_EQ(s.audio_config[0].key, "bluez5.roles");
   EXPECT_EQ(s.audio_config[0].file, file.name);
   apply_to_snapshot(s, Setting::config_file, file, SettingValue{});
   EXPECT_TRUE(s.audio_config.empty());
