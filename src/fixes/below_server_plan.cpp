@@ -231,6 +231,7 @@ std::optional<Change> headset_roles_change(const SystemSnapshot& snapshot) {
   if (!headset_roles_drop_in(snapshot.user_config, c.target.name, c.to.name, backend_set_to_none(snapshot.audio_config))) {
     return std::nullopt;
   }
+  c.to.flag = true;  // the file is there after
   c.setting = Setting::config_file;
   c.summary = "Enable the Bluetooth headset roles in WirePlumber (a drop-in file of micdoctor's: " + c.target.name + ")";
   c.cost = "WirePlumber reads it when it starts: restart it with 'systemctl --user restart wireplumber' (sound stops for "
@@ -270,7 +271,7 @@ void apply_below_server(SystemSnapshot& snapshot, Setting setting, const ChangeT
   if (setting == Setting::config_file) {
     std::erase_if(snapshot.audio_config, [&](const AudioConfigSetting& s) { return s.file == target.name; });
     // Only micdoctor's own drop-in is ever written: it sets the headset roles.
-    if (!value.name.empty()) {
+    if (value.flag || !value.name.empty()) {
       snapshot.audio_config.push_back(AudioConfigSetting{"wireplumber", "bluez5.roles", kAllBluetoothRoles, target.name});
     }
     return;

@@ -44,6 +44,7 @@ Json value_to_json(Setting setting, const SettingValue& value) {
     if (!value.db.empty()) json["db"] = value.db;
     return json;
   }
+  if (setting == Setting::config_file) return Json{{"name", value.name}, {"exists", value.flag}};
   return Json{{"name", value.name}};
 }
 
@@ -165,6 +166,15 @@ SettingValue value_from_json(Setting setting, const nlohmann::json& json, const 
     value.name = text(json, "name", where);
     if (setting == Setting::config_file && value.name.size() > kMaxJournalFileBytes) {
       bad(where + ".name", "a file larger than 64 KiB");
+    }
+    if (setting == Setting::config_file) {
+      // "exists" tells an empty file from no file; written before it was, a file existed when it had content.
+      value.flag = !value.name.empty();
+      if (json.contains("exists")) {
+        if (!json["exists"].is_boolean()) bad(where + ".exists", "expected true or false");
+        value.flag = json["exists"].get<bool>();
+        if (!value.flag && !value.name.empty()) bad(where + ".exists", "a file that does not exist has no content");
+      }
     }
   }
   return value;

@@ -408,7 +408,8 @@ TEST_F(AlsaMixerTest, DropInIsWrittenPrivatelyAndUndoRemovesIt) {
   bool requested = false;
   ASSERT_EQ(set_and_verify(system, change.setting, change.target, change.to, requested), "");
   EXPECT_EQ(read_text(drop_in.path), change.to.name);
-  EXPECT_NE(change.to.name.find("bluez5.headset-roles = [ hsp_hs hsp_ag hfp_hf hfp_ag ]"), std::string::npos);
+  EXPECT_NE(change.to.name.find("bluez5.roles = [ a2dp_sink a2dp_source bap_sink bap_source hsp_hs hsp_ag hfp_hf hfp_ag ]"),
+            std::string::npos);
   struct stat st {};
   ASSERT_EQ(::stat((dir_ / "home" / ".config").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);  // directories micdoctor made are private
@@ -423,6 +424,32 @@ TEST_F(AlsaMixerTest, DropInIsWrittenPrivatelyAndUndoRemovesIt) {
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_EQ(outcomes[0].result, UndoResult::restored) << outcomes[0].note;
   EXPECT_FALSE(fs::exists(drop_in.path));
+}
+
+// An empty file is not "no file": undo puts the empty file back.
+TEST_F(AlsaMixerTest, UndoRestoresAnEmptyDropInRatherThanRemovingIt) {
+  const DropIn drop_in = planned_drop_in(dir_ / "home", "0.5.2");
+  fs::create_directories(fs::path(drop_in.path).parent_path());
+  std::ofstream(drop_in.path).close();
+  linux_system::LinuxSystem system;
+  Change change = drop_in.change;
+  const CurrentValue before = system.current(change.setting, change.target);
+  ASSERT_TRUE(before.value) << before.error;
+  EXPECT_TRUE(before.value->flag);  // there, though empty
+  change.from = *before.value;
+  bool requested = false;
+  ASSERT_EQ(set_and_verify(system, change.setting, change.target, change.to, requested), "");
+  EXPECT_EQ(read_text(drop_in.path), change.to.name);
+
+  JournalRun run{"r", "", "pipewire", {JournalEntry{1, "", change, EntryStatus::applied, "", 0}}, false};
+  Journal journal = journal_from_text(journal_to_text(Journal{{run}}));
+  std::string stopped;
+  linux_system::LinuxSystem undo_system;
+  const auto outcomes = undo_run(undo_system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].result, UndoResult::restored) << outcomes[0].note;
+  ASSERT_TRUE(fs::exists(drop_in.path));
+  EXPECT_EQ(fs::file_size(drop_in.path), 0u);
 }
 
 TEST_F(AlsaMixerTest, UndoLeavesADropInThePersonChanged) {

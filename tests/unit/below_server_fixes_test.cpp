@@ -306,14 +306,18 @@ TEST(BelowServerJournal, RoundTripAsVersion3) {
       change_of(Setting::mixer_volume, "PCH:Capture,0", {false, {}, "", {17, 52}, {-4.5, 21.75}},
                 {false, {}, "", {23, 52}, {0.0, 21.75}}),
       change_of(Setting::mixer_enum, "PCH:Input Source,0", {false, {}, "Line", {}, {}}, {false, {}, "Mic", {}, {}}),
-      change_of(Setting::config_file, "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-x.conf", {}, {false, {}, "# micdoctor\nx = 1\n", {}, {}}),
+      change_of(Setting::config_file, "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-x.conf", {},
+                 {true, {}, "# micdoctor\nx = 1\n", {}, {}}),
+      // An empty file that is there is not "no file".
+      change_of(Setting::config_file, "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-y.conf",
+                {true, {}, "", {}, {}}, {true, {}, "y = 1\n", {}, {}}),
   });
   const std::string text = journal_to_text(journal);
   EXPECT_NE(text.find("\"micdoctor.journal/3\""), std::string::npos);
   const Journal back = journal_from_text(text);
   ASSERT_EQ(back.runs.size(), 1u);
-  ASSERT_EQ(back.runs[0].entries.size(), 4u);
-  for (std::size_t i = 0; i < 4; ++i) {
+  ASSERT_EQ(back.runs[0].entries.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(back.runs[0].entries[i].change.setting, journal.runs[0].entries[i].change.setting);
     EXPECT_EQ(back.runs[0].entries[i].change.from, journal.runs[0].entries[i].change.from) << i;
     EXPECT_EQ(back.runs[0].entries[i].change.to, journal.runs[0].entries[i].change.to) << i;
