@@ -3,10 +3,12 @@
 // can do (Device1.UUIDs); the server's card says what it offers; the server's
 // configuration files often say why the two differ.
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "checks/capture_path.hpp"
 #include "checks/checks.hpp"
+#include "fixes/below_server_plan.hpp"
 
 namespace micdoctor::checks {
 namespace {
@@ -15,6 +17,17 @@ namespace {
 // Handsfree 0x111e and Headset 0x1108. (0x111f and 0x1112 are the phone's side.)
 constexpr const char* kHandsfreeUuid = "0000111e-0000-1000-8000-00805f9b34fb";
 constexpr const char* kHeadsetUuid = "00001108-0000-1000-8000-00805f9b34fb";
+
+// "XX:XX:XX:XX:XX:XX" in hex, as BlueZ names a device: only such an address
+// goes into a command the person pastes.
+bool is_mac_address(const std::string& address) {
+  if (address.size() != 17) return false;
+  for (std::size_t i = 0; i < address.size(); ++i) {
+    const bool colon = i % 3 == 2;
+    if (colon ? address[i] != ':' : std::isxdigit(static_cast<unsigned char>(address[i])) == 0) return false;
+  }
+  return true;
+}
 
 bool has_headset_role(const BluetoothDevice& device) {
   return std::any_of(device.uuids.begin(), device.uuids.end(),
@@ -93,18 +106,19 @@ std::optional<Blocker> configuration_blocks(const SystemSnapshot& s) {
 // The user's own WirePlumber drop-in that turns the roles back on (what the
 // fix bluetooth.enable_headset_roles writes), for this WirePlumber.
 std::string dropin_step(const SystemSnapshot& s) {
-  const std::string dir = s.user_config.wireplumber_dir.empty() ? "~/.config/wireplumber" : s.user_config.wireplumber_dir;
-  if (s.user_config.wireplumber_version.rfind("0.4", 0) == 0) {
-    return "Turn the headset roles back on for you: mkdir -p " + shell_quote(dir + "/bluetooth.lua.d") +
-           " && echo 'bluez_monitor.properties[\"bluez5.headset-roles\"] = \"[ hsp_hs hsp_ag hfp_hf hfp_ag ]\"' > " +
-           shell_quote(dir + "/bluetooth.lua.d/80-micdoctor-headset-roles.lua") +
-           ", then: systemctl --user restart wireplumber";
+  UserAudioConfig config = s.user_config;
+  if (config.wireplumber_dir.empty()) config.wireplumber_dir = "~/.config/wireplumber";
+  if (config.wireplumber_version.empty()) config.wireplumber_version = "0.5";
+  std::string path;
+  std::string content;
+  // The same file and content as the fix bluetooth.enable_headset_roles writes.
+  if (!headset_roles_drop_in(config, path, content, backend_set_to_none(s.audio_config))) {
+    return "Turn the headset roles back on in WirePlumber's configuration (bluez5.roles), then: systemctl --user "
+           "restart wireplumber";
   }
-  return "Turn the headset roles back on for you: mkdir -p " + shell_quote(dir + "/wireplumber.conf.d") +
-         " && printf 'monitor.bluez.properties = {\\n  bluez5.roles = [ a2dp_sink a2dp_source bap_sink bap_source "
-         "hsp_hs hsp_ag hfp_hf hfp_ag ]\\n  bluez5.hfphsp-backend = \"native\"\\n}\\n' > " +
-         shell_quote(dir + "/wireplumber.conf.d/80-micdoctor-headset-roles.conf") +
-         ", then: systemctl --user restart wireplumber";
+  const std::string dir = path.substr(0, path.rfind('/'));
+  return "Turn the headset roles back on for you: mkdir -p " + shell_quote(dir) + " && printf '%s' " +
+         shell_quote(content) + " > " + shell_quote(path) + ", then: systemctl --user restart wireplumber";
 }
 
 }  // namespace
@@ -142,10 +156,15 @@ void check_bluetooth_headsets(const CheckInput& input, std::vector<Finding>& out
     } else if (blocker) {
       f.manual_steps.push_back("Remove or change the setting in " + blocker->setting->file +
                                " (as root), then restart the sound server.");
-    } else {
+    } else if (is_mac_address(device.address)) {
       f.manual_steps.push_back("Disconnect and connect the headset again (bluetoothctl disconnect " + device.address +
                                ", then bluetoothctl connect " + device.address + "); if that does not help, remove "
                                "it (bluetoothctl remove " + device.address + ") and pair it again.");
+    } else {
+      f.manual_steps.push_back("Disconnect and connect the headset again in the Bluetooth settings; if that does not "
+                               "help, remove it there and pair it again.");
+    }
+    if (!blocker) {
       f.manual_steps.push_back("Restart the sound server: systemctl --user restart wireplumber pipewire pipewire-pulse "
                                "(PulseAudio: pulseaudio -k). The headset profile needs an HFP backend: PipeWire's own, "
                                "or oFono for PulseAudio.");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace micdoctor {
 namespace {
@@ -19,18 +21,61 @@ MixerElement* find_element(std::vector<AlsaMixer>& mixers, const std::string& el
   return nullptr;
 }
 
-bool has_db_scale(const MixerVolume& v) { return v.db_min && v.db_max && *v.db_max > *v.db_min && v.max > v.min; }
-
-// The raw step of a volume nearest `db`, on the linear dB scale HD-Audio and
-// USB amplifiers have (DB_SCALE / DB_MINMAX).
-long step_for_db(const MixerVolume& v, double db) {
-  const double share = (db - *v.db_min) / (*v.db_max - *v.db_min);
-  const auto step = v.min + std::lround(share * static_cast<double>(v.max - v.min));
-  return std::clamp(step, v.min, v.max);
+// The steps of a volume whose dB is known: the ends of its range (step min+1
+// when the lowest step mutes) and the channels' own, sorted by step. A scale
+// need not be linear (DB_RANGE, a muting lowest step): dB is interpolated only
+// between known points.
+std::vector<std::pair<long, double>> known_db_points(const MixerVolume& v) {
+  std::vector<std::pair<long, double>> points;
+  if (!v.db_min || !v.db_max || v.max <= v.min || is_mute_db(*v.db_max)) return points;
+  if (!is_mute_db(*v.db_min)) points.emplace_back(v.min, *v.db_min);
+  else if (v.db_above_mute && v.max > v.min + 1) points.emplace_back(v.min + 1, *v.db_above_mute);
+  points.emplace_back(v.max, *v.db_max);
+  if (v.db.size() == v.values.size()) {
+    for (std::size_t i = 0; i < v.values.size(); ++i) {
+      if (!is_mute_db(v.db[i]) && v.values[i] >= v.min && v.values[i] <= v.max) points.emplace_back(v.values[i], v.db[i]);
+    }
+  }
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+               points.end());
+  return points;
 }
 
+bool has_db_scale(const MixerVolume& v) {
+  const auto points = known_db_points(v);
+  return points.size() >= 2 && points.back().second > points.front().second;
+}
+
+// The dB of a step: interpolated between the known points around it; below
+// the lowest known point (the muting step), muted.
 double db_of_step(const MixerVolume& v, long step) {
-  return *v.db_min + (*v.db_max - *v.db_min) * static_cast<double>(step - v.min) / static_cast<double>(v.max - v.min);
+  const auto points = known_db_points(v);
+  if (step < points.front().first) return kMuteDb;
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    const auto& [low_step, low_db] = points[i - 1];
+    const auto& [high_step, high_db] = points[i];
+    if (step > high_step) continue;
+    return low_db + (high_db - low_db) * static_cast<double>(step - low_step) / static_cast<double>(high_step - low_step);
+  }
+  return points.back().second;
+}
+
+// The step of a volume whose dB is nearest `db` (never the muting step).
+long step_for_db(const MixerVolume& v, double db) {
+  const auto points = known_db_points(v);
+  long best = points.front().first;
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    const auto& [low_step, low_db] = points[i - 1];
+    const auto& [high_step, high_db] = points[i];
+    long step = low_step;
+    if (high_db != low_db) {
+      const double share = std::clamp((db - low_db) / (high_db - low_db), 0.0, 1.0);
+      step = low_step + std::lround(share * static_cast<double>(high_step - low_step));
+    }
+    if (std::fabs(db_of_step(v, step) - db) < std::fabs(db_of_step(v, best) - db)) best = step;
+  }
+  return best;
 }
 
 SettingValue levels_value(const MixerVolume& v, std::vector<long> levels) {
@@ -127,7 +172,7 @@ std::optional<Change> mixer_change(const Finding& finding, const SystemSnapshot&
   }
 }
 
-bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std::string& content) {
+bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std::string& content, bool native_backend) {
   int major = 0;
   int minor = 0;
   if (config.wireplumber_dir.empty() || !major_minor(config.wireplumber_version, major, minor)) return false;
@@ -135,23 +180,58 @@ bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std
                              "roles, so a headset's microphone can be used.\n";
   const std::string footer = "'micdoctor undo' removes this file (if it is unchanged).\n";
   if (major == 0 && minor == 4) {
+    // WirePlumber 0.4.13's bluetooth.lua.d/50-bluez-config.lua: bluez_monitor.properties
+    // go to the bluez5 plugin as they are, bluez5.roles among them.
     path = config.wireplumber_dir + "/bluetooth.lua.d/" + kDropInName + ".lua";
-    content = "-- " + header + "-- " + footer + "bluez_monitor.properties[\"bluez5.headset-roles\"] = \"" +
-              kHeadsetRoles + "\"\n";
+    content = "-- " + header + "-- " + footer + "bluez_monitor.properties[\"bluez5.roles\"] = \"" + kAllBluetoothRoles +
+              "\"\nbluez_monitor.properties[\"bluez5.headset-roles\"] = \"" + kHeadsetRoles + "\"\n";
+    if (native_backend) content += "bluez_monitor.properties[\"bluez5.hfphsp-backend\"] = \"native\"\n";
     return true;
   }
   if (major > 0 || minor >= 5) {
     path = config.wireplumber_dir + "/wireplumber.conf.d/" + kDropInName + ".conf";
-    content = "# " + header + "# " + footer + "monitor.bluez.properties = {\n  bluez5.headset-roles = " +
-              kHeadsetRoles + "\n}\n";
+    content = "# " + header + "# " + footer + "monitor.bluez.properties = {\n  bluez5.roles = " + kAllBluetoothRoles + "\n";
+    if (native_backend) content += "  bluez5.hfphsp-backend = \"native\"\n";
+    content += "}\n";
     return true;
   }
   return false;
 }
 
+bool backend_set_to_none(const std::vector<AudioConfigSetting>& settings) {
+  return std::any_of(settings.begin(), settings.end(), [](const AudioConfigSetting& c) {
+    return (c.program == "wireplumber" || c.program == "pipewire") && c.key == "bluez5.hfphsp-backend" &&
+           (c.value == "none" || c.value == "\"none\"");
+  });
+}
+
+bool is_micdoctor_drop_in_path(const std::string& path) {
+  if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos) return false;
+  // Every component plain: no "", ".", ".." that could lead elsewhere.
+  std::vector<std::string> parts;
+  for (std::size_t start = 1; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  for (const std::string& part : parts) {
+    if (part.empty() || part == "." || part == "..") return false;
+  }
+  if (parts.size() < 3 || parts[parts.size() - 3] != "wireplumber") return false;
+  const std::string& dir = parts[parts.size() - 2];
+  const std::string& file = parts.back();
+  const std::string prefix = "99-micdoctor-";
+  const std::string extension = dir == "bluetooth.lua.d" ? ".lua" : dir == "wireplumber.conf.d" ? ".conf" : "";
+  return !extension.empty() && file.size() > prefix.size() + extension.size() && file.starts_with(prefix) &&
+         file.ends_with(extension);
+}
+
 std::optional<Change> headset_roles_change(const SystemSnapshot& snapshot) {
   Change c;
-  if (!headset_roles_drop_in(snapshot.user_config, c.target.name, c.to.name)) return std::nullopt;
+  if (!headset_roles_drop_in(snapshot.user_config, c.target.name, c.to.name, backend_set_to_none(snapshot.audio_config))) {
+    return std::nullopt;
+  }
+  c.to.flag = true;  // the file is there after
   c.setting = Setting::config_file;
   c.summary = "Enable the Bluetooth headset roles in WirePlumber (a drop-in file of micdoctor's: " + c.target.name + ")";
   c.cost = "WirePlumber reads it when it starts: restart it with 'systemctl --user restart wireplumber' (sound stops for "
@@ -191,8 +271,8 @@ void apply_below_server(SystemSnapshot& snapshot, Setting setting, const ChangeT
   if (setting == Setting::config_file) {
     std::erase_if(snapshot.audio_config, [&](const AudioConfigSetting& s) { return s.file == target.name; });
     // Only micdoctor's own drop-in is ever written: it sets the headset roles.
-    if (!value.name.empty()) {
-      snapshot.audio_config.push_back(AudioConfigSetting{"wireplumber", "bluez5.headset-roles", kHeadsetRoles, target.name});
+    if (value.flag || !value.name.empty()) {
+      snapshot.audio_config.push_back(AudioConfigSetting{"wireplumber", "bluez5.roles", kAllBluetoothRoles, target.name});
     }
     return;
   }
@@ -207,9 +287,10 @@ void apply_below_server(SystemSnapshot& snapshot, Setting setting, const ChangeT
     }
   } else if (setting == Setting::mixer_volume && element->volume && !value.levels.empty()) {
     MixerVolume& v = *element->volume;
+    const MixerVolume before = v;  // its known dB points, before channels move
     for (std::size_t i = 0; i < v.values.size() && (value.levels.size() == 1 || i < value.levels.size()); ++i) {
       v.values[i] = level(i);
-      if (has_db_scale(v) && i < v.db.size()) v.db[i] = db_of_step(v, v.values[i]);
+      if (has_db_scale(before) && i < v.db.size()) v.db[i] = db_of_step(before, v.values[i]);
     }
   } else if (setting == Setting::mixer_enum) {
     element->enum_selected = value.name;

@@ -21,6 +21,10 @@ inline constexpr double kBoostTargetDb = 20.0;
 
 // The headset roles the drop-in enables (WirePlumber's own default set).
 inline constexpr const char* kHeadsetRoles = "[ hsp_hs hsp_ag hfp_hf hfp_ag ]";
+// Every role: PipeWire's bluez5 plugin takes bluez5.roles before
+// bluez5.headset-roles (spa backend-native.c), so a user's "bluez5.roles =
+// [ a2dp_sink a2dp_source ]" is overridden only by a later bluez5.roles.
+inline constexpr const char* kAllBluetoothRoles = "[ a2dp_sink a2dp_source bap_sink bap_source hsp_hs hsp_ag hfp_hf hfp_ag ]";
 
 // The element a finding's device ("PCH:Capture,0") names in the snapshot, or nullptr.
 const MixerElement* find_mixer_element(const SystemSnapshot& snapshot, const std::string& element_id);
@@ -39,7 +43,20 @@ std::optional<Change> headset_roles_change(const SystemSnapshot& snapshot);
 
 // The drop-in's path and content for a WirePlumber version ("0.4.13", "0.5.2"),
 // or false when micdoctor does not know that version's format.
-bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std::string& content);
+// It sets bluez5.roles (every role) and, for 0.4, bluez5.headset-roles too;
+// with native_backend also bluez5.hfphsp-backend = "native" (when the cause is
+// a backend set to none).
+bool headset_roles_drop_in(const UserAudioConfig& config, std::string& path, std::string& content,
+                           bool native_backend = false);
+
+// Whether a path can be one of micdoctor's own WirePlumber drop-ins
+// (<wireplumber dir>/bluetooth.lua.d/99-micdoctor-*.lua or
+// <wireplumber dir>/wireplumber.conf.d/99-micdoctor-*.conf): the only files a
+// config_file change (and so a journal's undo) may write or remove.
+bool is_micdoctor_drop_in_path(const std::string& path);
+
+// Whether WirePlumber's (or PipeWire's) configuration sets bluez5.hfphsp-backend to none.
+bool backend_set_to_none(const std::vector<AudioConfigSetting>& settings);
 
 // value_in_snapshot / apply_to_snapshot for the settings below the server.
 // A configuration file reads as "" (absent) unless the snapshot shows a

@@ -58,7 +58,7 @@ std::string mixer_levels_text(Setting setting, const SettingValue& value) {
 }
 
 std::string file_text(const SettingValue& value) {
-  if (value.name.empty()) return "no file";
+  if (value.name.empty()) return value.flag ? "an empty file" : "no file";
   std::size_t lines = static_cast<std::size_t>(std::count(value.name.begin(), value.name.end(), '\n'));
   if (value.name.back() != '\n') ++lines;
   return "a file of " + std::to_string(lines) + (lines == 1 ? " line" : " lines");
@@ -96,6 +96,7 @@ bool same_value(Setting setting, const SettingValue& actual, const SettingValue&
     }
     return actual.levels == expected.levels;
   }
+  if (setting == Setting::config_file) return actual.name == expected.name && actual.flag == expected.flag;
   if (!is_volume_setting(setting)) return actual.name == expected.name;
   if (actual.volume_percent.empty() || expected.volume_percent.empty()) return false;
   const auto close = [](double a, double b) { return std::fabs(a - b) <= kVolumeTolerancePercent; };

@@ -47,7 +47,7 @@ std::optional<Setting> setting_from_string(std::string_view text);
 
 // The value of one setting. Only the member that fits the setting is used.
 struct SettingValue {
-  bool flag = false;
+  bool flag = false;  // muted / allowed; config_file: the file exists (an empty file is not "no file")
   std::vector<double> volume_percent;  // 100 = unity gain; exact for every 16.16 volume
   std::string name;
   std::vector<long> levels = {};  // mixer_switch (0/1) and mixer_volume (raw steps), one per channel

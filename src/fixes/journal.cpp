@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "fixes/below_server_plan.hpp"
+#include "model/below_server.hpp"
+
 namespace micdoctor {
 namespace {
 
@@ -41,6 +44,7 @@ Json value_to_json(Setting setting, const SettingValue& value) {
     if (!value.db.empty()) json["db"] = value.db;
     return json;
   }
+  if (setting == Setting::config_file) return Json{{"name", value.name}, {"exists", value.flag}};
   return Json{{"name", value.name}};
 }
 
@@ -128,10 +132,12 @@ void mixer_levels_from_json(Setting setting, const nlohmann::json& json, const s
     bad(where + ".db", "expected one dB value per level");
   }
   for (const auto& channel : db) {
-    if (!channel.is_number() || !std::isfinite(channel.get<double>()) || std::fabs(channel.get<double>()) > 1000) {
+    // A muted step is kMuteDb (what the mixer readers give for it).
+    if (!channel.is_number() || !std::isfinite(channel.get<double>()) ||
+        (std::fabs(channel.get<double>()) > 1000 && !(is_mute_db(channel.get<double>()) && channel.get<double>() >= -1e6))) {
       bad(where + ".db", "expected dB values");
     }
-    value.db.push_back(channel.get<double>());
+    value.db.push_back(is_mute_db(channel.get<double>()) ? kMuteDb : channel.get<double>());
   }
 }
 
@@ -160,6 +166,15 @@ SettingValue value_from_json(Setting setting, const nlohmann::json& json, const 
     value.name = text(json, "name", where);
     if (setting == Setting::config_file && value.name.size() > kMaxJournalFileBytes) {
       bad(where + ".name", "a file larger than 64 KiB");
+    }
+    if (setting == Setting::config_file) {
+      // "exists" tells an empty file from no file; written before it was, a file existed when it had content.
+      value.flag = !value.name.empty();
+      if (json.contains("exists")) {
+        if (!json["exists"].is_boolean()) bad(where + ".exists", "expected true or false");
+        value.flag = json["exists"].get<bool>();
+        if (!value.flag && !value.name.empty()) bad(where + ".exists", "a file that does not exist has no content");
+      }
     }
   }
   return value;
@@ -198,6 +213,10 @@ Change change_from_json(const nlohmann::json& json, const std::string& where, in
   c.target.stream_index = optional_integer<std::uint32_t>(target, "stream_index", where + ".target");
   c.target.application = text(target, "application", where + ".target");
   c.target.process_id = optional_integer<std::int64_t>(target, "process_id", where + ".target");
+  // Undo writes or removes the file a config_file change names: only micdoctor's own drop-ins.
+  if (c.setting == Setting::config_file && !is_micdoctor_drop_in_path(c.target.name)) {
+    bad(where + ".target.name", "not a drop-in file of micdoctor's (<wireplumber dir>/.../99-micdoctor-*)");
+  }
   c.from = value_from_json(c.setting, member(json, "from", where), where + ".from");
   c.to = value_from_json(c.setting, member(json, "to", where), where + ".to");
   c.summary = text(json, "summary", where);

@@ -77,7 +77,13 @@ struct MixerVolume {
   std::optional<double> db_min;  // null when the control has no dB scale
   std::optional<double> db_max;
   std::vector<double> db;        // one per channel; empty without a dB scale
+  std::optional<double> db_above_mute;  // when the lowest step mutes (db_min is_mute_db): the dB of step min+1
 };
+
+// alsa-lib reports a lowest step that mutes as -9999999 (0.01 dB; SND_CTL_TLV_DB_GAIN_MUTE),
+// alsactl and alsa-info write it so, and micdoctor keeps it as -99999.99 dB: "muted", not a gain.
+inline constexpr double kMuteDb = -99999.99;
+inline bool is_mute_db(double db) { return db <= -9999.0; }
 
 // One element of a card's ALSA mixer (alsa-lib's simple mixer, amixer's
 // "Simple mixer control 'Capture',0").

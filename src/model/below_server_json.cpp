@@ -46,7 +46,7 @@ OutJson volume_json(const MixerVolume& v) {
   OutJson db = OutJson::array();
   for (const double d : v.db) db.push_back(optional_json(std::optional<double>(d)));
   return OutJson{{"min", v.min}, {"max", v.max}, {"values", values}, {"db_min", optional_json(v.db_min)},
-                 {"db_max", optional_json(v.db_max)}, {"db", db}};
+                 {"db_max", optional_json(v.db_max)}, {"db", db}, {"db_above_mute", optional_json(v.db_above_mute)}};
 }
 
 MixerVolume volume_from(const Fields& f) {
@@ -57,13 +57,18 @@ MixerVolume volume_from(const Fields& f) {
     if (!e.is_number_integer()) Fields::fail(path, "expected a whole number");
     v.values.push_back(e.get<long>());
   });
-  v.db_min = f.maybe_number("db_min", -1000.0, 1000.0);
+  // A lowest step that mutes is kMuteDb (as alsa-lib and alsa-info give it), else a gain of +-1000 dB.
+  v.db_min = f.maybe_number("db_min", -1e6, 1000.0);
+  if (v.db_min && !is_mute_db(*v.db_min) && *v.db_min < -1000.0) Fields::fail(f.where("db_min"), "out of range");
+  if (v.db_min && is_mute_db(*v.db_min)) v.db_min = kMuteDb;
   v.db_max = f.maybe_number("db_max", -1000.0, 1000.0);
+  v.db_above_mute = f.maybe_number("db_above_mute", -1000.0, 1000.0);
   f.each("db", [&](const InJson& e, const std::string& path) {
-    if (!e.is_number() || !(e.get<double>() >= -1000.0 && e.get<double>() <= 1000.0)) {
+    if (!e.is_number() || !(e.get<double>() >= -1e6 && e.get<double>() <= 1000.0) ||
+        (!is_mute_db(e.get<double>()) && e.get<double>() < -1000.0)) {
       Fields::fail(path, "expected a number of dB");
     }
-    v.db.push_back(e.get<double>());
+    v.db.push_back(is_mute_db(e.get<double>()) ? kMuteDb : e.get<double>());
   });
   if (v.min > v.max) Fields::fail(f.where("min"), "larger than max");
   return v;

@@ -4,6 +4,7 @@
 // (set by tests/CMakeLists.txt). Each test copies the fixtures into its own
 // state directory (MICDOCTOR_ALSA_STATE), so writes never leak between tests,
 // and checks what micdoctor wrote with amixer through the same configuration.
+#include <alsa/asoundlib.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -220,6 +221,82 @@ TEST_F(AlsaMixerTest, FixAndUndoRestoreEveryChannelExactly) {
   EXPECT_NE(after.find("Front Right: Capture 52 [83%] [21.75dB] [on]"), std::string::npos) << after;
 }
 
+// An SOF capture volume whose lowest step mutes (tests/fixtures/mixers/sofpga.state,
+// at step 0): alsa-lib gives its dB range as "muted" .. +30 dB. The raise goes to
+// the step amixer itself shows as 0 dB (not to the top, +30 dB), and the journal
+// with the muted "from" is read back and undone.
+TEST_F(AlsaMixerTest, AVolumeWhoseLowestStepMutesIsRaisedTo0dBAndUndone) {
+  fs::copy_file(fs::path(MICDOCTOR_FIXTURES_DIR) / "mixers" / "sofpga.state", dir_ / "state" / "sofpga.state");
+  const std::string pga = "PGA2.0 2 Master";
+  ASSERT_NE(amixer("-D hw:sofpga sget '" + pga + "'").find("Front Left: Capture 0 ["), std::string::npos)
+      << amixer("-D hw:sofpga sget '" + pga + "'");
+  linux_system::LinuxSystem system;
+  SystemSnapshot snapshot;
+  snapshot.kernel.mixers = alsa::read_alsa_mixers({card(4, "sofpga")});
+  ASSERT_EQ(snapshot.kernel.mixers.size(), 1u);
+  const MixerElement* read = element(snapshot.kernel.mixers[0], pga);
+  ASSERT_NE(read, nullptr);
+  ASSERT_TRUE(read->volume && read->volume->db_min && read->volume->db_above_mute);
+  EXPECT_TRUE(is_mute_db(*read->volume->db_min));
+  EXPECT_EQ(*read->volume->db_above_mute, -49.0);  // step 1 of "-50 dB step 1 dB, mute"
+
+  Finding low;
+  low.id = "mixer.capture_low";
+  low.device = "sofpga:" + pga + ",0";
+  low.fix = "mixer.raise_capture";
+  const std::vector<Change> plan = plan_changes({low}, snapshot, "");
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_NE(plan[0].summary.find("+0.0 dB"), std::string::npos) << plan[0].summary;
+
+  JournalRun run{"test-run", utc_now_iso8601(), "alsa", {}, false};
+  Change change = plan[0];
+  const CurrentValue before = system.current(change.setting, change.target);
+  ASSERT_TRUE(before.value) << before.error;
+  change.from = *before.value;
+  bool requested = false;
+  ASSERT_EQ(set_and_verify(system, change.setting, change.target, change.to, requested), "");
+  run.entries.push_back(JournalEntry{1, utc_now_iso8601(), change, EntryStatus::applied, "", 0});
+  const std::string raised = amixer("-D hw:sofpga sget '" + pga + "'");
+  EXPECT_EQ(amixer_capture_values("sofpga", pga), (std::vector<long>{50, 50}));
+  const std::regex zero_db(R"(Front (Left|Right): Capture 50 \[\d+%\] \[0\.00dB\])");
+  EXPECT_EQ(std::distance(std::sregex_iterator(raised.begin(), raised.end(), zero_db), std::sregex_iterator()), 2) << raised;
+
+  Journal journal = journal_from_text(journal_to_text(Journal{{run}}));
+  std::string stopped;
+  const auto outcomes = undo_run(system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  EXPECT_EQ(stopped, "");
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].result, UndoResult::restored) << outcomes[0].note;
+  EXPECT_EQ(amixer_capture_values("sofpga", pga), (std::vector<long>{0, 0}));
+}
+
+void own_error_handler(const char*, int, const char*, int, const char*, ...) {}
+
+// micdoctor silences alsa-lib's error printing only while it reads or writes a
+// mixer: the process's handler is its own again after.
+TEST_F(AlsaMixerTest, AlsaLibsErrorHandlerIsGivenBack) {
+  ASSERT_EQ(snd_lib_error_set_handler(own_error_handler), 0);
+  alsa::read_alsa_mixers({card(2, "Generic_1"), card(9, "NoSuchCard")});
+  EXPECT_EQ(snd_lib_error, &own_error_handler);
+  std::string error;
+  alsa::write_mixer_setting(Setting::mixer_switch, ChangeTarget{"NoSuchCard:Capture,0", {}, {}, {}}, SettingValue{}, error);
+  EXPECT_EQ(snd_lib_error, &own_error_handler);
+  snd_lib_error_set_handler(nullptr);
+}
+
+// Whatever a journal says, the platform writes and removes only micdoctor's own drop-ins.
+TEST_F(AlsaMixerTest, OnlyADropInOfMicdoctorsIsWrittenOrRemoved) {
+  const fs::path other = dir_ / "notes.conf";
+  std::ofstream(other) << "mine\n";
+  linux_system::LinuxSystem system;
+  const ChangeTarget target{other.string(), {}, {}, {}};
+  ASSERT_TRUE(system.current(Setting::config_file, target).value);
+  std::string error;
+  EXPECT_FALSE(system.apply(Setting::config_file, target, SettingValue{}, error));
+  EXPECT_NE(error.find("not a drop-in file of micdoctor's"), std::string::npos) << error;
+  EXPECT_TRUE(fs::exists(other));
+}
+
 TEST_F(AlsaMixerTest, UndoLeavesAControlChangedSince) {
   linux_system::LinuxSystem system;
   SystemSnapshot snapshot;
@@ -331,7 +408,8 @@ TEST_F(AlsaMixerTest, DropInIsWrittenPrivatelyAndUndoRemovesIt) {
   bool requested = false;
   ASSERT_EQ(set_and_verify(system, change.setting, change.target, change.to, requested), "");
   EXPECT_EQ(read_text(drop_in.path), change.to.name);
-  EXPECT_NE(change.to.name.find("bluez5.headset-roles = [ hsp_hs hsp_ag hfp_hf hfp_ag ]"), std::string::npos);
+  EXPECT_NE(change.to.name.find("bluez5.roles = [ a2dp_sink a2dp_source bap_sink bap_source hsp_hs hsp_ag hfp_hf hfp_ag ]"),
+            std::string::npos);
   struct stat st {};
   ASSERT_EQ(::stat((dir_ / "home" / ".config").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);  // directories micdoctor made are private
@@ -346,6 +424,32 @@ TEST_F(AlsaMixerTest, DropInIsWrittenPrivatelyAndUndoRemovesIt) {
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_EQ(outcomes[0].result, UndoResult::restored) << outcomes[0].note;
   EXPECT_FALSE(fs::exists(drop_in.path));
+}
+
+// An empty file is not "no file": undo puts the empty file back.
+TEST_F(AlsaMixerTest, UndoRestoresAnEmptyDropInRatherThanRemovingIt) {
+  const DropIn drop_in = planned_drop_in(dir_ / "home", "0.5.2");
+  fs::create_directories(fs::path(drop_in.path).parent_path());
+  std::ofstream(drop_in.path).close();
+  linux_system::LinuxSystem system;
+  Change change = drop_in.change;
+  const CurrentValue before = system.current(change.setting, change.target);
+  ASSERT_TRUE(before.value) << before.error;
+  EXPECT_TRUE(before.value->flag);  // there, though empty
+  change.from = *before.value;
+  bool requested = false;
+  ASSERT_EQ(set_and_verify(system, change.setting, change.target, change.to, requested), "");
+  EXPECT_EQ(read_text(drop_in.path), change.to.name);
+
+  JournalRun run{"r", "", "pipewire", {JournalEntry{1, "", change, EntryStatus::applied, "", 0}}, false};
+  Journal journal = journal_from_text(journal_to_text(Journal{{run}}));
+  std::string stopped;
+  linux_system::LinuxSystem undo_system;
+  const auto outcomes = undo_run(undo_system, journal.runs[0], [](std::string&) { return true; }, stopped);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].result, UndoResult::restored) << outcomes[0].note;
+  ASSERT_TRUE(fs::exists(drop_in.path));
+  EXPECT_EQ(fs::file_size(drop_in.path), 0u);
 }
 
 TEST_F(AlsaMixerTest, UndoLeavesADropInThePersonChanged) {

@@ -15,7 +15,10 @@
  * Only MIXER controls of types BOOLEAN, INTEGER and ENUMERATED are offered
  * (CARD jacks and PCM maps are skipped); a control's dB range ("dbmin",
  * "dbmax" in its comment) is given to alsa-lib as a DB_MINMAX TLV, the
- * linear dB scale HD-Audio and USB amplifiers have.
+ * linear dB scale HD-Audio and USB amplifiers have. A control with the TLV
+ * alsactl stores ("tlv" in its comment, hex words: type, length, data; e.g. a
+ * DB_SCALE whose lowest step mutes, as SOF topology volumes have) is given
+ * exactly that TLV.
  */
 #include <alsa/asoundlib.h>
 #include <alsa/control_external.h>
@@ -30,6 +33,7 @@
 #define MAX_VALUES 32
 #define MAX_ITEMS 32
 #define NAME_LEN 64
+#define MAX_TLV_WORDS 8
 
 struct control {
   char name[NAME_LEN];
@@ -39,6 +43,8 @@ struct control {
   long min, max;
   int has_db;
   long db_min, db_max; /* 0.01 dB */
+  unsigned int tlv_words; /* the alsactl "tlv" when given (0: a DB_MINMAX from db_min, db_max) */
+  unsigned int tlv[MAX_TLV_WORDS];
   unsigned int items;
   char item[MAX_ITEMS][NAME_LEN];
   long value[MAX_VALUES];
@@ -100,6 +106,28 @@ static int parse_value(const struct control *c, snd_config_t *node, long *out) {
   return number_of(node, out);
 }
 
+/* alsactl's "tlv" comment: 8 hex digits per 32-bit word, a whole TLV of a
+ * known dB type (its length word matching). */
+static int parse_tlv(struct control *c, const char *hex) {
+  if (hex == NULL) return 0;
+  const size_t digits = strlen(hex);
+  if (digits % 8 != 0 || digits / 8 < 2 || digits / 8 > MAX_TLV_WORDS) return -1;
+  unsigned int words[MAX_TLV_WORDS];
+  for (size_t i = 0; i < digits / 8; ++i) {
+    char word[9];
+    memcpy(word, hex + 8 * i, 8);
+    word[8] = '\0';
+    char *end = NULL;
+    words[i] = (unsigned int)strtoul(word, &end, 16);
+    if (*end != '\0') return -1;
+  }
+  if (words[1] != (digits / 8 - 2) * sizeof(unsigned int)) return -1;
+  memcpy(c->tlv, words, sizeof words);
+  c->tlv_words = (unsigned int)(digits / 8);
+  c->has_db = 1;
+  return 0;
+}
+
 static int load_control(struct control *c, snd_config_t *node) {
   const char *iface = string_of(child(node, "iface"));
   const char *name = string_of(child(node, "name"));
@@ -123,6 +151,7 @@ static int load_control(struct control *c, snd_config_t *node) {
       c->db_min = db_min;
       c->db_max = db_max;
     }
+    if (parse_tlv(c, string_of(child(node, "comment.tlv"))) != 0) return -1;
   } else if (strcmp(type, "ENUMERATED") == 0) {
     c->type = SND_CTL_ELEM_TYPE_ENUMERATED;
     for (; c->items < MAX_ITEMS; ++c->items) {
@@ -223,7 +252,12 @@ static int save_card(const struct card *card) {
             : c->type == SND_CTL_ELEM_TYPE_INTEGER ? "INTEGER" : "ENUMERATED", c->count);
     if (c->type == SND_CTL_ELEM_TYPE_INTEGER) {
       fprintf(f, "\t\t\trange '%ld - %ld'\n", c->min, c->max);
-      if (c->has_db) fprintf(f, "\t\t\tdbmin %ld\n\t\t\tdbmax %ld\n", c->db_min, c->db_max);
+      if (c->has_db && c->tlv_words == 0) fprintf(f, "\t\t\tdbmin %ld\n\t\t\tdbmax %ld\n", c->db_min, c->db_max);
+      if (c->tlv_words > 0) {
+        fputs("\t\t\ttlv '", f);
+        for (unsigned int w = 0; w < c->tlv_words; ++w) fprintf(f, "%08x", c->tlv[w]);
+        fputs("'\n", f);
+      }
     }
     for (unsigned int i = 0; i < c->items; ++i) {
       fprintf(f, "\t\t\titem.%u ", i);
@@ -366,6 +400,11 @@ static int tlv_callback(snd_ctl_ext_t *ext, snd_ctl_ext_key_t key, int op_flag, 
   (void)numid;
   const struct control *c = control_of(ext, key);
   if (c == NULL || !c->has_db || op_flag != 0) return -ENXIO;
+  if (c->tlv_words > 0) {
+    if (tlv_size < c->tlv_words * sizeof(unsigned int)) return -ENOMEM;
+    memcpy(tlv, c->tlv, c->tlv_words * sizeof(unsigned int));
+    return 0;
+  }
   if (tlv_size < 4 * sizeof(unsigned int)) return -ENOMEM;
   tlv[0] = SND_CTL_TLVT_DB_MINMAX;
   tlv[1] = 2 * sizeof(unsigned int);

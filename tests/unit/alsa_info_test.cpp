@@ -13,6 +13,7 @@
 #include "alsainfo/amixer_text.hpp"
 #include "alsainfo/dump_text.hpp"
 #include "checks/check_catalog.hpp"
+#include "model/snapshot_json.hpp"
 
 namespace micdoctor {
 namespace {
@@ -253,6 +254,23 @@ TEST(AlsaInfo, HealthyPchLaptop) {
 }
 
 // --- Lenovo ThinkBook 16p G5 (GitHub, 0.5.3): SOF with an HDA codec, the DMIC switched off ---
+
+// SOF's volumes mute at their lowest step: alsactl writes "dbmin -9999999". The
+// report's JSON of such a dump is read back as it was written (check --snapshot).
+TEST(AlsaInfo, AVolumeWhoseLowestStepMutesSurvivesTheSnapshotJson) {
+  const SystemSnapshot s = dump("thinkbook-sof-hda-dsp-0.5.3.txt");
+  const MixerVolume* muting = nullptr;
+  for (const AlsaMixer& mixer : s.kernel.mixers) {
+    for (const MixerElement& e : mixer.elements) {
+      if (e.volume && e.volume->db_min && is_mute_db(*e.volume->db_min)) muting = &*e.volume;
+    }
+  }
+  ASSERT_NE(muting, nullptr);
+  nlohmann::ordered_json json = snapshot_to_json(s);
+  json["schema"] = "micdoctor.snapshot/1";
+  const SystemSnapshot back = snapshot_from_text(json.dump());
+  EXPECT_EQ(snapshot_to_json(back), snapshot_to_json(s));
+}
 
 TEST(AlsaInfo, ThinkbookSof) {
   const SystemSnapshot s = dump("thinkbook-sof-hda-dsp-0.5.3.txt");

@@ -30,6 +30,8 @@
 #include "checks/install_command.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
+#include "checks/check_context.hpp"
+#include "fixes/below_server_plan.hpp"
 
 namespace micdoctor::test {
 namespace {
@@ -840,7 +842,13 @@ TEST(BluetoothHeadset, HeadsetRolesDisabledInWireplumber) {
   EXPECT_EQ(f.device, "bluez_card.00_1B_66_AA_BB_CC");
   EXPECT_EQ(f.fix, "bluetooth.enable_headset_roles");
   EXPECT_NE(f.detail.find("51-bluez-config.lua"), std::string::npos);
-  EXPECT_TRUE(steps_mention(f, "/home/ana/.config/wireplumber/bluetooth.lua.d/80-micdoctor-headset-roles.lua"));
+  // The very file (and content) the fix writes.
+  std::string path;
+  std::string content;
+  ASSERT_TRUE(headset_roles_drop_in(s.user_config, path, content));
+  EXPECT_EQ(path, "/home/ana/.config/wireplumber/bluetooth.lua.d/99-micdoctor-enable-headset-roles.lua");
+  EXPECT_TRUE(steps_mention(f, checks::shell_quote(path)));
+  EXPECT_TRUE(steps_mention(f, checks::shell_quote(content)));
 }
 
 TEST(BluetoothHeadset, WireplumberFiveRolesWithoutHfp) {
@@ -850,7 +858,20 @@ TEST(BluetoothHeadset, WireplumberFiveRolesWithoutHfp) {
                                        "/etc/wireplumber/wireplumber.conf.d/50-bluez.conf"}};
   const Finding f = only(run_checks(s), "bluetooth.no_headset_profile");
   EXPECT_EQ(f.fix, "bluetooth.enable_headset_roles");
-  EXPECT_TRUE(steps_mention(f, "wireplumber.conf.d/80-micdoctor-headset-roles.conf"));
+  EXPECT_TRUE(steps_mention(f, "wireplumber.conf.d/99-micdoctor-enable-headset-roles.conf"));
+  // bluez5.roles is what PipeWire reads first: the step sets it, with every role.
+  EXPECT_TRUE(steps_mention(f, "bluez5.roles = [ a2dp_sink a2dp_source bap_sink bap_source hsp_hs hsp_ag hfp_hf hfp_ag ]"));
+  EXPECT_FALSE(steps_mention(f, "hfphsp-backend"));
+}
+
+TEST(BluetoothHeadset, ABackendSetToNoneIsSetBackToNative) {
+  SystemSnapshot s = with_headset(false);
+  s.user_config.wireplumber_version = "0.5.2";
+  s.audio_config = {AudioConfigSetting{"wireplumber", "bluez5.hfphsp-backend", "\"none\"",
+                                       "/etc/wireplumber/wireplumber.conf.d/50-bluez.conf"}};
+  const Finding f = only(run_checks(s), "bluetooth.no_headset_profile");
+  EXPECT_EQ(f.fix, "bluetooth.enable_headset_roles");
+  EXPECT_TRUE(steps_mention(f, "bluez5.hfphsp-backend = \"native\""));
 }
 
 TEST(BluetoothHeadset, PulseAudioWaitingForOfonoHasNoAutomaticFix) {
@@ -878,6 +899,15 @@ TEST(BluetoothHeadset, NoReasonInTheConfigurationMeansReconnect) {
   const Finding f = only(run_checks(with_headset(false)), "bluetooth.no_headset_profile");
   EXPECT_FALSE(f.fix.has_value());
   EXPECT_TRUE(steps_mention(f, "bluetoothctl disconnect 00:1B:66:AA:BB:CC"));
+}
+
+TEST(BluetoothHeadset, AnAddressThatIsNotAMacGoesIntoNoCommand) {
+  SystemSnapshot s = with_headset(false);
+  s.bluetooth.devices[0].address = "00:1B:66:AA:BB:CC; rm -rf ~";
+  const Finding f = only(run_checks(s), "bluetooth.no_headset_profile");
+  EXPECT_FALSE(steps_mention(f, "bluetoothctl"));
+  EXPECT_FALSE(steps_mention(f, "rm -rf"));
+  EXPECT_TRUE(steps_mention(f, "pair it again"));
 }
 
 // ---------------------------------------------------------------- usb.autosuspend

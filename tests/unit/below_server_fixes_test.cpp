@@ -23,15 +23,15 @@ SystemSnapshot laptop() {
   mixer.read = true;
   MixerElement capture;
   capture.name = "Capture";
-  capture.volume = MixerVolume{0, 63, {10, 40}, -17.25, 30.0, {-9.75, 12.75}};
+  capture.volume = MixerVolume{0, 63, {10, 40}, -17.25, 30.0, {-9.75, 12.75}, std::nullopt};
   capture.volume_is_capture = true;
   capture.capture_switch = {false, true};
   MixerElement boost;
   boost.name = "Mic Boost";
-  boost.volume = MixerVolume{0, 3, {1, 3}, 0.0, 30.0, {10.0, 30.0}};
+  boost.volume = MixerVolume{0, 3, {1, 3}, 0.0, 30.0, {10.0, 30.0}, std::nullopt};
   MixerElement plain;  // a capture volume with no dB scale
   plain.name = "Mic";
-  plain.volume = MixerVolume{0, 100, {10}, std::nullopt, std::nullopt, {}};
+  plain.volume = MixerVolume{0, 100, {10}, std::nullopt, std::nullopt, {}, std::nullopt};
   plain.volume_is_capture = true;
   MixerElement selector;
   selector.name = "Input Source";
@@ -101,6 +101,50 @@ TEST(MixerPlan, RaiseCaptureWithoutADbScaleGoesToThreeQuartersOfTheRange) {
   EXPECT_TRUE(c->to.db.empty());
 }
 
+// An SOF capture volume (topology "-50 dB step 1 dB, mute", 0 - 80): alsa-lib
+// gives its lowest step as muted, and step 1 as -49 dB.
+SystemSnapshot with_muting_volume(MixerVolume volume) {
+  SystemSnapshot s = laptop();
+  MixerElement pga;
+  pga.name = "PGA2.0 2 Master";
+  pga.volume = std::move(volume);
+  pga.volume_is_capture = true;
+  s.kernel.mixers[0].elements.push_back(pga);
+  return s;
+}
+
+TEST(MixerPlan, RaiseCaptureOnAVolumeWhoseLowestStepMutesGoesTo0dBNotToTheTop) {
+  const MixerVolume muted{0, 80, {0, 0}, kMuteDb, 30.0, {kMuteDb, kMuteDb}, -49.0};
+  const Finding low = mixer_finding("mixer.capture_low", "mixer.raise_capture", "PCH:PGA2.0 2 Master,0");
+  const auto c = change_for(low, with_muting_volume(muted), "");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->to.levels, (std::vector<long>{50, 50}));  // -49 dB at step 1, +30 dB at step 80
+  EXPECT_EQ(c->to.db, (std::vector<double>{0.0, 0.0}));
+  EXPECT_NE(c->summary.find("+0.0 dB"), std::string::npos) << c->summary;
+  ASSERT_TRUE(c->from.db.size() == 2 && is_mute_db(c->from.db[0]));
+  // The dry run's snapshot shows the muted step as muted and the raised one at 0 dB.
+  SystemSnapshot after = with_muting_volume(muted);
+  apply_below_server(after, c->setting, c->target, c->to);
+  EXPECT_EQ(after.kernel.mixers[0].elements.back().volume->db, (std::vector<double>{0.0, 0.0}));
+}
+
+TEST(MixerPlan, AMutingVolumeIsInterpolatedOnlyBetweenKnownDbValues) {
+  // As an alsa-info dump gives it: no dB for step 1; the right channel's dB is known.
+  const MixerVolume muted{0, 80, {0, 60}, kMuteDb, 30.0, {kMuteDb, 10.0}, std::nullopt};
+  const Finding low = mixer_finding("mixer.capture_low", "mixer.raise_capture", "PCH:PGA2.0 2 Master,0");
+  const auto c = change_for(low, with_muting_volume(muted), "");
+  ASSERT_TRUE(c);
+  // 0 dB is below the lowest known point (+10 dB at 60): the nearest known step, not an extrapolation to the top.
+  EXPECT_EQ(c->to.levels, (std::vector<long>{60, 60}));
+  EXPECT_EQ(c->to.db, (std::vector<double>{10.0, 10.0}));
+  // With only the top known, the scale is not known: three quarters of the range, no dB claimed.
+  const MixerVolume unknown{0, 80, {0, 0}, kMuteDb, 30.0, {kMuteDb, kMuteDb}, std::nullopt};
+  const auto plain = change_for(low, with_muting_volume(unknown), "");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->to.levels, (std::vector<long>{60, 60}));
+  EXPECT_TRUE(plain->to.db.empty());
+}
+
 TEST(MixerPlan, LowerBoostGoesToTheStepNearestPlus20DbAndNeverRaises) {
   const auto c = change_for(mixer_finding("mixer.boost_high", "mixer.lower_boost", "PCH:Mic Boost,0"), laptop(), "");
   ASSERT_TRUE(c);
@@ -137,9 +181,17 @@ TEST(HeadsetRolesPlan, WirePlumber05GetsASpaJsonDropIn) {
   EXPECT_EQ(c->target.name,
             "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-enable-headset-roles.conf");
   EXPECT_EQ(c->from.name, "");  // no such file
-  EXPECT_NE(c->to.name.find("monitor.bluez.properties = {\n  bluez5.headset-roles = [ hsp_hs hsp_ag hfp_hf hfp_ag ]\n}"),
+  // PipeWire takes bluez5.roles before bluez5.headset-roles: a user's "bluez5.roles = [ a2dp_sink a2dp_source ]"
+  // (the Arch wiki's recipe) is overridden only by bluez5.roles.
+  EXPECT_NE(c->to.name.find("monitor.bluez.properties = {\n  bluez5.roles = [ a2dp_sink a2dp_source bap_sink bap_source "
+                            "hsp_hs hsp_ag hfp_hf hfp_ag ]\n}"),
             std::string::npos)
       << c->to.name;
+  SystemSnapshot none = laptop();
+  none.audio_config = {AudioConfigSetting{"wireplumber", "bluez5.hfphsp-backend", "\"none\"", "/etc/x.conf"}};
+  const auto native = change_for(headset_finding(), none, "");
+  ASSERT_TRUE(native);
+  EXPECT_NE(native->to.name.find("  bluez5.hfphsp-backend = \"native\"\n}"), std::string::npos) << native->to.name;
   EXPECT_NE(c->to.name.find("micdoctor"), std::string::npos);
   EXPECT_NE(c->cost.find("systemctl --user restart wireplumber"), std::string::npos);
   EXPECT_NE(c->cost.find("micdoctor undo' removes the file"), std::string::npos);
@@ -152,6 +204,10 @@ TEST(HeadsetRolesPlan, WirePlumber04GetsALuaDropIn) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->target.name, "/home/me/.config/wireplumber/bluetooth.lua.d/99-micdoctor-enable-headset-roles.lua");
   EXPECT_NE(c->to.name.find("bluez_monitor.properties[\"bluez5.headset-roles\"] = \"[ hsp_hs hsp_ag hfp_hf hfp_ag ]\""),
+            std::string::npos)
+      << c->to.name;
+  EXPECT_NE(c->to.name.find("bluez_monitor.properties[\"bluez5.roles\"] = \"[ a2dp_sink a2dp_source bap_sink bap_source "
+                            "hsp_hs hsp_ag hfp_hf hfp_ag ]\""),
             std::string::npos)
       << c->to.name;
 }
@@ -184,7 +240,7 @@ TEST(BelowServerDryRun, TheSnapshotShowsEachChange) {
   const ChangeTarget file{"/home/me/.config/wireplumber/wireplumber.conf.d/x.conf", {}, {}, {}};
   apply_to_snapshot(s, Setting::config_file, file, SettingValue{false, {}, "content\n", {}, {}});
   ASSERT_EQ(s.audio_config.size(), 1u);
-  EXPECT_EQ(s.audio_config[0].key, "bluez5.headset-roles");
+  EXPECT_EQ(s.audio_config[0].key, "bluez5.roles");
   EXPECT_EQ(s.audio_config[0].file, file.name);
   apply_to_snapshot(s, Setting::config_file, file, SettingValue{});
   EXPECT_TRUE(s.audio_config.empty());
@@ -250,17 +306,52 @@ TEST(BelowServerJournal, RoundTripAsVersion3) {
       change_of(Setting::mixer_volume, "PCH:Capture,0", {false, {}, "", {17, 52}, {-4.5, 21.75}},
                 {false, {}, "", {23, 52}, {0.0, 21.75}}),
       change_of(Setting::mixer_enum, "PCH:Input Source,0", {false, {}, "Line", {}, {}}, {false, {}, "Mic", {}, {}}),
-      change_of(Setting::config_file, "/home/me/x.conf", {}, {false, {}, "# micdoctor\nx = 1\n", {}, {}}),
+      change_of(Setting::config_file, "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-x.conf", {},
+                 {true, {}, "# micdoctor\nx = 1\n", {}, {}}),
+      // An empty file that is there is not "no file".
+      change_of(Setting::config_file, "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-y.conf",
+                {true, {}, "", {}, {}}, {true, {}, "y = 1\n", {}, {}}),
   });
   const std::string text = journal_to_text(journal);
   EXPECT_NE(text.find("\"micdoctor.journal/3\""), std::string::npos);
   const Journal back = journal_from_text(text);
   ASSERT_EQ(back.runs.size(), 1u);
-  ASSERT_EQ(back.runs[0].entries.size(), 4u);
-  for (std::size_t i = 0; i < 4; ++i) {
+  ASSERT_EQ(back.runs[0].entries.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(back.runs[0].entries[i].change.setting, journal.runs[0].entries[i].change.setting);
     EXPECT_EQ(back.runs[0].entries[i].change.from, journal.runs[0].entries[i].change.from) << i;
     EXPECT_EQ(back.runs[0].entries[i].change.to, journal.runs[0].entries[i].change.to) << i;
+  }
+}
+
+TEST(BelowServerJournal, AMutedLevelIsReadBack) {
+  // What alsa-lib gives for a step that mutes: -9999999 x 0.01 dB.
+  const double muted = -9999999 / 100.0;
+  const Journal journal = journal_of({change_of(Setting::mixer_volume, "PCH:PGA2.0 2 Master,0",
+                                                {false, {}, "", {0, 0}, {muted, muted}},
+                                                {false, {}, "", {50, 50}, {0.0, 0.0}})});
+  const Journal back = journal_from_text(journal_to_text(journal));
+  ASSERT_EQ(back.runs.size(), 1u);
+  EXPECT_EQ(back.runs[0].entries[0].change.from.db, (std::vector<double>{kMuteDb, kMuteDb}));
+  // A dB value that is neither a gain nor "muted" is still refused.
+  std::string text = journal_to_text(journal_of({change_of(Setting::mixer_volume, "PCH:Capture,0",
+                                                           {false, {}, "", {0}, {-5000.0}}, {false, {}, "", {1}, {0.0}})}));
+  EXPECT_THROW(journal_from_text(text), std::exception);
+}
+
+TEST(BelowServerJournal, AConfigFileChangeNamesOnlyADropInOfMicdoctors) {
+  EXPECT_TRUE(is_micdoctor_drop_in_path("/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-roles.conf"));
+  EXPECT_TRUE(is_micdoctor_drop_in_path("/home/me/.config/wireplumber/bluetooth.lua.d/99-micdoctor-roles.lua"));
+  for (const char* other : {"/home/me/.bashrc", "/home/me/.config/wireplumber/wireplumber.conf.d/50-mine.conf",
+                            "/home/me/.config/wireplumber/bluetooth.lua.d/99-micdoctor-roles.conf",
+                            "/home/me/.config/wireplumber/wireplumber.conf.d/../../../.bashrc",
+                            "/home/me/.config/wireplumber/wireplumber.conf.d/99-micdoctor-/../../x.conf",
+                            "wireplumber/wireplumber.conf.d/99-micdoctor-roles.conf",
+                            "/home/me/.config/other/wireplumber.conf.d/99-micdoctor-roles.conf"}) {
+    EXPECT_FALSE(is_micdoctor_drop_in_path(other)) << other;
+    const std::string text = journal_to_text(
+        journal_of({change_of(Setting::config_file, other, {false, {}, "secret\n", {}, {}}, {false, {}, "", {}, {}})}));
+    EXPECT_THROW(journal_from_text(text), std::exception) << other;  // undo would remove it
   }
 }
 

@@ -28,7 +28,7 @@ void add_below_server(SystemSnapshot& s) {
   k.codecs = {Codec{0, 0, "Realtek ALC256", "0x10ec0256", "0x10280798", {CodecPin{0x19, 0x411111f0u, true, true}}}};
   MixerElement capture;
   capture.name = "Capture";
-  capture.volume = MixerVolume{0, 63, {0, 63}, -17.25, 30.0, {-17.25, 30.0}};
+  capture.volume = MixerVolume{0, 63, {0, 63}, -17.25, 30.0, {-17.25, 30.0}, std::nullopt};
   capture.volume_is_capture = true;
   capture.capture_switch = {false, true};
   capture.capture_exclusive = true;

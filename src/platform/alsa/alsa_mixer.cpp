@@ -15,9 +15,22 @@ using Mixer = std::unique_ptr<snd_mixer_t, MixerClose>;
 // alsa-lib prints its own errors to stderr; the report says what matters.
 void quiet(const char*, int, const char*, int, const char*, ...) {}
 
+// Silences alsa-lib's error printing while micdoctor reads or writes a mixer
+// (the report says what matters), and gives it back after: the handler is the
+// whole process's.
+class QuietAlsa {
+ public:
+  QuietAlsa() : previous_(snd_lib_error) { snd_lib_error_set_handler(quiet); }
+  ~QuietAlsa() { snd_lib_error_set_handler(previous_); }
+  QuietAlsa(const QuietAlsa&) = delete;
+  QuietAlsa& operator=(const QuietAlsa&) = delete;
+
+ private:
+  snd_lib_error_handler_t previous_;
+};
+
 // The simple mixer of "hw:<card>", loaded; null with the reason.
 Mixer open_mixer(const std::string& card, std::string& error, int& code) {
-  snd_lib_error_set_handler(quiet);
   snd_mixer_t* raw = nullptr;
   code = snd_mixer_open(&raw, 0);
   if (code < 0) {
@@ -68,6 +81,15 @@ std::optional<MixerVolume> read_volume(snd_mixer_elem_t* elem) {
   if (db) {
     v.db_min = static_cast<double>(db_min) / 100.0;
     v.db_max = static_cast<double>(db_max) / 100.0;
+    long above_mute = 0;
+    // The lowest step mutes (SOF volumes, HDA amps with min-mute): the gain starts at step min+1.
+    if (is_mute_db(*v.db_min) && v.max > v.min + 1 &&
+        (capture ? snd_mixer_selem_ask_capture_vol_dB(elem, v.min + 1, &above_mute)
+                 : snd_mixer_selem_ask_playback_vol_dB(elem, v.min + 1, &above_mute)) == 0 &&
+        !is_mute_db(static_cast<double>(above_mute) / 100.0)) {
+      v.db_above_mute = static_cast<double>(above_mute) / 100.0;
+    }
+    if (is_mute_db(*v.db_min)) v.db_min = kMuteDb;
   }
   for (const auto channel : channels(elem, capture)) {
     long value = 0;
@@ -79,7 +101,8 @@ std::optional<MixerVolume> read_volume(snd_mixer_elem_t* elem) {
     long channel_db = 0;
     if (db && (capture ? snd_mixer_selem_get_capture_dB(elem, channel, &channel_db)
                        : snd_mixer_selem_get_playback_dB(elem, channel, &channel_db)) == 0) {
-      v.db.push_back(static_cast<double>(channel_db) / 100.0);
+      const double channel_gain = static_cast<double>(channel_db) / 100.0;
+      v.db.push_back(is_mute_db(channel_gain) ? kMuteDb : channel_gain);
     }
   }
   if (v.db.size() != v.values.size()) v.db.clear();
@@ -159,6 +182,7 @@ snd_mixer_elem_t* open_element(const ChangeTarget& target, Mixer& mixer, std::st
 }  // namespace
 
 AlsaMixer read_alsa_mixer(const std::string& card_id, int number) {
+  const QuietAlsa quiet_alsa;
   AlsaMixer result;
   result.card = number;
   result.card_id = card_id;
@@ -190,6 +214,7 @@ std::vector<AlsaMixer> read_alsa_mixers(const std::vector<KernelCard>& cards) {
 }
 
 CurrentValue read_mixer_setting(Setting setting, const ChangeTarget& target) {
+  const QuietAlsa quiet_alsa;
   CurrentValue now;
   Mixer mixer;
   snd_mixer_elem_t* elem = open_element(target, mixer, now.error, now.gone);
@@ -214,6 +239,7 @@ CurrentValue read_mixer_setting(Setting setting, const ChangeTarget& target) {
 }
 
 bool write_mixer_setting(Setting setting, const ChangeTarget& target, const SettingValue& value, std::string& error) {
+  const QuietAlsa quiet_alsa;
   Mixer mixer;
   bool gone = false;
   snd_mixer_elem_t* elem = open_element(target, mixer, error, gone);

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "fixes/below_server_plan.hpp"
+
 namespace micdoctor::linux_system {
 namespace {
 
@@ -114,14 +116,15 @@ CurrentValue read_config_file(const std::string& path) {
     }
   }
   now.value = SettingValue{};
+  now.value->flag = true;  // it exists, even empty
   now.value->name = std::move(content);
   return now;
 }
 
-bool write_config_file(const std::string& path, const std::string& expected, const std::string& content,
+bool write_config_file(const std::string& path, const SettingValue& expected, const SettingValue& wanted,
                        std::string& error) {
-  if (path.empty() || path[0] != '/') {
-    error = "\"" + path + "\" is not an absolute path";
+  if (!is_micdoctor_drop_in_path(path)) {
+    error = "\"" + path + "\" is not a drop-in file of micdoctor's; micdoctor writes and removes no other file";
     return false;
   }
   const CurrentValue now = read_config_file(path);
@@ -129,12 +132,12 @@ bool write_config_file(const std::string& path, const std::string& expected, con
     error = now.error;
     return false;
   }
-  if (now.value->name != expected) {
+  if (now.value->name != expected.name || now.value->flag != expected.flag) {
     error = path + " changed since micdoctor read it; left as it is";
     return false;
   }
-  if (!content.empty()) return write_atomically(path, content, error);
-  if (expected.empty()) return true;  // no file, and none wanted
+  if (wanted.flag) return write_atomically(path, wanted.name, error);
+  if (!expected.flag) return true;  // no file, and none wanted
   if (::unlink(path.c_str()) != 0) {
     error = "could not remove " + path + ": " + reason(errno);
     return false;

@@ -16,13 +16,14 @@ inline constexpr std::size_t kMaxConfigFileBytes = 64u << 10;
 // file, larger than kMaxConfigFileBytes, or unreadable.
 CurrentValue read_config_file(const std::string& path);
 
-// Makes the file hold `content` ("" removes it), if it still holds
-// `expected` (what read_config_file gave; "" = it did not exist). New parent
+// Makes the file hold wanted.name (wanted.flag false: removes it), if it
+// still is `expected` (what read_config_file gave: flag = it exists, name = its
+// content; so an empty file is restored as an empty file). New parent
 // directories are made 0700; the content goes to a temporary file in the same
 // directory, is synced, then renamed over the file (0644). False with the
 // reason otherwise: a symbolic link, a file changed since it was read, an
 // error of the file system.
-bool write_config_file(const std::string& path, const std::string& expected, const std::string& content,
+bool write_config_file(const std::string& path, const SettingValue& expected, const SettingValue& wanted,
                        std::string& error);
 
 }  // namespace micdoctor::linux_system

@@ -15,7 +15,7 @@ CurrentValue LinuxSystem::current(Setting setting, const ChangeTarget& target) {
   if (is_mixer_setting(setting)) return alsa::read_mixer_setting(setting, target);
   if (setting == Setting::config_file) {
     CurrentValue now = read_config_file(target.name);
-    if (now.value) files_read_[target.name] = now.value->name;
+    if (now.value) files_read_[target.name] = *now.value;
     return now;
   }
   return settings_.current(setting, target);
@@ -29,8 +29,8 @@ bool LinuxSystem::apply(Setting setting, const ChangeTarget& target, const Setti
       error = "micdoctor did not read " + target.name + " first, so it does not write it";
       return false;
     }
-    if (!write_config_file(target.name, read->second, value.name, error)) return false;
-    read->second = value.name;
+    if (!write_config_file(target.name, read->second, value, error)) return false;
+    read->second = value;
     return true;
   }
   if (!settings_.apply(setting, target, value, error)) return false;

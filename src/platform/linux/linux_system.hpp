@@ -22,7 +22,7 @@ class LinuxSystem : public SystemAccess {
 
  private:
   pulse::PulseSettings settings_;
-  std::map<std::string, std::string> files_read_;  // path -> content current() read ("" = no file)
+  std::map<std::string, SettingValue> files_read_;  // path -> what current() read (flag: the file exists)
 };
 
 }  // namespace micdoctor::linux_system
