@@ -96,7 +96,9 @@ std::string level_text(const MixerVolume& v) {
   const long loudest = v.values.empty() ? v.min : *std::max_element(v.values.begin(), v.values.end());
   std::string text = "step " + std::to_string(loudest) + " of " + std::to_string(v.min) + "-" + std::to_string(v.max);
   if (const auto db = loudest_db(v); db && v.db_min && v.db_max) {
-    text += ", " + decimal(*db) + " dB in a range of " + decimal(*v.db_min) + " to " + decimal(*v.db_max) + " dB";
+    const std::string low = is_mute_db(*v.db_min) ? std::string("mute") : decimal(*v.db_min) + " dB";
+    text += ", " + (is_mute_db(*db) ? std::string("mute") : decimal(*db) + " dB") + " in a range of " + low + " to " +
+            decimal(*v.db_max) + " dB";
   }
   return text;
 }
@@ -163,9 +165,20 @@ void capture_low(const CheckInput& input, const PathMixer& p, std::vector<Findin
 
 // The raw step of a boost nearest kBoostTargetDb (boost steps are linear in dB).
 long boost_target_step(const MixerVolume& v) {
-  if (!v.db_min || !v.db_max || *v.db_max <= *v.db_min || v.max <= v.min) return v.min;
-  const double fraction = (kBoostTargetDb - *v.db_min) / (*v.db_max - *v.db_min);
-  const double step = static_cast<double>(v.min) + std::clamp(fraction, 0.0, 1.0) * static_cast<double>(v.max - v.min);
+  if (!v.db_min || !v.db_max || v.max <= v.min) return v.min;
+  // A lowest step that mutes says nothing about the scale: interpolate from
+  // the step above it, whose dB the reader knows (or stay at the top).
+  long low_step = v.min;
+  double low_db = *v.db_min;
+  if (is_mute_db(low_db)) {
+    if (!v.db_above_mute) return v.max;
+    low_step = v.min + 1;
+    low_db = *v.db_above_mute;
+  }
+  if (*v.db_max <= low_db || v.max <= low_step) return v.max;
+  const double fraction = (kBoostTargetDb - low_db) / (*v.db_max - low_db);
+  const double step =
+      static_cast<double>(low_step) + std::clamp(fraction, 0.0, 1.0) * static_cast<double>(v.max - low_step);
   return std::lround(step);
 }
 

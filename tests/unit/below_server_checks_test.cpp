@@ -743,6 +743,23 @@ TEST(MixerBoostHigh, FromTheStateAloneItIsInformationOnly) {
   EXPECT_TRUE(with_id(run_checks(s), "mixer.boost_high").empty());
 }
 
+// A boost whose lowest step mutes (alsa-lib reports it as -9999999, stored as
+// kMuteDb): the step nearest +20 dB comes from the steps above it, and the
+// range is said as "mute to +30 dB", never "-99999.99 dB".
+TEST(MixerBoostHigh, ABoostWhoseLowestStepMutesKeepsItsScale) {
+  SystemSnapshot s = laptop();
+  AlsaMixer m = xps_mixer(31, 3);
+  for (MixerElement& e : m.elements) {
+    if (e.name != "Internal Mic Boost" || !e.volume) continue;
+    e.volume->db_min = kMuteDb;  // step 0 mutes; steps 1-3 are +10, +20, +30 dB
+    e.volume->db_above_mute = 10.0;
+  }
+  s.kernel.mixers = {m};
+  const Finding f = only(run_checks(s), "mixer.boost_high");
+  EXPECT_TRUE(steps_mention(f, "sset 'Internal Mic Boost' 2"));
+  EXPECT_EQ(f.detail.find("99999"), std::string::npos) << f.detail;
+}
+
 TEST(MixerBoostHigh, OnlyTheInputOfTheActivePortCounts) {
   SystemSnapshot s = laptop();
   AlsaMixer m = xps_mixer(23, 0);
