@@ -24,8 +24,7 @@ namespace {
 using alsainfo::DumpSection;
 using alsainfo::DumpText;
 using alsainfo::join_wrapped;
-using alsainfo::starts_with;
-using alsainfo::trim;
+using alsainfo::trimmed;
 
 // The newest kernel log lines kept (alsa-info's grep with context gives a
 // few hundred on a normal boot).
@@ -66,8 +65,8 @@ std::string lower(std::string_view text) {
 // "Key:    value" lines of a section.
 std::string field(const std::vector<std::string>& lines, std::string_view key) {
   for (const std::string& line : lines) {
-    if (starts_with(line, key) && line.size() > key.size() && line[key.size()] == ':') {
-      return std::string(trim(std::string_view(line).substr(key.size() + 1)));
+    if (line.starts_with(key) && line.size() > key.size() && line[key.size()] == ':') {
+      return std::string(trimmed(std::string_view(line).substr(key.size() + 1)));
     }
   }
   return {};
@@ -100,7 +99,7 @@ std::map<int, std::string> read_card_modules(const DumpText& dump) {
   std::map<int, std::string> modules;
   int place = 0;
   for (const std::string& line : lines_of(dump, "Loaded ALSA modules")) {
-    const std::string_view text = trim(line);
+    const std::string_view text = trimmed(line);
     if (text.empty() || modules.size() >= 64) continue;
     const std::size_t open = text.find(" (card ");
     if (open == std::string_view::npos) {
@@ -124,24 +123,24 @@ std::map<int, SysfsCard> read_sysfs_cards(const DumpText& dump) {
   std::map<int, SysfsCard> cards;
   int current = -1;
   for (const std::string& line : lines_of(dump, "Sysfs card info")) {
-    if (starts_with(line, "!!Card: ")) {
+    if (line.starts_with("!!Card: ")) {
       const std::size_t at = line.rfind("/card");
-      const auto number = at == std::string::npos ? std::nullopt : parse_int(trim(std::string_view(line).substr(at + 5)));
+      const auto number = at == std::string::npos ? std::nullopt : parse_int(trimmed(std::string_view(line).substr(at + 5)));
       current = number && *number >= 0 && cards.size() < 64 ? *number : -1;
       if (current >= 0) cards[current];
     } else if (current < 0) {
       continue;
-    } else if (starts_with(line, "Driver: ")) {
-      const std::string_view path = trim(std::string_view(line).substr(8));
+    } else if (line.starts_with("Driver: ")) {
+      const std::string_view path = trimmed(std::string_view(line).substr(8));
       const std::size_t bus_at = path.find("/bus/");
       const std::size_t drivers_at = path.find("/drivers/");
       if (bus_at != std::string_view::npos && drivers_at != std::string_view::npos && drivers_at > bus_at) {
         cards[current].bus = std::string(path.substr(bus_at + 5, drivers_at - bus_at - 5));
         cards[current].driver = std::string(path.substr(drivers_at + 9));
       }
-    } else if (const std::string_view entry = trim(line); starts_with(entry, "|-- device -> ") || starts_with(entry, "`-- device -> ")) {
+    } else if (const std::string_view entry = trimmed(line); entry.starts_with("|-- device -> ") || entry.starts_with("`-- device -> ")) {
       // The card's own entry, not one of a child's ("|   |-- device -> ../../card0").
-      const std::string_view target = trim(entry.substr(14));
+      const std::string_view target = trimmed(entry.substr(14));
       cards[current].device = std::string(target.substr(target.rfind('/') + 1));
     }
   }
@@ -214,7 +213,7 @@ void read_lspci(const std::vector<std::string>& section, std::vector<AudioContro
       } else if (rest.size() > 6 && rest[5] == ':' && std::isxdigit(static_cast<unsigned char>(rest[1]))) {
         pci_class = std::string(rest.substr(1, 4));
         // "8086:9d71" follows the class.
-        const std::string_view ids = trim(rest.substr(6)).substr(0, 9);
+        const std::string_view ids = trimmed(rest.substr(6)).substr(0, 9);
         if (ids.size() == 9 && ids[4] == ':') {
           current->vendor_id = lower(ids.substr(0, 4));
           current->product_id = lower(ids.substr(5, 4));
@@ -235,11 +234,11 @@ void read_lspci(const std::vector<std::string>& section, std::vector<AudioContro
       continue;
     }
     if (current == nullptr) continue;
-    const std::string_view inner = trim(text);
-    if (starts_with(inner, "Subsystem:")) {
+    const std::string_view inner = trimmed(text);
+    if (inner.starts_with("Subsystem:")) {
       std::string vendor;
       std::string product;
-      const std::string_view value = trim(inner.substr(10));
+      const std::string_view value = trimmed(inner.substr(10));
       if (bracketed_ids(value, vendor, product)) {
         current->subsystem = vendor;
         current->subsystem += ':';
@@ -247,8 +246,8 @@ void read_lspci(const std::vector<std::string>& section, std::vector<AudioContro
       } else if (value.size() == 9 && value[4] == ':') {
         current->subsystem = lower(value);
       }
-    } else if (starts_with(inner, "Kernel driver in use:")) {
-      current->driver = std::string(trim(inner.substr(21)).substr(0, 100));
+    } else if (inner.starts_with("Kernel driver in use:")) {
+      current->driver = std::string(trimmed(inner.substr(21)).substr(0, 100));
     }
   }
 }
@@ -270,18 +269,18 @@ std::vector<ModuleParameter> read_module_parameters(const DumpText& dump) {
   std::vector<ModuleParameter> parameters;
   std::string module;
   const std::vector<std::string> lines = join_wrapped(lines_of(dump, "Loaded sound module options"), [](const std::string& l) {
-    return l.front() == '\t' || l.front() == ' ' || starts_with(l, "!!");
+    return l.front() == '\t' || l.front() == ' ' || l.starts_with("!!");
   });
   for (const std::string& line : lines) {
-    if (starts_with(line, "!!Module: ")) {
-      module = kernel_text::with_underscores(trim(std::string_view(line).substr(10)));
+    if (line.starts_with("!!Module: ")) {
+      module = kernel_text::with_underscores(trimmed(std::string_view(line).substr(10)));
       continue;
     }
     const std::size_t separator = line.find(" : ");
     if (module.empty() || separator == std::string::npos || parameters.size() >= kMaxParameters) continue;
-    const std::string name(trim(std::string_view(line).substr(0, separator)));
+    const std::string name(trimmed(std::string_view(line).substr(0, separator)));
     if (name.empty() || name == "*") continue;  // a module without parameters: "* : "
-    parameters.push_back(ModuleParameter{module, name, std::string(trim(std::string_view(line).substr(separator + 3))).substr(0, kMaxValueChars)});
+    parameters.push_back(ModuleParameter{module, name, std::string(trimmed(std::string_view(line).substr(separator + 3))).substr(0, kMaxValueChars)});
   }
   return parameters;
 }
@@ -295,7 +294,7 @@ std::vector<Codec> read_codecs(const DumpText& dump, const std::vector<alsainfo:
                                const std::vector<KernelCard>& cards) {
   std::vector<std::vector<std::string>> pages;
   for (const std::string& line : lines_of(dump, "HDA-Intel Codec information")) {
-    if (starts_with(line, "Codec: ")) {
+    if (line.starts_with("Codec: ")) {
       if (pages.size() >= kMaxCodecs) break;
       pages.emplace_back();
     }
@@ -321,7 +320,7 @@ std::vector<Codec> read_codecs(const DumpText& dump, const std::vector<alsainfo:
     last_address = address.value_or(last_address + 1);
     int card = order < hda_cards.size() ? hda_cards[order] : (hda_cards.empty() ? 0 : hda_cards.back());
     std::string vendor = lower(field(page, "Vendor Id"));
-    if (starts_with(vendor, "0x")) vendor.erase(0, 2);
+    if (vendor.starts_with("0x")) vendor.erase(0, 2);
     if (auto named = cards_by_codec.find(vendor); named != cards_by_codec.end() && !named->second.empty()) {
       card = named->second.front();
       named->second.erase(named->second.begin());
@@ -351,7 +350,7 @@ using DbRanges = std::map<ControlKey, std::pair<double, double>>;
 
 // 'Capture Volume', "Capture Volume" or Capture: alsactl quotes only when it must.
 std::string alsactl_string(std::string_view value) {
-  value = trim(value);
+  value = trimmed(value);
   if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') && value.back() == value.front()) {
     value = value.substr(1, value.size() - 2);
   }
@@ -373,15 +372,15 @@ DbRanges read_db_ranges(const DumpText& dump) {
     db_max.reset();
   };
   for (const std::string& line : lines_of(dump, "Alsactl output")) {
-    const std::string_view t = trim(line);
+    const std::string_view t = trimmed(line);
     const std::size_t space = t.find_first_of(" \t");
     const std::string_view key = t.substr(0, space);
-    const std::string_view value = space == std::string_view::npos ? std::string_view() : trim(t.substr(space));
-    if (starts_with(key, "state.")) {
+    const std::string_view value = space == std::string_view::npos ? std::string_view() : trimmed(t.substr(space));
+    if (key.starts_with("state.")) {
       keep();
       card_id = std::string(key.substr(6));
       control.card_id = card_id;
-    } else if (starts_with(key, "control.")) {
+    } else if (key.starts_with("control.")) {
       keep();
     } else if (key == "name") {
       control.name = alsactl_string(value);
@@ -419,7 +418,7 @@ std::vector<AlsaCaptureDevice> read_arecord(const DumpText& dump) {
   for (const std::string& line : lines_of(dump, "Aplay/Arecord output")) {
     if (line == "ARECORD") capture = true;
     if (line == "APLAY") capture = false;
-    if (!capture || !starts_with(line, "card ") || devices.size() >= 128) continue;
+    if (!capture || !line.starts_with("card ") || devices.size() >= 128) continue;
     const std::size_t colon = line.find(": ");
     const std::size_t device_at = line.find(", device ");
     if (colon == std::string::npos || device_at == std::string::npos || device_at < colon) continue;
@@ -453,15 +452,15 @@ KernelLog read_log(const DumpText& dump) {
   log.source = "alsa-info";
   // Joining wrapped lines only when the log has timestamps to tell a line's start.
   const auto stamped = std::count_if(section->lines.begin(), section->lines.end(),
-                                     [](const std::string& l) { return starts_with(l, "["); });
+                                     [](const std::string& l) { return l.starts_with("["); });
   const auto non_empty = std::count_if(section->lines.begin(), section->lines.end(),
-                                       [](const std::string& l) { return !trim(l).empty(); });
+                                       [](const std::string& l) { return !trimmed(l).empty(); });
   std::vector<std::string> lines = section->lines;
   if (stamped * 2 >= non_empty) {
     lines = join_wrapped(lines, [](const std::string& l) { return l.front() == '[' || l == "--"; });
   }
   for (const std::string& line : lines) {
-    if (trim(line).empty() || line == "--") continue;  // grep's separator between matches
+    if (trimmed(line).empty() || line == "--") continue;  // grep's separator between matches
     log.lines.push_back(line.substr(0, 1000));
   }
   if (log.lines.empty()) {
@@ -534,9 +533,9 @@ std::vector<std::string> installed_servers(const DumpText& dump) {
   std::vector<std::string> installed;
   std::string program;
   for (const std::string& line : lines_of(dump, "Sound Servers on this system")) {
-    const std::string_view t = trim(line);
+    const std::string_view t = trimmed(line);
     if (!t.empty() && t.back() == ':') program = lower(t.substr(0, t.size() - 1));
-    if (starts_with(t, "Installed - Yes") && !program.empty() && installed.size() < 8) {
+    if (t.starts_with("Installed - Yes") && !program.empty() && installed.size() < 8) {
       installed.push_back(program);
     }
   }
@@ -557,7 +556,7 @@ std::vector<std::pair<std::string, std::string>> usb_ids(const DumpText& dump) {
   for (const std::string& line : lines_of(dump, "USB Descriptors")) {
     // "Bus 001 Device 012: ID 046d:0809 Logitech, Inc. ..."
     const std::size_t at = line.find(": ID ");
-    if (!starts_with(line, "Bus ") || at == std::string::npos || line.size() < at + 14 || ids.size() >= 64) continue;
+    if (!line.starts_with("Bus ") || at == std::string::npos || line.size() < at + 14 || ids.size() >= 64) continue;
     const std::string_view pair = std::string_view(line).substr(at + 5, 9);
     if (pair[4] == ':') ids.emplace_back(lower(pair.substr(0, 4)), lower(pair.substr(5, 4)));
   }
@@ -583,7 +582,7 @@ ByPath read_by_path(const DumpText& dump) {
     const std::string_view address = name.substr(0, 12);
     if (!is_pci_address(address)) continue;
     by_path.hosts.insert(std::string(address));
-    const auto card = parse_int(trim(std::string_view(line).substr(arrow + 15)));
+    const auto card = parse_int(trimmed(std::string_view(line).substr(arrow + 15)));
     if (card && *card >= 0 && name.size() == 12) by_path.card_addresses[*card] = std::string(address);
   }
   return by_path;
@@ -612,7 +611,7 @@ std::vector<CardlessAudioDevice> cardless_controllers(const KernelState& kernel,
 
 std::vector<KernelCard> read_cards(const DumpText& dump) {
   const std::vector<std::string> lines = join_wrapped(lines_of(dump, "Soundcards recognised by ALSA"), [](const std::string& l) {
-    return l.front() == ' ' || std::isdigit(static_cast<unsigned char>(l.front())) || starts_with(l, "---");
+    return l.front() == ' ' || std::isdigit(static_cast<unsigned char>(l.front())) || l.starts_with("---");
   });
   const std::map<int, std::string> modules = read_card_modules(dump);
   const std::map<int, SysfsCard> sysfs = read_sysfs_cards(dump);
@@ -727,7 +726,7 @@ std::vector<Finding> run_alsa_info_checks(const SystemSnapshot& snapshot) {
   std::vector<Finding> kept;
   for (Finding& f : run_checks(snapshot)) {
     const bool evidence = std::any_of(kDumpEvidence.begin(), kDumpEvidence.end(),
-                                      [&](std::string_view family) { return starts_with(f.id, family); });
+                                      [&](std::string_view family) { return f.id.starts_with(family); });
     if (evidence) kept.push_back(std::move(f));
   }
   for (const int step : {0, 1, 3}) {

@@ -41,7 +41,7 @@ std::optional<double> parse_db(std::string_view token) {
 std::vector<std::string_view> words(std::string_view text) {
   std::vector<std::string_view> out;
   while (true) {
-    text = trim(text);
+    text = trimmed(text);
     if (text.empty()) return out;
     const std::size_t end = text.find_first_of(" \t");
     out.push_back(text.substr(0, end));
@@ -137,19 +137,19 @@ Capabilities parse_capabilities(std::string_view text) {
 }  // namespace
 
 bool parse_mixer_element(const std::vector<std::string>& lines, MixerElement& out) {
-  if (lines.empty() || !starts_with(lines.front(), kElementStart)) return false;
+  if (lines.empty() || !lines.front().starts_with(kElementStart)) return false;
   const std::string_view head = std::string_view(lines.front()).substr(kElementStart.size());
   const std::size_t name_end = head.rfind("',");
   if (name_end == std::string_view::npos) return false;
   MixerElement element;
   element.name = std::string(head.substr(0, name_end));
-  element.index = static_cast<int>(parse_long(trim(head.substr(name_end + 2))).value_or(0));
+  element.index = static_cast<int>(parse_long(trimmed(head.substr(name_end + 2))).value_or(0));
   Capabilities caps;
   bool capture_channels = false;
   MixerVolume volume;
   bool db_everywhere = true;
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const std::string_view line = trim(lines[i]);
+    const std::string_view line = trimmed(lines[i]);
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     const std::string_view key = line.substr(0, colon);
@@ -236,7 +236,7 @@ void finish_card(std::vector<std::string>& element_lines, std::vector<std::strin
   card.mixer.read = !card.mixer.elements.empty() || errors.empty();
   if (!card.mixer.read) {
     // amixer's own line says what failed; alsa-lib's lines before it say why.
-    const auto amixer = std::find_if(errors.begin(), errors.end(), [](const std::string& e) { return starts_with(e, "amixer:"); });
+    const auto amixer = std::find_if(errors.begin(), errors.end(), [](const std::string& e) { return e.starts_with("amixer:"); });
     card.mixer.error = "amixer could not read it: " + (amixer != errors.end() ? *amixer : errors.front());
   }
   errors.clear();
@@ -246,20 +246,20 @@ void finish_card(std::vector<std::string>& element_lines, std::vector<std::strin
 
 std::vector<AmixerCard> parse_amixer_output(const std::vector<std::string>& section) {
   const std::vector<std::string> lines = join_wrapped(section, [](const std::string& line) {
-    return line.front() == ' ' || line.front() == '\t' || starts_with(line, "Simple mixer control") ||
-           starts_with(line, "Card ") || starts_with(line, "!!") || starts_with(line, "ALSA lib") ||
-           starts_with(line, "amixer:") || starts_with(line, "XDG_");
+    return line.front() == ' ' || line.front() == '\t' || line.starts_with("Simple mixer control") ||
+           line.starts_with("Card ") || line.starts_with("!!") || line.starts_with("ALSA lib") ||
+           line.starts_with("amixer:") || line.starts_with("XDG_");
   });
   std::vector<AmixerCard> cards;
   std::vector<std::string> element_lines;
   std::vector<std::string> errors;
   for (const std::string& line : lines) {
-    if (starts_with(line, kHeading)) {
+    if (line.starts_with(kHeading)) {
       if (!cards.empty()) finish_card(element_lines, errors, cards.back());
       if (cards.size() >= 64) break;
       AmixerCard card;
       card.mixer.card = -1;
-      card.heading_card = std::string(trim(std::string_view(line).substr(kHeading.size())));
+      card.heading_card = std::string(trimmed(std::string_view(line).substr(kHeading.size())));
       // 0.4.x: "0 [PCH]"; 0.5.x: "PCH".
       const std::string_view heading = card.heading_card;
       const std::size_t open = heading.find(" [");
@@ -276,17 +276,17 @@ std::vector<AmixerCard> parse_amixer_output(const std::vector<std::string>& sect
     }
     if (cards.empty()) continue;
     AmixerCard& card = cards.back();
-    if (starts_with(line, "Card ")) {
+    if (line.starts_with("Card ")) {
       read_card_line(line, card.mixer);
-    } else if (starts_with(trim(line), "Components")) {
+    } else if (trimmed(line).starts_with("Components")) {
       card.hda_codecs = hda_components(line);
-    } else if (starts_with(line, kElementStart)) {
+    } else if (line.starts_with(kElementStart)) {
       finish_element(element_lines, card);
       element_lines.push_back(line);
     } else if (!element_lines.empty() && !line.empty() && (line.front() == ' ' || line.front() == '\t')) {
       if (element_lines.size() < 4 * kMaxMixerChannels) element_lines.push_back(line);
-    } else if ((starts_with(line, "amixer:") || starts_with(line, "ALSA lib")) && errors.size() < 8) {
-      errors.push_back(std::string(trim(line)).substr(0, 200));
+    } else if ((line.starts_with("amixer:") || line.starts_with("ALSA lib")) && errors.size() < 8) {
+      errors.push_back(std::string(trimmed(line)).substr(0, 200));
     }
   }
   if (!cards.empty()) finish_card(element_lines, errors, cards.back());

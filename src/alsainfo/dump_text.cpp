@@ -103,12 +103,12 @@ std::string without_bbcode(std::string_view line) {
 
 // A line the forum added around the dump: a markdown fence, an HTML block tag.
 bool is_wrapper_line(std::string_view line) {
-  const std::string_view t = trim(line);
-  if (starts_with(t, "```") || starts_with(t, "~~~")) return true;
+  const std::string_view t = trimmed(line);
+  if (t.starts_with("```") || t.starts_with("~~~")) return true;
   const std::string l = lower(t);
   for (const std::string_view tag : {"<pre>", "</pre>", "<code>", "</code>", "<details>", "</details>", "<summary>",
                                      "<pre", "<blockquote>", "</blockquote>"}) {
-    if (starts_with(l, tag)) return true;
+    if (l.starts_with(tag)) return true;
   }
   return false;
 }
@@ -130,7 +130,7 @@ std::vector<std::string> cleaned_lines(std::string_view text) {
 bool is_known_title_line(std::string_view line) {
   const std::size_t bangs = line.find("!!");
   if (bangs == std::string_view::npos) return false;
-  const std::string_view title = trim(line.substr(bangs + 2));
+  const std::string_view title = trimmed(line.substr(bangs + 2));
   return std::find(kKnownTitles.begin(), kKnownTitles.end(), title) != kKnownTitles.end();
 }
 
@@ -147,7 +147,7 @@ Start find_start(const std::vector<std::string>& lines) {
     const std::size_t at = lines[i].find(kHeader);
     if (at == std::string::npos) continue;
     Start start{i, lines[i].substr(0, lines[i].find("!!")), ""};
-    const std::string_view rest = trim(std::string_view(lines[i]).substr(at + kHeader.size()));
+    const std::string_view rest = trimmed(std::string_view(lines[i]).substr(at + kHeader.size()));
     start.version = std::string(rest.substr(0, std::min<std::size_t>(rest.find(' '), 32)));
     return start;
   }
@@ -167,18 +167,10 @@ Start find_start(const std::vector<std::string>& lines) {
   return Start{first, lines[first].substr(0, lines[first].find("!!")), ""};
 }
 
-bool is_underline(std::string_view line) { return starts_with(line, "!!-") && line.find_first_not_of('-', 2) == std::string_view::npos; }
+bool is_underline(std::string_view line) { return line.starts_with("!!-") && line.find_first_not_of('-', 2) == std::string_view::npos; }
 
 }  // namespace
 
-std::string_view trim(std::string_view text) {
-  const std::size_t first = text.find_first_not_of(" \t\r\n\v\f");
-  if (first == std::string_view::npos) return {};
-  const std::size_t last = text.find_last_not_of(" \t\r\n\v\f");
-  return text.substr(first, last - first + 1);
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 const DumpSection* DumpText::find(std::string_view title) const {
   for (const DumpSection& section : sections) {
@@ -192,18 +184,18 @@ DumpText split_dump(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) throw AlsaInfoError("binary data, not an alsa-info dump");
   std::vector<std::string> lines = cleaned_lines(text);
   const Start start = find_start(lines);
-  const std::string_view quote = trim(start.prefix);  // ">" or "+"; "" for indentation or nothing
+  const std::string_view quote = trimmed(start.prefix);  // ">" or "+"; "" for indentation or nothing
   DumpText dump;
   dump.version = start.version;
   // Strip the prefix; a quoted dump ends where the quoting does.
   std::vector<std::string> body;
   for (std::size_t i = start.line; i < lines.size(); ++i) {
     std::string& line = lines[i];
-    if (starts_with(line, start.prefix)) {
+    if (line.starts_with(start.prefix)) {
       line.erase(0, start.prefix.size());
-    } else if (!quote.empty() && trim(line) == quote) {
+    } else if (!quote.empty() && trimmed(line) == quote) {
       line.clear();
-    } else if (!quote.empty() && !trim(line).empty()) {
+    } else if (!quote.empty() && !trimmed(line).empty()) {
       break;
     } else if (quote.empty()) {
       // Indentation partly lost: drop what there is of it.
@@ -214,10 +206,10 @@ DumpText split_dump(std::string_view text) {
   }
   for (std::size_t i = 0; i < body.size(); ++i) {
     const std::string& line = body[i];
-    const bool titled = starts_with(line, "!!") && !is_underline(line) && !starts_with(line, "!!#") &&
+    const bool titled = line.starts_with("!!") && !is_underline(line) && !line.starts_with("!!#") &&
                         i + 1 < body.size() && is_underline(body[i + 1]);
     if (titled) {
-      dump.sections.push_back(DumpSection{std::string(trim(std::string_view(line).substr(2))), {}});
+      dump.sections.push_back(DumpSection{std::string(trimmed(std::string_view(line).substr(2))), {}});
       ++i;  // the underline
       continue;
     }

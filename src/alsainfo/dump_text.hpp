@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel_text/text_lines.hpp"
+
 namespace micdoctor::alsainfo {
 
 // Not an alsa-info dump at all (or too large to be one): the message says
@@ -75,8 +77,7 @@ std::vector<std::string> join_wrapped(const std::vector<std::string>& lines, Sta
   return out;
 }
 
-// Text helpers shared by the section readers.
-std::string_view trim(std::string_view text);
-bool starts_with(std::string_view text, std::string_view prefix);
+// The section readers trim lines with kernel_text::trimmed.
+using kernel_text::trimmed;
 
 }  // namespace micdoctor::alsainfo

@@ -6,11 +6,6 @@
 namespace micdoctor::checks {
 namespace {
 
-bool ends_with(const std::string& text, const std::string& end) {
-  return text.size() >= end.size() && text.compare(text.size() - end.size(), end.size(), end) == 0;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // "hw:0,0" -> 0 (what the ALSA capture list and arecord -l give).
 std::optional<int> card_of_device(const std::string& id) {
@@ -79,7 +74,7 @@ bool is_microphone_input(const std::string& name) {
   return contains(name, "Mic") || name.rfind("Dmic", 0) == 0 || name.rfind("DMIC", 0) == 0;
 }
 
-bool is_boost(const std::string& name) { return ends_with(name, " Boost") && contains(name, "Mic"); }
+bool is_boost(const std::string& name) { return name.ends_with(" Boost") && contains(name, "Mic"); }
 
 bool is_input_selector(const MixerElement& element) {
   return !element.enum_items.empty() && (contains(element.name, "Source") || contains(element.name, "Input"));

@@ -6,8 +6,6 @@
 namespace micdoctor::checks {
 namespace {
 
-bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
-
 const Port* active_port(const Source& source) {
   for (const Port& port : source.ports) {
     if (port.name == source.active_port) return &port;
@@ -16,6 +14,8 @@ const Port* active_port(const Source& source) {
 }
 
 }  // namespace
+
+bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
 int preference_rank(const Source& source) {
   if (source.kind == SourceKind::monitor) return -1;

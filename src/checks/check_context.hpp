@@ -59,6 +59,9 @@ std::string stream_label(const Stream& stream);
 std::string stream_device_id(const Stream& stream);  // "stream:12"
 std::string volume_text(double percent, const std::optional<double>& db);
 
+// Whether `part` occurs in `text` (std::string::contains is C++23).
+bool contains(std::string_view text, std::string_view part);
+
 // Single-quotes an argument for a POSIX shell, so a pasted command is safe
 // whatever the device is called.
 std::string shell_quote(std::string_view text);

@@ -13,8 +13,6 @@
 namespace micdoctor::checks {
 namespace {
 
-bool starts_with(const std::string& text, const std::string& start) { return text.rfind(start, 0) == 0; }
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // ---- driver.dmic_needs_sof -------------------------------------------------
 
@@ -22,7 +20,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 // audio, DSP enabled) or 0x040380 (HD Audio with prog-if 0x80: DSP present).
 // A plain 0x0403xx is an HD Audio controller without DSP.
 bool intel_dsp_class(const std::string& pci_class) {
-  return starts_with(pci_class, "0401") || (starts_with(pci_class, "0403") && pci_class.size() == 6 &&
+  return pci_class.starts_with("0401") || (pci_class.starts_with("0403") && pci_class.size() == 6 &&
                                             pci_class.substr(4) == "80");
 }
 
@@ -157,7 +155,7 @@ void intel_dmic(const CheckInput& input, const AudioController& c, std::vector<F
 // AMD laptops route digital microphones through the ACP (PCI class 0x0480,
 // 1022:15e2), beside the HD-Audio controller that serves the jacks.
 bool is_amd_acp(const AudioController& c) {
-  return c.bus == "pci" && c.vendor_id == "1022" && (starts_with(c.pci_class, "0480") || c.product_id == "15e2");
+  return c.bus == "pci" && c.vendor_id == "1022" && (c.pci_class.starts_with("0480") || c.product_id == "15e2");
 }
 
 bool is_cardless(const KernelState& k, const std::string& address) {
@@ -213,8 +211,8 @@ void amd_dmic(const CheckInput& input, const AudioController& c, std::vector<Fin
 // ---- firmware.missing ------------------------------------------------------
 
 bool is_sof_file(const std::string& path) {
-  return starts_with(path, "intel/sof") || starts_with(path, "amd/sof") || starts_with(path, "imx/sof") ||
-         starts_with(path, "mediatek/sof");
+  return path.starts_with("intel/sof") || path.starts_with("amd/sof") || path.starts_with("imx/sof") ||
+         path.starts_with("mediatek/sof");
 }
 
 std::string log_line_naming(const KernelLog& log, const std::string& path) {
@@ -238,8 +236,8 @@ std::string lowercase(std::string text) {
 bool is_sof_card(const KernelCard& card) {
   for (const std::string* text : {&card.alsa_driver, &card.driver, &card.module}) {
     const std::string lower = lowercase(*text);
-    if (starts_with(lower, "sof-") || starts_with(lower, "sof_") || starts_with(lower, "snd_sof") ||
-        starts_with(lower, "snd-sof")) {
+    if (lower.starts_with("sof-") || lower.starts_with("sof_") || lower.starts_with("snd_sof") ||
+        lower.starts_with("snd-sof")) {
       return true;
     }
   }
@@ -250,12 +248,12 @@ bool is_sof_card(const KernelCard& card) {
 // "acp", "acp6x", "acp63"; modules snd_acp*, snd_soc_acp*, snd_rn_pci_acp3x,
 // snd_pci_acp*.
 bool is_acp_card(const KernelCard& card) {
-  if (starts_with(lowercase(card.alsa_driver), "acp")) return true;
+  if (lowercase(card.alsa_driver).starts_with("acp")) return true;
   for (const std::string* text : {&card.driver, &card.module}) {
     const std::string lower = lowercase(*text);
     for (const char* prefix : {"snd_acp", "snd-acp", "snd_soc_acp", "snd-soc-acp", "snd_rn_pci_acp", "snd_pci_acp",
                                "snd-pci-acp"}) {
-      if (starts_with(lower, prefix)) return true;
+      if (lower.starts_with(prefix)) return true;
     }
   }
   return false;
@@ -268,13 +266,6 @@ bool needs_ucm(const KernelCard& card) { return is_sof_card(card); }
 
 // ---- codec.mic_pin_unconfigured --------------------------------------------
 
-constexpr unsigned kPinDeviceHeadphoneOut = 0x2;  // the pin default's "HP Out"
-
-std::string hex32(std::uint32_t value) {
-  char text[16];
-  std::snprintf(text, sizeof text, "0x%08x", value);
-  return text;
-}
 
 std::string hex_nid(int nid) {
   char text[16];
@@ -285,8 +276,8 @@ std::string hex_nid(int nid) {
 // snd-hda-intel model= hints that are known to describe the headset
 // microphone of such codecs (sound/pci/hda/patch_realtek.c).
 std::string known_model_hint(const Codec& codec) {
-  const bool realtek = starts_with(codec.vendor_id, "0x10ec");
-  const bool dell = starts_with(codec.subsystem_id, "0x1028");
+  const bool realtek = codec.vendor_id.starts_with("0x10ec");
+  const bool dell = codec.subsystem_id.starts_with("0x1028");
   if (realtek && dell) return "dell-headset-multi";
   return "";
 }
@@ -317,7 +308,7 @@ bool has_dmic_elsewhere(const SystemSnapshot& s) {
   }
   for (const AlsaMixer& m : k.mixers) {
     for (const MixerElement& e : m.elements) {
-      if (starts_with(e.name, "Dmic") || starts_with(e.name, "DMIC")) return true;
+      if (e.name.starts_with("Dmic") || e.name.starts_with("DMIC")) return true;
     }
   }
   return false;
@@ -456,7 +447,7 @@ void check_codec_pins(const CheckInput& input, std::vector<Finding>& out) {
       const std::string input_name = input_of(e.name);
       if (!is_microphone_input(input_name)) continue;
       driver_made_mic = true;
-      if (!contains(input_name, "Internal") && !contains(input_name, "Int ") && !starts_with(input_name, "Dmic")) {
+      if (!contains(input_name, "Internal") && !contains(input_name, "Int ") && !input_name.starts_with("Dmic")) {
         driver_made_jack_mic = true;
       }
     }
@@ -483,7 +474,7 @@ void check_codec_pins(const CheckInput& input, std::vector<Finding>& out) {
     // Where the built-in microphone is a digital one on a DSP, the codec is
     // right to describe none: only its jack can be missing a microphone.
     const bool no_mic = !mic_pin && !unconfigured.empty() && !driver_made_mic && !has_dmic_elsewhere(input.snapshot);
-    const bool realtek = starts_with(codec.vendor_id, "0x10ec");
+    const bool realtek = codec.vendor_id.starts_with("0x10ec");
     const bool combo_without_mic = realtek && headphone_jack && !mic_jack_pin && headset_pin != nullptr &&
                                    !driver_made_jack_mic;
     if (!no_mic && !combo_without_mic) continue;
@@ -491,7 +482,7 @@ void check_codec_pins(const CheckInput& input, std::vector<Finding>& out) {
         no_mic ? unconfigured : std::vector<const CodecPin*>{headset_pin};
     std::string pins;
     for (const CodecPin* pin : named) {
-      pins += (pins.empty() ? "" : ", ") + hex_nid(pin->nid) + " (Pin Default " + hex32(pin->pin_default) + ")";
+      pins += (pins.empty() ? "" : ", ") + hex_nid(pin->nid) + " (Pin Default " + pin_default_text(pin->pin_default) + ")";
     }
     const std::string what =
         no_mic ? "describes no microphone at all: the BIOS marks its input pins " + pins +

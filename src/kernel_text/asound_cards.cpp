@@ -44,7 +44,7 @@ std::vector<AsoundCard> parse_asound_cards(std::string_view text) {
     // software may have eaten the indent, so any text line counts, but not
     // alsa-info's section markers ("!!...") or "--- no soundcards ---".
     const std::string_view text_line = trimmed(line);
-    if (expect_long_name && !text_line.empty() && !starts_with(text_line, "!!") && !starts_with(text_line, "--")) {
+    if (expect_long_name && !text_line.empty() && !text_line.starts_with("!!") && !text_line.starts_with("--")) {
       cards.back().long_name = std::string(text_line.substr(0, 512));
     }
     expect_long_name = false;

@@ -21,13 +21,13 @@ std::string hex_id(std::uint32_t id) {
 
 // The value after "Key: " on a header line, or nullopt when the line is not that key.
 std::optional<std::string_view> header_value(std::string_view line, std::string_view key) {
-  if (!starts_with(line, key)) return std::nullopt;
+  if (!line.starts_with(key)) return std::nullopt;
   return trimmed(line.substr(key.size()));
 }
 
 // "Node 0x19 [Pin Complex] wcaps ..." → 0x19; nullopt for other widgets.
 std::optional<int> pin_widget(std::string_view line) {
-  if (!starts_with(line, "Node ")) return std::nullopt;
+  if (!line.starts_with("Node ")) return std::nullopt;
   if (line.find("[Pin Complex]") == std::string_view::npos) return std::nullopt;
   const auto nid = parse_hex32(line.substr(5));
   if (!nid || *nid > 0xffff) return std::nullopt;
@@ -76,15 +76,15 @@ Codec parse_codec_page(std::string_view text, int card, int address) {
       if (const auto id = parse_hex32(*subsystem); id && codec.subsystem_id.empty()) codec.subsystem_id = hex_id(*id);
     } else if (const auto page_address = header_value(line, "Address:")) {
       if (const auto number = parse_small_int(*page_address)) codec.address = *number;
-    } else if (starts_with(line, "Node ")) {
+    } else if (line.starts_with("Node ")) {
       finish_pin();
       if (const auto nid = pin_widget(line)) {
         pin = CodecPin{};
         pin->nid = *nid;
       }
-    } else if (pin && starts_with(line, "Pincap ")) {
+    } else if (pin && line.starts_with("Pincap ")) {
       read_pin_caps(line.substr(7), *pin);
-    } else if (pin && starts_with(line, "Pin Default ")) {
+    } else if (pin && line.starts_with("Pin Default ")) {
       if (const auto pin_default = parse_hex32(line.substr(12))) {
         pin->pin_default = *pin_default;
         pin_has_default = true;

@@ -62,7 +62,7 @@ std::string with_underscores(std::string_view name) {
   return out;
 }
 
-bool is_sound_module(std::string_view module) { return starts_with(module, "snd") || starts_with(module, "soundwire"); }
+bool is_sound_module(std::string_view module) { return module.starts_with("snd") || module.starts_with("soundwire"); }
 
 std::vector<ModuleOption> parse_modprobe_conf(std::string_view text, const std::string& file) {
   std::vector<ModuleOption> options;

@@ -14,10 +14,6 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 bool is_sound_firmware_path(std::string_view path) {
   static const std::array<std::string_view, 11> kPrefixes = {
@@ -25,8 +21,8 @@ bool is_sound_firmware_path(std::string_view path) {
       // The Skylake/Broadwell/Baytrail DSP drivers' images (sound/soc/intel/skylake, sound/soc/intel/atom).
       "intel/dsp_fw_", "intel/fw_sst_", "intel/intcsst", "intel/intcpm", "hda-jack-retask.fw"};
   const std::string name = lower(path);
-  if (ends_with(name, ".tplg") || ends_with(name, "-tplg.bin")) return true;
-  return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return starts_with(name, p); });
+  if (name.ends_with(".tplg") || name.ends_with("-tplg.bin")) return true;
+  return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return name.starts_with(p); });
 }
 
 // The words before the firmware message: "[ 6.52] snd_soc_skl 0000:00:1f.3: " or

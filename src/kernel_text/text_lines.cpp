@@ -12,7 +12,7 @@ int hex_digit(char c) {
 }  // namespace
 
 std::optional<std::uint32_t> parse_hex32(std::string_view text) {
-  if (starts_with(text, "0x") || starts_with(text, "0X")) text.remove_prefix(2);
+  if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
   std::uint32_t value = 0;
   std::size_t digits = 0;
   for (const char c : text) {

@@ -27,8 +27,6 @@ inline std::string_view trimmed(std::string_view text) {
   return text;
 }
 
-inline bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
-
 // "0x411111f0" or "411111f0" (up to 8 hex digits, ending the token: followed by
 // nothing, a blank, ':', ',', ')' or ']') → the number; nullopt otherwise.
 std::optional<std::uint32_t> parse_hex32(std::string_view text);

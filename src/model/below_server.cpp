@@ -1,8 +1,15 @@
 #include "model/below_server.hpp"
 
 #include <charconv>
+#include <cstdio>
 
 namespace micdoctor {
+
+std::string pin_default_text(std::uint32_t pin_default) {
+  char text[11];
+  std::snprintf(text, sizeof text, "0x%08x", pin_default);
+  return text;
+}
 
 std::string mixer_element_id(const MixerElementId& element) {
   return element.card_id + ":" + element.name + "," + std::to_string(element.index);

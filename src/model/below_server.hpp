@@ -56,8 +56,12 @@ inline PinConnectivity pin_connectivity(std::uint32_t pin_default) {
 }
 // 0x8 Line In, 0xa Mic In, ... (the "Default Device" field).
 inline unsigned pin_device_type(std::uint32_t pin_default) { return (pin_default >> 20) & 0xfu; }
+inline constexpr unsigned kPinDeviceHeadphoneOut = 0x2;
 inline constexpr unsigned kPinDeviceLineIn = 0x8;
 inline constexpr unsigned kPinDeviceMicIn = 0xa;
+
+// A pin default as codec pages print it: "0x411111f0".
+std::string pin_default_text(std::uint32_t pin_default);
 
 struct Codec {
   int card = 0;             // the card number it belongs to

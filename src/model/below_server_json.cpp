@@ -1,7 +1,6 @@
 #include "model/below_server_json.hpp"
 
 #include <charconv>
-#include <cstdio>
 
 namespace micdoctor::json_detail {
 namespace {
@@ -23,12 +22,6 @@ OutJson optional_json(const std::optional<double>& value) {
 
 OutJson optional_json(const std::optional<bool>& value) { return value ? OutJson(*value) : OutJson(nullptr); }
 
-// Pin defaults as people read them in codec pages: "0x411111f0".
-std::string hex32(std::uint32_t value) {
-  char text[11];
-  std::snprintf(text, sizeof text, "0x%08x", value);
-  return text;
-}
 
 std::uint32_t hex32_from(const std::string& text, const std::string& path) {
   std::uint32_t value = 0;
@@ -107,7 +100,7 @@ OutJson codec_json(const Codec& c) {
   OutJson pins = OutJson::array();
   for (const CodecPin& p : c.pins) {
     pins.push_back(OutJson{{"nid", p.nid},
-                           {"pin_default", hex32(p.pin_default)},
+                           {"pin_default", pin_default_text(p.pin_default)},
                            {"input_capable", p.input_capable},
                            {"presence_detect", p.presence_detect}});
   }
