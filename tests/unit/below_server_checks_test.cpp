@@ -32,6 +32,7 @@
 #include "checks/signal_joins.hpp"
 #include "checks/check_context.hpp"
 #include "fixes/below_server_plan.hpp"
+#include "check_test_support.hpp"
 
 namespace micdoctor::test {
 namespace {
@@ -54,25 +55,8 @@ Finding only(const std::vector<Finding>& findings, const std::string& id) {
   return *found.front();
 }
 
-bool steps_mention(const Finding& f, const std::string& text) {
-  return std::any_of(f.manual_steps.begin(), f.manual_steps.end(),
-                     [&](const std::string& s) { return s.find(text) != std::string::npos; });
-}
-
 Distribution debian() { return Distribution{"debian", "", "12", "Debian GNU/Linux 12 (bookworm)"}; }
 Distribution fedora() { return Distribution{"fedora", "", "39", "Fedora Linux 39 (Workstation Edition)"}; }
-
-MixerVolume volume(long min, long max, long value, double db_min, double db_max, int channels = 2) {
-  MixerVolume v;
-  v.min = min;
-  v.max = max;
-  v.values.assign(static_cast<std::size_t>(channels), value);
-  v.db_min = db_min;
-  v.db_max = db_max;
-  const double db = db_min + (db_max - db_min) * static_cast<double>(value - min) / static_cast<double>(max - min);
-  v.db.assign(static_cast<std::size_t>(channels), db);
-  return v;
-}
 
 // HD-Audio "Capture": ADC amp 0-63, -17.25..+30 dB, step 23 = 0 dB.
 MixerElement capture(long step, bool on = true) {

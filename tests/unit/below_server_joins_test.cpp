@@ -8,24 +8,13 @@
 #include "checks/check_catalog.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
+#include "check_test_support.hpp"
 
 namespace micdoctor::test {
 namespace {
 
 constexpr const char* kCard = "alsa_card.pci-0000_00_1f.3";
 constexpr const char* kSource = "alsa_input.pci-0000_00_1f.3.analog-stereo";
-
-MixerVolume volume(long min, long max, long value, double db_min, double db_max) {
-  MixerVolume v;
-  v.min = min;
-  v.max = max;
-  v.values = {value, value};
-  v.db_min = db_min;
-  v.db_max = db_max;
-  const double db = db_min + (db_max - db_min) * static_cast<double>(value - min) / static_cast<double>(max - min);
-  v.db = {db, db};
-  return v;
-}
 
 // A laptop recording its built-in microphone (card 0, "PCH", Realtek HD-Audio):
 // "Capture" 0-63 at -17.25..+30 dB, "Internal Mic Boost" 0-3 at 0..+30 dB.
@@ -71,27 +60,12 @@ SystemSnapshot laptop(long capture_step, long boost_step) {
   return s;
 }
 
-Finding signal(const std::string& id, Severity severity = Severity::error) {
-  Finding f;
-  f.id = id;
-  f.severity = severity;
-  f.title = id + " title";
-  f.detail = id + " detail.";
-  f.advice = id + " advice";
-  return f;
-}
-
 SignalAnalysis analysis(std::vector<Finding> findings) {
   SignalAnalysis a;
   a.metrics.duration_s = 3.0;
   a.metrics.speech_level_dbfs = -50.0;
   a.findings = std::move(findings);
   return a;
-}
-
-std::vector<Finding> join(const SystemSnapshot& s, const SignalAnalysis& a) {
-  const std::vector<Finding> state = run_checks(s);
-  return join_signal_with_state(JoinInput{s, s.sources[0], state, a});
 }
 
 const Finding* find(const std::vector<Finding>& findings, const std::string& id) {

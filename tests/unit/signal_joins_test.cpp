@@ -6,6 +6,7 @@
 #include "checks/check_catalog.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
+#include "check_test_support.hpp"
 
 namespace micdoctor::test {
 namespace {
@@ -24,27 +25,12 @@ SystemSnapshot with_source(double volume_percent, bool muted, const std::string&
   return s;
 }
 
-Finding signal(const std::string& id, Severity severity = Severity::error) {
-  Finding f;
-  f.id = id;
-  f.severity = severity;
-  f.title = id + " title";
-  f.detail = id + " detail.";
-  f.advice = id + " advice";
-  return f;
-}
-
 SignalAnalysis analysis(std::vector<Finding> findings, double seconds = 3.0) {
   SignalAnalysis a;
   a.metrics.duration_s = seconds;
   a.metrics.speech_level_dbfs = -60.0;
   a.findings = std::move(findings);
   return a;
-}
-
-std::vector<Finding> join(const SystemSnapshot& s, const SignalAnalysis& a) {
-  const std::vector<Finding> state = run_checks(s);
-  return join_signal_with_state(JoinInput{s, s.sources[0], state, a});
 }
 
 std::vector<std::string> ids(const std::vector<Finding>& findings) {
@@ -57,11 +43,6 @@ const Finding& get(const std::vector<Finding>& findings, const std::string& id) 
   const auto it = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == id; });
   if (it == findings.end()) throw std::runtime_error("no " + id);
   return *it;
-}
-
-bool steps_mention(const Finding& f, const std::string& text) {
-  return std::any_of(f.manual_steps.begin(), f.manual_steps.end(),
-                     [&](const std::string& s) { return s.find(text) != std::string::npos; });
 }
 
 TEST(SignalJoins, RulesAreNamedInOrder) {
