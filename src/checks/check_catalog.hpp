@@ -58,6 +58,17 @@ enum class CheckId {
   bluetooth_no_headset_profile,
   usb_autosuspend,
   default_stale,
+  // During the call (micdoctor watch): judged from what happened over time
+  app_agc_fighting,
+  device_removed_during_call,
+  device_profile_switched_during_call,
+  app_moved_during_call,
+  app_muted_during_call,
+  signal_went_silent,
+  signal_clipping_bursts,
+  // Filter microphones (noise suppression, echo cancelling, remapping)
+  filter_silences_mic,
+  filter_master_missing,
 };
 
 struct CheckDefinition {

@@ -50,6 +50,13 @@ struct Source {
   std::vector<Port> ports;
   std::string active_port;  // "" when the source has no ports
   std::string monitor_of;   // for monitors: the output's sink name
+  // A filter source (noise suppression, echo cancelling, remapping): which
+  // kind ("echo-cancel", "remap", "easyeffects", "noisetorch", "rnnoise",
+  // "deepfilter", "filter-chain", "loopback"; "" when not a filter) and the
+  // source it filters, its master ("" when unknown; may name a source that
+  // no longer exists).
+  std::string filter = {};
+  std::string master = {};
 };
 
 // A card profile: one way to use a card (e.g. A2DP playback, or headset with mic).

@@ -11,6 +11,7 @@
 #include "fixes/journal_store.hpp"
 #include "model/capture.hpp"
 #include "model/snapshot.hpp"
+#include "watch/watch_feed.hpp"
 
 namespace micdoctor::platform {
 
@@ -22,6 +23,12 @@ SystemSnapshot read_system_snapshot();
 // Records from `request.source` (a device id from the snapshot) until the
 // seconds asked for arrived, `stop` became true, or a fault.
 CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener, const std::atomic<bool>& stop);
+
+// Watches the sound system until request.seconds passed (0: until stop),
+// `stop` became true, or the server went away: pushes its state after every
+// change and meters the source feed.source_to_meter() names. Sleeps on the
+// server's events; notices `stop` within a fraction of a second.
+WatchOutcome watch(const WatchRequest& request, WatchFeed& feed, const std::atomic<bool>& stop);
 
 // The running system, for fix and undo.
 std::unique_ptr<SystemAccess> open_system_access();

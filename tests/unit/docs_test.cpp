@@ -1,5 +1,6 @@
 // docs/checks.md is the catalogue people read; check_catalog.cpp is the one
 // the code uses. These tests fail when the two disagree, so neither drifts.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -91,7 +92,10 @@ TEST(DocsCatalogue, EveryDocumentedCheckIdExists) {
 TEST(DocsCatalogue, SignalIdsMatchBothWays) {
   std::set<std::string> documented;
   for (const auto& [id, step] : table_rows(read_doc("checks.md"), "id")) {
-    if (id.rfind("signal.", 0) == 0) {
+    // signal.went_silent and signal.clipping_bursts are watch findings, in the check catalogue.
+    const bool in_catalogue = std::any_of(check_definitions().begin(), check_definitions().end(),
+                                          [&](const CheckDefinition& d) { return d.id == id; });
+    if (id.rfind("signal.", 0) == 0 && !in_catalogue) {
       documented.insert(id);
       EXPECT_EQ(step, "5") << id << ": the recording's findings belong to step 5";
     }
