@@ -120,7 +120,7 @@ std::string agc_switch(const std::string& application, const std::string& binary
 
 void CallRecord::observe(const WatchEvent& event, const SystemSnapshot& before, const SystemSnapshot& after) {
   switch (event.kind) {
-    case EventKind::source_volume: note_volume(event, after.streams.empty() ? before : after); break;
+    case EventKind::source_volume: note_volume(event, recorders_of(after, event.subject).empty() ? before : after); break;
     case EventKind::device_removed: note_removal(event, before); break;
     case EventKind::device_added: note_added(event, after); break;
     case EventKind::card_profile: note_profile(event, before); break;
@@ -283,6 +283,36 @@ struct Clock {
 
 std::string percent(double value) { return number_text(value, "%.0f %%"); }
 
+// "H390 headset Mono (alsa_input.usb-…)": the description and the server's name.
+std::string named(const SystemSnapshot& state, const std::string& source) {
+  const std::string description = source_description(state, source);
+  return description == source ? source : description + " (" + source + ")";
+}
+
+std::string switch_detail(const std::string& label, const std::string& card, const std::string& from,
+                          const std::string& to, const std::string& when, const std::string& apps) {
+  std::string detail = label;
+  detail += " (" + card + ") switched from ";
+  detail += from;
+  detail += " to ";
+  detail += to;
+  detail += " at " + when + " while " + apps;
+  detail += " recorded from its microphone. A Bluetooth headset has a music profile (A2DP, no microphone) and a "
+            "headset profile (with the microphone): a switch replaces the microphone under the app.";
+  return detail;
+}
+
+std::string clipping_detail(const std::string& source, std::size_t bursts, std::size_t samples,
+                            const std::string& times) {
+  std::string detail = source;
+  detail += " clipped in " + std::to_string(bursts) + " bursts (";
+  detail += std::to_string(samples) + " samples at full scale), first at ";
+  detail += times;
+  detail += ". A burst is a run of 100 ms blocks with at least " + std::to_string(kClippedSamplesPerBlock) +
+            " samples at full scale, less than 1 s apart.";
+  return detail;
+}
+
 }  // namespace
 
 std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
@@ -348,10 +378,7 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
     Finding f = make_check_finding(
         CheckId::device_profile_switched_during_call, Severity::warning,
         "The sound card " + p.label + " changed its profile while " + apps_text(p.apps) + " recorded from it",
-        p.label + " (" + p.card + ") switched from " + from + " to " + to + " at " + clock.when(p.at_s) + " while " +
-            apps_text(p.apps) + " recorded from its microphone. A Bluetooth headset has a music profile (A2DP, no "
-            "microphone) and a headset profile (with the microphone): a switch replaces the microphone under the app.",
-        p.card);
+        switch_detail(p.label, p.card, from, to, clock.when(p.at_s), apps_text(p.apps)), p.card);
     if (!windows) {
       const Card* card = last.find_card(p.card);
       const Profile* best = card != nullptr ? checks::best_input_profile(*card) : nullptr;
@@ -405,7 +432,7 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
     for (std::size_t i = 0; i < silences_.size() && i < 5; ++i) {
       const Silence& s = silences_[i];
       if (i > 0) detail += " ";
-      detail += s.source + " went silent at " + clock.when(s.start_s) +
+      detail += named(last, s.source) + " went silent at " + clock.when(s.start_s) +
                 (s.apps.empty() ? std::string() : " while " + s.apps + " recorded it") + "; ";
       if (s.length_s < 0 || s.ended_with_watch) {
         detail += "it was still silent when the watch ended";
@@ -446,11 +473,7 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
     Finding f = make_check_finding(
         CheckId::signal_clipping_bursts, Severity::warning,
         "The microphone clipped again and again during the call: your voice sounds harsh and distorted",
-        source + " clipped in " + std::to_string(totals.clipping_bursts) + " bursts (" +
-            std::to_string(totals.clipped_samples) + " samples at full scale), first at " + times +
-            ". A burst is a run of 100 ms blocks with at least " + std::to_string(kClippedSamplesPerBlock) +
-            " samples at full scale, less than 1 s apart.",
-        source);
+        clipping_detail(named(last, source), totals.clipping_bursts, totals.clipped_samples, times), source);
     if (windows) {
       f.manual_steps.push_back("Lower the microphone's volume: Settings > System > Sound > Input > Volume, to about 70.");
     } else {

@@ -18,7 +18,7 @@ std::string dbfs_text(double db) {
 // The value below which `fraction` of the values lie (nearest rank).
 double percentile(std::vector<double> values, double fraction) {
   if (values.empty()) return kFloorDbfs;
-  const auto rank = static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1) + 0.5);
+  const auto rank = static_cast<std::size_t>(std::lround(fraction * static_cast<double>(values.size() - 1)));
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank), values.end());
   return values[rank];
 }

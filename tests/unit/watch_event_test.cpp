@@ -2,8 +2,11 @@
 // plain-words timeline, with names as hostile as other programs make them.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include "watch/watch_event.hpp"
 #include "watch_test_support.hpp"
@@ -48,6 +51,26 @@ TEST(WatchEvent, EveryKindHasItsContractIdBothWays) {
   EXPECT_EQ(seen.size(), contract.size());
   EXPECT_FALSE(event_kind_from_id("app.agc_fighting").has_value());
   EXPECT_FALSE(event_kind_from_id("").has_value());
+}
+
+// docs/watch.md's table of event kinds lists exactly the kinds the code has.
+TEST(WatchEvent, TheDocumentedKindsAreTheCodesKinds) {
+  std::ifstream in(std::string(MICDOCTOR_DOCS_DIR) + "/watch.md");
+  ASSERT_TRUE(in) << "docs/watch.md";
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  std::set<std::string> documented;
+  const std::regex row(R"(\n\| `([a-z]+\.[a-z_]+)` \| [^|]*\| [^|]*\| [^|]*\| [^|\n]+\|)");
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), row); it != std::sregex_iterator(); ++it) {
+    const std::string id = (*it)[1];
+    if (event_kind_from_id(id)) documented.insert(id);
+    else ADD_FAILURE() << id << " is in docs/watch.md's kinds table but is no event kind";
+  }
+  for (int k = 0; k <= static_cast<int>(EventKind::server_lost); ++k) {
+    const std::string id(event_kind_id(static_cast<EventKind>(k)));
+    EXPECT_TRUE(documented.count(id)) << id << " is missing from docs/watch.md";
+  }
 }
 
 TEST(WatchEvent, JsonLineParsesBackWithTheSchemaFields) {
