@@ -68,6 +68,7 @@ std::string label_of(const WatchEvent& e) {
 
 // The part of a source's name that names the device: "alsa_input.usb-X-00.mono-fallback" -> "usb-X-00".
 std::string device_core(const std::string& name) {
+  if (checks::is_endpoint_id(name)) return {};  // Windows: "{0.0.1.00000000}.{GUID}", the GUID is the device
   const auto first = name.find('.');
   const auto last = name.rfind('.');
   if (first == std::string::npos || last == first) return {};
@@ -283,10 +284,15 @@ struct Clock {
 
 std::string percent(double value) { return number_text(value, "%.0f %%"); }
 
-// "H390 headset Mono (alsa_input.usb-…)": the description and the server's name.
+// "H390 headset Mono (alsa_input.usb-…)": the description and the server's
+// name (a Windows endpoint id is no name for people: left out).
+std::string label_and_name(const std::string& label, const std::string& name) {
+  if (label.empty() || label == name) return name;
+  return checks::is_endpoint_id(name) ? label : label + " (" + name + ")";
+}
+
 std::string named(const SystemSnapshot& state, const std::string& source) {
-  const std::string description = source_description(state, source);
-  return description == source ? source : description + " (" + source + ")";
+  return label_and_name(source_description(state, source), source);
 }
 
 std::string switch_detail(const std::string& label, const std::string& card, const std::string& from,
@@ -349,7 +355,7 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
     if (r.back_s >= 0) {
       back = r.back_as == r.source
                  ? " It came back under the same name at " + clock.when(r.back_s) + "."
-                 : " A similar device came back as " + r.back_label + " (" + r.back_as + ") at " +
+                 : " A similar device came back as " + label_and_name(r.back_label, r.back_as) + " at " +
                        clock.when(r.back_s) + ": a new name, which apps do not follow by themselves.";
     } else {
       back = " It did not come back before the watch ended.";
@@ -357,7 +363,7 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
     Finding f = make_check_finding(
         CheckId::device_removed_during_call, Severity::error,
         "The microphone " + r.label + " disappeared while " + apps_text(r.apps) + " recorded from it",
-        r.label + " (" + r.source + ") disappeared at " + clock.when(r.at_s) + " while " + apps_text(r.apps) +
+        label_and_name(r.label, r.source) + " disappeared at " + clock.when(r.at_s) + " while " + apps_text(r.apps) +
             " recorded from it." + back + " Apps may keep recording from the vanished device (silence) or move to "
             "another microphone, and may not follow it back.",
         r.source);

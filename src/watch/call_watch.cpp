@@ -165,6 +165,14 @@ void CallWatch::on_audio(std::span<const float> interleaved) {
   if (!out.empty()) m.emit_all(out, m.state, m.state);
 }
 
+void CallWatch::on_audio_stalled(double elapsed_s) {
+  Impl& m = *impl_;
+  if (!m.meter) return;
+  std::vector<WatchEvent> out;
+  m.meter->feed_silence_until(elapsed_s, m.recording_apps, out);
+  if (!out.empty()) m.emit_all(out, m.state, m.state);
+}
+
 void CallWatch::on_meter_stop(double /*elapsed_s*/, const std::string& source, const std::string& reason) {
   Impl& m = *impl_;
   if (!m.meter || (!source.empty() && source != m.metered)) return;

@@ -130,6 +130,20 @@ void SignalMeter::feed(std::span<const float> interleaved, const std::string& re
   }
 }
 
+void SignalMeter::feed_silence_until(double elapsed_s, const std::string& recording_apps,
+                                     std::vector<WatchEvent>& out) {
+  if (!valid() || !(elapsed_s > now_s())) return;
+  // At most a day at once, whatever the caller says.
+  const double seconds = std::min(elapsed_s - now_s(), 86400.0);
+  auto frames = static_cast<std::size_t>(seconds * sample_rate_);
+  const std::vector<float> zeros(block_frames_ * channels_, 0.0F);
+  while (frames > 0) {
+    const std::size_t piece = std::min(frames, block_frames_);
+    feed(std::span<const float>(zeros.data(), piece * channels_), recording_apps, out);
+    frames -= piece;
+  }
+}
+
 void SignalMeter::end_block(const std::string& recording_apps, std::vector<WatchEvent>& out) {
   const double mean_square = block_sum_squares_ / static_cast<double>(block_frames_ * channels_);
   const double block_db = to_dbfs(mean_square);

@@ -77,6 +77,8 @@ class SignalMeter {
   // Interleaved samples. `recording_apps`: the apps recording this source
   // now ("" for none), which is what makes a silence count.
   void feed(std::span<const float> interleaved, const std::string& recording_apps, std::vector<WatchEvent>& out);
+  // No audio came up to elapsed_s: feeds digital silence up to it.
+  void feed_silence_until(double elapsed_s, const std::string& recording_apps, std::vector<WatchEvent>& out);
   // The meter stops (or the watch ends): closes a silence still going on and
   // a clipping burst, flushes the level history.
   void stop(std::vector<WatchEvent>& out);

@@ -98,6 +98,25 @@ TEST(WatchSignal, SilenceThatEndsHasItsLengthAndWhatHappenedBefore) {
   EXPECT_NE(silent->detail.find("H390 headset Mono was muted"), std::string::npos) << silent->detail;
 }
 
+// A source that delivers nothing once its feed stops (a pipe with no
+// writer): the platform says the audio stalled, and the silence is dated
+// where the audio ended.
+TEST(WatchSignal, AStalledFeedIsASilenceFromWhereTheAudioEnded) {
+  constexpr int kRate = 48000;
+  CallWatch watch({}, test::kWatchStartMs);
+  watch.on_state(0, recorded_state(true));
+  watch.on_meter_start(1.0, kMic, {kRate, 2});
+  feed_in_pieces(watch, stereo(test::sine(kRate, 7.3, 440, 0.3)), kRate, 2);
+  watch.on_audio_stalled(9.0);
+  watch.on_audio_stalled(12.0);
+  watch.finish(12.0, "duration reached");
+  const auto started = of_kind(watch.take_events(), EventKind::signal_silence_started);
+  ASSERT_EQ(started.size(), 1U);
+  EXPECT_NEAR(started[0].elapsed_s, 8.3, 0.1);
+  const auto findings = watch.findings();
+  EXPECT_NE(finding_with(findings, "signal.went_silent"), nullptr);
+}
+
 TEST(WatchSignal, SilenceWithNobodyRecordingIsNotAFinding) {
   constexpr int kRate = 48000;
   CallWatch watch({}, test::kWatchStartMs);
