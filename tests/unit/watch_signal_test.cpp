@@ -123,7 +123,7 @@ TEST(WatchSignal, SilenceWithNobodyRecordingIsNotAFinding) {
   watch.on_state(0, recorded_state(false));
   watch.on_meter_start(0, kMic, {kRate, 1});
   std::vector<float> mono = test::sine(kRate, 12, 440, 0.3);
-  std::fill(mono.begin() + 5 * kRate, mono.end(), 0.0F);
+  std::fill(mono.begin() + std::ptrdiff_t{5} * kRate, mono.end(), 0.0F);
   feed_in_pieces(watch, mono, kRate, 1);
   watch.finish(12, "duration reached");
   EXPECT_EQ(count_kind(watch.take_events(), EventKind::signal_silence_started), 0U);
@@ -225,7 +225,7 @@ std::vector<float> ordinary_call(int& rate, double gain_after_s = 1e9, double ga
   std::vector<float> call;
   rate = 16000;
   int round = 0;
-  while (call.size() < static_cast<std::size_t>(120 * rate)) {
+  while (call.size() < std::size_t{120} * static_cast<std::size_t>(rate)) {
     for (const auto& path : files) {
       std::vector<float> speech = read_mono(path.string(), rate);
       call.insert(call.end(), speech.begin(), speech.end());
@@ -233,7 +233,7 @@ std::vector<float> ordinary_call(int& rate, double gain_after_s = 1e9, double ga
       call.insert(call.end(), pause.begin(), pause.end());
     }
     // Listening to the others for 12 s.
-    const auto listening = test::white_noise(static_cast<std::size_t>(12 * rate), 0.0006, 99);
+    const auto listening = test::white_noise(std::size_t{12} * static_cast<std::size_t>(rate), 0.0006, 99);
     call.insert(call.end(), listening.begin(), listening.end());
     ++round;
   }
