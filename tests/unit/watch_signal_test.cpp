@@ -181,6 +181,30 @@ TEST(WatchSignal, RepeatedClippingBurstsAreAFinding) {
   EXPECT_EQ(finding_with(fewer.findings(), "signal.clipping_bursts"), nullptr);
 }
 
+TEST(WatchSignal, ClippingEventsAreRateLimitedButEveryBurstCounts) {
+  constexpr int kRate = 48000;
+  // Six bursts of 0.2 s, 2 s apart: six bursts, but at most one line every 5 s.
+  std::vector<float> mono = test::sine(kRate, 16, 200, 0.1);
+  for (int b = 0; b < 6; ++b) {
+    const auto from = static_cast<std::size_t>((2.0 + 2.0 * b) * kRate);
+    for (std::size_t i = from; i < from + static_cast<std::size_t>(0.2 * kRate); ++i) mono[i] = mono[i] >= 0 ? 1.0F : -1.0F;
+  }
+  CallWatch watch({}, 0);
+  watch.on_state(0, recorded_state(true));
+  watch.on_meter_start(0, kMic, {kRate, 1});
+  feed_in_pieces(watch, mono, kRate, 1);
+  watch.finish(16, "duration reached");
+  const auto clipping = of_kind(watch.take_events(), EventKind::signal_clipping);
+  ASSERT_EQ(clipping.size(), 2U);  // at 2 s, then 8 s (the bursts at 4, 6, 10 and 12 s too close to the last shown)
+  EXPECT_NEAR(clipping[0].elapsed_s, 2.0, 0.1);
+  EXPECT_NEAR(clipping[1].elapsed_s, 8.0, 0.1);
+  EXPECT_DOUBLE_EQ(clipping[1].detail("more_bursts")->number.value_or(0), 2.0);
+  const auto findings = watch.findings();
+  const Finding* f = finding_with(findings, "signal.clipping_bursts");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->detail.find("6 bursts"), std::string::npos) << f->detail;
+}
+
 TEST(WatchSignal, LevelLinesComeEveryFewSecondsWithTheLevel) {
   constexpr int kRate = 48000;
   CallWatchOptions options;
