@@ -50,9 +50,9 @@ TEST(WatchFindings, VolumeFightingWhileZoomRecordsNamesZoomAndItsSwitch) {
 }
 
 TEST(WatchFindings, FourChangesOrNobodyRecordingOrSlowChangesAreNotFighting) {
-  EXPECT_EQ(finding_with(after_volume_changes(4, 2.0, {watch_app(12, "ZOOM VoiceEngine", "zoom", kMic)}),
-                         "app.agc_fighting"),
-            nullptr);
+  EXPECT_EQ(
+      finding_with(after_volume_changes(4, 2.0, {watch_app(12, "ZOOM VoiceEngine", "zoom", kMic)}), "app.agc_fighting"),
+      nullptr);
   EXPECT_EQ(finding_with(after_volume_changes(10, 2.0, {}), "app.agc_fighting"), nullptr);
   // A paused (corked) stream records nothing.
   Stream paused = watch_app(12, "ZOOM VoiceEngine", "zoom", kMic);
@@ -109,8 +109,9 @@ TEST(WatchFindings, AMicrophoneThatDisappearsAndComesBackUnderANewName) {
   watch.on_state(0, state);
   SystemSnapshot gone = watch_state({}, {watch_app(12, "ZOOM VoiceEngine", "zoom", "")}, "");
   watch.on_state(5, gone);
-  SystemSnapshot returned = watch_state({watch_mic(back, "H390 headset Analog Stereo", "alsa_card.usb-Logitech_H390-00")},
-                                        {watch_app(12, "ZOOM VoiceEngine", "zoom", kMic)}, back);
+  SystemSnapshot returned =
+      watch_state({watch_mic(back, "H390 headset Analog Stereo", "alsa_card.usb-Logitech_H390-00")},
+                  {watch_app(12, "ZOOM VoiceEngine", "zoom", kMic)}, back);
   watch.on_state(8, returned);
   watch.finish(10, "duration reached");
   const auto findings = watch.findings();
@@ -235,7 +236,8 @@ TEST(WatchFindings, WindowsEndpointsAreNamedByTheirFriendlyNames) {
 TEST(WatchFindings, HostileNamesInFindingsAndEventsDoNotBreakAnything) {
   const std::string hostile = std::string("Zo\"om '$(reboot)'\x01\x1b[2J") + "\xff";
   CallWatch watch({}, 0);
-  SystemSnapshot state = watch_state({watch_mic(hostile, hostile)}, {watch_app(12, hostile, hostile, hostile)}, hostile);
+  SystemSnapshot state =
+      watch_state({watch_mic(hostile, hostile)}, {watch_app(12, hostile, hostile, hostile)}, hostile);
   watch.on_state(0, state);
   for (int i = 0; i < 6; ++i) {
     source_named(state, hostile)->volume_percent = 40.0 + 10 * i;

@@ -187,7 +187,8 @@ TEST(WatchSignal, ClippingEventsAreRateLimitedButEveryBurstCounts) {
   std::vector<float> mono = test::sine(kRate, 16, 200, 0.1);
   for (int b = 0; b < 6; ++b) {
     const auto from = static_cast<std::size_t>((2.0 + 2.0 * b) * kRate);
-    for (std::size_t i = from; i < from + static_cast<std::size_t>(0.2 * kRate); ++i) mono[i] = mono[i] >= 0 ? 1.0F : -1.0F;
+    for (std::size_t i = from; i < from + static_cast<std::size_t>(0.2 * kRate); ++i)
+      mono[i] = mono[i] >= 0 ? 1.0F : -1.0F;
   }
   CallWatch watch({}, 0);
   watch.on_state(0, recorded_state(true));
@@ -314,8 +315,8 @@ TEST(WatchSignal, SyntheticVoiceDroppingIsASwingOnceAMinute) {
   watch.on_state(0, recorded_state(true));
   watch.on_meter_start(0, kMic, {kRate, 1});
   feed_in_pieces(watch, test::voice(kRate, 30, 0.3), kRate, 1);
-  feed_in_pieces(watch, test::voice(kRate, 40, 0.003), kRate, 1);   // -40 dB
-  feed_in_pieces(watch, test::voice(kRate, 20, 0.3), kRate, 1);     // back up, within the minute
+  feed_in_pieces(watch, test::voice(kRate, 40, 0.003), kRate, 1);  // -40 dB
+  feed_in_pieces(watch, test::voice(kRate, 20, 0.3), kRate, 1);    // back up, within the minute
   const auto swings = of_kind(watch.take_events(), EventKind::signal_swing);
   ASSERT_EQ(swings.size(), 1U);
   EXPECT_NEAR(swings[0].elapsed_s, 30.0, 0.5);  // the first quiet span
