@@ -69,7 +69,7 @@ std::string utc_text(std::int64_t unix_ms, bool with_date) {
   const sys_time<milliseconds> at{milliseconds{unix_ms}};
   const sys_days day = floor<days>(at);
   const hh_mm_ss<seconds> time{floor<seconds>(at - day)};
-  const auto two = [](long v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+  const auto two = [](auto v) { return (v < 10 ? "0" : "") + std::to_string(v); };
   std::string out = two(time.hours().count()) + ":" + two(time.minutes().count()) + ":" + two(time.seconds().count());
   if (!with_date) return out;
   const year_month_day ymd{day};
