@@ -160,14 +160,19 @@ struct Geometry {
   double height = 0;
 
   double x(double elapsed_s) const {
-    return kLeft + std::clamp(elapsed_s / duration_s, 0.0, 1.0) * (kWidth - kLeft - kRight);
+    const double fraction = std::isfinite(elapsed_s) ? std::clamp(elapsed_s / duration_s, 0.0, 1.0) : 0.0;
+    return kLeft + fraction * (kWidth - kLeft - kRight);
   }
   double y(double dbfs) const {
-    return plot_top + (std::clamp(dbfs, kFloorDb, 0.0) / kFloorDb) * (plot_bottom - plot_top);
+    const double level = std::isfinite(dbfs) ? std::clamp(dbfs, kFloorDb, 0.0) : kFloorDb;
+    return plot_top + (level / kFloorDb) * (plot_bottom - plot_top);
   }
 };
 
 std::string num(double v) { return decimal(v, 1); }
+
+// Seconds for the data- hooks: a time that is not a number reads as 0.
+std::string seconds_text(double s) { return decimal(std::isfinite(s) ? s : 0.0, 3); }
 
 // The level thinned to at most kMaxChartPoints: neighbours merged by power
 // (RMS) and by maximum (peak), so a short loud moment is not lost.
@@ -262,8 +267,8 @@ std::string shaded(const std::vector<Span>& spans, const char* css, const char* 
   for (const Span& s : spans) {
     const double x0 = g.x(s.start_s);
     const double x1 = g.x(s.end_s);
-    out += "<rect class=\"" + std::string(css) + "\" data-start=\"" + decimal(s.start_s, 3) + "\" data-end=\"" +
-           decimal(s.end_s, 3) + "\" x=\"" + num(x0) + "\" y=\"" + num(g.plot_top) + "\" width=\"" +
+    out += "<rect class=\"" + std::string(css) + "\" data-start=\"" + seconds_text(s.start_s) + "\" data-end=\"" +
+           seconds_text(s.end_s) + "\" x=\"" + num(x0) + "\" y=\"" + num(g.plot_top) + "\" width=\"" +
            num(std::max(2.0, x1 - x0)) + "\" height=\"" + num(g.plot_bottom - g.plot_top) + "\"><title>" + what +
            " from " + clock_text(s.start_s) + " to " + clock_text(s.end_s) + "</title></rect>";
   }
@@ -318,7 +323,7 @@ std::vector<PlacedMarker> place_markers(const std::vector<WatchEvent>& events, c
 std::string marker_svg(const PlacedMarker& m, const Geometry& g) {
   const WatchEvent& e = *m.event;
   std::string out = "<g class=\"marker " + std::string(marker_family(e.kind)) + "\" data-kind=\"" +
-                    esc(std::string(event_kind_id(e.kind))) + "\" data-elapsed=\"" + decimal(e.elapsed_s, 3) +
+                    esc(std::string(event_kind_id(e.kind))) + "\" data-elapsed=\"" + seconds_text(e.elapsed_s) +
                     "\"><title>" + esc(clock_text(e.elapsed_s) + " " + describe_event(e)) + "</title>";
   const double label_y = m.lane >= 0 ? 4 + kLaneHeight * (m.lane + 1) - 4 : g.plot_top;
   out += "<line x1=\"" + num(m.x) + "\" x2=\"" + num(m.x) + "\" y1=\"" + num(m.lane >= 0 ? label_y + 3 : g.plot_top) +
@@ -429,7 +434,7 @@ std::string events_section(const WatchTimeline& t) {
   for (const WatchEvent& e : t.events) {
     if (e.kind == EventKind::signal_level) continue;  // drawn as the chart's line
     out += "<tr data-kind=\"" + esc(std::string(event_kind_id(e.kind))) + "\" data-elapsed=\"" +
-           decimal(e.elapsed_s, 3) + "\"><td class=\"time\">" + clock_text(e.elapsed_s);
+           seconds_text(e.elapsed_s) + "\"><td class=\"time\">" + clock_text(e.elapsed_s);
     if (e.unix_ms > 0) out += "<br><span class=\"clock\">" + utc_text(e.unix_ms, false) + " UTC</span>";
     out += "</td><td>" + esc(describe_event(e)) + "</td></tr>";
   }

@@ -250,6 +250,37 @@ TEST(WatchHtml, EventsOfTheSameSecondGetLabelRowsOfTheirOwn) {
   EXPECT_GT(number_attribute(rect, "y"), *rows.rbegin());
 }
 
+TEST(WatchHtml, MarkersBeyondTenRowsOfLabelsAreCountedInTheCaption) {
+  WatchTimeline t;
+  t.duration_s = 60;
+  for (int i = 0; i < 14; ++i) t.events.push_back(event(30 + i * 0.05, EventKind::source_volume, "usbmic", "50 %", "60 %"));
+  const std::string html = watch_to_html(t, {}, SystemSnapshot{});
+  const std::vector<Marker> ms = markers(html);
+  ASSERT_EQ(ms.size(), 14u);
+  std::set<double> rows;
+  int unlabelled = 0;
+  for (const Marker& m : ms) {
+    if (m.label_y) rows.insert(*m.label_y);
+    else ++unlabelled;
+  }
+  EXPECT_EQ(rows.size(), 10u);
+  EXPECT_EQ(unlabelled, 4);
+  EXPECT_NE(html.find("4 markers are too close together to be labelled."), std::string::npos);
+  // Every one of them is still a row of the table.
+  EXPECT_EQ(all(html, "<tr data-kind=\"source.volume\"").size(), 14u);
+}
+
+TEST(WatchHtml, EventsNotKeptAreCountedAndNonsenseNumbersStayOnTheChart) {
+  WatchTimeline t = call_timeline();
+  t.events_dropped = 5;
+  t.events[2].elapsed_s = NAN;
+  t.levels[3].rms_dbfs = NAN;
+  t.levels[4].peak_dbfs = INFINITY;
+  const std::string html = watch_to_html(t, {}, SystemSnapshot{});
+  EXPECT_NE(html.find("The 5 earliest events are not kept in this report; the newest 8 are."), std::string::npos);
+  EXPECT_TRUE(all(html, "[=\" ,ML]-?(nan|inf)(?![a-z])").empty()) << all(html, "[=\" ,ML]-?(nan|inf)(?![a-z])").at(0);
+}
+
 TEST(WatchHtml, HostileNamesAreTextEverywhere) {
   const std::string evil = "<img src=x onerror=alert(1)>\"'><script>alert(2)</script>&amp;";
   WatchTimeline t;
