@@ -61,15 +61,6 @@ std::string finding_html(const Finding& f) {
   return out + "</li>";
 }
 
-std::string head(const std::string& title) {
-  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-         esc(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<main>\n";
-}
-
-constexpr const char* kFoot = "<p class=\"subtitle\">Made by micdoctor. Nothing in this file was fetched from or sent "
-                              "anywhere.</p>\n</main>\n</body>\n</html>\n";
-
 // --- pictures --------------------------------------------------------------
 
 constexpr double kWidth = 1000;
@@ -317,6 +308,20 @@ std::string streams_table(const SystemSnapshot& s) {
 
 }  // namespace
 
+std::string html_page_start(const std::string& title, std::string_view extra_style) {
+  // The policy forbids every fetch and every script: even a name that slipped
+  // past the escaping could not load or run anything.
+  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+         esc(title) + "</title>\n<style>" + kStyle + std::string(extra_style) + "</style>\n</head>\n<body>\n<main>\n";
+}
+
+std::string html_page_end() {
+  return "<p class=\"subtitle\">Made by micdoctor. Nothing in this file was fetched from or sent anywhere.</p>\n"
+         "</main>\n</body>\n</html>\n";
+}
+
 std::string escape_html(const std::string& text) {
   const std::string valid = to_valid_utf8(text);
   std::string out;
@@ -339,7 +344,7 @@ std::string escape_html(const std::string& text) {
 
 std::string check_to_html(const CheckReportInput& report, const SignalPicture* picture) {
   const SystemSnapshot& s = report.snapshot;
-  std::string out = head("Microphone report - micdoctor");
+  std::string out = html_page_start("Microphone report - micdoctor");
   out += "<h1>Microphone report</h1>\n<p class=\"subtitle\">";
   out += esc(s.server.reachable ? s.server.name + (s.server.version.empty() ? "" : " " + s.server.version)
                                 : state_source_line(s));
@@ -387,11 +392,11 @@ std::string check_to_html(const CheckReportInput& report, const SignalPicture* p
   }
   out += "<section id=\"devices\"><h2>Devices</h2>" + devices_table(s) + "</section>\n";
   out += "<section id=\"streams\"><h2>Applications recording</h2>" + streams_table(s) + "</section>\n";
-  return out + kFoot;
+  return out + html_page_end();
 }
 
 std::string analyses_to_html(const std::vector<RecordingForHtml>& recordings) {
-  std::string out = head("Recording report - micdoctor");
+  std::string out = html_page_start("Recording report - micdoctor");
   out += "<h1>Recording report</h1>\n";
   int index = 0;
   for (const RecordingForHtml& r : recordings) {
@@ -406,7 +411,7 @@ std::string analyses_to_html(const std::vector<RecordingForHtml>& recordings) {
     out += "<h3>Findings and numbers</h3>" + recording_section(*r.analysis, r.picture, "file" + std::to_string(index), true);
     out += "</section>\n";
   }
-  return out + kFoot;
+  return out + html_page_end();
 }
 
 }  // namespace micdoctor

@@ -8,6 +8,7 @@
 // spectrum with mains hum lines and the band edge. Every string from the
 // system or a file is escaped.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/signal_analyzer.hpp"
@@ -28,6 +29,12 @@ struct RecordingForHtml {
 
 // `micdoctor analyze FILE... --format html`: one document, a section per file.
 std::string analyses_to_html(const std::vector<RecordingForHtml>& recordings);
+
+// The start of every report page (doctype, language, phone viewport, a
+// Content-Security-Policy that allows no fetch and no script, the shared
+// style plus extra_style, the opening of <main>) and its end.
+std::string html_page_start(const std::string& title, std::string_view extra_style = {});
+std::string html_page_end();
 
 // HTML text escaping (& < > " '), after making the text valid UTF-8.
 std::string escape_html(const std::string& text);
