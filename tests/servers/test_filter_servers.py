@@ -138,6 +138,31 @@ class FilterTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertEqual(self.server.default_source(), "nui_mic_remap")
 
+    def test_echo_cancel_is_recognised(self):
+        self.modules.append(self.server.load_module("module-echo-cancel", "source_name=ec_src", "sink_name=ec_sink",
+                                                    "source_master=mic", "sink_master=speakers", "aec_method=null"))
+        wait_until(lambda: "ec_src" in self.server.source_names(), 5, "ec_src")
+        self.server.set_default_source("ec_src")
+        ec = self.device(self.report("check"), "ec_src")
+        self.assertEqual((ec["filter"], ec["master"]), ("echo-cancel", "mic"))
+
+    def test_master_removed_under_a_remap(self):
+        """PulseAudio unloads a remap with its master (nothing left to judge);
+        PipeWire keeps it, its capture stream relinked elsewhere."""
+        self.modules.append(self.server.load_module("module-remap-source", "source_name=filtered", "master=mic"))
+        wait_until(lambda: "filtered" in self.server.source_names(), 5, "filtered")
+        self.server.set_default_source("filtered")
+        self.server.unload(self.mic_modules)
+        wait_until(lambda: "mic" not in self.server.source_names(), 5, "mic gone")
+        report = self.report("check")
+        missing = [f for f in report["findings"] if f["id"] == "filter.master_missing"]
+        if SERVER is PulseAudioServer:
+            wait_until(lambda: "filtered" not in self.server.source_names(), 5, "filtered unloaded with mic")
+            self.assertEqual(missing, [])
+        else:
+            self.assertEqual(self.device(report, "filtered")["master"], "mic")
+            self.assertEqual([f["device"] for f in missing], ["filtered"], report["findings"])
+
     def test_master_missing_under_noisetorch_chain(self):
         self.noisetorch_chain(mute_loopback=False)
         self.server.unload(self.mic_modules)
