@@ -112,6 +112,7 @@ const Source& named(const SystemSnapshot& s, const std::string& name) {
 
 std::vector<std::string> ids(const std::vector<Finding>& findings) {
   std::vector<std::string> out;
+  out.reserve(findings.size());
   for (const Finding& f : findings) out.push_back(f.id);
   return out;
 }
