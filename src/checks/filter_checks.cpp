@@ -31,6 +31,9 @@ void advise(Finding& f, const Source& filter, const Source* microphone, bool fix
                            checks::shell_quote(microphone->name) + "  (or in Settings > Sound > Input)");
 }
 
+// Below this (RMS), what a filter delivers is background, not sound.
+constexpr double kQuietBackgroundDbfs = -50.0;
+
 std::string decibels(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", value);
@@ -68,10 +71,13 @@ std::vector<Finding> compare_filter_with_master(const FilterRecording& r) {
   if (!filter.peak_dbfs) {
     what_came_through = "delivered digital silence (every sample zero)";
   } else if (!filter.speech_level_dbfs || filter.speech_seconds <= 0) {
-    what_came_through = "delivered no voice at all (" +
-                        (filter.rms_dbfs ? "only a level of " + decibels(*filter.rms_dbfs) + " dBFS"
-                                         : std::string("near silence")) +
-                        ")";
+    // Quiet background, or sound with no speech in it (garbage: distortion, feedback).
+    if (!filter.rms_dbfs || *filter.rms_dbfs < kQuietBackgroundDbfs) {
+      what_came_through = "delivered no voice, only near silence";
+    } else {
+      what_came_through = "delivered no recognisable voice: sound at " + decibels(*filter.rms_dbfs) +
+                          " dBFS, but no speech in it";
+    }
   } else if (*filter.speech_level_dbfs <= master_level - kFilterLossDb) {
     what_came_through = "delivered it at " + decibels(*filter.speech_level_dbfs) + " dBFS, " +
                         decibels(master_level - *filter.speech_level_dbfs) + " dB quieter";
@@ -79,7 +85,7 @@ std::vector<Finding> compare_filter_with_master(const FilterRecording& r) {
     return {};  // the filter passes the voice
   }
   Finding f = make_check_finding(
-      CheckId::filter_silences_mic, Severity::error, "The noise filter swallows your voice",
+      CheckId::filter_silences_mic, Severity::error, "The filter in front of your microphone loses your voice",
       "Applications record " + checks::source_label(r.filter) + ", " + filter_app_name(r.filter.filter) +
           " over " + checks::source_label(r.master) + ". Recorded at the same time, the microphone heard your "
           "voice at " + decibels(master_level) + " dBFS; the filter " + what_came_through + ".",

@@ -312,6 +312,12 @@ TEST(FilterComparison, NoiseButNoVoiceThroughTheFilter) {
   EXPECT_EQ(ids(compare(voice(std::nullopt, -50.0), voice(-27.0))), std::vector<std::string>{"filter.silences_mic"});
 }
 
+TEST(FilterComparison, LoudSoundWithoutSpeechThroughTheFilterIsGarbage) {
+  const std::vector<Finding> lost = compare(voice(std::nullopt, -1.0), voice(-27.0));
+  ASSERT_EQ(ids(lost), std::vector<std::string>{"filter.silences_mic"});
+  EXPECT_NE(lost[0].detail.find("no speech in it"), std::string::npos) << lost[0].detail;
+}
+
 TEST(FilterComparison, TwentyDecibelsQuieterIsLostNineteenIsNot) {
   EXPECT_EQ(ids(compare(voice(-47.0), voice(-27.0))), std::vector<std::string>{"filter.silences_mic"});
   EXPECT_TRUE(compare(voice(-46.0), voice(-27.0)).empty());
