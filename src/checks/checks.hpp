@@ -18,6 +18,7 @@ void check_card_profiles(const CheckInput& input, std::vector<Finding>& out);   
 void check_micmute(const CheckInput& input, std::vector<Finding>& out);           // step 2 (mixer_checks)
 void check_mixer(const CheckInput& input, std::vector<Finding>& out);             // step 2 (mixer_checks)
 void check_bluetooth_headsets(const CheckInput& input, std::vector<Finding>& out);  // step 2
+void check_filter_master(const CheckInput& input, std::vector<Finding>& out);     // step 2 (filter_checks)
 void check_default_source(const CheckInput& input, std::vector<Finding>& out);    // step 3
 void check_app_sources(const CheckInput& input, std::vector<Finding>& out);       // step 3
 void check_remembered_default(const CheckInput& input, std::vector<Finding>& out);  // step 3 (default_checks)

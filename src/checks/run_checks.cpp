@@ -28,6 +28,7 @@ constexpr std::array kChecks = {
     NamedCheck{"microphone mute key", checks::check_micmute},
     NamedCheck{"ALSA mixer", checks::check_mixer},
     NamedCheck{"Bluetooth headsets", checks::check_bluetooth_headsets},
+    NamedCheck{"filter microphone", checks::check_filter_master},
     NamedCheck{"default input", checks::check_default_source},
     NamedCheck{"application inputs", checks::check_app_sources},
     NamedCheck{"remembered default", checks::check_remembered_default},

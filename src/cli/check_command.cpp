@@ -17,6 +17,7 @@
 #include "alsainfo/alsa_info.hpp"
 #include "checks/check_catalog.hpp"
 #include "checks/check_context.hpp"
+#include "checks/filter_chain.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
 #include "cli/alsa_info_file.hpp"
@@ -213,6 +214,7 @@ int check_and_maybe_test(const Options& options) {
   std::optional<MicTestRun> test;
   std::optional<MicTestReport> test_report;
   std::chrono::steady_clock::time_point capture_end;
+  std::vector<Finding> filter_findings;  // the filter compared with its master, when a filter was tested
   if (options.test) {
     if (!snapshot->server.reachable || source == nullptr) {
       test.emplace();
@@ -221,11 +223,28 @@ int check_and_maybe_test(const Options& options) {
                                                        : "no sound server answers, so nothing can be recorded";
     } else {
       const bool animate = isatty(STDERR_FILENO) != 0;
-      test = run_mic_test(source->name, options.mic_test, animate);
+      // A filter in use is recorded together with its microphone (master).
+      const Source* master = source->filter.empty() ? nullptr : snapshot->find_source(source->master);
+      if (master != nullptr) {
+        FilterTestRun both = run_filter_test(source->name, master->name, options.mic_test, animate);
+        test = std::move(both.filter);
+        if (test->analysis && both.master.analysis) {
+          filter_findings = compare_filter_with_master(FilterRecording{
+              *snapshot, *source, *master, test->analysis->metrics, both.master.analysis->metrics});
+        }
+      } else {
+        test = run_mic_test(source->name, options.mic_test, animate);
+      }
     }
     capture_end = test->capture_ended;
     if (test->analysis && source != nullptr) {
       findings = join_signal_with_state(JoinInput{*snapshot, *source, findings, *test->analysis});
+      if (!filter_findings.empty()) {
+        // The filter losing the voice explains what the recording of it showed.
+        std::erase_if(findings, [&](const Finding& f) { return f.id.rfind("signal.", 0) == 0 && is_problem(f); });
+      }
+      findings.insert(findings.end(), filter_findings.begin(), filter_findings.end());
+      std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.step < b.step; });
     } else if (source != nullptr && snapshot->server.reachable) {
       // The capture says so when its connection to the server broke (a stall
       // is a different fault, and re-reading a hung server would cost seconds).

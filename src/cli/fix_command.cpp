@@ -73,6 +73,7 @@ struct FixCommandOptions {
 struct Listening {
   std::string source;
   std::optional<MicTestRun> before;
+  std::optional<SignalAnalysis> master_before;  // the filter's master, recorded with it
   std::optional<MicTestRun> after;
 };
 
@@ -473,11 +474,22 @@ void journal_problem(const JournalError& e, const std::string& what_happened, co
 
 // Listens to the source fix will work on. A test that cannot record is
 // reported and the fixes go on from the state alone.
-std::optional<MicTestRun> listen(const SystemSnapshot& snapshot, const FixCommandOptions& o, std::string& source) {
+// A filter in use is recorded together with its master.
+std::optional<MicTestRun> listen(const SystemSnapshot& snapshot, const FixCommandOptions& o, std::string& source,
+                                 std::optional<SignalAnalysis>& master_heard) {
   const Source* in_use = source_in_use(snapshot, o.fix.device);
   if (!snapshot.server.reachable || in_use == nullptr) return std::nullopt;
   source = in_use->name;
-  MicTestRun run = run_mic_test(source, MicTestOptions{*o.test_seconds, ""}, isatty(STDERR_FILENO) != 0);
+  const Source* master = in_use->filter.empty() ? nullptr : snapshot.find_source(in_use->master);
+  const MicTestOptions options{*o.test_seconds, ""};
+  MicTestRun run;
+  if (master != nullptr) {
+    FilterTestRun both = run_filter_test(source, master->name, options, isatty(STDERR_FILENO) != 0);
+    run = std::move(both.filter);
+    master_heard = std::move(both.master.analysis);
+  } else {
+    run = run_mic_test(source, options, isatty(STDERR_FILENO) != 0);
+  }
   if (!run.analysis) {
     std::fprintf(stderr, "micdoctor: the microphone test could not record (%s); fixing from the settings alone\n",
                  escape_for_terminal(run.outcome.error).c_str());
@@ -527,10 +539,11 @@ int dry_run(const FixCommandOptions& o, TerminalConsent& consent) {
   if (unknown_device(*snapshot, o.fix.device)) return 2;
   Listening listening;
   FixOptions options = o.fix;
-  if (o.test_seconds) listening.before = listen(*snapshot, o, listening.source);
+  if (o.test_seconds) listening.before = listen(*snapshot, o, listening.source, listening.master_before);
   if (listening.before && listening.before->analysis) {
     options.heard = &*listening.before->analysis;
     options.heard_source = listening.source;
+    if (listening.master_before) options.heard_master = &*listening.master_before;
   }
   SimulatedSystem simulated(std::move(*snapshot));
   const FixRunResult result = run_fixes(simulated, nullptr, consent, options);
@@ -563,10 +576,11 @@ int run_fix(const std::vector<std::string>& args) {
   if (unknown_device(first, o->fix.device)) return 2;
   Listening listening;
   FixOptions options = o->fix;
-  if (o->test_seconds) listening.before = listen(first, *o, listening.source);
+  if (o->test_seconds) listening.before = listen(first, *o, listening.source, listening.master_before);
   if (listening.before && listening.before->analysis) {
     options.heard = &*listening.before->analysis;
     options.heard_source = listening.source;
+    if (listening.master_before) options.heard_master = &*listening.master_before;
   }
   FileJournal writer(*file, std::move(journal), server_name(first));
   FixRunResult result = run_fixes(system, &writer, consent, options);

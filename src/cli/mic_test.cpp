@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #ifdef MICDOCTOR_WITH_SNDFILE
 #include "audiofile/audio_writer.hpp"
@@ -183,6 +184,42 @@ MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options
   }
   run.save_error = listener.save_error;
   return run;
+}
+
+namespace {
+
+void record_master(const std::string& master, const MicTestOptions& options, MicTestRun& run) {
+  TestListener listener(options, false);
+  CaptureRequest request;
+  request.source = master;
+  request.seconds = options.seconds;
+  run.outcome = platform::capture(request, listener, g_stop_requested);
+  run.capture_ended = std::chrono::steady_clock::now();
+  if (run.outcome.ending != CaptureOutcome::Ending::failed && listener.failure().empty()) {
+    run.analysis = listener.finish(run.outcome.seconds_received);
+  }
+}
+
+}  // namespace
+
+FilterTestRun run_filter_test(const std::string& filter, const std::string& master, const MicTestOptions& options,
+                              bool animate) {
+  FilterTestRun both;
+  MicTestOptions quiet;
+  quiet.seconds = options.seconds;
+  // The master records for as long as the filter, stopped with it (Ctrl-C).
+  g_stop_requested.store(false);
+  std::thread master_thread([&]() noexcept {
+    try {
+      record_master(master, quiet, both.master);
+    } catch (const std::exception& e) {
+      both.master.outcome.ending = CaptureOutcome::Ending::failed;
+      both.master.outcome.error = e.what();
+    }
+  });
+  both.filter = run_mic_test(filter, options, animate);
+  master_thread.join();
+  return both;
 }
 
 }  // namespace micdoctor::cli

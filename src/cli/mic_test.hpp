@@ -32,4 +32,15 @@ std::optional<double> parse_test_seconds(const std::string& text);
 // animate: draw the prompt and the meter on stderr (a terminal).
 MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate);
 
+// The same test on a filter source while its master is recorded at the same
+// time, on a second thread with its own connection (platform::capture opens
+// one per call). The master's run records into memory only (no --save, no
+// meter); its analysis is empty when it could not record.
+struct FilterTestRun {
+  MicTestRun filter;
+  MicTestRun master;
+};
+FilterTestRun run_filter_test(const std::string& filter, const std::string& master, const MicTestOptions& options,
+                              bool animate);
+
 }  // namespace micdoctor::cli

@@ -135,8 +135,13 @@ std::optional<Change> stream_change(const Finding& f, const SystemSnapshot& s, F
   return c;
 }
 
-std::optional<Change> default_change(const SystemSnapshot& s, const std::string& asked_device) {
+std::optional<Change> default_change(const Finding& f, const SystemSnapshot& s, const std::string& asked_device) {
   const Source* mic = wanted_microphone(s, asked_device);
+  // A filter that loses the voice: its own microphone (master) is the one to choose.
+  if (f.id == definition(CheckId::filter_silences_mic).id) {
+    const Source* filter = s.find_source(f.device);
+    mic = filter != nullptr && !filter->master.empty() ? s.find_source(filter->master) : nullptr;
+  }
   if (mic == nullptr || mic->name == s.server.default_source) return std::nullopt;
   Change c;
   c.setting = Setting::default_source;
@@ -187,7 +192,7 @@ std::optional<Change> change_for(const Finding& finding, const SystemSnapshot& s
     case FixId::source_raise_volume:
     case FixId::source_lower_volume:
     case FixId::source_set_port: change = source_change(finding, snapshot, *fix); break;
-    case FixId::default_set: change = default_change(snapshot, asked_device); break;
+    case FixId::default_set: change = default_change(finding, snapshot, asked_device); break;
     case FixId::card_set_profile: change = profile_change(finding, snapshot); break;
     case FixId::stream_move:
     case FixId::stream_unmute:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "checks/filter_chain.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
 #include "fixes/fix_plan.hpp"
@@ -325,7 +326,17 @@ std::vector<Finding> judge(const SystemSnapshot& snapshot, const FixOptions& opt
   if (options.heard == nullptr) return findings;
   const Source* source = snapshot.find_source(options.heard_source);
   if (source == nullptr) return findings;
-  return join_signal_with_state(JoinInput{snapshot, *source, findings, *options.heard});
+  findings = join_signal_with_state(JoinInput{snapshot, *source, findings, *options.heard});
+  const Source* master = source->filter.empty() ? nullptr : snapshot.find_source(source->master);
+  if (options.heard_master == nullptr || master == nullptr) return findings;
+  std::vector<Finding> lost = compare_filter_with_master(
+      FilterRecording{snapshot, *source, *master, options.heard->metrics, options.heard_master->metrics});
+  if (lost.empty()) return findings;
+  // The filter losing the voice explains what the recording of it showed.
+  std::erase_if(findings, [](const Finding& f) { return f.id.rfind("signal.", 0) == 0 && is_problem(f); });
+  findings.insert(findings.end(), lost.begin(), lost.end());
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.step < b.step; });
+  return findings;
 }
 
 CurrentValue SimulatedSystem::current(Setting setting, const ChangeTarget& target) {

@@ -87,6 +87,9 @@ struct FixOptions {
   // the volume from being raised.
   const SignalAnalysis* heard = nullptr;
   std::string heard_source;
+  // When heard_source is a filter: its master, recorded at the same time
+  // (filter.silences_mic compares the two).
+  const SignalAnalysis* heard_master = nullptr;
 };
 
 enum class ChangeStatus {

@@ -57,6 +57,11 @@ struct Source {
   // no longer exists).
   std::string filter = {};
   std::string master = {};
+  // Raw facts the filter resolution (checks/filter_chain.hpp) reads:
+  std::optional<std::uint32_t> owner_module = {};  // the server module that made it; null for none
+  std::string device_class = {};   // device.class: "sound", "monitor", "filter" (remap, echo cancel), ...
+  std::string master_device = {};  // device.master_device (PulseAudio's remap and echo-cancel sources)
+  std::string link_group = {};     // node.link-group (PipeWire): the nodes of one filter share it
 };
 
 // A card profile: one way to use a card (e.g. A2DP playback, or headset with mic).
@@ -95,6 +100,19 @@ struct Stream {
   std::optional<double> volume_db;
   bool corked = false;      // paused by the application
   bool from_module = false; // owned by a server module (remap, loopback), not an application
+  // Raw facts the filter resolution (checks/filter_chain.hpp) reads:
+  std::optional<std::uint32_t> owner_module = {};  // the server module that owns it; null for none
+  std::string link_group = {};  // node.link-group (PipeWire): shared with the filter source it feeds
+  std::string target = {};      // target.object (PipeWire): the source it asked for, by name; a sink's
+                                // name + ".monitor" when it records a sink (stream.capture.sink)
+};
+
+// A module loaded in the sound server (pa_context_get_module_info_list):
+// filters are modules whose arguments name their master.
+struct ServerModule {
+  std::uint32_t index = 0;
+  std::string name;      // "module-remap-source", "module-echo-cancel", "module-loopback"
+  std::string argument;  // "source_name=filtered master=mic", as loaded
 };
 
 struct ServerInfo {
@@ -243,6 +261,7 @@ struct SystemSnapshot {
   std::vector<Card> cards;
   std::vector<Source> sources;
   std::vector<Stream> streams;
+  std::vector<ServerModule> modules;  // the server's modules (filters' masters are in their arguments)
   KernelState kernel;
   std::vector<SandboxedApp> sandboxes;
   DeviceNodes device_nodes;

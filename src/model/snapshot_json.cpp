@@ -53,7 +53,13 @@ OutJson source_to_json(const Source& s, const std::string& default_source) {
                  {"sample_rate", s.sample_rate},
                  {"ports", ports},
                  {"active_port", s.active_port},
-                 {"monitor_of", s.monitor_of}};
+                 {"monitor_of", s.monitor_of},
+                 {"filter", s.filter},
+                 {"master", s.master},
+                 {"owner_module", s.owner_module ? OutJson(*s.owner_module) : OutJson(nullptr)},
+                 {"device_class", s.device_class},
+                 {"master_device", s.master_device},
+                 {"link_group", s.link_group}};
 }
 
 OutJson card_to_json(const Card& c) {
@@ -89,7 +95,10 @@ OutJson stream_to_json(const Stream& s) {
                  {"volume_percent", std::round(s.volume_percent * 10.0) / 10.0},
                  {"volume_db", optional_number(s.volume_db)},
                  {"corked", s.corked},
-                 {"from_module", s.from_module}};
+                 {"from_module", s.from_module},
+                 {"owner_module", s.owner_module ? OutJson(*s.owner_module) : OutJson(nullptr)},
+                 {"link_group", s.link_group},
+                 {"target", s.target}};
 }
 
 OutJson kernel_to_json(const KernelState& k) {
@@ -196,6 +205,13 @@ Source source_from(const Fields& f) {
   });
   s.active_port = f.text("active_port");
   s.monitor_of = f.text("monitor_of");
+  // Filter fields (issue 14): absent in older snapshots.
+  s.filter = f.text("filter");
+  s.master = f.text("master");
+  s.owner_module = f.maybe_integer<std::uint32_t>("owner_module", 0, kMaxIndex);
+  s.device_class = f.text("device_class");
+  s.master_device = f.text("master_device");
+  s.link_group = f.text("link_group");
   return s;
 }
 
@@ -237,6 +253,9 @@ Stream stream_from(const Fields& f) {
   s.volume_db = f.maybe_number("volume_db", -1000.0, 200.0);
   s.corked = f.flag("corked", false);
   s.from_module = f.flag("from_module", false);
+  s.owner_module = f.maybe_integer<std::uint32_t>("owner_module", 0, kMaxIndex);
+  s.link_group = f.text("link_group");
+  s.target = f.text("target");
   return s;
 }
 
@@ -371,6 +390,11 @@ OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
   OutJson streams = OutJson::array();
   for (const Stream& s : snapshot.streams) streams.push_back(stream_to_json(s));
   j["streams"] = streams;
+  OutJson modules = OutJson::array();
+  for (const ServerModule& m : snapshot.modules) {
+    modules.push_back(OutJson{{"index", m.index}, {"name", m.name}, {"argument", m.argument}});
+  }
+  j["modules"] = modules;
   OutJson cards = OutJson::array();
   for (const Card& c : snapshot.cards) cards.push_back(card_to_json(c));
   j["cards"] = cards;
@@ -420,6 +444,11 @@ SystemSnapshot snapshot_from_json(const InJson& json) {
   if (const InJson* server = root.get("server")) snapshot.server = server_from(Fields(*server, "server"));
   root.each("devices", [&](const InJson& e, const std::string& p) { snapshot.sources.push_back(source_from(Fields(e, p))); });
   root.each("streams", [&](const InJson& e, const std::string& p) { snapshot.streams.push_back(stream_from(Fields(e, p))); });
+  root.each("modules", [&](const InJson& e, const std::string& p) {
+    const Fields m(e, p);
+    snapshot.modules.push_back(
+        ServerModule{m.integer<std::uint32_t>("index", 0, 0, kMaxIndex), m.text("name"), m.text("argument")});
+  });
   root.each("cards", [&](const InJson& e, const std::string& p) { snapshot.cards.push_back(card_from(Fields(e, p))); });
   if (const InJson* kernel = root.get("kernel")) snapshot.kernel = kernel_from(Fields(*kernel, "kernel"));
   root.each("sandboxes", [&](const InJson& e, const std::string& p) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "checks/filter_chain.hpp"
 #include "platform/pulse/pulse_connection.hpp"
 
 namespace micdoctor::pulse {
@@ -151,6 +152,10 @@ void on_source(pa_context*, const pa_source_info* info, int eol, void* userdata)
     if (info->active_port != nullptr) s.active_port = text(info->active_port->name);
     s.monitor_of = text(info->monitor_of_sink_name);
     if (info->card != PA_INVALID_INDEX) c.source_card[s.index] = info->card;
+    if (info->owner_module != PA_INVALID_INDEX) s.owner_module = info->owner_module;
+    s.device_class = property(info->proplist, "device.class");
+    s.master_device = property(info->proplist, "device.master_device");
+    s.link_group = property(info->proplist, "node.link-group");
     c.snapshot->sources.push_back(std::move(s));
   });
 }
@@ -175,7 +180,22 @@ void on_stream(pa_context*, const pa_source_output_info* info, int eol, void* us
     s.corked = info->corked != 0;
     // A module's own stream (remap, loopback, echo cancel) has no client.
     s.from_module = info->client == PA_INVALID_INDEX;
+    if (info->owner_module != PA_INVALID_INDEX) s.owner_module = info->owner_module;
+    s.link_group = property(info->proplist, "node.link-group");
+    s.target = property(info->proplist, "target.object");
+    if (!s.target.empty() && property(info->proplist, "stream.capture.sink") == "true") s.target += ".monitor";
     c.snapshot->streams.push_back(std::move(s));
+  });
+}
+
+void on_module(pa_context*, const pa_module_info* info, int eol, void* userdata) {
+  auto& c = *static_cast<Collector*>(userdata);
+  guarded(c, eol, [&] {
+    // A filter's arguments are short; a long one (PipeWire's own modules
+    // carry whole configuration blocks) is left out, as the JSON bounds text.
+    std::string argument = text(info->argument);
+    if (argument.size() > 4096) argument.clear();
+    c.snapshot->modules.push_back(ServerModule{info->index, text(info->name), std::move(argument)});
   });
 }
 
@@ -225,6 +245,7 @@ void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeou
       OperationPtr(pa_context_get_card_info_list(context, on_card, &collector)),
       OperationPtr(pa_context_get_source_info_list(context, on_source, &collector)),
       OperationPtr(pa_context_get_source_output_info_list(context, on_stream, &collector)),
+      OperationPtr(pa_context_get_module_info_list(context, on_module, &collector)),
   };
   for (const OperationPtr& operation : operations) {
     if (operation) ++collector.pending;
@@ -240,10 +261,12 @@ void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeou
     snapshot.cards.clear();
     snapshot.sources.clear();
     snapshot.streams.clear();
+    snapshot.modules.clear();
     return;
   }
   server.reachable = true;
   resolve_references(collector);
+  resolve_filters(snapshot);
 }
 
 }  // namespace micdoctor::pulse
