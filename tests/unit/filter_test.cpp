@@ -1,5 +1,5 @@
 // Filter microphones: the chain resolution on snapshots shaped like the real
-// servers' output (tests/unit/fixtures/filter/), filter.master_missing, the
+// servers' output (tests/fixtures/filter/), filter.master_missing, the
 // filter-vs-master comparison and the fix it plans.
 #include <gtest/gtest.h>
 
