@@ -3,7 +3,7 @@
 //    module-echo-cancel set device.class="filter" and
 //    device.master_device on their source, and their module arguments name
 //    the master (master=, source_master=); checked on PulseAudio 16 and
-//    pipewire-pulse 0.3.65 (tests/unit/fixtures/filter/README.md).
+//    pipewire-pulse 0.3.65 (tests/fixtures/filter/README.md).
 //  - PipeWire's filters (pipewire-pulse's module-remap-source, its own
 //    echo-cancel and filter-chain nodes) share node.link-group between the
 //    filter source and its capture stream, whose target.object names the
