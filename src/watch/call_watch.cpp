@@ -73,13 +73,15 @@ struct CallWatch::Impl {
     events.clear();
   }
 
-  void stop_meter(const std::string& why) {
+  // Dated when the platform said it stopped (the audio clock lags when a
+  // source delivered little before it went), never before the last audio.
+  void stop_meter(double elapsed_s, const std::string& why) {
     if (!meter) return;
     std::vector<WatchEvent> out;
     meter->stop(out);
     WatchEvent stopped;
     stopped.kind = EventKind::meter_stopped;
-    stopped.elapsed_s = meter->now_s();
+    stopped.elapsed_s = std::max(meter->now_s(), elapsed_s);
     stopped.subject = metered;
     const std::string label = watch::source_description(state, metered);
     if (label != metered) stopped.add("label", label);
@@ -139,7 +141,7 @@ std::string CallWatch::source_to_meter() const {
 
 void CallWatch::on_meter_start(double elapsed_s, const std::string& source, const CaptureFormat& format) {
   Impl& m = *impl_;
-  if (m.meter) m.stop_meter("the meter moved to " + source);
+  if (m.meter) m.stop_meter(elapsed_s, "the meter moved to " + source);
   m.metered = source;
   m.timeline.metered_source = source;
   m.timeline_stale = true;
@@ -174,10 +176,10 @@ void CallWatch::on_audio_stalled(double elapsed_s) {
   if (!out.empty()) m.emit_all(out, m.state, m.state);
 }
 
-void CallWatch::on_meter_stop(double /*elapsed_s*/, const std::string& source, const std::string& reason) {
+void CallWatch::on_meter_stop(double elapsed_s, const std::string& source, const std::string& reason) {
   Impl& m = *impl_;
   if (!m.meter || (!source.empty() && source != m.metered)) return;
-  m.stop_meter(reason);
+  m.stop_meter(elapsed_s, reason);
   m.metered.clear();
   m.recording_apps.clear();
 }
@@ -197,7 +199,7 @@ void CallWatch::finish(double elapsed_s, const std::string& why) {
   if (m.finished) return;
   m.finished = true;
   m.record.set_finishing();
-  m.stop_meter("the watch ended");
+  m.stop_meter(elapsed_s, "the watch ended");
   WatchEvent ended;
   ended.kind = EventKind::watch_ended;
   ended.elapsed_s = elapsed_s;

@@ -75,6 +75,20 @@ TEST(WatchSignal, SilenceIsDatedAtItsFirstSilentSample) {
   EXPECT_EQ(silent->device, kMic);
 }
 
+// A source that delivered only half a second before the platform saw it go:
+// the stop is dated when the platform said, not by the little audio received.
+TEST(WatchSignal, AMeterStopIsDatedWhenThePlatformSawIt) {
+  constexpr int kRate = 48000;
+  CallWatch watch({}, test::kWatchStartMs);
+  watch.on_state(0, recorded_state(true));
+  watch.on_meter_start(1.0, kMic, {kRate, 1});
+  feed_in_pieces(watch, test::sine(kRate, 0.5, 440, 0.3), kRate, 1);
+  watch.on_meter_stop(4.0, kMic, "the source went away");
+  const auto stopped = of_kind(watch.take_events(), EventKind::meter_stopped);
+  ASSERT_EQ(stopped.size(), 1U);
+  EXPECT_NEAR(stopped[0].elapsed_s, 4.0, 1e-9);
+}
+
 TEST(WatchSignal, SilenceThatEndsHasItsLengthAndWhatHappenedBefore) {
   constexpr int kRate = 16000;
   CallWatch watch({}, test::kWatchStartMs);
