@@ -75,6 +75,7 @@ std::string watch_summary_text(const WatchTimeline& timeline, const std::vector<
   }
   // Problems first (worst first), then what is only worth knowing.
   std::vector<const Finding*> ordered;
+  ordered.reserve(findings.size());
   for (const Finding& f : findings) ordered.push_back(&f);
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
