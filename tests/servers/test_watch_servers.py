@@ -232,6 +232,21 @@ class WatchScenarios(unittest.TestCase):
         removed = self.finding(summary, "device.removed_during_call")
         self.assertIn(mic, json.dumps(removed))
 
+    def test_a_named_device_is_metered_again_when_it_comes_back(self):
+        mic = self.mic()
+        modules = list(self.modules)
+        w = self.watch("--device", mic, "--duration", "60")
+        w.wait_for("meter.started", subject=mic)
+        self.server.unload(modules)
+        self.modules = []
+        stopped = w.wait_for("meter.stopped", subject=mic)
+        self.assertIn("went away", stopped["details"]["why"])
+        # Plugged in again under the same name: metered again, and nothing else in between.
+        self.modules += self.server.add_microphone(mic, "USB Headset Microphone again")
+        w.wait_for("meter.started", subject=mic)
+        rc, events, summary = w.stop()
+        self.assertEqual([e["subject"] for e in events if e["kind"] == "meter.started"], [mic, mic])
+
     def test_feed_stopping_while_the_app_records_is_dated_silence(self):
         mic = self.mic()
         player = self.feed(mic)

@@ -38,6 +38,9 @@ constexpr milliseconds kStopPoll{250};
 // The meter wakes about ten times a second.
 constexpr double kMeterFragmentSeconds = 0.1;
 constexpr double kMeterBufferSeconds = 2.0;
+// A meter that ended by itself is not started again sooner than this: a
+// source that keeps failing must not turn the loop into a busy one.
+constexpr milliseconds kMeterRestartDelay{1000};
 constexpr int kMaxChannels = 8;
 constexpr int kFallbackRate = 48000;
 
@@ -233,6 +236,7 @@ class PulseWatch {
       if (!context_good(context)) return server_lost();
       if (shared_.meter_ended != nullptr) {
         stop_meter(shared_.meter_ended);
+        meter_allowed_at_ = Clock::now() + kMeterRestartDelay;
         announce_change(shared_, kCoalesce);  // see what is left to meter
       }
       if (stop.load()) return ending(WatchOutcome::Ending::interrupted);
@@ -308,6 +312,10 @@ class PulseWatch {
       stop_meter(wanted.empty() ? "nothing to meter any more" : "the meter follows the new input");
     }
     if (meter_ || wanted.empty()) return;
+    if (const auto now = Clock::now(); now < meter_allowed_at_) {
+      announce_change(shared_, std::chrono::duration_cast<milliseconds>(meter_allowed_at_ - now) + kCoalesce);
+      return;
+    }
     const auto source = std::find_if(state.sources.begin(), state.sources.end(),
                                      [&](const Source& s) { return s.name == wanted; });
     if (source == state.sources.end()) return;  // not there (yet): metered when it comes
@@ -405,6 +413,7 @@ class PulseWatch {
   std::string refused_name_;   // a source the meter could not record
   std::string refused_state_;  // and its state then
   int settle_retries_ = 0;
+  Clock::time_point meter_allowed_at_{};
   std::string lost_reason_;
 };
 
