@@ -68,6 +68,7 @@ std::string label_of(const WatchEvent& e) {
 
 // The part of a source's name that names the device: "alsa_input.usb-X-00.mono-fallback" -> "usb-X-00".
 std::string device_core(const std::string& name) {
+  if (checks::is_endpoint_id(name)) return {};  // Windows: "{0.0.1.00000000}.{GUID}", the GUID is the device
   const auto first = name.find('.');
   const auto last = name.rfind('.');
   if (first == std::string::npos || last == first) return {};
@@ -96,7 +97,8 @@ std::string agc_switch(const std::string& application, const std::string& binary
   }
   if (contains(who, "teams")) {
     return "Teams: Settings > Devices > turn off \"Automatically adjust mic sensitivity\" (Teams for Linux and the "
-           "classic Electron Teams: start it with " + std::string(kChromiumSwitch) + ").";
+           "classic Electron Teams: start it with " +
+           std::string(kChromiumSwitch) + ").";
   }
   if (contains(who, "skype")) {
     return "Skype: Settings > Audio & Video > turn off \"Automatically adjust microphone settings\".";
@@ -105,31 +107,45 @@ std::string agc_switch(const std::string& application, const std::string& binary
     return "Firefox: open about:config and set media.getusermedia.agc_enabled to false (the page's own setting may "
            "still ask for it).";
   }
-  static constexpr std::string_view kChromiumFamily[] = {"chrom", "edge", "brave", "opera", "vivaldi", "electron",
-                                                         "slack", "element", "signal", "webrtc", "mattermost",
-                                                         "rocket.chat", "whatsapp", "nextcloud"};
+  static constexpr std::string_view kChromiumFamily[] = {"chrom",      "edge",        "brave",    "opera",    "vivaldi",
+                                                         "electron",   "slack",       "element",  "signal",   "webrtc",
+                                                         "mattermost", "rocket.chat", "whatsapp", "nextcloud"};
   for (const std::string_view part : kChromiumFamily) {
     if (!contains(who, part)) continue;
     std::string text = name + " (a Chromium browser or an Electron app): start it with " + std::string(kChromiumSwitch);
     if (!binary.empty()) text += ", e.g. " + shell_quote(binary) + " " + std::string(kChromiumSwitch);
     return text + " (quit it completely first).";
   }
-  return name + ": turn off its automatic gain control (\"automatically adjust microphone volume\" or similar) in its "
-                "audio settings.";
+  return name +
+         ": turn off its automatic gain control (\"automatically adjust microphone volume\" or similar) in its "
+         "audio settings.";
 }
 
 void CallRecord::observe(const WatchEvent& event, const SystemSnapshot& before, const SystemSnapshot& after) {
   switch (event.kind) {
-    case EventKind::source_volume: note_volume(event, recorders_of(after, event.subject).empty() ? before : after); break;
-    case EventKind::device_removed: note_removal(event, before); break;
-    case EventKind::device_added: note_added(event, after); break;
-    case EventKind::card_profile: note_profile(event, before); break;
+    case EventKind::source_volume:
+      note_volume(event, recorders_of(after, event.subject).empty() ? before : after);
+      break;
+    case EventKind::device_removed:
+      note_removal(event, before);
+      break;
+    case EventKind::device_added:
+      note_added(event, after);
+      break;
+    case EventKind::card_profile:
+      note_profile(event, before);
+      break;
     case EventKind::app_moved:
     case EventKind::app_mute:
-    case EventKind::app_volume: note_stream(event); break;
+    case EventKind::app_volume:
+      note_stream(event);
+      break;
     case EventKind::signal_silence_started:
-    case EventKind::signal_silence_ended: note_silence(event); break;
-    default: break;
+    case EventKind::signal_silence_ended:
+      note_silence(event);
+      break;
+    default:
+      break;
   }
   remember_recent(event);
 }
@@ -140,8 +156,10 @@ void CallRecord::remember_recent(const WatchEvent& event) {
     case EventKind::signal_silence_started:
     case EventKind::signal_silence_ended:
     case EventKind::signal_swing:
-    case EventKind::signal_clipping: return;
-    default: break;
+    case EventKind::signal_clipping:
+      return;
+    default:
+      break;
   }
   recent_.push_back(event);
   while (!recent_.empty() && (recent_.size() > 32 || event.elapsed_s - recent_.front().elapsed_s > 15.0)) {
@@ -283,10 +301,15 @@ struct Clock {
 
 std::string percent(double value) { return number_text(value, "%.0f %%"); }
 
-// "H390 headset Mono (alsa_input.usb-…)": the description and the server's name.
+// "H390 headset Mono (alsa_input.usb-…)": the description and the server's
+// name (a Windows endpoint id is no name for people: left out).
+std::string label_and_name(const std::string& label, const std::string& name) {
+  if (label.empty() || label == name) return name;
+  return checks::is_endpoint_id(name) ? label : label + " (" + name + ")";
+}
+
 std::string named(const SystemSnapshot& state, const std::string& source) {
-  const std::string description = source_description(state, source);
-  return description == source ? source : description + " (" + source + ")";
+  return label_and_name(source_description(state, source), source);
 }
 
 std::string switch_detail(const std::string& label, const std::string& card, const std::string& from,
@@ -297,8 +320,9 @@ std::string switch_detail(const std::string& label, const std::string& card, con
   detail += " to ";
   detail += to;
   detail += " at " + when + " while " + apps;
-  detail += " recorded from its microphone. A Bluetooth headset has a music profile (A2DP, no microphone) and a "
-            "headset profile (with the microphone): a switch replaces the microphone under the app.";
+  detail +=
+      " recorded from its microphone. A Bluetooth headset has a music profile (A2DP, no microphone) and a "
+      "headset profile (with the microphone): a switch replaces the microphone under the app.";
   return detail;
 }
 
@@ -331,7 +355,9 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
             clock.when(w.window_start_s) + " and " + clock.when(w.window_end_s) + ", between " + percent(w.lowest) +
             " and " + percent(w.highest) + " (" + std::to_string(w.changes_recorded) +
             " changes while recorded in all). The sound server does not say who changed the volume; these apps were "
-            "recording from it at the time: " + apps + ". A call app's automatic gain control moves the microphone's "
+            "recording from it at the time: " +
+            apps +
+            ". A call app's automatic gain control moves the microphone's "
             "volume like this, and undoes every manual correction.",
         source);
     for (const AppSeen& app : w.apps) f.manual_steps.push_back(agc_switch(app.application, app.binary));
@@ -349,7 +375,7 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
     if (r.back_s >= 0) {
       back = r.back_as == r.source
                  ? " It came back under the same name at " + clock.when(r.back_s) + "."
-                 : " A similar device came back as " + r.back_label + " (" + r.back_as + ") at " +
+                 : " A similar device came back as " + label_and_name(r.back_label, r.back_as) + " at " +
                        clock.when(r.back_s) + ": a new name, which apps do not follow by themselves.";
     } else {
       back = " It did not come back before the watch ended.";
@@ -357,17 +383,20 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
     Finding f = make_check_finding(
         CheckId::device_removed_during_call, Severity::error,
         "The microphone " + r.label + " disappeared while " + apps_text(r.apps) + " recorded from it",
-        r.label + " (" + r.source + ") disappeared at " + clock.when(r.at_s) + " while " + apps_text(r.apps) +
-            " recorded from it." + back + " Apps may keep recording from the vanished device (silence) or move to "
+        label_and_name(r.label, r.source) + " disappeared at " + clock.when(r.at_s) + " while " + apps_text(r.apps) +
+            " recorded from it." + back +
+            " Apps may keep recording from the vanished device (silence) or move to "
             "another microphone, and may not follow it back.",
         r.source);
     f.manual_steps.push_back("In the call app's audio settings, choose the microphone again.");
     if (r.bus == "usb") {
-      f.manual_steps.push_back("A USB microphone that drops out: plug it straight into the computer (not a hub) and "
-                               "try another port or cable.");
+      f.manual_steps.push_back(
+          "A USB microphone that drops out: plug it straight into the computer (not a hub) and "
+          "try another port or cable.");
     } else if (r.bus == "bluetooth") {
-      f.manual_steps.push_back("A Bluetooth headset that drops out: charge it, keep it close to the computer, and "
-                               "turn off other Bluetooth devices nearby.");
+      f.manual_steps.push_back(
+          "A Bluetooth headset that drops out: charge it, keep it close to the computer, and "
+          "turn off other Bluetooth devices nearby.");
     }
     out.push_back(std::move(f));
   }
@@ -386,8 +415,9 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
         f.manual_steps.push_back("Put the card back on a profile with a microphone: pactl set-card-profile " +
                                  shell_quote(p.card) + " " + shell_quote(best->name));
       }
-      f.manual_steps.push_back("Choose the headset profile before the call starts (pavucontrol > Configuration), so "
-                               "nothing needs to switch during it.");
+      f.manual_steps.push_back(
+          "Choose the headset profile before the call starts (pavucontrol > Configuration), so "
+          "nothing needs to switch during it.");
     }
     f.manual_steps.push_back("In the call app's audio settings, choose the headset's microphone again.");
     out.push_back(std::move(f));
@@ -417,7 +447,8 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
     if (windows) {
       f.manual_steps.push_back("Open Settings > System > Sound > Volume mixer and unmute or raise " + who + ".");
     } else if (m.what == "muted") {
-      f.manual_steps.push_back("Unmute it: pactl set-source-output-mute " + index + " 0  (or in pavucontrol > Recording)");
+      f.manual_steps.push_back("Unmute it: pactl set-source-output-mute " + index +
+                               " 0  (or in pavucontrol > Recording)");
     } else {
       f.manual_steps.push_back("Raise it: pactl set-source-output-volume " + index +
                                " 100%  (or in pavucontrol > Recording)");
@@ -442,24 +473,24 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
       } else {
         detail += "the sound came back after " + number_text(s.length_s, "%.1f") + " s";
       }
-      detail += s.before.empty() ? ". Nothing else happened in the 10 s before."
-                                 : ". Just before: " + [&] {
-                                     std::string list;
-                                     for (const std::string& b : s.before) list += (list.empty() ? "" : "; ") + b;
-                                     return list;
-                                   }() + ".";
+      detail += s.before.empty() ? ". Nothing else happened in the 10 s before." : ". Just before: " + [&] {
+        std::string list;
+        for (const std::string& b : s.before) list += (list.empty() ? "" : "; ") + b;
+        return list;
+      }() + ".";
     }
     if (silences_.size() > 5) detail += " And " + std::to_string(silences_.size() - 5) + " more silences.";
     detail += " Silence here means the level stayed below " + number_text(kSilenceDbfs, "%.0f") + " dBFS for " +
               number_text(kSilenceMinSeconds, "%.0f") + " s or more: digital silence, not a quiet room.";
-    Finding f = make_check_finding(CheckId::signal_went_silent, Severity::error,
-                                   "The microphone went silent during the call" +
-                                       (silences_.size() > 1 ? " (" + std::to_string(silences_.size()) + " times)"
-                                                             : std::string()),
-                                   detail, first.source);
+    Finding f = make_check_finding(
+        CheckId::signal_went_silent, Severity::error,
+        "The microphone went silent during the call" +
+            (silences_.size() > 1 ? " (" + std::to_string(silences_.size()) + " times)" : std::string()),
+        detail, first.source);
     f.manual_steps.push_back("Check the microphone's mute switch or key, its cable or battery.");
-    f.manual_steps.push_back("Look at what happened just before (above): a device that disappeared, a profile switch "
-                             "or a mute explains the silence.");
+    f.manual_steps.push_back(
+        "Look at what happened just before (above): a device that disappeared, a profile switch "
+        "or a mute explains the silence.");
     if (!windows) f.manual_steps.push_back("Run micdoctor check and micdoctor test to see where the sound stops.");
     out.push_back(std::move(f));
   }
@@ -475,7 +506,8 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
         "The microphone clipped again and again during the call: your voice sounds harsh and distorted",
         clipping_detail(named(last, source), totals.clipping_bursts, totals.clipped_samples, times), source);
     if (windows) {
-      f.manual_steps.push_back("Lower the microphone's volume: Settings > System > Sound > Input > Volume, to about 70.");
+      f.manual_steps.push_back(
+          "Lower the microphone's volume: Settings > System > Sound > Input > Volume, to about 70.");
     } else {
       f.manual_steps.push_back("Lower the microphone's volume: pactl set-source-volume " + shell_quote(source) +
                                " 70%  (or in pavucontrol > Input Devices)");

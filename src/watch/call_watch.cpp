@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <utility>
@@ -31,8 +31,8 @@ struct CallWatch::Impl {
   mutable WatchTimeline timeline;
   LevelHistory history{timeline.levels};
   std::optional<SignalMeter> meter;
-  std::string metered;          // the source the meter records ("" none)
-  std::string recording_apps;   // the apps recording it, in words ("" none)
+  std::string metered;         // the source the meter records ("" none)
+  std::string recording_apps;  // the apps recording it, in words ("" none)
   std::vector<WatchEvent> pending;
   std::deque<WatchEvent> kept;
   mutable bool timeline_stale = false;
@@ -145,7 +145,8 @@ void CallWatch::on_meter_start(double elapsed_s, const std::string& source, cons
   m.timeline_stale = true;
   std::string label = watch::source_description(m.state, source);
   if (label == source) label.clear();
-  m.meter.emplace(source, label, format, elapsed_s, m.options.level_every_s, m.history, m.record.meter_totals()[source]);
+  m.meter.emplace(source, label, format, elapsed_s, m.options.level_every_s, m.history,
+                  m.record.meter_totals()[source]);
   WatchEvent started;
   started.kind = EventKind::meter_started;
   started.elapsed_s = elapsed_s;
@@ -162,6 +163,14 @@ void CallWatch::on_audio(std::span<const float> interleaved) {
   if (!m.meter) return;
   std::vector<WatchEvent> out;
   m.meter->feed(interleaved, m.recording_apps, out);
+  if (!out.empty()) m.emit_all(out, m.state, m.state);
+}
+
+void CallWatch::on_audio_stalled(double elapsed_s) {
+  Impl& m = *impl_;
+  if (!m.meter) return;
+  std::vector<WatchEvent> out;
+  m.meter->feed_silence_until(elapsed_s, m.recording_apps, out);
   if (!out.empty()) m.emit_all(out, m.state, m.state);
 }
 

@@ -69,9 +69,13 @@ void LevelHistory::thin() {
   blocks_per_point_ *= 2;
 }
 
-SignalMeter::SignalMeter(std::string source, std::string label, const CaptureFormat& format, double start_elapsed_s, double level_every_s,
-                         LevelHistory& history, MeterTotals& totals)
-    : source_(std::move(source)), label_(std::move(label)), start_s_(start_elapsed_s), history_(history), totals_(totals) {
+SignalMeter::SignalMeter(std::string source, std::string label, const CaptureFormat& format, double start_elapsed_s,
+                         double level_every_s, LevelHistory& history, MeterTotals& totals)
+    : source_(std::move(source)),
+      label_(std::move(label)),
+      start_s_(start_elapsed_s),
+      history_(history),
+      totals_(totals) {
   if (format.sample_rate > 0 && format.channels > 0 && format.channels <= 64) {
     sample_rate_ = format.sample_rate;
     channels_ = static_cast<std::size_t>(format.channels);
@@ -130,6 +134,20 @@ void SignalMeter::feed(std::span<const float> interleaved, const std::string& re
   }
 }
 
+void SignalMeter::feed_silence_until(double elapsed_s, const std::string& recording_apps,
+                                     std::vector<WatchEvent>& out) {
+  if (!valid() || !(elapsed_s > now_s())) return;
+  // At most a day at once, whatever the caller says.
+  const double seconds = std::min(elapsed_s - now_s(), 86400.0);
+  auto frames = static_cast<std::size_t>(seconds * sample_rate_);
+  const std::vector<float> zeros(block_frames_ * channels_, 0.0F);
+  while (frames > 0) {
+    const std::size_t piece = std::min(frames, block_frames_);
+    feed(std::span<const float>(zeros.data(), piece * channels_), recording_apps, out);
+    frames -= piece;
+  }
+}
+
 void SignalMeter::end_block(const std::string& recording_apps, std::vector<WatchEvent>& out) {
   const double mean_square = block_sum_squares_ / static_cast<double>(block_frames_ * channels_);
   const double block_db = to_dbfs(mean_square);
@@ -165,7 +183,9 @@ void SignalMeter::level_span(double /*block_db*/, std::vector<WatchEvent>& out) 
   const double peak = span_peak_ > 0 ? std::max(kFloorDbfs, 20.0 * std::log10(span_peak_)) : kFloorDbfs;
   e.add("level_dbfs", std::round(level * 10) / 10);
   e.add("peak_dbfs", std::round(peak * 10) / 10);
-  if (has_voice_) e.add("voice_dbfs", std::round(voice_db_ * 10) / 10);
+  // The voice level of the last minute; older is no longer "the voice".
+  if (has_voice_ && e.elapsed_s - voice_at_s_ <= kSwingWindowSeconds)
+    e.add("voice_dbfs", std::round(voice_db_ * 10) / 10);
   e.add("seconds", static_cast<double>(span_blocks_) * kBlockSeconds);
   out.push_back(std::move(e));
   span_blocks_ = 0;
@@ -193,6 +213,7 @@ void SignalMeter::voice_span(std::vector<WatchEvent>& out) {
   }
   has_voice_ = true;
   voice_db_ = high;
+  voice_at_s_ = end;
   while (!recent_voice_.empty() && start - recent_voice_.front().first > kSwingWindowSeconds) {
     recent_voice_.pop_front();
   }
@@ -207,9 +228,11 @@ void SignalMeter::voice_span(std::vector<WatchEvent>& out) {
     reference_db = percentile(reference, 0.5);
     if (std::fabs(high - reference_db) > kSwingDb) deviation = high - reference_db;
   }
-  const bool adjacent = !recent_voice_.empty() && std::fabs(recent_voice_.back().first - (start - kVoiceSpanSeconds)) < 1e-6;
+  const bool adjacent =
+      !recent_voice_.empty() && std::fabs(recent_voice_.back().first - (start - kVoiceSpanSeconds)) < 1e-6;
   const double began = start - kVoiceSpanSeconds;  // the first of the two spans
-  if (deviation != 0 && adjacent && previous_deviation_ * deviation > 0 && began - last_swing_s_ >= kSwingWindowSeconds) {
+  if (deviation != 0 && adjacent && previous_deviation_ * deviation > 0 &&
+      began - last_swing_s_ >= kSwingWindowSeconds) {
     WatchEvent e = event(EventKind::signal_swing, began);
     e.from = dbfs_text(reference_db);
     e.to = dbfs_text(high);

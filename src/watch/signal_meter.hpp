@@ -71,12 +71,14 @@ struct MeterTotals {
 class SignalMeter {
  public:
   // `label`: the source's description for the events ("" when it has none).
-  SignalMeter(std::string source, std::string label, const CaptureFormat& format, double start_elapsed_s, double level_every_s,
-              LevelHistory& history, MeterTotals& totals);
+  SignalMeter(std::string source, std::string label, const CaptureFormat& format, double start_elapsed_s,
+              double level_every_s, LevelHistory& history, MeterTotals& totals);
 
   // Interleaved samples. `recording_apps`: the apps recording this source
   // now ("" for none), which is what makes a silence count.
   void feed(std::span<const float> interleaved, const std::string& recording_apps, std::vector<WatchEvent>& out);
+  // No audio came up to elapsed_s: feeds digital silence up to it.
+  void feed_silence_until(double elapsed_s, const std::string& recording_apps, std::vector<WatchEvent>& out);
   // The meter stops (or the watch ends): closes a silence still going on and
   // a clipping burst, flushes the level history.
   void stop(std::vector<WatchEvent>& out);
@@ -122,6 +124,7 @@ class SignalMeter {
   std::vector<double> voice_block_db_;
   bool has_voice_ = false;
   double voice_db_ = -120;
+  double voice_at_s_ = 0;                               // when it was measured (the span's end)
   std::deque<std::pair<double, double>> recent_voice_;  // (span start, dBFS) of the last minute
   double previous_deviation_ = 0;                       // the previous span's distance from the reference
   double last_swing_s_ = -1e9;

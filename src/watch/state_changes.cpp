@@ -111,9 +111,9 @@ void stream_changes(const SystemSnapshot& before, const SystemSnapshot& after, d
   }
 }
 
-void source_changes(const SystemSnapshot& before, const SystemSnapshot& after, double t,
-                    std::vector<WatchEvent>& added, std::vector<WatchEvent>& volume, std::vector<WatchEvent>& muted,
-                    std::vector<WatchEvent>& port, std::vector<WatchEvent>& removed) {
+void source_changes(const SystemSnapshot& before, const SystemSnapshot& after, double t, std::vector<WatchEvent>& added,
+                    std::vector<WatchEvent>& volume, std::vector<WatchEvent>& muted, std::vector<WatchEvent>& port,
+                    std::vector<WatchEvent>& removed) {
   for (const Source& now : after.sources) {
     const Source* was = before.find_source(now.name);
     if (was == nullptr) {

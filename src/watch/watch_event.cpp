@@ -3,9 +3,8 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace micdoctor {
 
@@ -193,7 +192,8 @@ std::string describe_event(const WatchEvent& event) {
         return app_label(event) + " was recording from " + side_label(event, false) + " when the watch started";
       }
       return app_label(event) + " started recording from " + side_label(event, false);
-    case EventKind::app_stopped: return app_label(event) + " stopped recording from " + side_label(event, true);
+    case EventKind::app_stopped:
+      return app_label(event) + " stopped recording from " + side_label(event, true);
     case EventKind::app_moved:
       return app_label(event) + " was moved from " + side_label(event, true) + " to " + side_label(event, false);
     case EventKind::app_mute:
@@ -202,7 +202,8 @@ std::string describe_event(const WatchEvent& event) {
       return app_label(event) + "'s recording volume changed from " + event.from + " to " + event.to;
     case EventKind::source_volume:
       return subject + "'s volume changed from " + event.from + " to " + event.to;
-    case EventKind::source_mute: return subject + (event.to == "muted" ? " was muted" : " was unmuted");
+    case EventKind::source_mute:
+      return subject + (event.to == "muted" ? " was muted" : " was unmuted");
     case EventKind::source_port:
       return subject + " switched its input from " + side_label(event, true) + " to " + side_label(event, false);
     case EventKind::default_changed: {
@@ -210,10 +211,14 @@ std::string describe_event(const WatchEvent& event) {
       const std::string to = event.to.empty() ? std::string("none") : side_label(event, false);
       return "The default input changed from " + from + " to " + to;
     }
-    case EventKind::device_added: return "A microphone appeared: " + subject;
-    case EventKind::device_removed: return "The microphone " + subject + " disappeared";
-    case EventKind::card_added: return "A sound card appeared: " + subject;
-    case EventKind::card_removed: return "The sound card " + subject + " disappeared";
+    case EventKind::device_added:
+      return "A microphone appeared: " + subject;
+    case EventKind::device_removed:
+      return "The microphone " + subject + " disappeared";
+    case EventKind::card_added:
+      return "A sound card appeared: " + subject;
+    case EventKind::card_removed:
+      return "The sound card " + subject + " disappeared";
     case EventKind::card_profile:
       return "The sound card " + subject + " switched from profile " + side_label(event, true) + " to " +
              side_label(event, false);
@@ -222,7 +227,7 @@ std::string describe_event(const WatchEvent& event) {
       const std::string channels = text_of(event, "channels");
       return "The level meter records " + subject +
              (rate.empty() ? std::string()
-                             : " (" + rate + " Hz, " + channels + (channels == "1" ? " channel)" : " channels)"));
+                           : " (" + rate + " Hz, " + channels + (channels == "1" ? " channel)" : " channels)"));
     }
     case EventKind::meter_stopped: {
       const std::string why = text_of(event, "why");

@@ -1,5 +1,7 @@
 // The watch's events: contract ids, the micdoctor.event/1 line and the
 // plain-words timeline, with names as hostile as other programs make them.
+#include "watch/watch_event.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,7 +10,6 @@
 #include <set>
 #include <sstream>
 
-#include "watch/watch_event.hpp"
 #include "watch_test_support.hpp"
 
 namespace micdoctor {
@@ -64,8 +65,10 @@ TEST(WatchEvent, TheDocumentedKindsAreTheCodesKinds) {
   const std::regex row(R"(\n\| `([a-z]+\.[a-z_]+)` \| [^|]*\| [^|]*\| [^|]*\| [^|\n]+\|)");
   for (auto it = std::sregex_iterator(doc.begin(), doc.end(), row); it != std::sregex_iterator(); ++it) {
     const std::string id = (*it)[1];
-    if (event_kind_from_id(id)) documented.insert(id);
-    else ADD_FAILURE() << id << " is in docs/watch.md's kinds table but is no event kind";
+    if (event_kind_from_id(id))
+      documented.insert(id);
+    else
+      ADD_FAILURE() << id << " is in docs/watch.md's kinds table but is no event kind";
   }
   for (int k = 0; k <= static_cast<int>(EventKind::server_lost); ++k) {
     const std::string id(event_kind_id(static_cast<EventKind>(k)));
@@ -103,7 +106,8 @@ TEST(WatchEvent, JsonLineParsesBackWithTheSchemaFields) {
   std::vector<std::string> keys;
   const auto ordered = nlohmann::ordered_json::parse(line);
   for (const auto& item : ordered.items()) keys.push_back(item.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"schema", "time", "elapsed_s", "kind", "subject", "from", "to", "details"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"schema", "time", "elapsed_s", "kind", "subject", "from", "to", "details"}));
 }
 
 TEST(WatchEvent, TimeIsUtcWithMillisecondsAcrossDatesAndLeapDays) {
@@ -175,7 +179,8 @@ TEST(WatchEvent, DescribesWithThePeoplesNames) {
   d.from = "alsa_input.pci-0000_00_1f.3.analog-stereo";
   d.to = "alsa_input.usb-Logitech_H390-00.mono-fallback";
   d.add("to_label", "H390 headset");
-  EXPECT_EQ(describe_event(d), "The default input changed from alsa_input.pci-0000_00_1f.3.analog-stereo to H390 headset");
+  EXPECT_EQ(describe_event(d),
+            "The default input changed from alsa_input.pci-0000_00_1f.3.analog-stereo to H390 headset");
 }
 
 }  // namespace

@@ -50,9 +50,9 @@ TEST(WatchFindings, VolumeFightingWhileZoomRecordsNamesZoomAndItsSwitch) {
 }
 
 TEST(WatchFindings, FourChangesOrNobodyRecordingOrSlowChangesAreNotFighting) {
-  EXPECT_EQ(finding_with(after_volume_changes(4, 2.0, {watch_app(12, "ZOOM VoiceEngine", "zoom", kMic)}),
-                         "app.agc_fighting"),
-            nullptr);
+  EXPECT_EQ(
+      finding_with(after_volume_changes(4, 2.0, {watch_app(12, "ZOOM VoiceEngine", "zoom", kMic)}), "app.agc_fighting"),
+      nullptr);
   EXPECT_EQ(finding_with(after_volume_changes(10, 2.0, {}), "app.agc_fighting"), nullptr);
   // A paused (corked) stream records nothing.
   Stream paused = watch_app(12, "ZOOM VoiceEngine", "zoom", kMic);
@@ -109,8 +109,9 @@ TEST(WatchFindings, AMicrophoneThatDisappearsAndComesBackUnderANewName) {
   watch.on_state(0, state);
   SystemSnapshot gone = watch_state({}, {watch_app(12, "ZOOM VoiceEngine", "zoom", "")}, "");
   watch.on_state(5, gone);
-  SystemSnapshot returned = watch_state({watch_mic(back, "H390 headset Analog Stereo", "alsa_card.usb-Logitech_H390-00")},
-                                        {watch_app(12, "ZOOM VoiceEngine", "zoom", kMic)}, back);
+  SystemSnapshot returned =
+      watch_state({watch_mic(back, "H390 headset Analog Stereo", "alsa_card.usb-Logitech_H390-00")},
+                  {watch_app(12, "ZOOM VoiceEngine", "zoom", kMic)}, back);
   watch.on_state(8, returned);
   watch.finish(10, "duration reached");
   const auto findings = watch.findings();
@@ -201,10 +202,42 @@ TEST(WatchFindings, MovedMutedAndTurnedDownApps) {
   EXPECT_TRUE(chromium_low);
 }
 
+// Windows: endpoint ids are no names for people, another endpoint is no
+// "similar device", and the steps are settings pages, not pactl.
+TEST(WatchFindings, WindowsEndpointsAreNamedByTheirFriendlyNames) {
+  const std::string headset = "{0.0.1.00000000}.{4e8a1f2c-6a3b-4c55-9d0e-1a2b3c4d5e6f}";
+  const std::string webcam = "{0.0.1.00000000}.{9b1c2d3e-0f4a-4b5c-8d6e-7f8091a2b3c4}";
+  CallWatch watch({}, test::kWatchStartMs);
+  SystemSnapshot state = watch_state({watch_mic(headset, "Headset Microphone (Jabra Evolve2 40)")},
+                                     {watch_app(4242, "Zoom", "Zoom.exe", headset)}, headset);
+  state.platform = "windows";
+  watch.on_state(0, state);
+  for (int i = 0; i < 6; ++i) {
+    source_named(state, headset)->volume_percent = 20.0 + 10 * i;
+    watch.on_state(1.0 + i, state);
+  }
+  SystemSnapshot other = watch_state({watch_mic(webcam, "Microphone (HD Pro Webcam C920)")},
+                                     {watch_app(4242, "Zoom", "Zoom.exe", webcam)}, webcam);
+  other.platform = "windows";
+  watch.on_state(9, other);
+  watch.finish(12, "duration reached");
+  const auto findings = watch.findings();
+  const Finding* removed = finding_with(findings, "device.removed_during_call");
+  ASSERT_NE(removed, nullptr);
+  EXPECT_EQ(removed->detail.find("{0.0.1"), std::string::npos) << removed->detail;
+  EXPECT_NE(removed->detail.find("did not come back"), std::string::npos) << removed->detail;
+  const Finding* agc = finding_with(findings, "app.agc_fighting");
+  ASSERT_NE(agc, nullptr);
+  EXPECT_TRUE(steps_say(*agc, "Automatically adjust microphone volume"));
+  EXPECT_FALSE(steps_say(*agc, "pactl"));
+  EXPECT_TRUE(steps_say(*agc, "Settings > System > Sound"));
+}
+
 TEST(WatchFindings, HostileNamesInFindingsAndEventsDoNotBreakAnything) {
   const std::string hostile = std::string("Zo\"om '$(reboot)'\x01\x1b[2J") + "\xff";
   CallWatch watch({}, 0);
-  SystemSnapshot state = watch_state({watch_mic(hostile, hostile)}, {watch_app(12, hostile, hostile, hostile)}, hostile);
+  SystemSnapshot state =
+      watch_state({watch_mic(hostile, hostile)}, {watch_app(12, hostile, hostile, hostile)}, hostile);
   watch.on_state(0, state);
   for (int i = 0; i < 6; ++i) {
     source_named(state, hostile)->volume_percent = 40.0 + 10 * i;

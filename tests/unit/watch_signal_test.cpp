@@ -98,13 +98,32 @@ TEST(WatchSignal, SilenceThatEndsHasItsLengthAndWhatHappenedBefore) {
   EXPECT_NE(silent->detail.find("H390 headset Mono was muted"), std::string::npos) << silent->detail;
 }
 
+// A source that delivers nothing once its feed stops (a pipe with no
+// writer): the platform says the audio stalled, and the silence is dated
+// where the audio ended.
+TEST(WatchSignal, AStalledFeedIsASilenceFromWhereTheAudioEnded) {
+  constexpr int kRate = 48000;
+  CallWatch watch({}, test::kWatchStartMs);
+  watch.on_state(0, recorded_state(true));
+  watch.on_meter_start(1.0, kMic, {kRate, 2});
+  feed_in_pieces(watch, stereo(test::sine(kRate, 7.3, 440, 0.3)), kRate, 2);
+  watch.on_audio_stalled(9.0);
+  watch.on_audio_stalled(12.0);
+  watch.finish(12.0, "duration reached");
+  const auto started = of_kind(watch.take_events(), EventKind::signal_silence_started);
+  ASSERT_EQ(started.size(), 1U);
+  EXPECT_NEAR(started[0].elapsed_s, 8.3, 0.1);
+  const auto findings = watch.findings();
+  EXPECT_NE(finding_with(findings, "signal.went_silent"), nullptr);
+}
+
 TEST(WatchSignal, SilenceWithNobodyRecordingIsNotAFinding) {
   constexpr int kRate = 48000;
   CallWatch watch({}, test::kWatchStartMs);
   watch.on_state(0, recorded_state(false));
   watch.on_meter_start(0, kMic, {kRate, 1});
   std::vector<float> mono = test::sine(kRate, 12, 440, 0.3);
-  std::fill(mono.begin() + 5 * kRate, mono.end(), 0.0F);
+  std::fill(mono.begin() + std::ptrdiff_t{5} * kRate, mono.end(), 0.0F);
   feed_in_pieces(watch, mono, kRate, 1);
   watch.finish(12, "duration reached");
   EXPECT_EQ(count_kind(watch.take_events(), EventKind::signal_silence_started), 0U);
@@ -162,6 +181,31 @@ TEST(WatchSignal, RepeatedClippingBurstsAreAFinding) {
   EXPECT_EQ(finding_with(fewer.findings(), "signal.clipping_bursts"), nullptr);
 }
 
+TEST(WatchSignal, ClippingEventsAreRateLimitedButEveryBurstCounts) {
+  constexpr int kRate = 48000;
+  // Six bursts of 0.2 s, 2 s apart: six bursts, but at most one line every 5 s.
+  std::vector<float> mono = test::sine(kRate, 16, 200, 0.1);
+  for (int b = 0; b < 6; ++b) {
+    const auto from = static_cast<std::size_t>((2.0 + 2.0 * b) * kRate);
+    for (std::size_t i = from; i < from + static_cast<std::size_t>(0.2 * kRate); ++i)
+      mono[i] = mono[i] >= 0 ? 1.0F : -1.0F;
+  }
+  CallWatch watch({}, 0);
+  watch.on_state(0, recorded_state(true));
+  watch.on_meter_start(0, kMic, {kRate, 1});
+  feed_in_pieces(watch, mono, kRate, 1);
+  watch.finish(16, "duration reached");
+  const auto clipping = of_kind(watch.take_events(), EventKind::signal_clipping);
+  ASSERT_EQ(clipping.size(), 2U);  // at 2 s, then 8 s (the bursts at 4, 6, 10 and 12 s too close to the last shown)
+  EXPECT_NEAR(clipping[0].elapsed_s, 2.0, 0.1);
+  EXPECT_NEAR(clipping[1].elapsed_s, 8.0, 0.1);
+  EXPECT_DOUBLE_EQ(clipping[1].detail("more_bursts")->number.value_or(0), 2.0);
+  const auto findings = watch.findings();
+  const Finding* f = finding_with(findings, "signal.clipping_bursts");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->detail.find("6 bursts"), std::string::npos) << f->detail;
+}
+
 TEST(WatchSignal, LevelLinesComeEveryFewSecondsWithTheLevel) {
   constexpr int kRate = 48000;
   CallWatchOptions options;
@@ -206,7 +250,7 @@ std::vector<float> ordinary_call(int& rate, double gain_after_s = 1e9, double ga
   std::vector<float> call;
   rate = 16000;
   int round = 0;
-  while (call.size() < static_cast<std::size_t>(120 * rate)) {
+  while (call.size() < std::size_t{120} * static_cast<std::size_t>(rate)) {
     for (const auto& path : files) {
       std::vector<float> speech = read_mono(path.string(), rate);
       call.insert(call.end(), speech.begin(), speech.end());
@@ -214,7 +258,7 @@ std::vector<float> ordinary_call(int& rate, double gain_after_s = 1e9, double ga
       call.insert(call.end(), pause.begin(), pause.end());
     }
     // Listening to the others for 12 s.
-    const auto listening = test::white_noise(static_cast<std::size_t>(12 * rate), 0.0006, 99);
+    const auto listening = test::white_noise(std::size_t{12} * static_cast<std::size_t>(rate), 0.0006, 99);
     call.insert(call.end(), listening.begin(), listening.end());
     ++round;
   }
@@ -271,8 +315,8 @@ TEST(WatchSignal, SyntheticVoiceDroppingIsASwingOnceAMinute) {
   watch.on_state(0, recorded_state(true));
   watch.on_meter_start(0, kMic, {kRate, 1});
   feed_in_pieces(watch, test::voice(kRate, 30, 0.3), kRate, 1);
-  feed_in_pieces(watch, test::voice(kRate, 40, 0.003), kRate, 1);   // -40 dB
-  feed_in_pieces(watch, test::voice(kRate, 20, 0.3), kRate, 1);     // back up, within the minute
+  feed_in_pieces(watch, test::voice(kRate, 40, 0.003), kRate, 1);  // -40 dB
+  feed_in_pieces(watch, test::voice(kRate, 20, 0.3), kRate, 1);    // back up, within the minute
   const auto swings = of_kind(watch.take_events(), EventKind::signal_swing);
   ASSERT_EQ(swings.size(), 1U);
   EXPECT_NEAR(swings[0].elapsed_s, 30.0, 0.5);  // the first quiet span

@@ -20,12 +20,11 @@ const std::string kBuiltin = "alsa_input.pci-0000_00_1f.3.analog-stereo";
 const std::string kBluez = "bluez_input.00_1B_66_AA_BB_CC.0";
 
 SystemSnapshot before_state() {
-  SystemSnapshot s = watch_state({watch_mic(kBuiltin, "Built-in Audio Analog Stereo", "alsa_card.pci-0000_00_1f.3", "pci"),
-                                  watch_mic(kH390, "H390 headset Mono", "alsa_card.usb-Logitech_H390-00"),
-                                  watch_monitor("alsa_output.pci-0000_00_1f.3.analog-stereo")},
-                                 {watch_app(12, "ZOOM VoiceEngine", "zoom", kH390),
-                                  watch_app(14, "Firefox", "firefox", kBuiltin)},
-                                 kH390);
+  SystemSnapshot s = watch_state(
+      {watch_mic(kBuiltin, "Built-in Audio Analog Stereo", "alsa_card.pci-0000_00_1f.3", "pci"),
+       watch_mic(kH390, "H390 headset Mono", "alsa_card.usb-Logitech_H390-00"),
+       watch_monitor("alsa_output.pci-0000_00_1f.3.analog-stereo")},
+      {watch_app(12, "ZOOM VoiceEngine", "zoom", kH390), watch_app(14, "Firefox", "firefox", kBuiltin)}, kH390);
   s.cards = {watch_card("alsa_card.pci-0000_00_1f.3", "Built-in Audio", "output:analog-stereo+input:analog-stereo"),
              watch_card("alsa_card.usb-Logitech_H390-00", "H390 headset", "output:analog-stereo+input:mono-fallback")};
   s.sources[0].ports = {{"analog-input-internal-mic", "Internal Microphone", Availability::unknown, 0},
@@ -43,11 +42,11 @@ TEST(WatchStateChanges, EachChangeOnceInTheDocumentedOrder) {
   after.cards.push_back(watch_card("bluez_card.00_1B_66_AA_BB_CC", "WH-1000XM4", "headset-head-unit"));
   after.sources.push_back(watch_mic(kBluez, "WH-1000XM4", "bluez_card.00_1B_66_AA_BB_CC", "bluetooth"));
   after.sources.push_back(watch_monitor("bluez_output.00_1B_66_AA_BB_CC.1"));  // no device event for a monitor
-  after.streams[0].source = kBuiltin;                                            // Zoom moved
-  after.streams[0].muted = true;                                                 // and muted
-  after.streams[0].volume_percent = 40;                                          // and turned down
-  after.streams.push_back(watch_app(20, "Discord", "Discord", kBluez));         // started
-  after.streams.erase(after.streams.begin() + 1);                               // Firefox stopped
+  after.streams[0].source = kBuiltin;                                          // Zoom moved
+  after.streams[0].muted = true;                                               // and muted
+  after.streams[0].volume_percent = 40;                                        // and turned down
+  after.streams.push_back(watch_app(20, "Discord", "Discord", kBluez));        // started
+  after.streams.erase(after.streams.begin() + 1);                              // Firefox stopped
   after.sources[0].volume_percent = 35;
   after.sources[0].muted = true;
   after.sources[0].active_port = "analog-input-mic";
@@ -63,10 +62,12 @@ TEST(WatchStateChanges, EachChangeOnceInTheDocumentedOrder) {
                                       "default.changed", "app.stopped", "device.removed", "card.removed"}));
   for (const WatchEvent& e : events) EXPECT_DOUBLE_EQ(e.elapsed_s, 7.5);
   // The people's names travel with the server's.
-  EXPECT_EQ(describe_event(events[3]), "ZOOM VoiceEngine (zoom) was moved from H390 headset Mono to Built-in Audio Analog Stereo");
+  EXPECT_EQ(describe_event(events[3]),
+            "ZOOM VoiceEngine (zoom) was moved from H390 headset Mono to Built-in Audio Analog Stereo");
   EXPECT_EQ(events[3].from, kH390);
   EXPECT_EQ(events[8].from, "analog-input-internal-mic");
-  EXPECT_EQ(describe_event(events[8]), "Built-in Audio Analog Stereo switched its input from Internal Microphone to Microphone");
+  EXPECT_EQ(describe_event(events[8]),
+            "Built-in Audio Analog Stereo switched its input from Internal Microphone to Microphone");
   EXPECT_EQ(describe_event(events[10]), "The default input changed from H390 headset Mono to WH-1000XM4");
   EXPECT_EQ(events[11].subject, "Firefox");
   EXPECT_EQ(events[12].subject, kH390);
@@ -87,7 +88,8 @@ TEST(WatchStateChanges, CallWatchReportsEachChangeOnceAcrossStates) {
   auto events = watch.take_events();
   // The start: the watch and the apps already recording.
   EXPECT_EQ(kinds_of(events), (std::vector<std::string>{"watch.started", "app.started", "app.started"}));
-  EXPECT_EQ(describe_event(events[1]), "ZOOM VoiceEngine (zoom) was recording from H390 headset Mono when the watch started");
+  EXPECT_EQ(describe_event(events[1]),
+            "ZOOM VoiceEngine (zoom) was recording from H390 headset Mono when the watch started");
   EXPECT_EQ(events[0].subject, kH390);
 
   // The server moves Zoom: first it has no source, then the new one.
