@@ -211,6 +211,7 @@ class WatchScenarios(unittest.TestCase):
         rc, events, summary = w.stop()
         self.assertEqual(rc, 1, w.stderr)
         self.assertEqual(sum(1 for e in events if e["kind"] == "source.volume"), 10)
+        self.assertEqual(summary["source_in_use"], mic)
         agc = self.finding(summary, "app.agc_fighting")
         self.assertIn(CALL_APP, agc["title"] + agc["detail"])
         # Ctrl-C ends it with the summary.
@@ -244,8 +245,10 @@ class WatchScenarios(unittest.TestCase):
         # Plugged in again under the same name: metered again, and nothing else in between.
         self.modules += self.server.add_microphone(mic, "USB Headset Microphone again")
         w.wait_for("meter.started", subject=mic)
-        rc, events, summary = w.stop()
+        rc, events, summary = w.stop(signal.SIGTERM)  # SIGTERM ends it like Ctrl-C, with the summary
         self.assertEqual([e["subject"] for e in events if e["kind"] == "meter.started"], [mic, mic])
+        self.assertEqual([e["details"]["why"] for e in events if e["kind"] == "watch.ended"], ["stopped (SIGTERM)"])
+        self.assertEqual(summary["source_in_use"], mic)
 
     def test_feed_stopping_while_the_app_records_is_dated_silence(self):
         mic = self.mic()
@@ -353,6 +356,7 @@ class WatchScenarios(unittest.TestCase):
         self.assertNotIn(b"\x07", timeline)
         self.assertIn(b"\\x1b[31mred", timeline.lower())  # escaped, still readable
         self.assertIn(b'"quoted"', timeline)
+        self.assertIn(b"Summary:", timeline)  # Ctrl-C ends the text timeline with the summary
         self.assertIn(b"<script>", timeline)
 
 
