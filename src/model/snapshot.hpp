@@ -95,6 +95,10 @@ struct Stream {
   std::optional<double> volume_db;
   bool corked = false;      // paused by the application
   bool from_module = false; // owned by a server module (remap, loopback), not an application
+  // Windows: an audio session's executable ("C:\\Program Files\\Zoom\\bin\\Zoom.exe"; "" when
+  // unknown or elsewhere), and its state: "active" (recording now) or "inactive" (open, not recording).
+  std::string executable = {};
+  std::string session_state = {};
 };
 
 struct ServerInfo {
@@ -113,6 +117,9 @@ struct ServerInfo {
   // answer ("pulseaudio", "pipewire-pulse"): the one to restart. "" when
   // nothing listens there or it could not be seen.
   std::string listener = {};
+  // Windows: why the apps' recording sessions could not be listed ("" when
+  // they were, or elsewhere): then `streams` is empty for want of a reading.
+  std::string sessions_error = {};
 };
 
 // A sound card as the kernel sees it (sysfs).
