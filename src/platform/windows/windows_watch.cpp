@@ -34,6 +34,11 @@ using Clock = std::chrono::steady_clock;
 constexpr DWORD kStopCheckMs = 250;
 constexpr auto kReadingGap = std::chrono::milliseconds(100);
 constexpr int kMaxPacketsPerWake = 256;
+// A shared-mode capture stream delivers a packet every few milliseconds,
+// silence included: none for this long means it is dead (the audio service
+// or, under Wine, the PulseAudio server behind it went away without a word).
+constexpr auto kStallTimeout = std::chrono::milliseconds(1000);
+constexpr auto kFirstAudioTimeout = std::chrono::milliseconds(3000);
 
 // A COM callback object that sets an event when called. It holds its own
 // duplicate of the event handle, so a call that arrives late (after
@@ -268,7 +273,15 @@ class Meter {
     }
     channels_ = wave.nChannels;
     source_ = source;
+    started_ = last_packet_ = Clock::now();
+    any_audio_ = false;
     return {};
+  }
+
+  // No packet for too long (see kStallTimeout).
+  bool stalled(Clock::time_point now) const {
+    if (!capture_) return false;
+    return any_audio_ ? now - last_packet_ > kStallTimeout : now - started_ > kFirstAudioTimeout;
   }
 
   void stop() {
@@ -293,7 +306,11 @@ class Meter {
       if ((flags & AUDCLNT_BUFFERFLAGS_SILENT) != 0 || data == nullptr) block_.assign(samples, 0.0f);
       else to_float(data, samples, type_, block_);
       capture_->ReleaseBuffer(frames);
-      if (frames > 0) feed.on_audio(block_);
+      if (frames > 0) {
+        any_audio_ = true;
+        last_packet_ = Clock::now();
+        feed.on_audio(block_);
+      }
       hr = capture_->GetNextPacketSize(&packet);
     }
     return hr;
@@ -307,6 +324,9 @@ class Meter {
   std::size_t channels_ = 0;
   std::string source_;
   std::vector<float> block_;
+  Clock::time_point started_{};
+  Clock::time_point last_packet_{};
+  bool any_audio_ = false;
 };
 
 WatchOutcome ended(WatchOutcome::Ending ending, std::string error = {}) {
@@ -364,6 +384,33 @@ class Watcher {
     return true;
   }
 
+  // A meter that stopped delivering: opened again once (until the next
+  // change) and said; false (with `lost`) when the audio service is gone.
+  bool check_meter(std::string& lost) {
+    if (!meter_.stalled(Clock::now())) return true;
+    const std::string source = meter_.source();
+    const std::string why = "the microphone stopped delivering audio";
+    meter_.stop();
+    failed_source_ = source;
+    if (restarted_after_stall_) {
+      feed_.on_meter_stop(source, why);
+      return true;
+    }
+    restarted_after_stall_ = true;
+    CaptureFormat format;
+    HRESULT hr = S_OK;
+    const std::string error = meter_.start(enumerator_, source, format, hr);
+    if (!error.empty()) {
+      feed_.on_meter_stop(source, why + ", and opening it again failed: " + error);
+      if (service_gone(hr)) lost = error;
+      return !service_gone(hr);
+    }
+    failed_source_.clear();
+    feed_.on_meter_stop(source, why + "; metering it again");
+    feed_.on_meter_start(source, format);
+    return true;
+  }
+
  private:
   bool follow_meter(std::string& lost) {
     const std::string wanted = feed_.source_to_meter();
@@ -378,6 +425,7 @@ class Watcher {
     CaptureFormat format;
     HRESULT hr = S_OK;
     const std::string error = meter_.start(enumerator_, wanted, format, hr);
+    restarted_after_stall_ = false;
     if (error.empty()) {
       failed_source_.clear();
       feed_.on_meter_start(wanted, format);
@@ -399,6 +447,7 @@ class Watcher {
   Registrations registrations_;
   Meter meter_;
   std::string failed_source_;
+  bool restarted_after_stall_ = false;
 };
 
 WatchOutcome watch_endpoints(const WatchRequest& request, WatchFeed& feed, const std::atomic<bool>& stop) {
@@ -452,7 +501,9 @@ WatchOutcome watch_endpoints(const WatchRequest& request, WatchFeed& feed, const
       bool reread = false;
       if (!watcher.drain(reread, lost)) return ended(WatchOutcome::Ending::server_lost, lost);
       pending = pending || reread;
-    } else if (woke == WAIT_FAILED) {
+    }
+    if (!watcher.check_meter(lost)) return ended(WatchOutcome::Ending::server_lost, lost);
+    if (woke == WAIT_FAILED) {
       return ended(WatchOutcome::Ending::failed, "waiting for the audio system failed: " +
                                                      describe_hresult(HRESULT_FROM_WIN32(GetLastError())));
     }
