@@ -12,6 +12,7 @@
 #include "cli/check_command.hpp"
 #include "cli/fix_command.hpp"
 #include "cli/usage.hpp"
+#include "cli/watch_command.hpp"
 #include "report/terminal.hpp"
 
 #ifndef MICDOCTOR_VERSION
@@ -42,6 +43,8 @@ constexpr Command kCommands[] = {
     {"devices", "list capture devices, the default marked", run_devices},
     {"fix", "apply the automatic fixes check found, one by one, asking first", run_fix},
     {"undo", "put back what the last fix run changed (from the journal)", run_undo},
+    {"watch", "run beside a call: print what happens to the microphone as it happens,\n"
+              "            then what went wrong (Ctrl-C ends it)", run_watch},
 #ifdef MICDOCTOR_WITH_SNDFILE
     {"analyze", "judge recordings: level, noise, clipping, hum, dropouts, bandwidth, channels", run_analyze},
     {"demo", "check, fix, test and undo on a private sound server with typical faults", run_demo},

@@ -240,4 +240,68 @@ bool write_report(const std::string& text, const std::string& path, std::string&
   return true;
 }
 
+ReportStream::~ReportStream() {
+  if (file_ == nullptr || file_ == stdout) return;
+  std::fclose(file_);
+  if (!temporary_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary_, ignored);
+  }
+}
+
+bool ReportStream::open(const std::string& path, std::string& error) {
+  path_ = path;
+  if (path.empty()) {
+    file_ = stdout;
+    return true;
+  }
+  const std::filesystem::path target = std::filesystem::u8path(path);
+  std::filesystem::file_status status;
+  if (!status_unless_directory(target, path, status, error)) return false;
+  errno = 0;
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    file_ = std::fopen(path.c_str(), "wb");  // a device or pipe, in place
+  } else {
+    temporary_ = temporary_beside(target);
+    file_ = create_exclusive(temporary_).release();
+    if (file_ == nullptr) temporary_.clear();
+  }
+  if (file_ == nullptr) {
+    error = "cannot write " + path + " (" + why_unwritable(target, errno) + ")";
+    return false;
+  }
+  return true;
+}
+
+bool ReportStream::write(const std::string& text) {
+  if (file_ == nullptr || failed_) return false;
+  failed_ = !write_all(file_, text);
+  return !failed_;
+}
+
+bool ReportStream::commit(std::string& error) {
+  if (file_ == nullptr) return false;
+  if (file_ == stdout) return !failed_;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  const std::filesystem::path target = std::filesystem::u8path(path_);
+  if (failed_ || !closed) {
+    error = "writing " + path_ + " failed (" + why_unwritable(target, errno) + ")";
+    std::error_code ignored;
+    if (!temporary_.empty()) std::filesystem::remove(temporary_, ignored);
+    temporary_.clear();
+    return false;
+  }
+  if (temporary_.empty()) return true;
+  std::error_code code;
+  std::filesystem::rename(temporary_, target, code);
+  const bool renamed = !code;
+  if (!renamed) {
+    error = "cannot replace " + path_ + " (" + code.message() + ")";
+    std::filesystem::remove(temporary_, code);
+  }
+  temporary_.clear();
+  return renamed;
+}
+
 }  // namespace micdoctor::cli

@@ -60,6 +60,13 @@ class CallWatch {
   std::string source_to_meter() const;
   void on_meter_start(double elapsed_s, const std::string& source, const CaptureFormat& format);
   void on_audio(std::span<const float> interleaved);
+  // (Added.) No audio arrived up to elapsed_s although the meter runs: a
+  // source that delivers nothing when nothing feeds it (a pipe source with
+  // no writer) or a stalled stream. The time from the meter's clock to
+  // elapsed_s counts as digital silence, so the silence is still dated and
+  // reported. Optional: a platform whose sources always deliver need not
+  // call it; audio that arrives late after it would count twice.
+  void on_audio_stalled(double elapsed_s);
   void on_meter_stop(double elapsed_s, const std::string& source, const std::string& reason);
   void on_server_lost(double elapsed_s, const std::string& error);
   // Closes open spans (a silence still going on) and adds watch.ended.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace micdoctor {
@@ -60,12 +61,17 @@ struct WatchEvent {
   std::vector<EventDetail> details;
 
   const EventDetail* detail(std::string_view key) const;
+  // Appends a detail (a text, or a number).
+  void add(std::string key, std::string text) { details.push_back({std::move(key), std::move(text), std::nullopt}); }
+  void add(std::string key, double number) { details.push_back({std::move(key), {}, number}); }
 };
 
 // One JSON Lines line (no newline): {"schema":"micdoctor.event/1",
 // "time":"2026-12-03T21:55:01.234Z","elapsed_s":12.345,"kind":"source.volume",
 // "subject":"...","from":"100 %","to":"35 %","details":{...}}.
 std::string event_to_json_line(const WatchEvent& event);
+// The "time" field: ISO 8601 UTC with milliseconds, "2026-12-03T21:55:01.234Z".
+std::string event_time_text(std::int64_t unix_ms);
 
 // One line in plain words for the timeline, without the time column
 // ("Zoom started recording from Built-in Microphone"). Names are as given:

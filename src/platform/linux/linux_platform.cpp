@@ -6,6 +6,7 @@
 #include "platform/linux/linux_snapshot.hpp"
 #include "platform/linux/linux_system.hpp"
 #include "platform/pulse/pulse_capture.hpp"
+#include "platform/pulse/pulse_watch.hpp"
 
 namespace micdoctor::platform {
 
@@ -13,6 +14,10 @@ SystemSnapshot read_system_snapshot() { return linux_system::read_linux_snapshot
 
 CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener, const std::atomic<bool>& stop) {
   return pulse::capture(request, listener, stop);
+}
+
+WatchOutcome watch(const WatchRequest& request, WatchFeed& feed, const std::atomic<bool>& stop) {
+  return pulse::watch(request, feed, stop);
 }
 
 std::unique_ptr<SystemAccess> open_system_access() { return std::make_unique<linux_system::LinuxSystem>(); }

@@ -71,6 +71,8 @@ class PulseConnection {
                                                   bool* timed_out = nullptr);
 
   pa_context* context() const { return context_.get(); }
+  // For a caller that sleeps on the loop itself (micdoctor watch).
+  pa_mainloop* loop() const { return loop_.get(); }
 
   // Runs the main loop until done() or the deadline; false on timeout or
   // when the connection fails meanwhile.

@@ -199,15 +199,51 @@ void record_listener(ServerInfo& server) {
   if (const std::optional<ServerListener> listener = find_server_listener()) server.listener = listener->program;
 }
 
+// Reads everything on a connection that is open; what both entry points share.
+bool read_connected(PulseConnection& connection, SystemSnapshot& snapshot, Clock::time_point deadline,
+                    std::chrono::milliseconds timeout) {
+  ServerInfo& server = snapshot.server;
+  Collector collector;
+  collector.snapshot = &snapshot;
+  pa_context* context = connection.context();
+  const OperationPtr operations[] = {
+      OperationPtr(pa_context_get_server_info(context, on_server, &collector)),
+      OperationPtr(pa_context_get_card_info_list(context, on_card, &collector)),
+      OperationPtr(pa_context_get_source_info_list(context, on_source, &collector)),
+      OperationPtr(pa_context_get_source_output_info_list(context, on_stream, &collector)),
+  };
+  for (const OperationPtr& operation : operations) {
+    if (operation) ++collector.pending;
+    else collector.failed = true;
+  }
+  const bool answered = connection.run_until([&] { return collector.pending == 0; }, deadline);
+  if (!answered || collector.failed) {
+    // The callbacks hold the collector: a reply still on its way must not reach it.
+    for (const OperationPtr& operation : operations) {
+      if (operation) pa_operation_cancel(operation.get());
+    }
+    server.reachable = false;
+    server.error = answered ? "the server refused to list its devices (" + connection.last_error() + ")"
+                            : "connected, but the server did not answer within " +
+                                  std::to_string(timeout.count()) + " ms";
+    if (!answered && Clock::now() >= deadline) record_listener(server);
+    snapshot.cards.clear();
+    snapshot.sources.clear();
+    snapshot.streams.clear();
+    return false;
+  }
+  server.reachable = true;
+  server.error.clear();
+  resolve_references(collector);
+  return true;
+}
+
 }  // namespace
 
 void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   ServerInfo& server = snapshot.server;
   server.tried = describe_server_address();
-  // Declared before the connection so it outlives every callback.
-  Collector collector;
-  collector.snapshot = &snapshot;
   std::string error;
   bool timed_out = false;
   const std::unique_ptr<PulseConnection> connection = PulseConnection::connect(deadline, error, &timed_out);
@@ -219,31 +255,12 @@ void read_pulse_state(SystemSnapshot& snapshot, std::chrono::milliseconds timeou
     if (timed_out) record_listener(server);
     return;
   }
-  pa_context* context = connection->context();
-  const OperationPtr operations[] = {
-      OperationPtr(pa_context_get_server_info(context, on_server, &collector)),
-      OperationPtr(pa_context_get_card_info_list(context, on_card, &collector)),
-      OperationPtr(pa_context_get_source_info_list(context, on_source, &collector)),
-      OperationPtr(pa_context_get_source_output_info_list(context, on_stream, &collector)),
-  };
-  for (const OperationPtr& operation : operations) {
-    if (operation) ++collector.pending;
-    else collector.failed = true;
-  }
-  const bool answered = connection->run_until([&] { return collector.pending == 0; }, deadline);
-  if (!answered || collector.failed) {
-    server.reachable = false;
-    server.error = answered ? "the server refused to list its devices (" + connection->last_error() + ")"
-                            : "connected, but the server did not answer within " +
-                                  std::to_string(timeout.count()) + " ms";
-    if (!answered && Clock::now() >= deadline) record_listener(server);
-    snapshot.cards.clear();
-    snapshot.sources.clear();
-    snapshot.streams.clear();
-    return;
-  }
-  server.reachable = true;
-  resolve_references(collector);
+  read_connected(*connection, snapshot, deadline, timeout);
+}
+
+bool read_pulse_state(PulseConnection& connection, SystemSnapshot& snapshot, std::chrono::milliseconds timeout) {
+  snapshot.server.tried = describe_server_address();
+  return read_connected(connection, snapshot, Clock::now() + timeout, timeout);
 }
 
 }  // namespace micdoctor::pulse
