@@ -37,10 +37,11 @@ WINE_DEFAULTS = r"HKCU\Software\Wine\Drivers\winepulse.drv"
 
 
 class Probe:
-    """micdoctor_watch_probe.exe running: its JSON lines, read as they come."""
+    """micdoctor_watch_probe.exe (or another program printing JSON lines)
+    running: its lines, read as they come."""
 
-    def __init__(self, env, *args):
-        probe = os.path.join(os.path.dirname(EXE), "src", "micdoctor_watch_probe.exe")
+    def __init__(self, env, *args, program=None):
+        probe = program or os.path.join(os.path.dirname(EXE), "src", "micdoctor_watch_probe.exe")
         self.process = subprocess.Popen(["wine", probe, *args], env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True)
         self.lines = queue.Queue()
@@ -337,6 +338,31 @@ class Wine(unittest.TestCase):
         self.assertEqual(outcome["ending"], "completed")
         self.assertLess(abs(outcome["seconds"] - 6), 0.5)
         self.assertEqual([l["call"] for l in probe.seen].count("meter_start"), 2, probe.seen)
+
+    def test_the_watch_command_follows_a_default_change(self):
+        # `micdoctor watch` as a whole: the Windows watch feeding the shared
+        # core, JSON Lines events, then the summary document.
+        name, description = self.mic()
+        self.play(name, "clean")
+        mic = self.endpoint(self.json_of("check", expect=0), description)["id"]
+        watch = Probe(self.env, "watch", "--duration", "6", "--format", "json", program=EXE)
+        started = watch.next(lambda l: l.get("kind") == "meter.started", "meter.started")
+        default = started["subject"]
+        self.assertNotEqual(default, mic)
+        self.assertEqual(started["details"]["sample_rate"], 48000)
+        self.reg("add", WINE_DEFAULTS, "/v", "DefaultInput", "/t", "REG_SZ", "/d", mic, "/f")
+        self.addCleanup(self.reg, "delete", WINE_DEFAULTS, "/v", "DefaultInput", "/f", check=False)
+        changed = watch.next(lambda l: l.get("kind") == "default.changed", "default.changed")
+        self.assertEqual((changed["from"], changed["to"]), (default, mic))
+        self.assertEqual(watch.next(lambda l: l.get("kind") == "meter.started", "meter.started")["subject"], mic)
+        summary = watch.next(lambda l: l.get("schema") == "micdoctor.check/1", "the summary")
+        watch.finish()
+        self.assertEqual(watch.process.returncode, 0)
+        self.assertEqual((summary["platform"], summary["server"]["default_source"]), ("windows", mic))
+        kinds = [l["kind"] for l in watch.seen if l.get("schema") == "micdoctor.event/1"]
+        self.assertEqual([k for k in kinds if k != "signal.level"],
+                         ["watch.started", "meter.started", "default.changed", "meter.stopped", "meter.started",
+                          "meter.stopped", "watch.ended"])
 
     def test_watch_notices_the_server_dying_under_the_meter(self):
         # A server of its own (the class's one serves the other tests).
