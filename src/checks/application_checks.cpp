@@ -59,6 +59,10 @@ void check_device_nodes(const CheckInput& input, std::vector<Finding>& out) {
 }
 
 void check_app_streams(const CheckInput& input, std::vector<Finding>& out) {
+  if (input.snapshot.is_windows()) {
+    check_windows_app_streams(input, out);
+    return;
+  }
   for (const Stream& stream : input.snapshot.streams) {
     if (!is_application_stream(stream)) continue;
     const std::string index = std::to_string(stream.index);

@@ -77,6 +77,13 @@ std::string stream_label(const Stream& stream) {
   std::string who = stream.application;
   if (who.empty()) who = stream.binary;
   if (who.empty()) who = "An application";
+  // A Windows session (it has a state): named by its program and process,
+  // which people can find in Task Manager; the number is only this reading's.
+  if (!stream.session_state.empty()) {
+    std::string what = stream.binary.empty() || stream.binary == who ? "" : stream.binary + ", ";
+    if (stream.process_id) what += "process " + std::to_string(*stream.process_id);
+    return what.empty() ? who : who + " (" + what + ")";
+  }
   return who + " (stream #" + std::to_string(stream.index) + ")";
 }
 

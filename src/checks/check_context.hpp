@@ -51,7 +51,8 @@ bool is_application_stream(const Stream& stream);
 // A Windows endpoint id, "{0.0.1.00000000}.{GUID}": an address for
 // programs (and --device), not a name for people.
 bool is_endpoint_id(const std::string& name);
-// Text for people: "USB Headset Microphone" (name), "Zoom (stream #12)". A
+// Text for people: "USB Headset Microphone" (name), "Zoom (stream #12)"
+// (a Windows session: "Zoom (Zoom.exe, process 4242)"). A
 // Windows endpoint with a friendly name is named by it alone; its id is in
 // the device table (check -v) and the JSON.
 std::string source_label(const Source& source);

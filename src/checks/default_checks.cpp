@@ -88,6 +88,10 @@ void check_default_source(const CheckInput& input, std::vector<Finding>& out) {
 
 void check_app_sources(const CheckInput& input, std::vector<Finding>& out) {
   const SystemSnapshot& s = input.snapshot;
+  if (s.is_windows()) {
+    check_windows_app_sources(input, out);
+    return;
+  }
   if (!s.server.reachable) return;
   const Source* best = best_input(s);
   for (const Stream& stream : s.streams) {

@@ -21,10 +21,16 @@ Source* find_source(SystemSnapshot& s, const std::string& name) {
   return nullptr;
 }
 
+// A stream by its index; a Windows session (its target names the endpoint)
+// by its process and endpoint, which last longer than one reading's numbering.
 template <typename Snapshot>
 auto find_stream(Snapshot& s, const ChangeTarget& target) -> decltype(&s.streams.front()) {
   for (auto& stream : s.streams) {
-    if (target.stream_index && stream.index == *target.stream_index) return &stream;
+    if (!target.name.empty()) {
+      if (target.process_id && stream.process_id == target.process_id && stream.source == target.name) return &stream;
+    } else if (target.stream_index && stream.index == *target.stream_index) {
+      return &stream;
+    }
   }
   return nullptr;
 }
@@ -110,6 +116,8 @@ std::optional<Change> stream_change(const Finding& f, const SystemSnapshot& s, F
   if (stream == nullptr) return std::nullopt;
   Change c;
   c.target = stream_target(*stream);
+  // Windows finds the session again by its process and endpoint.
+  if (s.is_windows()) c.target.name = stream->source;
   const std::string who = checks::stream_label(*stream);
   switch (fix) {
     case FixId::stream_unmute:
@@ -123,6 +131,7 @@ std::optional<Change> stream_change(const Finding& f, const SystemSnapshot& s, F
       c.summary = "Raise the recording volume of " + who + " to 100 %";
       break;
     case FixId::stream_move: {
+      if (s.is_windows()) return std::nullopt;  // Windows lets only the app choose its microphone
       const Source* mic = wanted_microphone(s, asked_device);
       if (mic == nullptr || mic->name == stream->source) return std::nullopt;
       c.setting = Setting::stream_source;

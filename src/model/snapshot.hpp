@@ -105,6 +105,10 @@ struct Stream {
   std::string link_group = {};  // node.link-group (PipeWire): shared with the filter source it feeds
   std::string target = {};      // target.object (PipeWire): the source it asked for, by name; a sink's
                                 // name + ".monitor" when it records a sink (stream.capture.sink)
+  // Windows: an audio session's executable ("C:\\Program Files\\Zoom\\bin\\Zoom.exe"; "" when
+  // unknown or elsewhere), and its state: "active" (recording now) or "inactive" (open, not recording).
+  std::string executable = {};
+  std::string session_state = {};
 };
 
 // A module loaded in the sound server (pa_context_get_module_info_list):
@@ -131,6 +135,9 @@ struct ServerInfo {
   // answer ("pulseaudio", "pipewire-pulse"): the one to restart. "" when
   // nothing listens there or it could not be seen.
   std::string listener = {};
+  // Windows: why the apps' recording sessions could not be listed ("" when
+  // they were, or elsewhere): then `streams` is empty for want of a reading.
+  std::string sessions_error = {};
 };
 
 // A sound card as the kernel sees it (sysfs).

@@ -101,6 +101,13 @@ OutJson stream_to_json(const Stream& s) {
                  {"target", s.target}};
 }
 
+// Windows sessions: the executable and the session's state (only there, so a
+// Linux document stays as it was).
+void add_session_fields(const Stream& s, OutJson& stream) {
+  stream["executable"] = s.executable;
+  stream["session_state"] = s.session_state;
+}
+
 OutJson kernel_to_json(const KernelState& k) {
   OutJson cards = OutJson::array();
   for (const KernelCard& c : k.cards) {
@@ -256,6 +263,8 @@ Stream stream_from(const Fields& f) {
   s.owner_module = f.maybe_integer<std::uint32_t>("owner_module", 0, kMaxIndex);
   s.link_group = f.text("link_group");
   s.target = f.text("target");
+  s.executable = f.text("executable");
+  s.session_state = f.text("session_state");
   return s;
 }
 
@@ -271,6 +280,7 @@ ServerInfo server_from(const Fields& f) {
   s.default_communications = f.text("default_communications");
   s.installed = f.texts("installed");
   s.listener = f.text("listener");
+  s.sessions_error = f.text("sessions_error");
   return s;
 }
 
@@ -382,13 +392,19 @@ OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
                         {"default_source", server.default_source},
                         {"default_sink", server.default_sink},
                         {"installed", string_list(server.installed)}};
-  if (snapshot.is_windows()) j["server"]["default_communications"] = server.default_communications;
+  if (snapshot.is_windows()) {
+    j["server"]["default_communications"] = server.default_communications;
+    j["server"]["sessions_error"] = server.sessions_error;
+  }
   if (!server.listener.empty()) j["server"]["listener"] = server.listener;
   OutJson devices = OutJson::array();
   for (const Source& s : snapshot.sources) devices.push_back(source_to_json(s, server.default_source));
   j["devices"] = devices;
   OutJson streams = OutJson::array();
-  for (const Stream& s : snapshot.streams) streams.push_back(stream_to_json(s));
+  for (const Stream& s : snapshot.streams) {
+    streams.push_back(stream_to_json(s));
+    if (snapshot.is_windows()) add_session_fields(s, streams.back());
+  }
   j["streams"] = streams;
   OutJson modules = OutJson::array();
   for (const ServerModule& m : snapshot.modules) {

@@ -25,7 +25,26 @@ using Clock = std::chrono::steady_clock;
 constexpr GUID kSubtypePcm = {0x00000001, 0x0000, 0x0010, {0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71}};
 constexpr GUID kSubtypeFloat = {0x00000003, 0x0000, 0x0010, {0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71}};
 
-enum class SampleType { float32, int16, int24, int32, unsupported };
+CaptureOutcome failed(std::string why, CaptureFormat format = {}, double seconds = 0) {
+  CaptureOutcome outcome;
+  outcome.ending = CaptureOutcome::Ending::failed;
+  outcome.error = std::move(why);
+  outcome.format = format;
+  outcome.seconds_received = seconds;
+  return outcome;
+}
+
+class FormatMemory {
+ public:
+  ~FormatMemory() { CoTaskMemFree(format_); }
+  WAVEFORMATEX** put() { return &format_; }
+  WAVEFORMATEX* get() const { return format_; }
+
+ private:
+  WAVEFORMATEX* format_ = nullptr;
+};
+
+}  // namespace
 
 SampleType sample_type(const WAVEFORMATEX& format) {
   WORD tag = format.wFormatTag;
@@ -80,27 +99,6 @@ std::string capture_error(HRESULT result) {
     default: return "recording failed: " + describe_hresult(result);
   }
 }
-
-CaptureOutcome failed(std::string why, CaptureFormat format = {}, double seconds = 0) {
-  CaptureOutcome outcome;
-  outcome.ending = CaptureOutcome::Ending::failed;
-  outcome.error = std::move(why);
-  outcome.format = format;
-  outcome.seconds_received = seconds;
-  return outcome;
-}
-
-class FormatMemory {
- public:
-  ~FormatMemory() { CoTaskMemFree(format_); }
-  WAVEFORMATEX** put() { return &format_; }
-  WAVEFORMATEX* get() const { return format_; }
-
- private:
-  WAVEFORMATEX* format_ = nullptr;
-};
-
-}  // namespace
 
 CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener, const std::atomic<bool>& stop) {
   const ComScope com;

@@ -2,8 +2,9 @@
 // volume (IAudioEndpointVolume), the default capture endpoint for every role
 // (IPolicyConfig, undocumented but what the Sound control panel itself uses),
 // and the current user's microphone privacy switches (HKCU, which a standard
-// user may change). Settings Linux has and Windows has not (card profiles,
-// ports, per-app streams) read as absent.
+// user may change), and an app's recording session's mute and volume
+// (ISimpleAudioVolume). Settings Linux has and Windows has not (card
+// profiles, ports, moving an app to another microphone) read as absent.
 #include "platform/windows/windows_settings.hpp"
 
 #include <audioclient.h>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 
+#include "platform/windows/windows_sessions.hpp"
 #include "platform/windows/windows_snapshot.hpp"
 #include "platform/windows/windows_util.hpp"
 
@@ -68,6 +70,17 @@ ComPtr<IAudioEndpointVolume> endpoint_volume(const std::string& id, std::string&
   return volume;
 }
 
+// An app's sessions on an endpoint, found again by its process and the
+// endpoint (target.name): a session has no number of its own that lasts.
+std::vector<ComPtr<ISimpleAudioVolume>> app_sessions(const ChangeTarget& target, std::string& error, bool& gone) {
+  if (!target.process_id || target.name.empty()) {
+    gone = true;
+    error = describe_target(Setting::stream_mute, target) + " has no process and microphone to find it by";
+    return {};
+  }
+  return session_volumes(target.name, *target.process_id, error, gone);
+}
+
 }  // namespace
 
 SystemSnapshot WindowsSystem::read() { return read_windows_snapshot(); }
@@ -116,6 +129,21 @@ CurrentValue WindowsSystem::current(Setting setting, const ChangeTarget& target)
       // No value means Windows' own default: allowed.
       const auto text = registry_string(HKEY_CURRENT_USER, privacy_key(setting), L"Value");
       value.flag = !text || *text != L"Deny";
+      break;
+    }
+    case Setting::stream_mute:
+    case Setting::stream_volume: {
+      std::vector<ComPtr<ISimpleAudioVolume>> sessions = app_sessions(target, now.error, now.gone);
+      if (sessions.empty()) return now;
+      if (setting == Setting::stream_mute) {
+        BOOL muted = FALSE;
+        if (FAILED(sessions.front()->GetMute(&muted))) return now;
+        value.flag = muted != FALSE;
+      } else {
+        float scalar = 0;
+        if (FAILED(sessions.front()->GetMasterVolume(&scalar))) return now;
+        value.volume_percent.push_back(100.0 * static_cast<double>(scalar));
+      }
       break;
     }
     case Setting::mixer_switch:
@@ -190,6 +218,26 @@ bool WindowsSystem::apply(Setting setting, const ChangeTarget& target, const Set
       if (status != ERROR_SUCCESS) error = describe_hresult(HRESULT_FROM_WIN32(status));
       return status == ERROR_SUCCESS;
     }
+    case Setting::stream_mute:
+    case Setting::stream_volume: {
+      bool gone = false;
+      std::vector<ComPtr<ISimpleAudioVolume>> sessions = app_sessions(target, error, gone);
+      HRESULT hr = sessions.empty() ? E_FAIL : S_OK;
+      for (const auto& session : sessions) {
+        if (FAILED(hr)) break;
+        if (setting == Setting::stream_mute) {
+          hr = session->SetMute(value.flag ? TRUE : FALSE, nullptr);
+        } else if (!value.volume_percent.empty()) {
+          const double loudest = *std::max_element(value.volume_percent.begin(), value.volume_percent.end());
+          hr = session->SetMasterVolume(static_cast<float>(std::clamp(loudest / 100.0, 0.0, 1.0)), nullptr);
+        }
+      }
+      if (FAILED(hr) && !sessions.empty()) error = describe_hresult(hr);
+      return SUCCEEDED(hr);
+    }
+    case Setting::stream_source:
+      error = "Windows lets no other program choose an app's microphone: choose it in the app's own settings";
+      return false;
     case Setting::mixer_switch:
     case Setting::mixer_volume:
     case Setting::mixer_enum:

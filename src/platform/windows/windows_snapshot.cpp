@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "platform/windows/windows_sessions.hpp"
 #include "platform/windows/windows_util.hpp"
 
 namespace micdoctor::windows {
@@ -259,13 +260,15 @@ std::optional<EndpointDriver> read_driver(const Source& endpoint) {
 
 }  // namespace
 
-SystemSnapshot read_windows_snapshot() {
-  SystemSnapshot snapshot;
+namespace {
+
+// The endpoints, defaults and sessions (and, when asked, the driver behind
+// each endpoint) into `snapshot`.
+void read_audio(SystemSnapshot& snapshot, bool with_drivers) {
   snapshot.platform = "windows";
   ServerInfo& server = snapshot.server;
   server.tried = "the Windows audio service (MMDevice API)";
   server.name = "Windows audio";
-  snapshot.privacy = read_privacy();
   const ComScope com;
   ComPtr<IMMDeviceEnumerator> enumerator;
   const HRESULT created = CoCreateInstance(__uuidof(MMDeviceEnumerator), nullptr, CLSCTX_ALL,
@@ -273,14 +276,14 @@ SystemSnapshot read_windows_snapshot() {
   if (!com.ok() || FAILED(created)) {
     server.error = "the audio device list could not be opened: " + describe_hresult(created) +
                    " (is the Windows Audio service running?)";
-    return snapshot;
+    return;
   }
   ComPtr<IMMDeviceCollection> endpoints;
   const HRESULT listed = enumerator->EnumAudioEndpoints(eCapture, DEVICE_STATEMASK_ALL, endpoints.put());
   UINT count = 0;
   if (FAILED(listed) || FAILED(endpoints->GetCount(&count))) {
     server.error = "the capture devices could not be listed: " + describe_hresult(listed);
-    return snapshot;
+    return;
   }
   server.reachable = true;
   for (UINT i = 0; i < count && i < 1000; ++i) {
@@ -288,11 +291,28 @@ SystemSnapshot read_windows_snapshot() {
     if (FAILED(endpoints->Item(i, device.put()))) continue;
     Source source = read_endpoint(device.get(), i);
     if (source.name.empty()) continue;
-    if (auto driver = read_driver(source)) snapshot.drivers.push_back(std::move(*driver));
+    if (with_drivers) {
+      if (auto driver = read_driver(source)) snapshot.drivers.push_back(std::move(*driver));
+    }
     snapshot.sources.push_back(std::move(source));
   }
   server.default_source = default_endpoint(enumerator.get(), eConsole);
   server.default_communications = default_endpoint(enumerator.get(), eCommunications);
+  snapshot.streams = read_sessions(enumerator.get(), snapshot.sources, server.sessions_error);
+}
+
+}  // namespace
+
+SystemSnapshot read_windows_snapshot() {
+  SystemSnapshot snapshot;
+  snapshot.privacy = read_privacy();
+  read_audio(snapshot, true);
+  return snapshot;
+}
+
+SystemSnapshot read_windows_audio_state() {
+  SystemSnapshot snapshot;
+  read_audio(snapshot, false);
   return snapshot;
 }
 
