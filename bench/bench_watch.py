@@ -281,9 +281,13 @@ def main():
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--every", type=float, default=5, help="seconds between samples")
     parser.add_argument("--server", choices=("pulseaudio", "pipewire"), default="pulseaudio")
+    parser.add_argument("--manual-minutes", type=float, default=None,
+                        help="how long the manual watch runs (default: as long as micdoctor's); its rates "
+                             "(CPU per wall second) compare with micdoctor's over any length")
     args = parser.parse_args()
     micdoctor = os.path.abspath(args.micdoctor)
     seconds = max(1, round(args.minutes * 60))
+    manual_seconds = seconds if args.manual_minutes is None else max(1, round(args.manual_minutes * 60))
 
     sys.path.insert(0, os.path.join(ROOT, "tests", "servers"))
     from soundserver import PipeWireServer, PulseAudioServer
@@ -298,10 +302,11 @@ def main():
             feed = Feed(server, "feed_mic", wav)
             server.start_recorder("mic", "Video call")
             server_pids = [p.pid for p in server.processes]
-            print(f"micdoctor watch beside a call on {server.name}: {seconds} s each, sampled every {args.every:g} s")
+            print(f"micdoctor watch beside a call on {server.name}: {seconds} s, the manual watch {manual_seconds} s, "
+                  f"sampled every {args.every:g} s")
             ours, (events, kinds, findings) = run_micdoctor(micdoctor, server, seconds, args.every, server_pids,
                                                             directory)
-            theirs = run_manual_watch(server, "mic", seconds, args.every, server_pids)
+            theirs = run_manual_watch(server, "mic", manual_seconds, args.every, server_pids)
         finally:
             if feed is not None:
                 feed.stop()
