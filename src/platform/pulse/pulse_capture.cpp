@@ -11,25 +11,13 @@
 #include <vector>
 
 #include "platform/pulse/pulse_connection.hpp"
+#include "platform/pulse/pulse_record_stream.hpp"
 
 namespace micdoctor::pulse {
 namespace {
 
-constexpr int kMaxChannels = 8;
-constexpr int kFallbackRate = 48000;
 constexpr double kFragmentSeconds = 0.02;  // small fragments: data flows at once
 constexpr auto kTick = std::chrono::milliseconds(50);
-
-struct StreamRelease {
-  void operator()(pa_stream* stream) const {
-    pa_stream_set_read_callback(stream, nullptr, nullptr);
-    pa_stream_set_state_callback(stream, nullptr, nullptr);
-    pa_stream_set_suspended_callback(stream, nullptr, nullptr);
-    pa_stream_set_moved_callback(stream, nullptr, nullptr);
-    pa_stream_disconnect(stream);
-    pa_stream_unref(stream);
-  }
-};
 
 // What the C callbacks share with the loop. They never throw.
 struct Recording {
@@ -144,33 +132,6 @@ void on_suspended(pa_stream* stream, void* userdata) {
   }
 }
 
-struct SourceFormat {
-  bool done = false;
-  bool found = false;
-  std::uint32_t index = PA_INVALID_INDEX;
-  pa_sample_spec spec{};
-  pa_channel_map channel_map{};
-  std::string name;
-};
-
-void on_source(pa_context*, const pa_source_info* info, int eol, void* userdata) {
-  auto& f = *static_cast<SourceFormat*>(userdata);
-  if (eol != 0) {
-    f.done = true;
-    return;
-  }
-  if (info == nullptr) return;
-  f.found = true;
-  f.index = info->index;
-  f.spec = info->sample_spec;
-  f.channel_map = info->channel_map;
-  try {
-    f.name = info->name ? info->name : "";
-  } catch (...) {
-    f.found = false;
-  }
-}
-
 CaptureOutcome failed(std::string error, const CaptureFormat& format = {}) {
   CaptureOutcome outcome;
   outcome.ending = CaptureOutcome::Ending::failed;
@@ -191,26 +152,16 @@ CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener,
   pa_context* context = connection->context();
 
   const std::string asked = request.source.empty() ? "@DEFAULT_SOURCE@" : request.source;
-  const OperationPtr lookup(pa_context_get_source_info_by_name(context, asked.c_str(), on_source, &source));
+  const OperationPtr lookup(pa_context_get_source_info_by_name(context, asked.c_str(), on_source_format, &source));
   if (!lookup || !connection->run_until([&] { return source.done; }, connect_deadline)) {
     return failed("the sound server did not describe the microphone in time");
   }
   if (!source.found) return failed("no capture device named '" + asked + "'");
 
   CaptureFormat format;
-  format.channels = std::clamp<int>(source.spec.channels, 1, kMaxChannels);
-  format.sample_rate = static_cast<int>(source.spec.rate);
-  if (format.sample_rate < 8000 || format.sample_rate > 192000) format.sample_rate = kFallbackRate;
-  pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, static_cast<std::uint32_t>(format.sample_rate),
-                      static_cast<std::uint8_t>(format.channels)};
-  // The source's own channel map: with the default map for N channels the
-  // server would remix, and the inputs of a multi-input interface (aux0,
-  // aux1, ...: no place in space) would all come out as silence.
-  const bool own_map = pa_channel_map_valid(&source.channel_map) != 0 &&
-                       source.channel_map.channels == spec.channels;
-  const std::unique_ptr<pa_stream, StreamRelease> stream(
-      pa_stream_new(context, "micdoctor microphone test", &spec, own_map ? &source.channel_map : nullptr));
+  const StreamPtr stream = new_record_stream(context, "micdoctor microphone test", source, format);
   if (!stream) return failed(error_in_words(pa_context_errno(context), true), format);
+  const pa_sample_spec spec = *pa_stream_get_sample_spec(stream.get());
 
   recording.listener = &listener;
   recording.source_index = source.index;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "platform/pulse/pulse_connection.hpp"
+#include "platform/pulse/pulse_record_stream.hpp"
 #include "platform/pulse/pulse_snapshot.hpp"
 
 namespace micdoctor::pulse {
@@ -41,20 +42,6 @@ constexpr double kMeterBufferSeconds = 2.0;
 // A meter that ended by itself is not started again sooner than this: a
 // source that keeps failing must not turn the loop into a busy one.
 constexpr milliseconds kMeterRestartDelay{1000};
-constexpr int kMaxChannels = 8;
-constexpr int kFallbackRate = 48000;
-
-struct StreamRelease {
-  void operator()(pa_stream* stream) const {
-    pa_stream_set_read_callback(stream, nullptr, nullptr);
-    pa_stream_set_state_callback(stream, nullptr, nullptr);
-    pa_stream_set_suspended_callback(stream, nullptr, nullptr);
-    pa_stream_set_moved_callback(stream, nullptr, nullptr);
-    pa_stream_disconnect(stream);
-    pa_stream_unref(stream);
-  }
-};
-using StreamPtr = std::unique_ptr<pa_stream, StreamRelease>;
 
 // What the C callbacks share with the loop. They never throw: they set
 // flags, and only the loop (outside any callback) reads the server again.
@@ -175,27 +162,6 @@ void on_suspended(pa_stream* stream, void* userdata) {
   if (pa_stream_is_suspended(stream) == 1) {
     end_meter(*static_cast<Shared*>(userdata), "the source was suspended (by the system or another program)");
   }
-}
-
-struct SourceFormat {
-  bool done = false;
-  bool found = false;
-  std::uint32_t index = PA_INVALID_INDEX;
-  pa_sample_spec spec{};
-  pa_channel_map channel_map{};
-};
-
-void on_source_format(pa_context*, const pa_source_info* info, int eol, void* userdata) {
-  auto& f = *static_cast<SourceFormat*>(userdata);
-  if (eol != 0) {
-    f.done = true;
-    return;
-  }
-  if (info == nullptr) return;
-  f.found = true;
-  f.index = info->index;
-  f.spec = info->sample_spec;
-  f.channel_map = info->channel_map;
 }
 
 bool context_good(pa_context* context) { return PA_CONTEXT_IS_GOOD(pa_context_get_state(context)) != 0; }
@@ -341,15 +307,9 @@ class PulseWatch {
     if (!source.found) return false;
 
     CaptureFormat format;
-    format.channels = std::clamp<int>(source.spec.channels, 1, kMaxChannels);
-    format.sample_rate = static_cast<int>(source.spec.rate);
-    if (format.sample_rate < 8000 || format.sample_rate > 192000) format.sample_rate = kFallbackRate;
-    const pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, static_cast<std::uint32_t>(format.sample_rate),
-                              static_cast<std::uint8_t>(format.channels)};
-    // The source's own channel map, so the server does not remix (see pulse_capture.cpp).
-    const bool own_map = pa_channel_map_valid(&source.channel_map) != 0 && source.channel_map.channels == spec.channels;
-    StreamPtr stream(pa_stream_new(context, "micdoctor watch meter", &spec, own_map ? &source.channel_map : nullptr));
+    StreamPtr stream = new_record_stream(context, "micdoctor watch meter", source, format);
     if (!stream) return false;
+    const pa_sample_spec spec = *pa_stream_get_sample_spec(stream.get());
     shared_.metered_source = source.index;
     shared_.channels = static_cast<std::size_t>(format.channels);
     shared_.format = format;
