@@ -54,10 +54,20 @@ std::string display_name(IAudioSessionControl2* control) {
   return text;
 }
 
-ComPtr<IAudioSessionManager2> session_manager(IMMDevice* device, HRESULT& result) {
+// The endpoint's sessions and how many there are; null with `error` set
+// when they cannot be listed (Wine 8: E_NOTIMPL).
+ComPtr<IAudioSessionEnumerator> list_sessions(IMMDevice* device, int& count, std::string& error) {
   ComPtr<IAudioSessionManager2> manager;
-  result = device->Activate(__uuidof(IAudioSessionManager2), CLSCTX_ALL, nullptr, manager.put_void());
-  return manager;
+  ComPtr<IAudioSessionEnumerator> sessions;
+  HRESULT hr = device->Activate(__uuidof(IAudioSessionManager2), CLSCTX_ALL, nullptr, manager.put_void());
+  if (SUCCEEDED(hr)) hr = manager->GetSessionEnumerator(sessions.put());
+  count = 0;
+  if (SUCCEEDED(hr)) hr = sessions->GetCount(&count);
+  if (FAILED(hr)) {
+    error = "the apps' recording sessions could not be listed: " + describe_hresult(hr);
+    return {};
+  }
+  return sessions;
 }
 
 // Reads one session into `stream`; false when it is not one to list.
@@ -100,16 +110,9 @@ std::vector<Stream> read_sessions(IMMDeviceEnumerator* enumerator, const std::ve
     if (endpoint.state != "active") continue;
     ComPtr<IMMDevice> device;
     if (FAILED(enumerator->GetDevice(to_wide(endpoint.name).c_str(), device.put()))) continue;
-    HRESULT hr = S_OK;
-    ComPtr<IAudioSessionManager2> manager = session_manager(device.get(), hr);
-    ComPtr<IAudioSessionEnumerator> sessions;
-    if (SUCCEEDED(hr)) hr = manager->GetSessionEnumerator(sessions.put());
     int count = 0;
-    if (SUCCEEDED(hr)) hr = sessions->GetCount(&count);
-    if (FAILED(hr)) {
-      error = "the apps' recording sessions could not be listed: " + describe_hresult(hr);
-      continue;
-    }
+    const ComPtr<IAudioSessionEnumerator> sessions = list_sessions(device.get(), count, error);
+    if (!sessions) continue;
     for (int i = 0; i < count && i < kMaxSessionsPerEndpoint; ++i) {
       ComPtr<IAudioSessionControl> session;
       if (FAILED(sessions->GetSession(i, session.put()))) continue;
@@ -142,15 +145,9 @@ std::vector<ComPtr<ISimpleAudioVolume>> session_volumes(const std::string& endpo
     error = "the microphone " + endpoint + " is no longer there";
     return found;
   }
-  ComPtr<IAudioSessionManager2> manager = session_manager(device.get(), hr);
-  ComPtr<IAudioSessionEnumerator> sessions;
-  if (SUCCEEDED(hr)) hr = manager->GetSessionEnumerator(sessions.put());
   int count = 0;
-  if (SUCCEEDED(hr)) hr = sessions->GetCount(&count);
-  if (FAILED(hr)) {
-    error = "the apps' recording sessions could not be listed: " + describe_hresult(hr);
-    return found;
-  }
+  const ComPtr<IAudioSessionEnumerator> sessions = list_sessions(device.get(), count, error);
+  if (!sessions) return found;
   for (int i = 0; i < count && i < kMaxSessionsPerEndpoint; ++i) {
     ComPtr<IAudioSessionControl> session;
     ComPtr<IAudioSessionControl2> control;
