@@ -270,11 +270,18 @@ void CallRecord::note_silence(const WatchEvent& event) {
     s.source = event.subject;
     s.apps = text_detail(event, "apps");
     s.start_s = event.elapsed_s;
+    // The nearest events are the likely causes: the last few of the window,
+    // without the watch's own start (it says nothing about the silence).
+    constexpr std::size_t kMaxBefore = 8;
     for (const WatchEvent& e : recent_) {
-      if (e.elapsed_s >= event.elapsed_s - kBeforeSilenceSeconds && e.elapsed_s <= event.elapsed_s + 1.0 &&
-          s.before.size() < 8) {
-        s.before.push_back(number_text(e.elapsed_s, "%.1f s: ") + describe_event(e));
+      if (e.elapsed_s < event.elapsed_s - kBeforeSilenceSeconds || e.elapsed_s > event.elapsed_s + 1.0) continue;
+      if (e.kind == EventKind::watch_started || e.kind == EventKind::meter_started) continue;
+      if (e.kind == EventKind::app_started && text_detail(e, "at_start") == "yes") continue;
+      if (e.kind == EventKind::source_mute && e.subject == event.subject && e.to == "muted") {
+        s.muted_before = number_text(e.elapsed_s, "%.1f s");
       }
+      s.before.push_back(number_text(e.elapsed_s, "%.1f s: ") + describe_event(e));
+      if (s.before.size() > kMaxBefore) s.before.erase(s.before.begin());
     }
     keep(silences_, std::move(s), not_kept_);
     return;
@@ -472,6 +479,9 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
         detail += "it was still silent when the meter stopped (" + number_text(s.length_s, "%.1f") + " s)";
       } else {
         detail += "the sound came back after " + number_text(s.length_s, "%.1f") + " s";
+      }
+      if (!s.muted_before.empty()) {
+        detail += ". It was muted in the sound server at " + s.muted_before + ": that mute explains the silence";
       }
       detail += s.before.empty() ? ". Nothing else happened in the 10 s before." : ". Just before: " + [&] {
         std::string list;

@@ -89,7 +89,8 @@ class CallRecord {
     double length_s = -1;
     bool still_silent = false;
     bool ended_with_watch = false;
-    std::vector<std::string> before;  // described events around its start
+    std::vector<std::string> before;  // described events around its start, the nearest kept
+    std::string muted_before;         // "6.1 s": the source itself was muted just before ("" not)
   };
 
   void note_volume(const WatchEvent& event, const SystemSnapshot& after);

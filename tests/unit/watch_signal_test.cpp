@@ -112,6 +112,33 @@ TEST(WatchSignal, SilenceThatEndsHasItsLengthAndWhatHappenedBefore) {
   EXPECT_NE(silent->detail.find("H390 headset Mono was muted"), std::string::npos) << silent->detail;
 }
 
+// Many events before a silence (an AGC at work, then the mute): the nearest
+// ones are kept, so the mute that explains it is named, and said to explain it.
+TEST(WatchSignal, TheMuteJustBeforeASilenceIsNamedAmongManyEvents) {
+  constexpr int kRate = 16000;
+  CallWatch watch({}, test::kWatchStartMs);
+  SystemSnapshot state = recorded_state(true);
+  watch.on_state(0, state);
+  watch.on_meter_start(0, kMic, {kRate, 1});
+  feed_in_pieces(watch, test::sine(kRate, 3, 300, 0.2), kRate, 1);
+  for (int i = 0; i < 12; ++i) {
+    state.sources[0].volume_percent = i % 2 == 0 ? 40.0 : 90.0;
+    watch.on_state(3.0 + 0.5 * i, state);
+  }
+  feed_in_pieces(watch, test::sine(kRate, 6, 300, 0.2), kRate, 1);
+  state.sources[0].muted = true;
+  watch.on_state(9.0, state);
+  feed_in_pieces(watch, std::vector<float>(static_cast<std::size_t>(kRate * 4), 0.0F), kRate, 1);
+  watch.finish(13, "duration reached");
+
+  const auto findings = watch.findings();
+  const Finding* silent = finding_with(findings, "signal.went_silent");
+  ASSERT_NE(silent, nullptr);
+  EXPECT_NE(silent->detail.find("H390 headset Mono was muted"), std::string::npos) << silent->detail;
+  EXPECT_NE(silent->detail.find("that mute explains the silence"), std::string::npos) << silent->detail;
+  EXPECT_EQ(silent->detail.find("when the watch started"), std::string::npos) << silent->detail;
+}
+
 // A source that delivers nothing once its feed stops (a pipe with no
 // writer): the platform says the audio stalled, and the silence is dated
 // where the audio ended.
