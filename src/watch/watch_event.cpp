@@ -164,7 +164,12 @@ std::string event_to_json_line(const WatchEvent& event) {
   for (const EventDetail& d : event.details) {
     if (d.number) {
       // JSON has no infinities: a level of -inf is written as null.
-      details[d.key] = std::isfinite(*d.number) ? nlohmann::ordered_json(*d.number) : nlohmann::ordered_json();
+      // Whole numbers (pids, indices, sample rates) as integers, not 23317.0.
+      const double value = *d.number;
+      const bool whole = std::isfinite(value) && std::abs(value) < 9e15 && value == std::trunc(value);
+      details[d.key] = !std::isfinite(value) ? nlohmann::ordered_json()
+                       : whole              ? nlohmann::ordered_json(static_cast<std::int64_t>(value))
+                                            : nlohmann::ordered_json(value);
     } else {
       details[d.key] = d.text;
     }
@@ -173,6 +178,21 @@ std::string event_to_json_line(const WatchEvent& event) {
   // Names come from other programs: invalid UTF-8 becomes U+FFFD, never an exception.
   return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
+
+namespace {
+
+// How a level sounds in a call, in one word, with the analyser's limits for
+// a voice (docs/analyze.md: too quiet at -42 dBFS or less, an error at -55,
+// too loud from -11).
+std::string loudness_word(std::optional<double> dbfs) {
+  if (!dbfs || *dbfs < -80) return "silent";
+  if (*dbfs <= -55) return "far too quiet";
+  if (*dbfs <= -42) return "quiet";
+  if (*dbfs < -11) return "normal";
+  return "very loud";
+}
+
+}  // namespace
 
 std::string describe_event(const WatchEvent& event) {
   const std::string subject = subject_label(event);
@@ -225,18 +245,24 @@ std::string describe_event(const WatchEvent& event) {
     case EventKind::meter_started: {
       const std::string rate = text_of(event, "sample_rate");
       const std::string channels = text_of(event, "channels");
-      return "The level meter records " + subject +
+      return "Listening to " + subject + " to follow its sound level" +
              (rate.empty() ? std::string()
                            : " (" + rate + " Hz, " + channels + (channels == "1" ? " channel)" : " channels)"));
     }
     case EventKind::meter_stopped: {
       const std::string why = text_of(event, "why");
-      return "The level meter stopped recording " + subject + (why.empty() ? std::string() : ": " + why);
+      return "Stopped listening to " + subject + (why.empty() ? std::string() : ": " + why);
     }
     case EventKind::signal_level: {
-      std::string text = "Level of " + subject + ": " + dbfs_text(number_of(event, "level_dbfs")) + " (peak " +
-                         dbfs_text(number_of(event, "peak_dbfs"));
-      if (const auto voice = number_of(event, "voice_dbfs")) text += ", voice " + dbfs_text(voice);
+      // A plain word first (by the voice when there was one), the numbers after.
+      const auto voice = number_of(event, "voice_dbfs");
+      const auto level = number_of(event, "level_dbfs");
+      const std::string word = voice                     ? loudness_word(voice)
+                               : level && *level >= -80 ? std::string("no voice heard")
+                                                        : std::string("silent");
+      std::string text = "Sound from " + subject + ": " + word + " (";
+      if (voice) text += "voice " + dbfs_text(voice) + ", ";
+      text += "average " + dbfs_text(level) + ", peak " + dbfs_text(number_of(event, "peak_dbfs"));
       return text + ")";
     }
     case EventKind::signal_silence_started: {

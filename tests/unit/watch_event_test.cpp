@@ -102,6 +102,9 @@ TEST(WatchEvent, JsonLineParsesBackWithTheSchemaFields) {
   EXPECT_EQ(json.at("details").at("label"), "H390 headset Mono");
   EXPECT_TRUE(json.at("details").at("to_percent").is_number());
   EXPECT_DOUBLE_EQ(json.at("details").at("to_percent").get<double>(), 35.0);
+  // Whole numbers (pids, indices, rates) are written as integers, not 35.0.
+  EXPECT_NE(line.find("\"to_percent\":35,"), std::string::npos) << line;
+  EXPECT_TRUE(json.at("details").at("to_db").is_number_float());
   // The keys in the documented order.
   std::vector<std::string> keys;
   const auto ordered = nlohmann::ordered_json::parse(line);
@@ -181,6 +184,26 @@ TEST(WatchEvent, DescribesWithThePeoplesNames) {
   d.add("to_label", "H390 headset");
   EXPECT_EQ(describe_event(d),
             "The default input changed from alsa_input.pci-0000_00_1f.3.analog-stereo to H390 headset");
+}
+
+// The level line says how the voice sounds in a word before the numbers,
+// with the analyser's limits for a voice.
+TEST(WatchEvent, LevelLinesSayHowTheVoiceSoundsFirst) {
+  const auto line = [](std::optional<double> voice, double level) {
+    WatchEvent e;
+    e.kind = EventKind::signal_level;
+    e.subject = "mic";
+    e.add("level_dbfs", level);
+    e.add("peak_dbfs", level + 12);
+    if (voice) e.add("voice_dbfs", *voice);
+    return describe_event(e);
+  };
+  EXPECT_EQ(line(-22.4, -31.2), "Sound from mic: normal (voice -22.4 dBFS, average -31.2 dBFS, peak -19.2 dBFS)");
+  EXPECT_EQ(line(-48.0, -55.0).rfind("Sound from mic: quiet (", 0), 0U);
+  EXPECT_EQ(line(-60.0, -66.0).rfind("Sound from mic: far too quiet (", 0), 0U);
+  EXPECT_EQ(line(-8.0, -14.0).rfind("Sound from mic: very loud (", 0), 0U);
+  EXPECT_EQ(line(std::nullopt, -62.0).rfind("Sound from mic: no voice heard (", 0), 0U);
+  EXPECT_EQ(line(std::nullopt, -120.0).rfind("Sound from mic: silent (", 0), 0U);
 }
 
 }  // namespace

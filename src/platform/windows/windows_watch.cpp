@@ -364,7 +364,11 @@ class Watcher {
       return false;
     }
     register_endpoints(enumerator_, state, callbacks_, registrations_);
-    feed_.on_state(state);
+    // Windows keeps an unplugged or disabled endpoint in its list; for the
+    // watch it is gone (device.removed), and back when it is active again.
+    SystemSnapshot present = state;
+    std::erase_if(present.sources, [](const Source& source) { return source.state != "active"; });
+    feed_.on_state(present);
     return follow_meter(lost);
   }
 
