@@ -113,7 +113,15 @@ std::string agc_switch(const std::string& application, const std::string& binary
   for (const std::string_view part : kChromiumFamily) {
     if (!contains(who, part)) continue;
     std::string text = name + " (a Chromium browser or an Electron app): start it with " + std::string(kChromiumSwitch);
-    if (!binary.empty()) text += ", e.g. " + shell_quote(binary) + " " + std::string(kChromiumSwitch);
+    // A Windows program (Zoom.exe, msedge.exe) is started from a shortcut, and
+    // a POSIX-quoted command line would not paste into cmd or PowerShell.
+    const bool windows_program =
+        binary.size() > 4 && lower(binary.substr(binary.size() - 4)) == ".exe";
+    if (windows_program) {
+      text += ": right-click its shortcut > Properties and add it at the end of Target, after a space";
+    } else if (!binary.empty()) {
+      text += ", e.g. " + shell_quote(binary) + " " + std::string(kChromiumSwitch);
+    }
     return text + " (quit it completely first).";
   }
   return name +

@@ -89,6 +89,11 @@ TEST(WatchFindings, EachAppGetsItsOwnSwitch) {
   EXPECT_NE(watch::agc_switch("Mumble", "mumble").find("automatic gain"), std::string::npos);
   // A program name is quoted where a command line is shown.
   EXPECT_NE(watch::agc_switch("Chromium", "chrom'; rm -rf ~").find("'chrom'\\''; rm -rf ~'"), std::string::npos);
+  // A Windows program: its shortcut's Target, never a POSIX-quoted command.
+  const std::string edge = watch::agc_switch("Microsoft Edge", "msedge.exe");
+  EXPECT_NE(edge.find("shortcut > Properties"), std::string::npos) << edge;
+  EXPECT_NE(edge.find(chromium_switch), std::string::npos) << edge;
+  EXPECT_EQ(edge.find('\''), std::string::npos) << edge;
 }
 
 TEST(WatchFindings, BothRecordingAppsAreNamedWithTheirSwitches) {
