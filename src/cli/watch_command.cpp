@@ -166,6 +166,12 @@ class LiveWatch final : public WatchFeed {
     });
   }
 
+  void on_audio_stalled() noexcept override {
+    guarded([&] {
+      if (watch_) watch_->on_audio_stalled(elapsed());
+    });
+  }
+
   void on_meter_stop(const std::string& source, const std::string& reason) noexcept override {
     guarded([&] {
       if (watch_) watch_->on_meter_stop(elapsed(), source, reason);

@@ -26,6 +26,10 @@ class WatchFeed {
   virtual void on_meter_start(const std::string& source, const CaptureFormat& format) noexcept = 0;
   // Interleaved float samples of the metered source, in order.
   virtual void on_audio(std::span<const float> interleaved) noexcept = 0;
+  // The metered source has delivered nothing for a while although its meter
+  // runs (a paused node, a pipe with no writer): the missing time counts as
+  // silence, up to now. Said again while it lasts.
+  virtual void on_audio_stalled() noexcept = 0;
   // The meter stopped: the source went away, or was changed; why in words.
   virtual void on_meter_stop(const std::string& source, const std::string& reason) noexcept = 0;
 };

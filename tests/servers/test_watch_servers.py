@@ -11,6 +11,7 @@ acts only once the watch's own meter.started line says it is listening.
 Usage: test_watch_servers.py PATH/TO/micdoctor [pulseaudio|pipewire]"""
 import datetime
 import json
+import math
 import os
 import queue
 import signal
@@ -272,6 +273,51 @@ class WatchScenarios(unittest.TestCase):
                                delta=0.01)
         went_silent = self.finding(summary, "signal.went_silent")
         self.assertIn(CALL_APP, json.dumps(went_silent))
+
+    def test_a_source_that_stops_delivering_is_dated_silence(self):
+        """A pipe source whose writer stops writing (the fifo stays open)
+        delivers nothing at all, not zeros: the stall is the silence, dated
+        where the audio ended."""
+        fifo = os.path.join(self.server.dir, f"pipe{self.count}.fifo")
+        name = f"pipe_mic{self.count}"
+        self.modules.append(self.server.load_module("module-pipe-source", f"source_name={name}", f"file={fifo}",
+                                                    "format=s16le", "rate=48000", "channels=1"))
+        wait_until(lambda: name in self.server.source_names(), 5, name)
+        self.server.set_default_source(name)
+        fd = os.open(fifo, os.O_WRONLY)
+        self.addCleanup(os.close, fd)
+        writing = threading.Event()
+        writing.set()
+        stopped_at = []
+
+        def write_tone():
+            # A 440 Hz tone in real time, 100 ms at a time, until told to stop.
+            block = b"".join(int(8000 * math.sin(2 * math.pi * 440 * i / 48000)).to_bytes(2, "little", signed=True)
+                             for i in range(4800))
+            start, n = time.monotonic(), 0
+            while writing.is_set():
+                os.write(fd, block)
+                n += 1
+                time.sleep(max(0.0, start + n * 0.1 - time.monotonic()))
+            stopped_at.append(time.time())
+
+        writer = threading.Thread(target=write_tone, daemon=True)
+        writer.start()
+        self.addCleanup(writer.join)
+        self.addCleanup(writing.clear)
+        self.call_app(name)
+        w = self.watch("--duration", "60")
+        w.wait_for("meter.started", subject=name)
+        time.sleep(1.5)  # a stretch of signal before the stall (nothing to await: this is the sound)
+        writing.clear()
+        writer.join()
+        silence = w.wait_for("signal.silence_started", subject=name, timeout=15)
+        rc, events, summary = w.stop()
+        self.assertEqual(rc, 1, w.stderr)
+        offset = unix_s(silence) - stopped_at[0]
+        print(f"\n  stalled source: silence dated {offset:+.2f} s from the writer stopping", file=sys.stderr)
+        self.assertLessEqual(abs(offset), 0.5, (silence, stopped_at))
+        self.assertIn(CALL_APP, json.dumps(self.finding(summary, "signal.went_silent")))
 
     def test_moves_mutes_and_default_changes_each_once_in_order(self):
         first = self.mic("Laptop Microphone")

@@ -61,6 +61,7 @@ class PrintingFeed : public micdoctor::WatchFeed {
       print(Json{{"call", "audio"}, {"frames", frames_}});
     }
   }
+  void on_audio_stalled() noexcept override { print(Json{{"call", "audio_stalled"}, {"frames", frames_}}); }
   void on_meter_stop(const std::string& source, const std::string& reason) noexcept override {
     print(Json{{"call", "meter_stop"}, {"source", source}, {"reason", reason}, {"frames", frames_}});
   }

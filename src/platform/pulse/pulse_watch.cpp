@@ -36,6 +36,9 @@ constexpr milliseconds kSettleRetry{100};
 constexpr int kMaxSettleRetries = 10;
 // The longest sleep: how soon `stop` (Ctrl-C) is noticed.
 constexpr milliseconds kStopPoll{250};
+// A live meter that gets no audio for this long has stalled (the server
+// delivers every ~100 ms): the gap is silence (WatchFeed::on_audio_stalled).
+constexpr milliseconds kStallAfter{1500};
 // The meter wakes about ten times a second.
 constexpr double kMeterFragmentSeconds = 0.1;
 constexpr double kMeterBufferSeconds = 2.0;
@@ -62,6 +65,7 @@ struct Shared {
   CaptureFormat format;
   bool meter_ready = false;  // the stream is recording
   bool meter_live = false;   // on_meter_start was said: audio flows to the feed
+  Clock::time_point last_audio;  // when audio last arrived while live
   std::size_t channels = 1;
   const char* meter_ended = nullptr;  // why, once it ended
   std::vector<float> buffer;          // an aligned copy of what the server hands over
@@ -121,6 +125,7 @@ void on_read(pa_stream* stream, std::size_t, void* userdata) {
         for (float& x : s.buffer) x = std::isfinite(x) ? x : 0.0f;
       }
       s.feed->on_audio(std::span<const float>(s.buffer.data(), count));
+      s.last_audio = Clock::now();
     }
     pa_stream_drop(stream);
   }
@@ -208,6 +213,7 @@ class PulseWatch {
       if (stop.load()) return ending(WatchOutcome::Ending::interrupted);
       const auto now = Clock::now();
       if (timed && now >= end) return ending(WatchOutcome::Ending::completed);
+      if (shared_.meter_live && now - shared_.last_audio >= kStallAfter) feed_.on_audio_stalled();
       if (shared_.changed && now >= shared_.read_at) {
         shared_.changed = false;
         if (!publish_state()) return server_lost();
