@@ -43,6 +43,20 @@ std::string local_clock_text(std::int64_t unix_ms) {
   return text;
 }
 
+std::string local_zone_text() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+#ifdef _WIN32
+  if (localtime_s(&local, &now) != 0) return "local time";
+#else
+  if (localtime_r(&now, &local) == nullptr) return "local time";
+#endif
+  char offset[16];
+  // "+0900" -> "UTC+09:00"
+  if (std::strftime(offset, sizeof offset, "%z", &local) != 5) return "local time";
+  return std::string("UTC") + offset[0] + offset[1] + offset[2] + ":" + offset[3] + offset[4];
+}
+
 std::string watch_header_text(const std::string& server, const std::string& device, double duration_s) {
   std::string out;
   add_line(out, 0, "micdoctor watch: " + (server.empty() ? std::string("the sound server") : server));
@@ -50,6 +64,7 @@ std::string watch_header_text(const std::string& server, const std::string& devi
                                     : "Metering " + device;
   what += duration_s > 0 ? ", for " + duration_text(duration_s) + "." : ".";
   add_line(out, 0, what + " Ctrl-C ends the watch.");
+  add_line(out, 0, "Times are this computer's (" + local_zone_text() + "); the summary at the end gives them in UTC.");
   return out;
 }
 

@@ -15,6 +15,8 @@ namespace micdoctor {
 
 // "14:03:07": the wall clock in the local time zone.
 std::string local_clock_text(std::int64_t unix_ms);
+// "UTC+09:00": the local time zone's offset now ("local time" when unknown).
+std::string local_zone_text();
 
 // What is watched and how it ends, before the first event:
 // "micdoctor watch: PulseAudio (on PipeWire 0.3.65), metering the default input

@@ -64,6 +64,14 @@ TEST_F(WatchTextClock, AnEventIsOneLineTimeFirstAndEscaped) {
   EXPECT_NE(line.find("<script>"), std::string::npos);
 }
 
+TEST(WatchText, TheLocalZoneIsAnOffsetFromUtc) {
+  const std::string zone = local_zone_text();
+  ASSERT_EQ(zone.size(), 9U) << zone;
+  EXPECT_EQ(zone.substr(0, 3), "UTC");
+  EXPECT_TRUE(zone[3] == '+' || zone[3] == '-') << zone;
+  EXPECT_EQ(zone[6], ':') << zone;
+}
+
 TEST(WatchText, TheHeaderSaysWhatIsMeteredAndHowToEnd) {
   const std::string following = watch_header_text("pulseaudio", "", 0);
   EXPECT_NE(following.find("the default input"), std::string::npos) << following;
@@ -72,7 +80,9 @@ TEST(WatchText, TheHeaderSaysWhatIsMeteredAndHowToEnd) {
   const std::string named = watch_header_text(kHostile, kHostile, 90);
   EXPECT_FALSE(has_control_characters(named)) << named;
   EXPECT_NE(named.find("for 1 min 30 s"), std::string::npos) << named;
-  EXPECT_EQ(std::count(named.begin(), named.end(), '\n'), 2);
+  EXPECT_EQ(std::count(named.begin(), named.end(), '\n'), 3);
+  // The timeline's clock is local, the summary's UTC: the header says which zone.
+  EXPECT_NE(named.find("Times are this computer's (" + local_zone_text() + ")"), std::string::npos) << named;
 }
 
 Finding finding(Severity severity, const std::string& title) {
