@@ -1,5 +1,6 @@
 #include "checks/check_context.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -16,6 +17,12 @@ const Port* active_port(const Source& source) {
 }  // namespace
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 int preference_rank(const Source& source) {
   if (source.kind == SourceKind::monitor) return -1;

@@ -63,6 +63,9 @@ std::string volume_text(double percent, const std::optional<double>& db);
 // Whether `part` occurs in `text` (std::string::contains is C++23).
 bool contains(std::string_view text, std::string_view part);
 
+// ASCII lower case, for matching app, program and device names.
+std::string lowercase(std::string_view text);
+
 // Single-quotes an argument for a POSIX shell, so a pasted command is safe
 // whatever the device is called.
 std::string shell_quote(std::string_view text);

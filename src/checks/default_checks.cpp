@@ -1,7 +1,6 @@
 // Step 3: is the microphone the input applications actually record from?
 // Apps that follow the default record the default source; an app can also be
 // attached to a source of its own choosing.
-#include <cctype>
 
 #include "checks/checks.hpp"
 
@@ -25,14 +24,10 @@ void suggest_default(Finding& f, const Source* best) {
                            shell_quote(best->name) + "  (or in Settings > Sound > Input, choose it)");
 }
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Recorders and meters that capture what is playing on purpose.
 bool records_outputs_on_purpose(const Stream& stream) {
-  const std::string who = lower(stream.application + " " + stream.binary);
+  const std::string who = lowercase(stream.application + " " + stream.binary);
   for (const char* tool : {"obs", "pavucontrol", "volume control", "easyeffects", "audacity", "simplescreenrecorder"}) {
     if (who.find(tool) != std::string::npos) return true;
   }

@@ -19,20 +19,15 @@
 //    microphone, so its own recording stream names the master.
 #include "checks/filter_chain.hpp"
 
-#include <cctype>
+#include "checks/check_context.hpp"
 
 namespace micdoctor {
 namespace {
 
 constexpr int kMaxChainDepth = 8;  // a chain deeper than this is a loop, or nothing people build
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+using checks::contains;
+using checks::lowercase;
 
 const ServerModule* find_module(const SystemSnapshot& s, const std::optional<std::uint32_t>& index) {
   if (!index) return nullptr;
@@ -44,12 +39,12 @@ const ServerModule* find_module(const SystemSnapshot& s, const std::optional<std
 
 // The kind an application's own naming gives away (its node or description).
 std::string kind_by_name(const Source& source) {
-  const std::string text = lower(source.name + " " + source.description);
-  if (has(text, "easyeffects") || has(text, "pulseeffects")) return "easyeffects";
-  if (has(text, "nui_mic") || has(text, "noisetorch")) return "noisetorch";
-  if (has(text, "deepfilter")) return "deepfilter";
-  if (has(text, "rnnoise") || has(text, "noise_suppress") || has(text, "noise suppress") ||
-      has(text, "noise cancel")) {
+  const std::string text = lowercase(source.name + " " + source.description);
+  if (contains(text, "easyeffects") || contains(text, "pulseeffects")) return "easyeffects";
+  if (contains(text, "nui_mic") || contains(text, "noisetorch")) return "noisetorch";
+  if (contains(text, "deepfilter")) return "deepfilter";
+  if (contains(text, "rnnoise") || contains(text, "noise_suppress") || contains(text, "noise suppress") ||
+      contains(text, "noise cancel")) {
     return "rnnoise";
   }
   return "";
@@ -64,7 +59,7 @@ std::string kind_by_module(const ServerModule* module) {
 }
 
 std::string kind_by_link_group(const Source& source) {
-  const std::string group = lower(source.link_group);
+  const std::string group = lowercase(source.link_group);
   if (group.rfind("echo-cancel", 0) == 0) return "echo-cancel";
   if (group.rfind("filter-chain", 0) == 0) return "filter-chain";
   return "";
@@ -94,7 +89,7 @@ const Stream* capture_stream_of(const SystemSnapshot& s, const Source& filter) {
 const Stream* easyeffects_stream(const SystemSnapshot& s, const Source& filter) {
   for (const Stream& stream : s.streams) {
     if (stream.source == filter.name) continue;
-    if (has(lower(stream.application + " " + stream.binary), "easyeffects")) return &stream;
+    if (contains(lowercase(stream.application + " " + stream.binary), "easyeffects")) return &stream;
   }
   return nullptr;
 }

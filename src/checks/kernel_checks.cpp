@@ -224,11 +224,6 @@ std::string log_line_naming(const KernelLog& log, const std::string& path) {
 
 // ---- driver.ucm_missing ----------------------------------------------------
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return text;
-}
-
 // A card of the SOF driver, by its ALSA driver name ("sof-hda-dsp",
 // "sof-soundwire", "sof-essx8336"), its kernel driver ("sof-audio-pci-intel-tgl")
 // or module (snd_sof_pci_intel_tgl): never by a name that merely contains

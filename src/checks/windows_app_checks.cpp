@@ -5,24 +5,19 @@
 // stream.raise_volume) but not which microphone an app records from: that is
 // the app's own choice (or Windows' per-app input device), so those steps
 // are manual, named for the app where micdoctor knows where it keeps it.
-#include <cctype>
 
 #include "checks/checks.hpp"
 
 namespace micdoctor::checks {
 namespace {
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Which app a session belongs to, from its executable's name (and display name).
 enum class CallApp { zoom, teams, discord, skype, slack, webex, browser, obs, other };
 
 CallApp call_app(const Stream& stream) {
-  const std::string exe = lower(stream.binary);
-  const std::string who = lower(stream.application) + " " + exe;
+  const std::string exe = lowercase(stream.binary);
+  const std::string who = lowercase(stream.application) + " " + exe;
   if (exe == "zoom.exe" || contains(who, "zoom")) return CallApp::zoom;
   if (exe == "ms-teams.exe" || exe == "teams.exe" || contains(who, "teams")) return CallApp::teams;
   if (exe == "discord.exe" || contains(who, "discord")) return CallApp::discord;
@@ -96,7 +91,7 @@ std::string state_words(const Stream& stream) {
 
 // Tools that record what the computer plays on purpose.
 bool records_outputs_on_purpose(const Stream& stream) {
-  const std::string exe = lower(stream.binary);
+  const std::string exe = lowercase(stream.binary);
   return call_app(stream) == CallApp::obs || exe == "audacity.exe" || exe == "sharex.exe" || exe == "sndvol.exe";
 }
 

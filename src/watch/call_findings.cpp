@@ -1,7 +1,6 @@
 #include "watch/call_findings.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -14,13 +13,9 @@ namespace micdoctor::watch {
 namespace {
 
 using checks::contains;
+using checks::lowercase;
 using checks::shell_quote;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 constexpr std::string_view kChromiumSwitch = "--disable-features=WebRtcAllowInputVolumeAdjustment";
 
@@ -87,7 +82,7 @@ void keep(std::vector<T>& records, T record, std::size_t& not_kept) {
 }  // namespace
 
 std::string agc_switch(const std::string& application, const std::string& binary) {
-  const std::string who = lower(application + " " + binary);
+  const std::string who = lowercase(application + " " + binary);
   const std::string name = application.empty() ? (binary.empty() ? std::string("the app") : binary) : application;
   if (contains(who, "zoom")) {
     return "Zoom: Settings > Audio > untick \"Automatically adjust microphone volume\".";
@@ -116,7 +111,7 @@ std::string agc_switch(const std::string& application, const std::string& binary
     // A Windows program (Zoom.exe, msedge.exe) is started from a shortcut, and
     // a POSIX-quoted command line would not paste into cmd or PowerShell.
     const bool windows_program =
-        binary.size() > 4 && lower(binary.substr(binary.size() - 4)) == ".exe";
+        binary.size() > 4 && lowercase(binary.substr(binary.size() - 4)) == ".exe";
     if (windows_program) {
       text += ": right-click its shortcut > Properties and add it at the end of Target, after a space";
     } else if (!binary.empty()) {

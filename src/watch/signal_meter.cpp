@@ -9,12 +9,6 @@ namespace {
 
 constexpr double kFloorDbfs = -120.0;
 
-std::string dbfs_text(double db) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f dBFS", db);
-  return text;
-}
-
 // The value below which `fraction` of the values lie (nearest rank).
 double percentile(std::vector<double> values, double fraction) {
   if (values.empty()) return kFloorDbfs;

@@ -97,13 +97,6 @@ std::string app_label(const WatchEvent& event) {
   return who;
 }
 
-std::string dbfs_text(std::optional<double> value) {
-  if (!value) return "?";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f dBFS", *value);
-  return text;
-}
-
 std::string seconds_text(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f s", seconds);
@@ -193,6 +186,13 @@ std::string loudness_word(std::optional<double> dbfs) {
 }
 
 }  // namespace
+
+std::string dbfs_text(std::optional<double> dbfs) {
+  if (!dbfs) return "?";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f dBFS", *dbfs);
+  return text;
+}
 
 std::string describe_event(const WatchEvent& event) {
   const std::string subject = subject_label(event);

@@ -78,4 +78,7 @@ std::string event_time_text(std::int64_t unix_ms);
 // the caller escapes for its terminal.
 std::string describe_event(const WatchEvent& event);
 
+// "-23.4 dBFS" ("?" when unknown): how events and their words print a level.
+std::string dbfs_text(std::optional<double> dbfs);
+
 }  // namespace micdoctor
