@@ -227,8 +227,8 @@ struct Span {
 };
 
 double seconds_detail(const WatchEvent& e) {
-  const EventDetail* d = e.detail("seconds");
-  return d != nullptr && d->number && std::isfinite(*d->number) ? std::max(0.0, *d->number) : 0.0;
+  const std::optional<double> seconds = e.number("seconds");
+  return seconds && std::isfinite(*seconds) ? std::max(0.0, *seconds) : 0.0;
 }
 
 // Silences from their start and end events, per source; one still open at the

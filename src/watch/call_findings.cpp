@@ -46,21 +46,6 @@ std::string number_text(double value, const char* format) {
   return text;
 }
 
-std::string text_detail(const WatchEvent& e, std::string_view key) {
-  const EventDetail* d = e.detail(key);
-  return d != nullptr && !d->number ? d->text : std::string();
-}
-
-double number_detail(const WatchEvent& e, std::string_view key, double fallback) {
-  const EventDetail* d = e.detail(key);
-  return d != nullptr && d->number ? *d->number : fallback;
-}
-
-std::string label_of(const WatchEvent& e) {
-  std::string label = text_detail(e, "label");
-  return label.empty() ? e.subject : label;
-}
-
 // The part of a source's name that names the device: "alsa_input.usb-X-00.mono-fallback" -> "usb-X-00".
 std::string device_core(const std::string& name) {
   if (checks::is_endpoint_id(name)) return {};  // Windows: "{0.0.1.00000000}.{GUID}", the GUID is the device
@@ -175,13 +160,13 @@ void CallRecord::note_volume(const WatchEvent& event, const SystemSnapshot& stat
   if (recorders.empty()) return;  // nobody recorded: no call to fight over
   if (volumes_.size() >= kMaxRecords && volumes_.find(event.subject) == volumes_.end()) return;
   VolumeWatch& watch = volumes_[event.subject];
-  watch.label = label_of(event);
+  watch.label = event.label();
   ++watch.changes_recorded;
   const double t = event.elapsed_s;
-  watch.recent.emplace_back(t, number_detail(event, "to_percent", 0));
+  watch.recent.emplace_back(t, event.number("to_percent").value_or(0));
   while (!watch.recent.empty() && t - watch.recent.front().first > kAgcWindowSeconds) watch.recent.pop_front();
   if (watch.recent.size() < kAgcChanges) return;
-  if (!watch.fighting) watch.lowest = watch.highest = number_detail(event, "from_percent", watch.recent.front().second);
+  if (!watch.fighting) watch.lowest = watch.highest = event.number("from_percent").value_or(watch.recent.front().second);
   watch.fighting = true;
   for (const auto& change : watch.recent) {
     watch.lowest = std::min(watch.lowest, change.second);
@@ -200,9 +185,9 @@ void CallRecord::note_removal(const WatchEvent& event, const SystemSnapshot& bef
   if (recorders.empty()) return;
   Removal r;
   r.source = event.subject;
-  r.label = label_of(event);
-  r.card = text_detail(event, "card");
-  r.bus = text_detail(event, "bus");
+  r.label = event.label();
+  r.card = event.text("card");
+  r.bus = event.text("bus");
   r.at_s = event.elapsed_s;
   for (const Stream* s : recorders) add_app(r.apps, *s);
   keep(removals_, std::move(r), not_kept_);
@@ -213,12 +198,12 @@ void CallRecord::note_added(const WatchEvent& event, const SystemSnapshot& after
   const Source* now = after.find_source(event.subject);
   for (Removal& r : removals_) {
     if (r.back_s >= 0) continue;
-    const bool same = r.source == event.subject || (!r.label.empty() && r.label == label_of(event)) ||
+    const bool same = r.source == event.subject || (!r.label.empty() && r.label == event.label()) ||
                       (!r.card.empty() && now != nullptr && now->card == r.card) ||
                       (!device_core(r.source).empty() && device_core(r.source) == device_core(event.subject));
     if (!same) continue;
     r.back_as = event.subject;
-    r.back_label = label_of(event);
+    r.back_label = event.label();
     r.back_s = event.elapsed_s;
   }
 }
@@ -231,11 +216,11 @@ void CallRecord::note_profile(const WatchEvent& event, const SystemSnapshot& bef
   }
   if (p.apps.empty()) return;
   p.card = event.subject;
-  p.label = label_of(event);
+  p.label = event.label();
   p.from = event.from;
   p.to = event.to;
-  p.from_label = text_detail(event, "from_label");
-  p.to_label = text_detail(event, "to_label");
+  p.from_label = event.text("from_label");
+  p.to_label = event.text("to_label");
   p.at_s = event.elapsed_s;
   keep(profile_switches_, std::move(p), not_kept_);
 }
@@ -243,24 +228,24 @@ void CallRecord::note_profile(const WatchEvent& event, const SystemSnapshot& bef
 void CallRecord::note_stream(const WatchEvent& event) {
   StreamChange c;
   c.app = event.subject;
-  c.binary = text_detail(event, "binary");
-  c.stream = number_detail(event, "stream", 0);
+  c.binary = event.text("binary");
+  c.stream = event.number("stream").value_or(0);
   c.at_s = event.elapsed_s;
   if (event.kind == EventKind::app_moved) {
-    const std::string from = text_detail(event, "from_label");
-    const std::string to = text_detail(event, "to_label");
+    const std::string from = event.text("from_label");
+    const std::string to = event.text("to_label");
     c.what = "moved from " + (from.empty() ? event.from : from) + " to " + (to.empty() ? event.to : to);
     c.source = event.to;
     keep(moves_, std::move(c), not_kept_);
     return;
   }
-  c.source = text_detail(event, "source");
+  c.source = event.text("source");
   if (event.kind == EventKind::app_mute) {
     if (event.to != "muted") return;
     c.what = "muted";
   } else {
-    const double from = number_detail(event, "from_percent", 100);
-    const double to = number_detail(event, "to_percent", 100);
+    const double from = event.number("from_percent").value_or(100);
+    const double to = event.number("to_percent").value_or(100);
     if (!(to <= kStreamLowPercent && from > kStreamLowPercent)) return;
     c.what = "turned down from " + event.from + " to " + event.to;
   }
@@ -271,7 +256,7 @@ void CallRecord::note_silence(const WatchEvent& event) {
   if (event.kind == EventKind::signal_silence_started) {
     Silence s;
     s.source = event.subject;
-    s.apps = text_detail(event, "apps");
+    s.apps = event.text("apps");
     s.start_s = event.elapsed_s;
     // The nearest events are the likely causes: the last few of the window,
     // without the watch's own start (it says nothing about the silence).
@@ -279,7 +264,7 @@ void CallRecord::note_silence(const WatchEvent& event) {
     for (const WatchEvent& e : recent_) {
       if (e.elapsed_s < event.elapsed_s - kBeforeSilenceSeconds || e.elapsed_s > event.elapsed_s + 1.0) continue;
       if (e.kind == EventKind::watch_started || e.kind == EventKind::meter_started) continue;
-      if (e.kind == EventKind::app_started && text_detail(e, "at_start") == "yes") continue;
+      if (e.kind == EventKind::app_started && e.text("at_start") == "yes") continue;
       if (e.kind == EventKind::source_mute && e.subject == event.subject && e.to == "muted") {
         s.muted_before = number_text(e.elapsed_s, "%.1f s");
       }
@@ -291,8 +276,8 @@ void CallRecord::note_silence(const WatchEvent& event) {
   }
   for (auto it = silences_.rbegin(); it != silences_.rend(); ++it) {
     if (it->source != event.subject || it->length_s >= 0) continue;
-    it->length_s = number_detail(event, "seconds", event.elapsed_s - it->start_s);
-    it->still_silent = text_detail(event, "still_silent") == "yes";
+    it->length_s = event.number("seconds").value_or(event.elapsed_s - it->start_s);
+    it->still_silent = event.text("still_silent") == "yes";
     it->ended_with_watch = it->still_silent && finishing_;
     break;
   }

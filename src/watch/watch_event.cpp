@@ -59,31 +59,8 @@ void civil_from_days(std::int64_t days, int& year, int& month, int& day) {
   day = static_cast<int>(d);
 }
 
-std::string text_of(const WatchEvent& event, std::string_view key) {
-  const EventDetail* d = event.detail(key);
-  if (d == nullptr) return {};
-  if (d->number) {
-    char text[48];
-    std::snprintf(text, sizeof text, "%g", *d->number);
-    return text;
-  }
-  return d->text;
-}
-
-std::optional<double> number_of(const WatchEvent& event, std::string_view key) {
-  const EventDetail* d = event.detail(key);
-  if (d == nullptr) return std::nullopt;
-  return d->number;
-}
-
-// What people call the subject: its description when the event carries one.
-std::string subject_label(const WatchEvent& event) {
-  std::string label = text_of(event, "label");
-  return label.empty() ? event.subject : label;
-}
-
 std::string side_label(const WatchEvent& event, bool from) {
-  std::string label = text_of(event, from ? "from_label" : "to_label");
+  std::string label = event.text(from ? "from_label" : "to_label");
   if (!label.empty()) return label;
   const std::string& name = from ? event.from : event.to;
   return name.empty() ? std::string("an unknown source") : name;
@@ -92,7 +69,7 @@ std::string side_label(const WatchEvent& event, bool from) {
 // "Zoom (zoom)": the application and, when it says more, its program.
 std::string app_label(const WatchEvent& event) {
   std::string who = event.subject.empty() ? std::string("An application") : event.subject;
-  const std::string binary = text_of(event, "binary");
+  const std::string binary = event.text("binary");
   if (!binary.empty() && binary != who) who += " (" + binary + ")";
   return who;
 }
@@ -124,6 +101,27 @@ const EventDetail* WatchEvent::detail(std::string_view key) const {
     if (d.key == key) return &d;
   }
   return nullptr;
+}
+
+std::string WatchEvent::text(std::string_view key) const {
+  const EventDetail* d = detail(key);
+  if (d == nullptr) return {};
+  if (d->number) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%g", *d->number);
+    return text;
+  }
+  return d->text;
+}
+
+std::optional<double> WatchEvent::number(std::string_view key) const {
+  const EventDetail* d = detail(key);
+  return d == nullptr ? std::nullopt : d->number;
+}
+
+std::string WatchEvent::label() const {
+  std::string given = text("label");
+  return given.empty() ? subject : given;
 }
 
 std::string event_time_text(std::int64_t unix_ms) {
@@ -195,20 +193,20 @@ std::string dbfs_text(std::optional<double> dbfs) {
 }
 
 std::string describe_event(const WatchEvent& event) {
-  const std::string subject = subject_label(event);
+  const std::string subject = event.label();
   switch (event.kind) {
     case EventKind::watch_started: {
-      std::string server = text_of(event, "server");
+      std::string server = event.text("server");
       std::string text = "Watching the sound server";
       if (!server.empty()) text += " (" + server + ")";
       return text + (event.subject.empty() ? std::string("; no input to meter") : "; metering " + subject);
     }
     case EventKind::watch_ended: {
-      const std::string why = text_of(event, "why");
+      const std::string why = event.text("why");
       return "The watch ended" + (why.empty() ? std::string() : ": " + why);
     }
     case EventKind::app_started:
-      if (text_of(event, "at_start") == "yes") {
+      if (event.text("at_start") == "yes") {
         return app_label(event) + " was recording from " + side_label(event, false) + " when the watch started";
       }
       return app_label(event) + " started recording from " + side_label(event, false);
@@ -243,35 +241,35 @@ std::string describe_event(const WatchEvent& event) {
       return "The sound card " + subject + " switched from profile " + side_label(event, true) + " to " +
              side_label(event, false);
     case EventKind::meter_started: {
-      const std::string rate = text_of(event, "sample_rate");
-      const std::string channels = text_of(event, "channels");
+      const std::string rate = event.text("sample_rate");
+      const std::string channels = event.text("channels");
       return "Listening to " + subject + " to follow its sound level" +
              (rate.empty() ? std::string()
                            : " (" + rate + " Hz, " + channels + (channels == "1" ? " channel)" : " channels)"));
     }
     case EventKind::meter_stopped: {
-      const std::string why = text_of(event, "why");
+      const std::string why = event.text("why");
       return "Stopped listening to " + subject + (why.empty() ? std::string() : ": " + why);
     }
     case EventKind::signal_level: {
       // A plain word first (by the voice when there was one), the numbers after.
-      const auto voice = number_of(event, "voice_dbfs");
-      const auto level = number_of(event, "level_dbfs");
+      const auto voice = event.number("voice_dbfs");
+      const auto level = event.number("level_dbfs");
       const std::string word = voice                     ? loudness_word(voice)
                                : level && *level >= -80 ? std::string("no voice heard")
                                                         : std::string("silent");
       std::string text = "Sound from " + subject + ": " + word + " (";
       if (voice) text += "voice " + dbfs_text(voice) + ", ";
-      text += "average " + dbfs_text(level) + ", peak " + dbfs_text(number_of(event, "peak_dbfs"));
+      text += "average " + dbfs_text(level) + ", peak " + dbfs_text(event.number("peak_dbfs"));
       return text + ")";
     }
     case EventKind::signal_silence_started: {
-      const std::string apps = text_of(event, "apps");
+      const std::string apps = event.text("apps");
       return subject + " went silent" + (apps.empty() ? std::string() : " while " + apps + " recorded it");
     }
     case EventKind::signal_silence_ended: {
-      const auto seconds = number_of(event, "seconds").value_or(0.0);
-      if (text_of(event, "still_silent") == "yes") {
+      const auto seconds = event.number("seconds").value_or(0.0);
+      if (event.text("still_silent") == "yes") {
         return subject + " was still silent when the meter stopped (silent for " + seconds_text(seconds) + ")";
       }
       return subject + " is heard again after " + seconds_text(seconds) + " of silence";
@@ -279,9 +277,9 @@ std::string describe_event(const WatchEvent& event) {
     case EventKind::signal_clipping: {
       char text[160];
       std::snprintf(text, sizeof text, " clipped: %.0f samples at full scale within %.1f s",
-                    number_of(event, "clipped_samples").value_or(0.0), number_of(event, "seconds").value_or(0.0));
+                    event.number("clipped_samples").value_or(0.0), event.number("seconds").value_or(0.0));
       std::string more;
-      if (const auto extra = number_of(event, "more_bursts"); extra && *extra > 0) {
+      if (const auto extra = event.number("more_bursts"); extra && *extra > 0) {
         char m[96];
         std::snprintf(m, sizeof m, " (and %.0f more bursts since the last one shown)", *extra);
         more = m;
@@ -290,9 +288,9 @@ std::string describe_event(const WatchEvent& event) {
     }
     case EventKind::signal_swing:
       return subject + "'s voice level swung from " + event.from + " to " + event.to + " within " +
-             seconds_text(number_of(event, "seconds").value_or(0.0));
+             seconds_text(event.number("seconds").value_or(0.0));
     case EventKind::server_lost: {
-      const std::string error = text_of(event, "error");
+      const std::string error = event.text("error");
       return "The sound server went away" + (error.empty() ? std::string() : ": " + error);
     }
   }

@@ -61,6 +61,12 @@ struct WatchEvent {
   std::vector<EventDetail> details;
 
   const EventDetail* detail(std::string_view key) const;
+  // A detail as text (a number in %g form; "" when absent), or as a number
+  // (null when absent or a text).
+  std::string text(std::string_view key) const;
+  std::optional<double> number(std::string_view key) const;
+  // What people call the subject: its "label" detail, else its name.
+  std::string label() const;
   // Appends a detail (a text, or a number).
   void add(std::string key, std::string text) { details.push_back({std::move(key), std::move(text), std::nullopt}); }
   void add(std::string key, double number) { details.push_back({std::move(key), {}, number}); }
