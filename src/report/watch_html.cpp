@@ -63,18 +63,12 @@ std::string duration_words(double seconds) {
   return std::to_string(whole / 3600) + " h " + std::to_string((whole / 60) % 60) + " min";
 }
 
-// "2026-12-03 21:55:01 UTC" (date) and "21:55:01" (time of day), from Unix milliseconds.
+// "2026-12-03 21:55:01 UTC" (date) and "21:55:01" (time of day), from Unix
+// milliseconds: the events' own "time" (ISO 8601), cut to what a page shows.
 std::string utc_text(std::int64_t unix_ms, bool with_date) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> at{milliseconds{unix_ms}};
-  const sys_days day = floor<days>(at);
-  const hh_mm_ss<seconds> time{floor<seconds>(at - day)};
-  const auto two = [](auto v) { return (v < 10 ? "0" : "") + std::to_string(v); };
-  std::string out = two(time.hours().count()) + ":" + two(time.minutes().count()) + ":" + two(time.seconds().count());
-  if (!with_date) return out;
-  const year_month_day ymd{day};
-  return std::to_string(static_cast<int>(ymd.year())) + "-" + two(static_cast<unsigned>(ymd.month())) + "-" +
-         two(static_cast<unsigned>(ymd.day())) + " " + out + " UTC";
+  const std::string iso = event_time_text(unix_ms);  // "2026-12-03T21:55:01.234Z"
+  const std::string time = iso.substr(11, 8);
+  return with_date ? iso.substr(0, 10) + " " + time + " UTC" : time;
 }
 
 // The few words on a marker; the marker's title and the table say it in full.

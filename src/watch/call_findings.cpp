@@ -294,7 +294,6 @@ struct Clock {
   }
 };
 
-std::string percent(double value) { return number_text(value, "%.0f %%"); }
 
 // "H390 headset Mono (alsa_input.usb-…)": the description and the server's
 // name (a Windows endpoint id is no name for people: left out).
@@ -347,8 +346,8 @@ std::vector<Finding> CallRecord::findings(const SystemSnapshot& last) const {
         "Something keeps changing the volume of " + w.label + " during the call: most likely " + apps +
             "'s automatic gain control",
         "The volume of " + w.label + " changed " + std::to_string(w.most_in_window) + " times between " +
-            clock.when(w.window_start_s) + " and " + clock.when(w.window_end_s) + ", between " + percent(w.lowest) +
-            " and " + percent(w.highest) + " (" + std::to_string(w.changes_recorded) +
+            clock.when(w.window_start_s) + " and " + clock.when(w.window_end_s) + ", between " + watch::percent_text(w.lowest) +
+            " and " + watch::percent_text(w.highest) + " (" + std::to_string(w.changes_recorded) +
             " changes while recorded in all). The sound server does not say who changed the volume; these apps were "
             "recording from it at the time: " +
             apps +

@@ -44,12 +44,6 @@ void add_label(WatchEvent& e, const std::string& name, const std::string& descri
   if (!description.empty() && description != name) e.add("label", description);
 }
 
-std::string percent_text(double percent) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.0f %%", percent);
-  return text;
-}
-
 std::string mute_text(bool muted) { return muted ? "muted" : "unmuted"; }
 
 bool volume_differs(double a, double b) { return std::fabs(a - b) >= kVolumeEpsilonPercent; }
@@ -211,6 +205,12 @@ std::vector<const Stream*> recorders_of(const SystemSnapshot& state, const std::
     if (is_recording_app(s) && s.source == source) out.push_back(&s);
   }
   return out;
+}
+
+std::string percent_text(double percent) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f %%", percent);
+  return text;
 }
 
 std::string app_name(const Stream& stream) {

@@ -17,6 +17,8 @@ bool is_recording_app(const Stream& stream);
 std::vector<const Stream*> recorders_of(const SystemSnapshot& state, const std::string& source);
 // "ZOOM VoiceEngine", else the binary, else "an application".
 std::string app_name(const Stream& stream);
+// A volume as events and findings say it: "35 %".
+std::string percent_text(double percent);
 // "ZOOM VoiceEngine (zoom)": the name and, when it says more, the binary.
 std::string app_label(const Stream& stream);
 // A source's description when it has one, else its name.
