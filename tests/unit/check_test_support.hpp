@@ -2,13 +2,24 @@
 // Small builders the check and join tests share: a mixer volume with a linear
 // dB scale, a signal finding, the joined verdict, and a look into the steps.
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "checks/run_checks.hpp"
 #include "checks/signal_joins.hpp"
+#include "model/snapshot_json.hpp"
 
 namespace micdoctor::test {
+
+// A recorded snapshot under tests/fixtures ("windows/zoom_on_stereo_mix.json").
+inline SystemSnapshot fixture_snapshot(const std::string& path) {
+  std::ifstream in(std::string(MICDOCTOR_FIXTURES_DIR) + "/" + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return snapshot_from_text(text.str());
+}
 
 // Every channel at `value`, its dB on a linear scale from db_min to db_max.
 inline MixerVolume volume(long min, long max, long value, double db_min, double db_max, int channels = 2) {

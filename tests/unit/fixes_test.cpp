@@ -26,6 +26,7 @@
 #include "fixes/journal.hpp"
 #include "fixes/undo.hpp"
 #include "model/snapshot_json.hpp"
+#include "check_test_support.hpp"
 #include "platform/linux/journal_file.hpp"
 
 namespace micdoctor::test {
@@ -81,12 +82,7 @@ SystemSnapshot broken_system() {
   return s;
 }
 
-SystemSnapshot fixture(const std::string& name) {
-  std::ifstream in(std::string(MICDOCTOR_FIXTURES_DIR) + "/snapshots/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return snapshot_from_text(text.str());
-}
+SystemSnapshot fixture(const std::string& name) { return test::fixture_snapshot("snapshots/" + name + ".json"); }
 
 bool any_problem(const std::vector<Finding>& findings) {
   return std::any_of(findings.begin(), findings.end(), is_problem);

@@ -12,16 +12,12 @@
 #include "checks/run_checks.hpp"
 #include "fixes/fix_session.hpp"
 #include "model/snapshot_json.hpp"
+#include "check_test_support.hpp"
 
 namespace micdoctor::test {
 namespace {
 
-SystemSnapshot windows_fixture(const std::string& name) {
-  std::ifstream in(std::string(MICDOCTOR_FIXTURES_DIR) + "/windows/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return snapshot_from_text(text.str());
-}
+SystemSnapshot windows_fixture(const std::string& name) { return fixture_snapshot("windows/" + name + ".json"); }
 
 const Finding* find(const std::vector<Finding>& findings, const std::string& id) {
   const auto it = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == id; });

@@ -13,16 +13,12 @@
 #include "fixes/fix_plan.hpp"
 #include "fixes/fix_session.hpp"
 #include "model/snapshot_json.hpp"
+#include "check_test_support.hpp"
 
 namespace micdoctor::test {
 namespace {
 
-SystemSnapshot windows_fixture(const std::string& name) {
-  std::ifstream in(std::string(MICDOCTOR_FIXTURES_DIR) + "/windows/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return snapshot_from_text(text.str());
-}
+SystemSnapshot windows_fixture(const std::string& name) { return fixture_snapshot("windows/" + name + ".json"); }
 
 std::vector<const Finding*> with_id(const std::vector<Finding>& findings, const std::string& id) {
   std::vector<const Finding*> out;
