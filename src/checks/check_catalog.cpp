@@ -100,6 +100,20 @@ constexpr std::array kDefinitions = {
                     "the source in use is a filter that delivers silence, or a voice 20 dB quieter, while its microphone hears the voice"},
     CheckDefinition{CheckId::filter_master_missing, "filter.master_missing", 2,
                     "the source in use is a filter whose microphone (its master) is gone"},
+    CheckDefinition{CheckId::firmware_update_available, "firmware.update_available", 4,
+                    "fwupd offers a firmware update for an audio device (headset, dock, webcam)"},
+    CheckDefinition{CheckId::driver_known_bad_version, "driver.known_bad_version", 4,
+                    "an installed kernel or audio package version has a known microphone regression"},
+    CheckDefinition{CheckId::firmware_package_missing, "firmware.package_missing", 4,
+                    "a package a detected device needs (SOF firmware, alsa-ucm-conf, a Bluetooth HFP backend) is not installed"},
+    CheckDefinition{CheckId::driver_update_available, "driver.update_available", 4,
+                    "Windows: Windows Update offers a driver update for an audio device"},
+    CheckDefinition{CheckId::driver_recently_changed, "driver.recently_changed", 4,
+                    "Windows: the audio device's driver changed within the last days and the previous one can be rolled back"},
+    CheckDefinition{CheckId::service_audio_stopped, "service.audio_stopped", 0,
+                    "Windows: the Windows Audio or Audio Endpoint Builder service is stopped or disabled"},
+    CheckDefinition{CheckId::service_camsvc_disabled, "service.camsvc_disabled", 1,
+                    "Windows: the Capability Access Manager service (camsvc) is disabled or stopped"},
 };
 
 constexpr std::array<std::string_view, kLastStep + 1> kStepTitles = {
@@ -145,6 +159,8 @@ std::string_view fix_id(FixId fix) {
     case FixId::mixer_lower_boost: return "mixer.lower_boost";
     case FixId::mixer_select_input: return "mixer.select_input";
     case FixId::bluetooth_enable_headset_roles: return "bluetooth.enable_headset_roles";
+    case FixId::service_start: return "service.start";
+    case FixId::firmware_update: return "firmware.update";
   }
   return "";
 }
@@ -155,7 +171,8 @@ std::span<const FixId> all_fixes() {
                                         FixId::stream_move,        FixId::stream_unmute,       FixId::stream_raise_volume,
                                         FixId::privacy_allow_user, FixId::privacy_allow_desktop_apps,
                                         FixId::mixer_capture_on,   FixId::mixer_raise_capture, FixId::mixer_lower_boost,
-                                        FixId::mixer_select_input, FixId::bluetooth_enable_headset_roles};
+                                        FixId::mixer_select_input, FixId::bluetooth_enable_headset_roles,
+                                        FixId::service_start, FixId::firmware_update};
   return kFixes;
 }
 

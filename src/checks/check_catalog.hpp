@@ -69,6 +69,14 @@ enum class CheckId {
   // Filter microphones (noise suppression, echo cancelling, remapping)
   filter_silences_mic,
   filter_master_missing,
+  // Drivers, firmware and the audio services (micdoctor drivers; step 4)
+  firmware_update_available,
+  driver_known_bad_version,
+  firmware_package_missing,
+  driver_update_available,
+  driver_recently_changed,
+  service_audio_stopped,
+  service_camsvc_disabled,
 };
 
 struct CheckDefinition {
@@ -105,6 +113,10 @@ enum class FixId {
   mixer_lower_boost,
   mixer_select_input,
   bluetooth_enable_headset_roles,
+  // Windows: a disabled or stopped audio service (administrator); Linux: a
+  // firmware update through fwupd, only when asked for by id, never undone
+  service_start,
+  firmware_update,
 };
 std::string_view fix_id(FixId fix);
 std::span<const FixId> all_fixes();

@@ -9,7 +9,7 @@
 namespace micdoctor {
 namespace {
 
-constexpr std::array<std::pair<Setting, std::string_view>, 14> kSettingNames{{
+constexpr std::array<std::pair<Setting, std::string_view>, 16> kSettingNames{{
     {Setting::source_mute, "source_mute"},
     {Setting::source_volume, "source_volume"},
     {Setting::source_port, "source_port"},
@@ -24,6 +24,8 @@ constexpr std::array<std::pair<Setting, std::string_view>, 14> kSettingNames{{
     {Setting::mixer_volume, "mixer_volume"},
     {Setting::mixer_enum, "mixer_enum"},
     {Setting::config_file, "config_file"},
+    {Setting::service_start_type, "service_start_type"},
+    {Setting::firmware_version, "firmware_version"},
 }};
 
 // Servers keep volumes on their own scales (PulseAudio 16.16 fixed point,
@@ -159,6 +161,8 @@ std::string describe_target(Setting setting, const ChangeTarget& target) {
     case Setting::mixer_volume: return "the mixer control " + target.name;
     case Setting::mixer_enum: return "the input selector " + target.name;
     case Setting::config_file: return "the file " + target.name;
+    case Setting::service_start_type: return "the service " + target.name;
+    case Setting::firmware_version: return "the firmware of the device " + target.name;
     default: return "the source \"" + target.name + "\"";
   }
 }

@@ -32,6 +32,15 @@ enum class Setting {
   // A configuration file of the person's own (a WirePlumber drop-in):
   // target.name is its path; value.name its whole content, "" = no such file.
   config_file,
+  // Windows: a service's start type (target.name is the service's name,
+  // "Audiosrv"; value.name "automatic", "manual", "disabled", as ServiceState).
+  // Setting it to anything but "disabled" also starts the service; undo only
+  // puts the start type back (it never stops a running audio service).
+  service_start_type,
+  // Linux: a device's firmware through fwupd (target.name is fwupd's DeviceId,
+  // value.name the version). Installed only when asked for by id; micdoctor
+  // cannot undo it (undo says so and how to go back with fwupd).
+  firmware_version,
 };
 
 std::string_view to_string(Setting setting);

@@ -7,6 +7,7 @@
 #include "checks/check_context.hpp"
 #include "checks/run_checks.hpp"
 #include "fixes/below_server_plan.hpp"
+#include "fixes/driver_plan.hpp"
 
 namespace micdoctor {
 namespace {
@@ -213,6 +214,8 @@ std::optional<Change> change_for(const Finding& finding, const SystemSnapshot& s
     case FixId::mixer_lower_boost:
     case FixId::mixer_select_input: change = mixer_change(finding, snapshot, *fix); break;
     case FixId::bluetooth_enable_headset_roles: change = headset_roles_change(snapshot); break;
+    case FixId::service_start: change = service_start_change(finding, snapshot); break;
+    case FixId::firmware_update: change = firmware_update_change(finding, snapshot); break;
   }
   if (!change) return std::nullopt;
   change->fix = *finding.fix;
@@ -247,6 +250,8 @@ std::optional<SettingValue> value_in_snapshot(const SystemSnapshot& snapshot, Se
     case Setting::mixer_volume:
     case Setting::mixer_enum:
     case Setting::config_file: return below_server_value(snapshot, setting, target);
+    case Setting::service_start_type:
+    case Setting::firmware_version: return driver_setting_value(snapshot, setting, target);
     case Setting::privacy_user:
       if (!snapshot.privacy.user_allowed) return std::nullopt;
       return flag(*snapshot.privacy.user_allowed);
@@ -293,6 +298,8 @@ void apply_to_snapshot(SystemSnapshot& snapshot, Setting setting, const ChangeTa
     case Setting::mixer_volume:
     case Setting::mixer_enum:
     case Setting::config_file: apply_below_server(snapshot, setting, target, value); return;
+    case Setting::service_start_type:
+    case Setting::firmware_version: apply_driver_setting(snapshot, setting, target, value); return;
     case Setting::privacy_user: snapshot.privacy.user_allowed = value.flag; return;
     case Setting::privacy_desktop_apps: snapshot.privacy.desktop_apps_allowed = value.flag; return;
     case Setting::default_source:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/below_server.hpp"
+#include "model/drivers.hpp"
 
 namespace micdoctor {
 
@@ -260,6 +261,10 @@ struct EndpointDriver {
   std::string inf;             // "oem42.inf"
   int problem_code = 0;        // CM_PROB_*: 0 none, 10 cannot start, 22 disabled, 28 no driver, 43 stopped after reporting problems
   bool has_driver = true;      // false when no driver is installed at all
+  std::vector<std::string> hardware_ids = {};  // most specific first: "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_10280A20&REV_1000"
+  std::string installed = {};                  // when this driver was installed on the device, "2026-11-30" ("" unknown)
+  std::optional<int> installed_days_ago = {};  // days between that and the reading (null unknown)
+  std::vector<StoredDriverPackage> store_packages = {};  // other packages for it in the driver store (rollback candidates)
 };
 
 struct SystemSnapshot {
@@ -281,6 +286,11 @@ struct SystemSnapshot {
   std::vector<RememberedDefault> remembered_defaults;
   Distribution distribution;
   UserAudioConfig user_config;
+  // Drivers, firmware and services (model/drivers.hpp).
+  FirmwareService firmware;               // Linux: fwupd
+  PackageDatabase packages;               // Linux: installed versions the checks ask about
+  std::vector<ServiceState> services;     // Windows: Audiosrv, AudioEndpointBuilder, camsvc
+  WindowsDriverUpdates driver_updates;    // Windows: Windows Update's driver offers
   // Where the snapshot came from: "live" (read now), "snapshot" (a file read
   // with --snapshot), "alsa-info" (an alsa-info.sh dump: no sound server state).
   std::string origin = "live";

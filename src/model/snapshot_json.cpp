@@ -1,6 +1,7 @@
 #include "model/snapshot_json.hpp"
 
 #include "model/below_server_json.hpp"
+#include "model/drivers_json.hpp"
 #include "model/json_fields.hpp"
 
 #include <cmath>
@@ -162,9 +163,11 @@ OutJson privacy_to_json(const MicrophonePrivacy& p) {
 }
 
 OutJson driver_to_json(const EndpointDriver& d) {
-  return OutJson{{"endpoint", d.endpoint},     {"device_name", d.device_name}, {"instance_id", d.instance_id},
-                 {"provider", d.provider},     {"version", d.version},         {"date", d.date},
-                 {"inf", d.inf},               {"problem_code", d.problem_code}, {"has_driver", d.has_driver}};
+  OutJson out{{"endpoint", d.endpoint},     {"device_name", d.device_name}, {"instance_id", d.instance_id},
+              {"provider", d.provider},     {"version", d.version},         {"date", d.date},
+              {"inf", d.inf},               {"problem_code", d.problem_code}, {"has_driver", d.has_driver}};
+  json_detail::add_endpoint_driver_extras(d, out);
+  return out;
 }
 
 constexpr double kMaxIndex = 4294967295.0;
@@ -315,6 +318,7 @@ EndpointDriver driver_from(const Fields& f) {
   d.inf = f.text("inf");
   d.problem_code = f.integer<int>("problem_code", 0, 0, 1000);
   d.has_driver = f.flag("has_driver", true);
+  json_detail::read_endpoint_driver_extras(f, d);
   return d;
 }
 
@@ -443,6 +447,7 @@ OutJson snapshot_to_json(const SystemSnapshot& snapshot) {
   } else {
     json_detail::add_snapshot_below_server(snapshot, j);
   }
+  json_detail::add_snapshot_drivers(snapshot, j);
   return j;
 }
 
@@ -482,6 +487,7 @@ SystemSnapshot snapshot_from_json(const InJson& json) {
   if (const InJson* privacy = root.get("privacy")) snapshot.privacy = privacy_from(Fields(*privacy, "privacy"));
   root.each("drivers", [&](const InJson& e, const std::string& p) { snapshot.drivers.push_back(driver_from(Fields(e, p))); });
   json_detail::read_snapshot_below_server(root, snapshot);
+  json_detail::read_snapshot_drivers(root, snapshot);
   // Where the data came from stays as written (a report read again is still
   // what the live system showed; an alsa-info dump's has no server state);
   // a file without it is a hand-made snapshot.

@@ -20,6 +20,15 @@ namespace micdoctor::platform {
 // snapshot, not an exception.
 SystemSnapshot read_system_snapshot();
 
+// What `micdoctor drivers` reads: the snapshot, plus the readings check
+// leaves out for speed. Linux: fwupd is started when it does not run, and
+// with refresh its metadata is refreshed first; Windows: with refresh,
+// Windows Update asks Microsoft Update instead of only its local cache.
+struct DriverReadOptions {
+  bool refresh = false;
+};
+SystemSnapshot read_driver_snapshot(const DriverReadOptions& options);
+
 // Records from `request.source` (a device id from the snapshot) until the
 // seconds asked for arrived, `stop` became true, or a fault.
 CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener, const std::atomic<bool>& stop);

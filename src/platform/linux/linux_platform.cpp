@@ -12,6 +12,15 @@ namespace micdoctor::platform {
 
 SystemSnapshot read_system_snapshot() { return linux_system::read_linux_snapshot(linux_system::ReadOptions{}); }
 
+SystemSnapshot read_driver_snapshot(const DriverReadOptions& options) {
+  linux_system::ReadOptions read;
+  read.start_fwupd = true;
+  read.refresh_fwupd = options.refresh;
+  // Starting fwupd enumerates its plugins; a refresh downloads the metadata.
+  read.fwupd_timeout = options.refresh ? std::chrono::seconds(60) : std::chrono::seconds(15);
+  return linux_system::read_linux_snapshot(read);
+}
+
 CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener, const std::atomic<bool>& stop) {
   return pulse::capture(request, listener, stop);
 }

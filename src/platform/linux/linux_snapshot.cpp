@@ -6,9 +6,12 @@
 #include "platform/alsa/alsa_mixer.hpp"
 #include "platform/linux/audio_config.hpp"
 #include "platform/linux/bluez_reader.hpp"
+#include "checks/known_bad_versions.hpp"
 #include "platform/linux/device_nodes.hpp"
+#include "platform/linux/fwupd_reader.hpp"
 #include "platform/linux/kernel_log.hpp"
 #include "platform/linux/kernel_readers.hpp"
+#include "platform/linux/package_reader.hpp"
 #include "platform/linux/process.hpp"
 #include "platform/linux/sandbox_reader.hpp"
 #include "platform/linux/sysfs_reader.hpp"
@@ -28,6 +31,8 @@ void read_below_server(SystemSnapshot& snapshot, const ReadOptions& options) {
   snapshot.audio_config = read_audio_config(paths);
   snapshot.remembered_defaults = read_remembered_defaults(paths);
   snapshot.user_config = read_user_audio_config(paths);
+  snapshot.packages = read_package_database(options.root, packages_of_interest());
+  snapshot.firmware = read_fwupd(FwupdReadOptions{options.start_fwupd, options.refresh_fwupd, options.fwupd_timeout});
 }
 
 }  // namespace

@@ -19,6 +19,11 @@ struct ReadOptions {
   std::filesystem::path root = machine_root();
   // Each reader below the server (kernel log, BlueZ) gives up after this.
   std::chrono::milliseconds reader_timeout{500};
+  // fwupd (platform_drivers): check asks only a daemon that already runs;
+  // `micdoctor drivers` lets D-Bus start it and may refresh its metadata.
+  bool start_fwupd = false;
+  bool refresh_fwupd = false;
+  std::chrono::milliseconds fwupd_timeout{500};
 };
 
 SystemSnapshot read_linux_snapshot(const ReadOptions& options);

@@ -248,6 +248,8 @@ bool PulseSettings::apply(Setting setting, const ChangeTarget& target, const Set
     case Setting::mixer_volume:
     case Setting::mixer_enum:
     case Setting::config_file:
+    case Setting::service_start_type:
+    case Setting::firmware_version:
       error = "not a sound server setting (LinuxSystem applies it)";
       return false;
     case Setting::source_mute:

@@ -4,12 +4,19 @@
 
 #include "platform/windows/journal_file.hpp"
 #include "platform/windows/windows_capture.hpp"
+#include "platform/windows/windows_driver_updates.hpp"
 #include "platform/windows/windows_settings.hpp"
 #include "platform/windows/windows_snapshot.hpp"
 
 namespace micdoctor::platform {
 
 SystemSnapshot read_system_snapshot() { return windows::read_windows_snapshot(); }
+
+SystemSnapshot read_driver_snapshot(const DriverReadOptions& options) {
+  SystemSnapshot snapshot = windows::read_windows_snapshot();
+  if (options.refresh) snapshot.driver_updates = windows::read_driver_updates(true);
+  return snapshot;
+}
 
 CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener, const std::atomic<bool>& stop) {
   return windows::capture(request, listener, stop);

@@ -18,6 +18,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "platform/windows/windows_driver_updates.hpp"
+#include "platform/windows/windows_services.hpp"
 #include "platform/windows/windows_sessions.hpp"
 #include "platform/windows/windows_util.hpp"
 
@@ -307,6 +309,8 @@ SystemSnapshot read_windows_snapshot() {
   SystemSnapshot snapshot;
   snapshot.privacy = read_privacy();
   read_audio(snapshot, true);
+  snapshot.services = read_audio_services();
+  snapshot.driver_updates = read_driver_updates(false);
   return snapshot;
 }
 
