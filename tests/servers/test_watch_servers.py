@@ -326,7 +326,7 @@ class WatchScenarios(unittest.TestCase):
         stream = self.call_app(None, "CallApp")
         w = self.watch("--duration", "60")
         w.wait_for("meter.started", subject=first)
-        self.server.pactl("move-source-output", str(stream), second)
+        self.server.move_source_output(stream, second)
         w.wait_for("app.moved", **{"from": first, "to": second})
         self.server.pactl("set-source-output-mute", str(stream), "1")
         w.wait_for("app.mute", to="muted")
