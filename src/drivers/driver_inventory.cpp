@@ -227,7 +227,7 @@ void linux_sources(const SystemSnapshot& s, DriverInventory& inv) {
 // ---- Windows ----
 
 std::string bus_of_instance(const std::string& instance_id) {
-  const std::string prefix = lower(instance_id.substr(0, instance_id.find('\\')));
+  std::string prefix = lower(instance_id.substr(0, instance_id.find('\\')));
   if (prefix.rfind("bth", 0) == 0) return "bluetooth";  // BTHENUM, BTHHFENUM, BTHLEDEVICE
   if (prefix == "swd" || prefix == "root") return "software";
   return prefix;
@@ -252,6 +252,22 @@ void windows_devices(const SystemSnapshot& s, DriverInventory& inv) {
           .how = "Settings > Windows Update > Advanced options > Optional updates (installing stays with Windows Update)",
           .hardware_id = u.hardware_id});
     }
+  }
+}
+
+// A capture endpoint whose device Windows gave no driver details for (Wine
+// gives none): still a device, listed with what is known.
+void endpoints_without_details(const SystemSnapshot& s, DriverInventory& inv) {
+  for (const Source& source : s.sources) {
+    const bool described = std::any_of(s.drivers.begin(), s.drivers.end(),
+                                       [&](const EndpointDriver& e) { return e.endpoint == source.name; });
+    if (described) continue;
+    AudioDevice& d = inv.devices.emplace_back();
+    d.bus = source.bus;
+    d.kind = "capture endpoint device";
+    d.name = source.description.empty() ? source.name : source.description;
+    d.address = source.name;
+    d.endpoints = {source.name};
   }
 }
 
@@ -318,10 +334,11 @@ DriverInventory take_inventory(const SystemSnapshot& snapshot, std::vector<Findi
   inv.origin = snapshot.origin;
   if (snapshot.is_windows()) {
     windows_devices(snapshot, inv);
+    endpoints_without_details(snapshot, inv);
     inv.services = snapshot.services;
     windows_sources(snapshot, inv);
     if (inv.devices.empty()) {
-      inv.no_sound_hardware = "Windows reports no capture endpoint with a device behind it";
+      inv.no_sound_hardware = "Windows reports no capture endpoint";
     }
   } else {
     inv.kernel_release = snapshot.kernel.release;

@@ -50,6 +50,9 @@ std::string driver_line(const DriverInventory& inv, const AudioDevice& d) {
     return inv.platform == "windows" ? "no driver is installed" : "no driver is bound to it";
   }
   if (inv.platform == "windows") {
+    if (d.driver.provider.empty() && d.driver.version.empty() && d.driver.inf.empty() && d.driver.name.empty()) {
+      return "unknown: Windows gave no driver details for this endpoint's device";
+    }
     std::string line = join({d.driver.provider, d.driver.version}, " ");
     if (line.empty()) line = "unknown provider and version";
     if (!d.driver.date.empty()) line += " (" + d.driver.date + ")";

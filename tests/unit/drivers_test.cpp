@@ -274,6 +274,24 @@ TEST(DriverInventory, WindowsDeviceBehindTwoEndpointsWithItsMatchingOffer) {
   EXPECT_TRUE(source_named(inv, "Windows Update")->ok);
 }
 
+TEST(DriverInventory, WindowsEndpointWithoutDriverDetailsIsStillADevice) {
+  SystemSnapshot s = windows_machine();
+  Source wine;  // Wine shows a PulseAudio source as an endpoint and gives no driver details for it
+  wine.name = "{0.0.1.00000000}.{7c1f9e3a-2b4d-4c6e-8f0a-1b2c3d4e5f60}";
+  wine.description = "Wine Test Microphone";
+  s.sources = {wine};
+  s.drivers.clear();
+  const DriverInventory inv = take_inventory(s, {});
+  ASSERT_EQ(inv.devices.size(), 1u);
+  EXPECT_TRUE(inv.no_sound_hardware.empty());
+  EXPECT_EQ(inv.devices[0].name, "Wine Test Microphone");
+  EXPECT_EQ(inv.devices[0].endpoints, std::vector<std::string>{wine.name});
+  EXPECT_NE(drivers_to_text(inv, TextStyle{}).find("Driver: unknown: Windows gave no driver details"),
+            std::string::npos);
+  s.sources.clear();
+  EXPECT_FALSE(take_inventory(s, {}).no_sound_hardware.empty());
+}
+
 TEST(DriverInventory, UpdateMatchesAnyOfTheDeviceHardwareIdsIgnoringCase) {
   EndpointDriver device;
   device.hardware_ids = {"USB\\VID_0B0E&PID_24B0&REV_0100&MI_00", "USB\\VID_0B0E&PID_24B0&MI_00"};
