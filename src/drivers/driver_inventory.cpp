@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "alsainfo/alsa_info.hpp"
 #include "checks/check_catalog.hpp"
 #include "checks/install_command.hpp"
 #include "checks/run_checks.hpp"
@@ -176,7 +177,12 @@ void linux_devices(const SystemSnapshot& s, DriverInventory& inv) {
 void linux_sources(const SystemSnapshot& s, DriverInventory& inv) {
   const FirmwareService& fw = s.firmware;
   UpdateSource daemon{.name = "fwupd"};
-  if (fw.read) {
+  if (!fw.read && !fw.installed && fw.error.empty()) {
+    // A live reading always says why fwupd did not answer: this is a saved
+    // snapshot (or a dump) taken without asking it.
+    daemon.state = "not asked";
+    daemon.detail = "This snapshot holds no answer from fwupd: it was not asked when the snapshot was taken";
+  } else if (fw.read) {
     daemon.ok = true;
     daemon.state = "running";
     daemon.detail = "fwupd " + (fw.daemon_version.empty() ? std::string("(version unknown)") : fw.daemon_version) +
@@ -218,8 +224,11 @@ void linux_sources(const SystemSnapshot& s, DriverInventory& inv) {
     packages.detail = (db.manager.empty() ? std::string("The package database") : db.manager) + " read: " +
                       std::to_string(db.packages.size()) + " of the " + std::to_string(db.asked.size()) +
                       " package(s) asked about are installed";
+  } else if (db.error.empty()) {
+    packages.state = "not asked";
+    packages.detail = "This snapshot holds no installed versions: the package database was not read when it was taken";
   } else {
-    packages.detail = "The installed versions could not be read" + (db.error.empty() ? std::string() : ": " + db.error);
+    packages.detail = "The installed versions could not be read: " + db.error;
   }
   inv.sources.push_back(std::move(packages));
 }
@@ -285,9 +294,12 @@ void windows_sources(const SystemSnapshot& s, DriverInventory& inv) {
     source.detail = std::string(wu.online ? "Microsoft Update was asked" : "Only Windows Update's local cache was asked") +
                     ": " + std::to_string(wu.updates.size()) + " driver update(s) offered for this computer";
     if (!wu.online) source.action = "Ask Microsoft Update too: micdoctor drivers --refresh";
+  } else if (wu.error.empty()) {
+    source.state = "not asked";
+    source.detail = "This snapshot holds no answer from Windows Update: it was not asked when the snapshot was taken";
   } else {
     source.state = "not searched";
-    source.detail = "Windows Update could not be searched" + (wu.error.empty() ? std::string() : ": " + wu.error);
+    source.detail = "Windows Update could not be searched: " + wu.error;
   }
   inv.sources.push_back(std::move(source));
 }
@@ -326,7 +338,11 @@ bool update_matches(const EndpointDriver& device, const DriverUpdate& update) {
                      [&](const std::string& id) { return lower(id) == wanted; });
 }
 
-DriverInventory take_inventory(const SystemSnapshot& snapshot) { return take_inventory(snapshot, run_checks(snapshot)); }
+DriverInventory take_inventory(const SystemSnapshot& snapshot) {
+  // What `check` would say: a dump (a saved report of one) has no sound server state to judge.
+  return take_inventory(snapshot,
+                        snapshot.origin == "alsa-info" ? run_alsa_info_checks(snapshot) : run_checks(snapshot));
+}
 
 DriverInventory take_inventory(const SystemSnapshot& snapshot, std::vector<Finding> findings) {
   DriverInventory inv;

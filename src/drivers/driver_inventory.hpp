@@ -72,7 +72,8 @@ struct UpdateSource {
   std::string name = {};    // "fwupd", "fwupd metadata", "package database", "Windows Update"
   bool ok = false;     // it answered and is usable
   std::string state = {};   // one word: "running", "not installed", "not running", "fresh", "stale", "missing",
-                       // "unknown", "read", "not read", "searched", "not searched", "blocked"
+                       // "unknown", "read", "not read", "searched", "not searched", "blocked";
+                       // "not asked": a saved snapshot (or dump) taken without asking this source
   std::string detail = {};  // in words, with the numbers
   std::string action = {};  // what to do about it ("" when nothing)
 };

@@ -79,6 +79,24 @@ class Drivers(unittest.TestCase):
         self.assertIn("| device | bus | driver | firmware | update |", md)
         self.assertIn("1.12.5", md)
 
+    def test_findings_are_what_check_says_about_drivers(self):
+        dump = os.path.join(FIXTURES, "..", "alsa-info", "acer-swift-skl-topology-missing-0.4.64.txt")
+        with tempfile.TemporaryDirectory() as d:
+            saved_dump = os.path.join(d, "dump-check.json")
+            subprocess.run([MICDOCTOR, "check", "--alsa-info", dump, "--format", "json", "--output", saved_dump],
+                           capture_output=True, timeout=60)
+            for snapshot in (JABRA, saved_dump):
+                with self.subTest(snapshot=os.path.basename(snapshot)):
+                    check = json.loads(subprocess.run([MICDOCTOR, "check", "--snapshot", snapshot, "--format", "json"],
+                                                      capture_output=True, timeout=60).stdout)
+                    expected = [(f["id"], f["severity"]) for f in check["findings"] if f["step"] == 4 or
+                                f["id"] in ("service.audio_stopped", "service.camsvc_disabled")]
+                    p = run("--snapshot", snapshot, "--format", "json")
+                    report = json.loads(p.stdout)
+                    self.assertEqual([(f["id"], f["severity"]) for f in report["findings"]], expected)
+                    self.assertTrue(expected)
+                    self.assertEqual(p.returncode, 1 if problems(report) else 0)
+
     def test_output_file(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "drivers.html")

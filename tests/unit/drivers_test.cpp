@@ -240,6 +240,19 @@ TEST(DriverInventory, SourcesSayWhatIsMissingAndHowToGetIt) {
   EXPECT_NE(packages->detail.find("permission denied"), std::string::npos);
 }
 
+TEST(DriverInventory, ASnapshotWithoutTheSourcesSaysTheyWereNotAskedNotMissing) {
+  SystemSnapshot s = linux_laptop();
+  s.firmware = FirmwareService{};  // a snapshot or dump from before fwupd was read: no reason, nothing installed
+  s.packages = PackageDatabase{};
+  const DriverInventory inv = take_inventory(s, {});
+  EXPECT_EQ(source_named(inv, "fwupd")->state, "not asked");
+  EXPECT_EQ(source_named(inv, "fwupd")->action, "") << "not told to install what may well be installed";
+  EXPECT_EQ(source_named(inv, "package database")->state, "not asked");
+  SystemSnapshot w = windows_machine();
+  w.driver_updates = WindowsDriverUpdates{};
+  EXPECT_EQ(source_named(take_inventory(w, {}), "Windows Update")->state, "not asked");
+}
+
 TEST(DriverInventory, NoSoundHardwareIsSaidNotAnError) {
   SystemSnapshot s;
   s.kernel.read = true;
