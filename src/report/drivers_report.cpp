@@ -346,7 +346,7 @@ std::string drivers_to_markdown(const DriverInventory& inv) {
   if (!inv.no_sound_hardware.empty()) {
     out += md("No sound hardware was found: " + inv.no_sound_hardware + ".") + "\n\n";
   } else {
-    out += "| device | bus | driver | firmware | update |\n|---|---|---|---|---|\n";
+    out += "| device | where | driver | firmware | update |\n|---|---|---|---|---|\n";
     for (const AudioDevice& d : inv.devices) {
       std::vector<std::string> updates;
       for (const AvailableUpdate& u : d.updates) updates.push_back(update_line(u));

@@ -76,7 +76,7 @@ class Drivers(unittest.TestCase):
         self.assertIn("Content-Security-Policy", html)
         self.assertIn("Jabra Evolve2 65", html)
         md = run("--snapshot", JABRA, "--format", "markdown").stdout.decode()
-        self.assertIn("| device | bus | driver | firmware | update |", md)
+        self.assertIn("| device | where | driver | firmware | update |", md)
         self.assertIn("1.12.5", md)
 
     def test_findings_are_what_check_says_about_drivers(self):
