@@ -10,6 +10,7 @@
 #include "cli/demo_command.hpp"
 #endif
 #include "cli/check_command.hpp"
+#include "cli/drivers_command.hpp"
 #include "cli/fix_command.hpp"
 #include "cli/usage.hpp"
 #include "cli/watch_command.hpp"
@@ -41,6 +42,8 @@ constexpr Command kCommands[] = {
               "            (check --alsa-info FILE: judge an alsa-info.sh dump instead)", run_check},
     {"test", "record the microphone and say what is wrong (check --test)", run_test},
     {"devices", "list capture devices, the default marked", run_devices},
+    {"drivers", "list audio devices with their driver and firmware, what can be updated from where,\n"
+                "            and the audio services", run_drivers},
     {"fix", "apply the automatic fixes check found, one by one, asking first", run_fix},
     {"undo", "put back what the last fix run changed (from the journal)", run_undo},
     {"watch", "run beside a call: print what happens to the microphone as it happens,\n"

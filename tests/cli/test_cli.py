@@ -58,6 +58,7 @@ class Cli(unittest.TestCase):
         "check": ["--device", "--format", "--output", "--verbose", "--snapshot", "--alsa-info", "--test", "--save"],
         "test": ["--device", "--seconds", "--save", "--format", "--output"],
         "devices": ["--format", "--snapshot"],
+        "drivers": ["--format", "--refresh", "--output", "--snapshot"],
         "fix": ["--device", "--yes", "--dry-run", "--only", "--format", "--test", "--snapshot", "source.unmute"],
         "undo": ["--all", "--list", "--format"],
         "analyze": ["--format", "--output", "--jobs", "--raw"],
