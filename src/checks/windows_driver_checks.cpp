@@ -75,7 +75,7 @@ std::string comparison(const DriverUpdate& u, const EndpointDriver& d) {
 
 std::string policy_sentence(const WindowsDriverUpdates& w) {
   return "A policy on this computer keeps driver updates away from Windows Update. " + w.blocked_detail +
-         " micdoctor does not change it; if it was set by your organisation, ask your IT department.";
+         " micdoctor does not change such policies; if yours was set by your organisation, ask your IT department.";
 }
 
 void update_findings(const SystemSnapshot& s, std::vector<Finding>& out) {

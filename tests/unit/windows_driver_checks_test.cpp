@@ -107,7 +107,7 @@ TEST(WindowsDriverChecks, ABlockingPolicyIsSaidNotWorkedAround) {
   EXPECT_EQ(f.title, "Windows Update is kept from offering driver updates on this computer");
   EXPECT_TRUE(has(f.detail, "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate ExcludeWUDriversInQualityUpdate = 1"))
       << f.detail;
-  EXPECT_TRUE(has(f.detail, "micdoctor does not change it")) << f.detail;
+  EXPECT_TRUE(has(f.detail, "micdoctor does not change such policies")) << f.detail;
   EXPECT_TRUE(f.manual_steps.empty());
   EXPECT_FALSE(f.fix.has_value());
 }

@@ -12,7 +12,6 @@
 #include <oleauto.h>
 #include <wuapi.h>
 
-#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -154,6 +153,11 @@ WindowsDriverUpdates search(bool online) {
   hr = run_search(session.get(), online, true, result);
   // Microsoft Update is not registered on this computer: Windows Update's own catalogue.
   if (online && hr == kUnknownService) hr = run_search(session.get(), online, false, result);
+  if (hr == E_NOTIMPL) {
+    // Wine's wuapi: the session exists, the search is a stub.
+    r.error = "Windows Update cannot search on this system: " + describe_hresult(hr);
+    return r;
+  }
   if (FAILED(hr) || !result) {
     r.error = "the Windows Update search failed: " + describe_hresult(hr);
     return r;
@@ -229,23 +233,23 @@ struct DriverPolicy {
 const DriverPolicy kPolicies[] = {
     {HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate", L"ExcludeWUDriversInQualityUpdate", 1,
      "ExcludeWUDriversInQualityUpdate",
-     "the group policy \"Do not include drivers with Windows Updates\" is on "
+     "The group policy \"Do not include drivers with Windows Updates\" is on "
      "(HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate ExcludeWUDriversInQualityUpdate = 1)."},
     {HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DriverSearching", L"SearchOrderConfig", 0,
      "DriverSearching",
-     "the group policy \"Specify search order for device driver source locations\" says \"Do not search Windows "
+     "The group policy \"Specify search order for device driver source locations\" says \"Do not search Windows "
      "Update\" (HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\DriverSearching SearchOrderConfig = 0)."},
     {HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\DriverSearching", L"SearchOrderConfig", 0,
      "SearchOrderConfig",
-     "the device installation settings say not to download drivers from Windows Update "
+     "The device installation settings say not to download drivers from Windows Update "
      "(HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\DriverSearching SearchOrderConfig = 0)."},
     {HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DriverSearching", L"DontSearchWindowsUpdate", 1,
      "DontSearchWindowsUpdate",
-     "the policy \"Configure driver search locations: Do not search Windows Update\" is on "
+     "The policy \"Configure driver search locations: Do not search Windows Update\" is on "
      "(HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\DriverSearching DontSearchWindowsUpdate = 1)."},
     {HKEY_CURRENT_USER, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DriverSearching", L"DontSearchWindowsUpdate", 1,
      "DontSearchWindowsUpdate",
-     "the policy \"Configure driver search locations: Do not search Windows Update\" is on for this user "
+     "The policy \"Configure driver search locations: Do not search Windows Update\" is on for this user "
      "(HKCU\\SOFTWARE\\Policies\\Microsoft\\Windows\\DriverSearching DontSearchWindowsUpdate = 1)."},
 };
 
@@ -255,9 +259,7 @@ void read_policies(WindowsDriverUpdates& updates) {
     if (!value || *value != policy.blocking) continue;
     if (updates.blocked_by.empty()) updates.blocked_by = policy.name;
     if (!updates.blocked_detail.empty()) updates.blocked_detail += " ";
-    std::string words = policy.words;
-    if (updates.blocked_detail.empty()) words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
-    updates.blocked_detail += words;
+    updates.blocked_detail += policy.words;
   }
 }
 
