@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cwchar>
 #include <cwctype>
+#include <map>
 
 #include "platform/windows/windows_driver_updates.hpp"
 #include "platform/windows/windows_services.hpp"
@@ -338,9 +339,13 @@ void read_install_date(DEVINST node, EndpointDriver& d) {
   if (now >= *installed) d.installed_days_ago = static_cast<int>(std::min<ULONGLONG>((now - *installed) / kFiletimeDay, 100000));
 }
 
+// The driver store packages per device instance id, read once per snapshot:
+// a microphone and Stereo Mix share one adapter.
+using StoreCache = std::map<std::string, std::vector<StoredDriverPackage>>;
+
 // The audio device behind an endpoint: the endpoint's own device node
 // (SWD\MMDEVAPI\<id>) and its parent, the adapter with the driver.
-std::optional<EndpointDriver> read_driver(const Source& endpoint) {
+std::optional<EndpointDriver> read_driver(const Source& endpoint, StoreCache& store_cache) {
   const std::wstring node_id = L"SWD\\MMDEVAPI\\" + to_wide(endpoint.name);
   DEVINST node = 0;
   DEVINST parent = 0;
@@ -367,7 +372,11 @@ std::optional<EndpointDriver> read_driver(const Source& endpoint) {
   if (d.problem_code == CM_PROB_FAILED_INSTALL) d.has_driver = false;
   d.hardware_ids = devnode_texts(parent, DEVPKEY_Device_HardwareIds);
   read_install_date(parent, d);
-  if (!d.instance_id.empty()) d.store_packages = read_store_packages(instance, d.inf, d.version);
+  if (!d.instance_id.empty()) {
+    const auto cached = store_cache.find(d.instance_id);
+    d.store_packages = cached != store_cache.end() ? cached->second : read_store_packages(instance, d.inf, d.version);
+    store_cache[d.instance_id] = d.store_packages;
+  }
   return d;
 }
 
@@ -399,13 +408,14 @@ void read_audio(SystemSnapshot& snapshot, bool with_drivers) {
     return;
   }
   server.reachable = true;
+  StoreCache store_cache;
   for (UINT i = 0; i < count && i < 1000; ++i) {
     ComPtr<IMMDevice> device;
     if (FAILED(endpoints->Item(i, device.put()))) continue;
     Source source = read_endpoint(device.get(), i);
     if (source.name.empty()) continue;
     if (with_drivers) {
-      if (auto driver = read_driver(source)) snapshot.drivers.push_back(std::move(*driver));
+      if (auto driver = read_driver(source, store_cache)) snapshot.drivers.push_back(std::move(*driver));
     }
     snapshot.sources.push_back(std::move(source));
   }
