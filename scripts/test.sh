@@ -33,6 +33,7 @@ step "Windows: micdoctor.exe under Wine"
 scripts/build-windows.sh
 python3 tests/windows/test_wine.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_drivers.py build-windows/micdoctor.exe
+python3 tests/windows/test_wine_driver_updates.py build-windows/micdoctor.exe
 
 step "fuzzing (${MICDOCTOR_FUZZ_SECONDS:-60} s)"
 fuzz/run.sh "${MICDOCTOR_FUZZ_SECONDS:-60}"

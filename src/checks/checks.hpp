@@ -31,6 +31,7 @@ void check_usb_power(const CheckInput& input, std::vector<Finding>& out);       
 void check_ports(const CheckInput& input, std::vector<Finding>& out);             // step 5
 void check_combo_jack(const CheckInput& input, std::vector<Finding>& out);        // step 5 (hardware_checks)
 void check_windows(const CheckInput& input, std::vector<Finding>& out);           // steps 1-4, Windows only
+void check_windows_drivers(const CheckInput& input, std::vector<Finding>& out);   // step 4, Windows only (windows_driver_checks)
 // Windows: the apps' recording sessions (windows_app_checks); check_app_streams
 // and check_app_sources hand a Windows snapshot to these.
 void check_windows_app_streams(const CheckInput& input, std::vector<Finding>& out);  // step 1

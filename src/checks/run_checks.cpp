@@ -41,6 +41,7 @@ constexpr std::array kChecks = {
     NamedCheck{"ports", checks::check_ports},
     NamedCheck{"combo jack", checks::check_combo_jack},
     NamedCheck{"Windows settings", checks::check_windows},
+    NamedCheck{"Windows driver updates", checks::check_windows_drivers},
 };
 
 std::optional<std::uint32_t> parse_index(std::string_view text) {

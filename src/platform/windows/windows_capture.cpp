@@ -6,13 +6,17 @@
 #include "platform/windows/windows_capture.hpp"
 
 #include <audioclient.h>
+#include <functiondiscoverykeys_devpkey.h>
 #include <mmdeviceapi.h>
 
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "checks/windows_driver_text.hpp"
+#include "platform/windows/windows_sessions.hpp"
 #include "platform/windows/windows_util.hpp"
 
 namespace micdoctor::windows {
@@ -32,6 +36,59 @@ CaptureOutcome failed(std::string why, CaptureFormat format = {}, double seconds
   outcome.format = format;
   outcome.seconds_received = seconds;
   return outcome;
+}
+
+// The endpoint's "Allow applications to take exclusive control of this
+// device" (Sound control panel > Properties > Advanced): a DWORD in its
+// property store, 0 off; absent means Windows' default, allowed.
+constexpr PROPERTYKEY kAllowExclusiveMode = {{0xb3f8fa53, 0x0004, 0x438e, {0x90, 0x03, 0x51, 0xa4, 0x6e, 0x13, 0x9b, 0xfc}}, 3};
+
+std::optional<bool> exclusive_allowed(IPropertyStore* store) {
+  PropVariant value;
+  if (store == nullptr || FAILED(store->GetValue(kAllowExclusiveMode, value.put()))) return std::nullopt;
+  switch (value.get().vt) {
+    case VT_UI4: return value.get().ulVal != 0;
+    case VT_I4: return value.get().lVal != 0;
+    case VT_BOOL: return value.get().boolVal != VARIANT_FALSE;
+    default: return std::nullopt;
+  }
+}
+
+// AUDCLNT_E_DEVICE_IN_USE in words: who holds the microphone, as far as the
+// session API tells (the sessions on this endpoint, active ones first), and
+// the endpoint's exclusive-control setting.
+std::string device_in_use(IMMDeviceEnumerator* enumerator, IMMDevice* device, const std::string& endpoint_id) {
+  checks::ExclusiveModeFacts facts;
+  ComPtr<IPropertyStore> store;
+  if (SUCCEEDED(device->OpenPropertyStore(STGM_READ, store.put()))) {
+    PropVariant name;
+    if (SUCCEEDED(store->GetValue(PKEY_Device_FriendlyName, name.put())) && name.get().vt == VT_LPWSTR) {
+      facts.microphone = to_utf8(name.get().pwszVal);
+    }
+    facts.exclusive_allowed = exclusive_allowed(store.get());
+  }
+  Source endpoint;
+  endpoint.name = endpoint_id;
+  endpoint.state = "active";
+  const std::vector<Stream> sessions = read_sessions(enumerator, {endpoint}, facts.sessions_error);
+  for (const bool active_only : {true, false}) {
+    for (const Stream& s : sessions) {
+      if (active_only == (s.session_state == "active")) facts.holders.push_back({s.application, s.process_id.value_or(0)});
+    }
+  }
+  return checks::exclusive_mode_message(facts);
+}
+
+// Why the capture was refused; a device held exclusively says by whom.
+std::string refused(HRESULT result, IMMDeviceEnumerator* enumerator, IMMDevice* device, const std::string& endpoint_id) {
+  if (result == AUDCLNT_E_DEVICE_IN_USE) return device_in_use(enumerator, device, endpoint_id);
+  return capture_error(result);
+}
+
+std::string endpoint_id(IMMDevice* device) {
+  CoTaskString id;
+  if (FAILED(device->GetId(id.put()))) return {};
+  return to_utf8(id.get());
 }
 
 class FormatMemory {
@@ -111,9 +168,11 @@ CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener,
   hr = request.source.empty() ? enumerator->GetDefaultAudioEndpoint(eCapture, eCommunications, device.put())
                               : enumerator->GetDevice(to_wide(request.source).c_str(), device.put());
   if (FAILED(hr)) return failed("the microphone is not there: " + describe_hresult(hr));
+  const std::string id = endpoint_id(device.get());
+  const auto refusal = [&](HRESULT result) { return refused(result, enumerator.get(), device.get(), id); };
   ComPtr<IAudioClient> client;
   hr = device->Activate(__uuidof(IAudioClient), CLSCTX_ALL, nullptr, client.put_void());
-  if (FAILED(hr)) return failed(capture_error(hr));
+  if (FAILED(hr)) return failed(refusal(hr));
   FormatMemory mix;
   hr = client->GetMixFormat(mix.put());
   if (FAILED(hr) || mix.get() == nullptr) return failed(capture_error(hr));
@@ -129,13 +188,13 @@ CaptureOutcome capture(const CaptureRequest& request, CaptureListener& listener,
   }
   constexpr REFERENCE_TIME kBuffer = 2000000;  // 200 ms, in 100 ns units
   hr = client->Initialize(AUDCLNT_SHAREMODE_SHARED, 0, kBuffer, 0, mix.get(), nullptr);
-  if (FAILED(hr)) return failed(capture_error(hr), capture_format);
+  if (FAILED(hr)) return failed(refusal(hr), capture_format);
   ComPtr<IAudioCaptureClient> capture_client;
   hr = client->GetService(__uuidof(IAudioCaptureClient), capture_client.put_void());
   if (FAILED(hr)) return failed(capture_error(hr), capture_format);
   listener.on_start(capture_format);
   hr = client->Start();
-  if (FAILED(hr)) return failed(capture_error(hr), capture_format);
+  if (FAILED(hr)) return failed(refusal(hr), capture_format);
 
   const double rate = capture_format.sample_rate;
   const auto wanted_frames = static_cast<std::uint64_t>(request.seconds * rate);

@@ -14,9 +14,14 @@
 #include <endpointvolume.h>
 #include <functiondiscoverykeys_devpkey.h>
 #include <mmdeviceapi.h>
+#include <setupapi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cwchar>
+#include <cwctype>
+#include <map>
 
 #include "platform/windows/windows_driver_updates.hpp"
 #include "platform/windows/windows_services.hpp"
@@ -217,22 +222,130 @@ std::string devnode_text(DEVINST node, const DEVPROPKEY& key) {
   return to_utf8(buffer);
 }
 
-std::string devnode_date(DEVINST node) {
+std::optional<ULONGLONG> devnode_filetime(DEVINST node, const DEVPROPKEY& key) {
   DEVPROPTYPE type = 0;
   FILETIME time{};
   ULONG size = sizeof time;
-  if (CM_Get_DevNode_PropertyW(node, &DEVPKEY_Device_DriverDate, &type, reinterpret_cast<PBYTE>(&time), &size, 0) !=
-          CR_SUCCESS ||
+  if (CM_Get_DevNode_PropertyW(node, &key, &type, reinterpret_cast<PBYTE>(&time), &size, 0) != CR_SUCCESS ||
       type != DEVPROP_TYPE_FILETIME) {
+    return std::nullopt;
+  }
+  return (static_cast<ULONGLONG>(time.dwHighDateTime) << 32) | time.dwLowDateTime;
+}
+
+std::string devnode_date(DEVINST node) { return filetime_text(devnode_filetime(node, DEVPKEY_Device_DriverDate)).substr(0, 10); }
+
+// A REG_MULTI_SZ-like property (DEVPKEY_Device_HardwareIds), at most 32 entries.
+std::vector<std::string> devnode_texts(DEVINST node, const DEVPROPKEY& key) {
+  DEVPROPTYPE type = 0;
+  std::vector<wchar_t> buffer(4096, L'\0');
+  ULONG size = static_cast<ULONG>(buffer.size() * sizeof(wchar_t));
+  if (CM_Get_DevNode_PropertyW(node, &key, &type, reinterpret_cast<PBYTE>(buffer.data()), &size, 0) != CR_SUCCESS ||
+      type != DEVPROP_TYPE_STRING_LIST) {
     return {};
   }
-  const ULONGLONG value = (static_cast<ULONGLONG>(time.dwHighDateTime) << 32) | time.dwLowDateTime;
-  return filetime_text(value).substr(0, 10);
+  buffer.back() = L'\0';
+  std::vector<std::string> texts;
+  for (const wchar_t* item = buffer.data(); *item != L'\0' && texts.size() < 32; item += std::wcslen(item) + 1) {
+    texts.push_back(to_utf8(item));
+  }
+  return texts;
 }
+
+// A driver package version as SetupAPI packs it (four 16-bit parts) -> "6.0.9088.1".
+std::string packed_version(DWORDLONG version) {
+  return std::to_string((version >> 48) & 0xFFFF) + "." + std::to_string((version >> 32) & 0xFFFF) + "." +
+         std::to_string((version >> 16) & 0xFFFF) + "." + std::to_string(version & 0xFFFF);
+}
+
+std::wstring file_name_lower(const std::wstring& path) {
+  std::wstring name = path.substr(path.find_last_of(L"\\/") == std::wstring::npos ? 0 : path.find_last_of(L"\\/") + 1);
+  std::transform(name.begin(), name.end(), name.begin(), [](wchar_t c) { return static_cast<wchar_t>(std::towlower(c)); });
+  return name;
+}
+
+class DeviceInfoSet {
+ public:
+  DeviceInfoSet() : set_(SetupDiCreateDeviceInfoList(nullptr, nullptr)) {}
+  ~DeviceInfoSet() {
+    if (set_ != INVALID_HANDLE_VALUE) SetupDiDestroyDeviceInfoList(set_);  // also frees its driver lists
+  }
+  DeviceInfoSet(const DeviceInfoSet&) = delete;
+  DeviceInfoSet& operator=(const DeviceInfoSet&) = delete;
+  HDEVINFO get() const { return set_; }
+  bool ok() const { return set_ != INVALID_HANDLE_VALUE; }
+
+ private:
+  HDEVINFO set_;
+};
+
+// The other driver packages in the driver store that fit the device
+// (SetupAPI's compatible driver list, built from the INF directory where the
+// store publishes its packages), without the one in use: what Roll Back
+// Driver and "Let me pick from a list" offer. At most 64.
+std::vector<StoredDriverPackage> read_store_packages(const std::wstring& instance_id, const std::string& inf_in_use,
+                                                     const std::string& version_in_use) {
+  std::vector<StoredDriverPackage> packages;
+  const DeviceInfoSet set;
+  SP_DEVINFO_DATA device{};
+  device.cbSize = sizeof device;
+  if (!set.ok() || !SetupDiOpenDeviceInfoW(set.get(), instance_id.c_str(), nullptr, 0, &device) ||
+      !SetupDiBuildDriverInfoList(set.get(), &device, SPDIT_COMPATDRIVER)) {
+    return packages;
+  }
+  const std::wstring in_use = file_name_lower(to_wide(inf_in_use));
+  for (DWORD i = 0; i < 256 && packages.size() < 64; ++i) {
+    SP_DRVINFO_DATA_W info{};
+    info.cbSize = sizeof info;
+    if (!SetupDiEnumDriverInfoW(set.get(), &device, SPDIT_COMPATDRIVER, i, &info)) break;
+    alignas(SP_DRVINFO_DETAIL_DATA_W) BYTE buffer[8192] = {};
+    auto* detail = reinterpret_cast<SP_DRVINFO_DETAIL_DATA_W*>(buffer);
+    detail->cbSize = sizeof(SP_DRVINFO_DETAIL_DATA_W);
+    DWORD needed = 0;
+    std::wstring inf;
+    if (SetupDiGetDriverInfoDetailW(set.get(), &device, &info, detail, sizeof buffer, &needed) ||
+        GetLastError() == ERROR_INSUFFICIENT_BUFFER) {
+      inf = file_name_lower(detail->InfFileName);
+    }
+    StoredDriverPackage p;
+    p.inf = to_utf8(inf);
+    p.provider = to_utf8(info.ProviderName);
+    p.version = packed_version(info.DriverVersion);
+    const ULONGLONG date = (static_cast<ULONGLONG>(info.DriverDate.dwHighDateTime) << 32) | info.DriverDate.dwLowDateTime;
+    p.date = filetime_text(date).substr(0, 10);
+    if (inf == in_use && p.version == version_in_use) continue;  // the driver in use
+    const bool seen = std::any_of(packages.begin(), packages.end(), [&](const StoredDriverPackage& q) {
+      return q.inf == p.inf && q.version == p.version;
+    });
+    if (!seen) packages.push_back(std::move(p));
+  }
+  return packages;
+}
+
+constexpr ULONGLONG kFiletimeDay = 864000000000ULL;  // 100 ns units
+
+// When the driver now in use was installed: DEVPKEY_Device_InstallDate, which
+// Windows sets at each installation of the device instance, so a driver
+// update (Windows Update included) moves it. Not FirstInstallDate (the first
+// time ever), not LastArrivalDate (the last plug-in), not DriverDate (the
+// date the maker gave the driver).
+void read_install_date(DEVINST node, EndpointDriver& d) {
+  const auto installed = devnode_filetime(node, DEVPKEY_Device_InstallDate);
+  if (!installed || *installed == 0) return;
+  d.installed = filetime_text(installed).substr(0, 10);
+  FILETIME now_time{};
+  GetSystemTimeAsFileTime(&now_time);
+  const ULONGLONG now = (static_cast<ULONGLONG>(now_time.dwHighDateTime) << 32) | now_time.dwLowDateTime;
+  if (now >= *installed) d.installed_days_ago = static_cast<int>(std::min<ULONGLONG>((now - *installed) / kFiletimeDay, 100000));
+}
+
+// The driver store packages per device instance id, read once per snapshot:
+// a microphone and Stereo Mix share one adapter.
+using StoreCache = std::map<std::string, std::vector<StoredDriverPackage>>;
 
 // The audio device behind an endpoint: the endpoint's own device node
 // (SWD\MMDEVAPI\<id>) and its parent, the adapter with the driver.
-std::optional<EndpointDriver> read_driver(const Source& endpoint) {
+std::optional<EndpointDriver> read_driver(const Source& endpoint, StoreCache& store_cache) {
   const std::wstring node_id = L"SWD\\MMDEVAPI\\" + to_wide(endpoint.name);
   DEVINST node = 0;
   DEVINST parent = 0;
@@ -257,6 +370,13 @@ std::optional<EndpointDriver> read_driver(const Source& endpoint) {
   }
   d.has_driver = !d.inf.empty() || d.problem_code == 0;
   if (d.problem_code == CM_PROB_FAILED_INSTALL) d.has_driver = false;
+  d.hardware_ids = devnode_texts(parent, DEVPKEY_Device_HardwareIds);
+  read_install_date(parent, d);
+  if (!d.instance_id.empty()) {
+    const auto cached = store_cache.find(d.instance_id);
+    d.store_packages = cached != store_cache.end() ? cached->second : read_store_packages(instance, d.inf, d.version);
+    store_cache[d.instance_id] = d.store_packages;
+  }
   return d;
 }
 
@@ -288,13 +408,14 @@ void read_audio(SystemSnapshot& snapshot, bool with_drivers) {
     return;
   }
   server.reachable = true;
+  StoreCache store_cache;
   for (UINT i = 0; i < count && i < 1000; ++i) {
     ComPtr<IMMDevice> device;
     if (FAILED(endpoints->Item(i, device.put()))) continue;
     Source source = read_endpoint(device.get(), i);
     if (source.name.empty()) continue;
     if (with_drivers) {
-      if (auto driver = read_driver(source)) snapshot.drivers.push_back(std::move(*driver));
+      if (auto driver = read_driver(source, store_cache)) snapshot.drivers.push_back(std::move(*driver));
     }
     snapshot.sources.push_back(std::move(source));
   }
