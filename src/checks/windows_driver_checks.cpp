@@ -42,21 +42,6 @@ std::vector<const EndpointDriver*> audio_devices(const SystemSnapshot& s) {
 // The device's hardware ids, or its instance id without the instance part
 // ("HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_10280A20&REV_1000\\4&2f3a...")
 // when the snapshot has none.
-std::vector<std::string> ids_of(const EndpointDriver& d) {
-  if (!d.hardware_ids.empty()) return d.hardware_ids;
-  const std::size_t first = d.instance_id.find('\\');
-  const std::size_t second = first == std::string::npos ? first : d.instance_id.find('\\', first + 1);
-  if (second == std::string::npos) return {};
-  return {d.instance_id.substr(0, second)};
-}
-
-std::string matched_id(const DriverUpdate& u, const EndpointDriver& d) {
-  for (const std::string& id : ids_of(d)) {
-    if (hardware_id_matches(u.hardware_id, id)) return id;
-  }
-  return {};
-}
-
 std::string version_and_date(const std::string& version, const std::string& date) {
   std::string text = version.empty() ? "version not said" : "version " + version;
   if (!date.empty()) text += " of " + date;
@@ -83,7 +68,7 @@ void update_findings(const SystemSnapshot& s, std::vector<Finding>& out) {
   bool any = false;
   for (const EndpointDriver* d : audio_devices(s)) {
     for (const DriverUpdate& u : w.updates) {
-      const std::string id = matched_id(u, *d);
+      const std::string id = matching_hardware_id(u, *d);
       if (id.empty()) continue;
       any = true;
       std::string detail = "Windows Update offers \"" + u.title + "\" (" + version_and_date(u.version, u.date);

@@ -68,6 +68,19 @@ bool hardware_id_matches(std::string_view update_id, std::string_view device_id)
   return std::equal(wanted_parts.begin(), wanted_parts.end(), have_parts.begin());
 }
 
+std::string matching_hardware_id(const DriverUpdate& update, const EndpointDriver& device) {
+  std::vector<std::string> ids = device.hardware_ids;
+  if (ids.empty()) {
+    const std::size_t first = device.instance_id.find('\\');
+    const std::size_t second = first == std::string::npos ? first : device.instance_id.find('\\', first + 1);
+    if (second != std::string::npos) ids.push_back(device.instance_id.substr(0, second));
+  }
+  for (const std::string& id : ids) {
+    if (hardware_id_matches(update.hardware_id, id)) return id;
+  }
+  return {};
+}
+
 std::optional<int> compare_driver_versions(std::string_view a, std::string_view b) {
   auto left = version_numbers(a);
   auto right = version_numbers(b);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/snapshot.hpp"
+
 namespace micdoctor::checks {
 
 // "Realtek Semiconductor Corp. - MEDIA - 6.0.9600.1" -> "6.0.9600.1": Windows
@@ -21,6 +23,12 @@ std::string driver_version_from_title(std::string_view title);
 // not minding. "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257" fits
 // "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_10280A20&REV_1000"; "...DEV_0256" does not.
 bool hardware_id_matches(std::string_view update_id, std::string_view device_id);
+
+// The device's hardware id an update is for ("" when it is not for this
+// device): its hardware ids, or without them (an older snapshot) the
+// enumerator and device part of its instance id. driver.update_available and
+// `micdoctor drivers` both match offers to devices with this.
+std::string matching_hardware_id(const DriverUpdate& update, const EndpointDriver& device);
 
 // Dotted driver versions compared number by number ("6.0.9600.1" > "6.0.9239.1");
 // nullopt when either is not a dotted number.

@@ -8,6 +8,7 @@
 #include "checks/check_catalog.hpp"
 #include "checks/install_command.hpp"
 #include "checks/run_checks.hpp"
+#include "checks/windows_driver_text.hpp"
 
 namespace micdoctor::drivers {
 namespace {
@@ -332,10 +333,8 @@ std::optional<BusIds> parse_instance_id(const std::string& instance_id) {
 }
 
 bool update_matches(const EndpointDriver& device, const DriverUpdate& update) {
-  if (update.hardware_id.empty()) return false;
-  const std::string wanted = lower(update.hardware_id);
-  return std::any_of(device.hardware_ids.begin(), device.hardware_ids.end(),
-                     [&](const std::string& id) { return lower(id) == wanted; });
+  // The same match as driver.update_available's, so the listing and the finding agree.
+  return !checks::matching_hardware_id(update, device).empty();
 }
 
 DriverInventory take_inventory(const SystemSnapshot& snapshot) {

@@ -96,9 +96,9 @@ DriverInventory take_inventory(const SystemSnapshot& snapshot);
 // audio services' (service.audio_stopped, service.camsvc_disabled).
 DriverInventory take_inventory(const SystemSnapshot& snapshot, std::vector<Finding> findings);
 
-// Whether Windows Update's offer is for this device: its DriverHardwareID,
-// compared without regard to case, is one of the device's hardware ids (the
-// offer's id may be a less specific one of the list).
+// Whether Windows Update's offer is for this device, as driver.update_available
+// decides it (checks::matching_hardware_id: case not minding, the offer's id
+// may be a less specific prefix of one of the device's).
 bool update_matches(const EndpointDriver& device, const DriverUpdate& update);
 
 // fwupd's instance id "USB\\VID_0B0E&PID_24B0" (or "PCI\\VEN_8086&DEV_A0C8"):

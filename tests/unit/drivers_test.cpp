@@ -313,6 +313,11 @@ TEST(DriverInventory, UpdateMatchesAnyOfTheDeviceHardwareIdsIgnoringCase) {
   EXPECT_TRUE(drivers::update_matches(device, update));
   update.hardware_id = "USB\\VID_0B0E&PID_24B1&MI_00";
   EXPECT_FALSE(drivers::update_matches(device, update));
+  // A less specific offer fits, as driver.update_available matches it (part by part, not by text).
+  update.hardware_id = "USB\\VID_0B0E&PID_24B0";
+  EXPECT_TRUE(drivers::update_matches(device, update));
+  update.hardware_id = "USB\\VID_0B0E&PID_24B";
+  EXPECT_FALSE(drivers::update_matches(device, update));
   update.hardware_id = "";
   EXPECT_FALSE(drivers::update_matches(device, update));
 }
