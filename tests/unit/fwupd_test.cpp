@@ -149,12 +149,12 @@ TEST(FwupdReply, MetadataIsFreshStaleOrMissingFromTheEnabledDownloadRemotes) {
                            {"ModificationTime", static_cast<std::uint64_t>(modified)}};
   };
   FirmwareService fresh;
-  linux_system::fwupd_metadata_state({remote("lvfs", 1, true, now - 3 * 86400), remote("lvfs-testing", 1, false, 0)},
+  linux_system::fwupd_metadata_state({remote("lvfs", 1, true, now - 3LL * 86400), remote("lvfs-testing", 1, false, 0)},
                                      now, fresh);
   EXPECT_EQ(fresh.metadata, "fresh");
   EXPECT_EQ(fresh.metadata_age_days, 3);
   FirmwareService stale;
-  linux_system::fwupd_metadata_state({remote("lvfs", 1, true, now - 45 * 86400)}, now, stale);
+  linux_system::fwupd_metadata_state({remote("lvfs", 1, true, now - 45LL * 86400)}, now, stale);
   EXPECT_EQ(stale.metadata, "stale");
   FirmwareService missing;
   linux_system::fwupd_metadata_state({remote("lvfs", 1, true, 0), remote("vendor-directory", 3, true, now)}, now,

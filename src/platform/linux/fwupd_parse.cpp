@@ -151,7 +151,7 @@ FirmwareRelease fwupd_release(const FwupdProperties& p) {
   r.remote = text_of(p, "RemoteId");
   r.urgency = urgency_name(number_of(p, "Urgency"));
   r.size_bytes = number_of(p, "Size");
-  constexpr std::uint64_t kMaxDuration = 24u * 3600u;  // a day: anything longer is nonsense
+  constexpr std::uint64_t kMaxDuration = 24ull * 3600ull;  // a day: anything longer is nonsense
   const std::uint64_t duration = number_of(p, "InstallDuration");
   r.install_duration_s = static_cast<int>(std::min(duration, kMaxDuration));
   return r;
