@@ -13,7 +13,8 @@ FWUPD_LOCALSTATEDIR, FWUPD_CACHEDIR and FWUPD_RUNDIR keep its state in the temp
 dir. It runs as root here; as root, fwupd does not ask polkit.
 
 argv: the micdoctor binary.
-Proves: no daemon -> an error in words, fast; a bus that accepts and never
+Proves: no daemon -> an error in words, fast, and check does not start fwupd
+(the private bus can activate it, and a direct call does); a bus that accepts and never
 answers -> cut off by the deadline; firmware.update_available on the webcam
 (audio by its icon) with both versions and the release summary, and not on
 the CPU (not audio, not updatable); a plain `fix --yes` installs nothing;
@@ -45,7 +46,38 @@ class PrivateBus:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="micdoctor-fwupd-")
         self.address = f"unix:path={self.dir}/system_bus"
-        out = subprocess.run(["dbus-daemon", "--session", f"--address={self.address}", "--fork", "--print-pid"],
+        # A bus of our own that can activate org.freedesktop.fwupd (like the
+        # system bus with fwupd installed): the activation only leaves a mark,
+        # so a reader that would start fwupd is caught.
+        services = os.path.join(self.dir, "services")
+        os.makedirs(services)
+        self.activated = os.path.join(self.dir, "activated")
+        with open(os.path.join(services, "org.freedesktop.fwupd.service"), "w") as f:
+            f.write(f"[D-BUS Service]\nName=org.freedesktop.fwupd\nExec=/usr/bin/touch {self.activated}\n")
+        config = os.path.join(self.dir, "bus.conf")
+        with open(config, "w") as f:
+            f.write(f"""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>{self.address}</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>{services}</servicedir>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+  </policy>
+</busconfig>
+""")
+        out = subprocess.run(["dbus-daemon", f"--config-file={config}", "--fork", "--print-pid"],
                              capture_output=True, text=True, timeout=10, check=True)
         self.bus_pid = int(out.stdout.split()[0])
         self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address,
@@ -123,6 +155,11 @@ def main():
         assert not fw["read"] and "fwupd" in fw["error"] and ("not running" in fw["error"] or "not installed" in fw["error"]), fw
         assert fw["installed"] == os.access(DAEMON, os.X_OK), fw
         assert time.monotonic() - started < 20, "check took too long without fwupd"
+        assert not os.path.exists(bus.activated), "check started fwupd (D-Bus activation)"
+        # The same bus does activate it when asked directly: the mark above would have shown it.
+        subprocess.run(["busctl", f"--address={bus.address}", "call", "org.freedesktop.fwupd", "/",
+                        "org.freedesktop.DBus.Peer", "Ping"], capture_output=True, timeout=30)
+        wait_until(lambda: os.path.exists(bus.activated), 10, "the activation mark")
 
         # The real daemon with its test devices.
         bus.start_fwupd()
@@ -164,7 +201,6 @@ def main():
         out = micdoctor(bus.env, "undo")
         assert "micdoctor cannot undo a firmware update" in out.stdout and "fwupdmgr downgrade" in out.stdout, out.stdout
         assert bus.webcam_version() == "1.2.4"
-        bus.stop_daemon = None
     finally:
         bus.stop()
 
