@@ -18,6 +18,7 @@ packages=(
   pulseaudio pulseaudio-utils pipewire pipewire-bin pipewire-pulse wireplumber dbus
   python3-dbusmock  # BlueZ's D-Bus interface on a private system bus (tests/servers/test_bluez_dbus.py)
   libspa-0.2-bluetooth  # PipeWire's bluez5 plugin, which WirePlumber drives (tests/servers/test_wireplumber_config.py)
+  fwupd fwupd-tests  # the real firmware daemon and its test devices on a private system bus (tests/servers/test_fwupd.py)
   systemd-journal-remote  # writes real journal files for the kernel log's journald path (tests/servers/test_journal_kernel_log.py)
   # the Windows build (cross-compiled with mingw-w64) and Wine to run its tests
   g++-mingw-w64-x86-64 wine wine64

@@ -38,6 +38,7 @@ constexpr std::array kChecks = {
     NamedCheck{"UCM", checks::check_ucm},
     NamedCheck{"codec pins", checks::check_codec_pins},
     NamedCheck{"USB power", checks::check_usb_power},
+    NamedCheck{"firmware updates", checks::check_firmware_updates},
     NamedCheck{"ports", checks::check_ports},
     NamedCheck{"combo jack", checks::check_combo_jack},
     NamedCheck{"Windows settings", checks::check_windows},

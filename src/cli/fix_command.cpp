@@ -647,6 +647,7 @@ std::string undo_words(const UndoOutcome& o) {
     case UndoResult::changed_since: return "left alone: " + o.note;
     case UndoResult::gone: return "skipped: " + o.note;
     case UndoResult::failed: return "failed: " + o.note;
+    case UndoResult::not_undoable: return "not undone: " + o.note;
   }
   return "";
 }

@@ -1,5 +1,7 @@
 #include "fixes/driver_plan.hpp"
 
+#include <string>
+
 namespace micdoctor {
 namespace {
 
@@ -53,7 +55,11 @@ std::optional<Change> firmware_update_change(const Finding& finding, const Syste
   c.to = named(newest.version);
   const std::string name = device->vendor.empty() ? device->name : device->vendor + " " + device->name;
   c.summary = "Install firmware " + newest.version + " on \"" + name + "\" (now " + device->version + ")";
-  c.cost = "A firmware update cannot be undone by micdoctor; keep the device connected until it is done";
+  c.cost = "A firmware update cannot be undone by micdoctor (only fwupd can install an older version, if the vendor "
+           "allows it: fwupdmgr downgrade); it takes " +
+           (newest.install_duration_s > 0 ? "about " + std::to_string(newest.install_duration_s) + " seconds"
+                                           : std::string("a time fwupd did not say")) +
+           "; keep the device connected until it is done";
   return c;
 }
 

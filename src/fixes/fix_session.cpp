@@ -38,11 +38,16 @@ std::string reason_to_withhold(const Change& change, const FixOptions& options) 
   return {};
 }
 
+// Fixes made only when the person names them (fix --only ID), never in a
+// plain fix or fix --yes: a firmware update cannot be undone by micdoctor.
+bool only_when_asked_by_id(const Change& change) { return change.setting == Setting::firmware_version; }
+
 // The next change to consider: the first planned one not tried yet.
 std::optional<Change> next_change(const std::vector<Finding>& findings, const SystemSnapshot& snapshot,
                                   const FixOptions& options, const std::vector<ChangeOutcome>& done) {
   for (Change& change : plan_changes(findings, snapshot, options.device)) {
     if (options.only && change.fix != *options.only) continue;
+    if (!options.only && only_when_asked_by_id(change)) continue;
     if (!already_tried(done, change)) return std::move(change);
   }
   return std::nullopt;

@@ -1,5 +1,6 @@
 #include "fixes/journal.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -33,7 +34,18 @@ constexpr std::int64_t kMaxMixerLevel = 0x7fffffff;
 
 // The settings a version 3 journal adds.
 bool needs_version_3(Setting setting) { return is_mixer_setting(setting) || setting == Setting::config_file; }
+// The settings a version 4 journal adds (issue 15): a Windows service's start
+// type and a device's firmware (journalled, never put back by undo).
+bool needs_version_4(Setting setting) {
+  return setting == Setting::service_start_type || setting == Setting::firmware_version;
+}
 
+
+// The start types of ServiceState::start_type ("" when it was not known).
+bool is_start_type(const std::string& name) {
+  return name.empty() || name == "automatic" || name == "automatic_delayed" || name == "manual" || name == "disabled" ||
+         name == "boot" || name == "system";
+}
 
 Json value_to_json(Setting setting, const SettingValue& value) {
   if (is_mute_setting(setting)) return Json{{"muted", value.flag}};
@@ -164,6 +176,13 @@ SettingValue value_from_json(Setting setting, const nlohmann::json& json, const 
     mixer_levels_from_json(setting, json, where, value);
   } else {
     value.name = text(json, "name", where);
+    if (setting == Setting::service_start_type && !is_start_type(value.name)) {
+      bad(where + ".name", "not a service start type");
+    }
+    constexpr std::size_t kMaxVersionBytes = 256;
+    if (setting == Setting::firmware_version && value.name.size() > kMaxVersionBytes) {
+      bad(where + ".name", "not a firmware version");
+    }
     if (setting == Setting::config_file && value.name.size() > kMaxJournalFileBytes) {
       bad(where + ".name", "a file larger than 64 KiB");
     }
@@ -207,6 +226,7 @@ Change change_from_json(const nlohmann::json& json, const std::string& where, in
   const auto setting = setting_from_string(text(json, "setting", where));
   if (!setting) bad(where + ".setting", "unknown setting");
   if (version < 3 && needs_version_3(*setting)) bad(where + ".setting", "not a setting of this journal's version");
+  if (version < 4 && needs_version_4(*setting)) bad(where + ".setting", "not a setting of this journal's version");
   c.setting = *setting;
   const nlohmann::json& target = member(json, "target", where);
   c.target.name = text(target, "name", where + ".target");
@@ -217,6 +237,7 @@ Change change_from_json(const nlohmann::json& json, const std::string& where, in
   if (c.setting == Setting::config_file && !is_micdoctor_drop_in_path(c.target.name)) {
     bad(where + ".target.name", "not a drop-in file of micdoctor's (<wireplumber dir>/.../99-micdoctor-*)");
   }
+  if (needs_version_4(c.setting) && c.target.name.empty()) bad(where + ".target.name", "expected a service or device");
   c.from = value_from_json(c.setting, member(json, "from", where), where + ".from");
   c.to = value_from_json(c.setting, member(json, "to", where), where + ".to");
   c.summary = text(json, "summary", where);
@@ -282,8 +303,11 @@ int version_needed(const Journal& journal) {
   int version = 1;
   for (const JournalRun& run : journal.runs) {
     for (const JournalEntry& e : run.entries) {
-      if (needs_version_3(e.change.setting)) return 3;
-      if (!e.change.streams_before.empty() || e.change.streams_after || e.undo_attempts > 0) version = 2;
+      if (needs_version_4(e.change.setting)) return 4;
+      if (needs_version_3(e.change.setting)) version = 3;
+      if (!e.change.streams_before.empty() || e.change.streams_after || e.undo_attempts > 0) {
+        version = std::max(version, 2);
+      }
     }
   }
   return version;

@@ -24,8 +24,12 @@ namespace micdoctor {
 // readable by an older micdoctor, while one that cannot undo a mixer change
 // refuses the journal rather than skip it. Versions 1 and 2 are still read; a
 // version 1 or 2 journal naming a version 3 setting is corrupt.
-inline constexpr const char* kJournalSchema = "micdoctor.journal/3";
-inline constexpr int kJournalVersion = 3;
+//
+// Version 4 adds Windows' service_start_type (value.name: a start type) and
+// firmware_version (target.name: fwupd's DeviceId; value.name: the version;
+// undo never puts firmware back). Written as /4 only when it holds one.
+inline constexpr const char* kJournalSchema = "micdoctor.journal/4";
+inline constexpr int kJournalVersion = 4;
 // The largest configuration file a journal keeps (value.name of config_file).
 inline constexpr std::size_t kMaxJournalFileBytes = 64u << 10;
 

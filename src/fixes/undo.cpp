@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "checks/check_context.hpp"
+
 namespace micdoctor {
 namespace {
 
@@ -91,6 +93,17 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
                        std::string& stopped) {
   const Change& change = entry.change;
   UndoOutcome outcome{change, UndoResult::restored, {}, {}};
+  if (change.setting == Setting::firmware_version) {
+    // Firmware is never put back by micdoctor: a downgrade is the vendor's
+    // and fwupd's business (and not every device allows one).
+    outcome.result = UndoResult::not_undoable;
+    outcome.note = "micdoctor cannot undo a firmware update; to go back to " + describe_value(change.setting, change.from) +
+                   ", if the vendor allows it: fwupdmgr downgrade " +
+                   checks::shell_quote(change.target.name);
+    entry.status = EntryStatus::skipped;
+    entry.note = outcome.note;
+    return outcome;
+  }
   std::string error;
   CurrentValue current = system.current(change.setting, change.target);
   if (change.setting == Setting::stream_source && current.value && current.value->name.empty()) {
@@ -160,6 +173,7 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
     case UndoResult::restored:
     case UndoResult::already_as_before: entry.status = status_after_streams(entry, outcome, EntryStatus::undone); break;
     case UndoResult::changed_since:
+    case UndoResult::not_undoable:
     case UndoResult::gone: entry.status = status_after_streams(entry, outcome, EntryStatus::skipped); break;
     case UndoResult::failed: entry.status = EntryStatus::applied; break;
   }
@@ -237,6 +251,7 @@ std::string_view to_string(UndoResult result) {
     case UndoResult::changed_since: return "changed_since";
     case UndoResult::gone: return "gone";
     case UndoResult::failed: return "failed";
+    case UndoResult::not_undoable: return "not_undoable";
   }
   return "unknown";
 }

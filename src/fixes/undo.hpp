@@ -17,6 +17,7 @@ enum class UndoResult {
   changed_since,     // it reads neither value: changed by someone since; left alone
   gone,              // the object no longer exists (unplugged, stream ended)
   failed,            // the server refused; left as "applied" so a later undo tries again
+  not_undoable,      // micdoctor cannot put it back (a firmware update); the note says how to by hand
 };
 std::string_view to_string(UndoResult result);
 

@@ -47,6 +47,7 @@ struct FirmwareService {
   // "fresh", "stale" (older than 30 days), "missing" (never downloaded), "" unknown.
   std::string metadata;
   std::optional<int> metadata_age_days;
+  std::string refresh_note;     // --refresh: why the metadata was not refreshed ("" when it was, or not asked)
   std::vector<FirmwareDevice> devices;
 };
 

@@ -61,6 +61,7 @@ OutJson firmware_json(const FirmwareService& s) {
                  {"daemon_version", s.daemon_version},
                  {"metadata", s.metadata},
                  {"metadata_age_days", optional_int(s.metadata_age_days)},
+                 {"refresh_note", s.refresh_note},
                  {"devices", devices}};
 }
 
@@ -72,6 +73,7 @@ FirmwareService firmware_from(const Fields& f) {
   s.daemon_version = f.text("daemon_version");
   s.metadata = f.text("metadata");
   s.metadata_age_days = f.maybe_integer<int>("metadata_age_days", 0, kMaxDays);
+  s.refresh_note = f.text("refresh_note");
   f.each("devices", [&](const InJson& e, const std::string& p) { s.devices.push_back(firmware_device_from(Fields(e, p))); });
   return s;
 }

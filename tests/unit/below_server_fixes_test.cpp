@@ -385,7 +385,7 @@ TEST(BelowServerJournal, EveryNewFieldIsValidated) {
             JournalError::Kind::corrupt);
   // A version 2 journal cannot hold a mixer change; a newer one is told apart.
   EXPECT_EQ(error_of(with("mixer_switch", R"({"levels":[1]})", "2"), "setting"), JournalError::Kind::corrupt);
-  EXPECT_EQ(error_of(with("mixer_switch", R"({"levels":[1]})", "4")), JournalError::Kind::newer_version);
+  EXPECT_EQ(error_of(with("mixer_switch", R"({"levels":[1]})", "5")), JournalError::Kind::newer_version);
 }
 
 // --- undo ------------------------------------------------------------------------

@@ -431,7 +431,7 @@ TEST(JournalForm, ReadsAJournalAsAnEarlierRunWroteIt) {
 
 TEST(JournalForm, ANewerVersionIsToldApart) {
   std::string message;
-  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/4\",\"runs\":[],\"new\":1}", &message),
+  EXPECT_EQ(error_kind("{\"schema\":\"micdoctor.journal/5\",\"runs\":[],\"new\":1}", &message),
             JournalError::Kind::newer_version);
   EXPECT_NE(message.find("newer micdoctor"), std::string::npos);
 }

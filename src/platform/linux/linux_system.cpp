@@ -5,11 +5,40 @@
 
 #include "platform/alsa/alsa_mixer.hpp"
 #include "platform/linux/config_file.hpp"
+#include "platform/linux/fwupd_reader.hpp"
 #include "platform/linux/linux_snapshot.hpp"
 
 namespace micdoctor::linux_system {
 
 SystemSnapshot LinuxSystem::read() { return read_linux_snapshot(ReadOptions{}); }
+
+namespace {
+
+// The firmware version fwupd reports for the device now (fwupd is started
+// if needed: fix only gets here for fix --only firmware.update).
+CurrentValue firmware_version_now(const std::string& device_id) {
+  CurrentValue now;
+  FwupdReadOptions options;
+  options.start_daemon = true;
+  options.deadline = std::chrono::seconds(10);
+  const FirmwareService fwupd = read_fwupd(options);
+  if (!fwupd.read) {
+    now.error = fwupd.error;
+    return now;
+  }
+  for (const FirmwareDevice& device : fwupd.devices) {
+    if (device.id != device_id) continue;
+    SettingValue value;
+    value.name = device.version;
+    now.value = value;
+    return now;
+  }
+  now.gone = true;
+  now.error = "fwupd no longer lists the device " + device_id + " (unplugged?)";
+  return now;
+}
+
+}  // namespace
 
 CurrentValue LinuxSystem::current(Setting setting, const ChangeTarget& target) {
   if (is_mixer_setting(setting)) return alsa::read_mixer_setting(setting, target);
@@ -18,6 +47,7 @@ CurrentValue LinuxSystem::current(Setting setting, const ChangeTarget& target) {
     if (now.value) files_read_[target.name] = *now.value;
     return now;
   }
+  if (setting == Setting::firmware_version) return firmware_version_now(target.name);
   return settings_.current(setting, target);
 }
 
@@ -33,6 +63,7 @@ bool LinuxSystem::apply(Setting setting, const ChangeTarget& target, const Setti
     read->second = value;
     return true;
   }
+  if (setting == Setting::firmware_version) return install_firmware(target.name, value.name, error);
   if (!settings_.apply(setting, target, value, error)) return false;
   constexpr auto kSettleTime = std::chrono::milliseconds(1500);
   const auto deadline = std::chrono::steady_clock::now() + kSettleTime;
