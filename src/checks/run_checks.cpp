@@ -38,6 +38,8 @@ constexpr std::array kChecks = {
     NamedCheck{"UCM", checks::check_ucm},
     NamedCheck{"codec pins", checks::check_codec_pins},
     NamedCheck{"USB power", checks::check_usb_power},
+    NamedCheck{"known-bad versions", checks::check_known_bad_versions},
+    NamedCheck{"missing packages", checks::check_missing_packages},
     NamedCheck{"ports", checks::check_ports},
     NamedCheck{"combo jack", checks::check_combo_jack},
     NamedCheck{"Windows settings", checks::check_windows},
