@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "checks/known_bad_versions.hpp"
+#include "model/snapshot_json.hpp"
 #include "platform/linux/package_reader.hpp"
+#include "platform/linux/sysfs_reader.hpp"
 
 namespace micdoctor::test {
 namespace {
@@ -152,6 +155,21 @@ TEST(PackageDatabase, PicksTheDatabaseTheRootHasAndSaysWhenNone) {
   EXPECT_EQ(none.asked, std::vector<std::string>{"wireplumber"});
   EXPECT_NE(none.error.find("no package database found"), std::string::npos);
   fs::remove_all(dir);
+}
+
+// The kernel reader keeps /proc/version under the machine root, the snapshot
+// keeps it through JSON, and the known-bad check reads Debian's version in it.
+TEST(KernelVersionText, ReadUnderTheRootAndKeptInTheSnapshot) {
+  const fs::path machine = fs::path(MICDOCTOR_FIXTURES_DIR) / "machines/sof-laptop-known-bad-ucm";
+  SystemSnapshot s;
+  s.kernel = linux_system::read_kernel_state(machine);
+  EXPECT_EQ(s.kernel.release, "6.6.9-amd64");
+  EXPECT_NE(s.kernel.version_text.find("Debian 6.6.9-1 (2024-01-01)"), std::string::npos) << s.kernel.version_text;
+  EXPECT_EQ(checks::running_kernel_version(s.kernel), "6.6.9-1");
+  nlohmann::ordered_json json = snapshot_to_json(s);
+  json["schema"] = "micdoctor.snapshot/1";
+  const SystemSnapshot again = snapshot_from_text(json.dump());
+  EXPECT_EQ(again.kernel.version_text, s.kernel.version_text);
 }
 
 }  // namespace
