@@ -3,11 +3,15 @@
 // dry run on the snapshot); and the same bytes as a fix journal. A
 // SnapshotError or JournalError (refused cleanly) is the expected outcome for
 // bad input; anything else that escapes, crashes, leaks or hangs is a bug.
+// The same bytes as a known-bad table (data/known-bad-versions.json's form):
+// never a throw, and every entry it keeps has a valid range.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "checks/known_bad_versions.hpp"
 #include "checks/run_checks.hpp"
+#include "checks/version_compare.hpp"
 #include "fixes/fix_session.hpp"
 #include "fixes/journal.hpp"
 #include "model/snapshot_json.hpp"
@@ -49,11 +53,21 @@ void read_journal(const std::string& text) {
   }
 }
 
+void read_known_bad_table(const std::string& text) {
+  const micdoctor::checks::KnownBadTable table = micdoctor::checks::parse_known_bad_table(text);
+  for (const micdoctor::checks::KnownBadEntry& entry : table.entries) {
+    if (micdoctor::checks::compare_versions(entry.first_bad, entry.first_fixed) >= 0) __builtin_trap();
+    if (!entry.source.starts_with("https://")) __builtin_trap();
+  }
+  if (!table.error.empty() && !table.entries.empty()) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   check_and_plan(text);
   read_journal(text);
+  read_known_bad_table(text);
   return 0;
 }

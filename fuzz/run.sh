@@ -42,7 +42,8 @@ fuzz() {  # target seeds seconds
 fuzz micdoctor_fuzz "$seeds" $((seconds / 2))
 seeds_snapshot="$build/seeds-snapshot"
 mkdir -p "$seeds_snapshot"
-cp "$root"/tests/fixtures/snapshots/*.json "$root"/tests/fixtures/journals/*.json "$seeds_snapshot"/
+cp "$root"/tests/fixtures/snapshots/*.json "$root"/tests/fixtures/journals/*.json "$root"/data/known-bad-versions.json \
+  "$seeds_snapshot"/
 fuzz micdoctor_fuzz_snapshot "$seeds_snapshot" $((seconds / 4))
 seeds_alsa_info="$build/seeds-alsa-info"
 mkdir -p "$seeds_alsa_info"

@@ -29,6 +29,8 @@ void check_ucm(const CheckInput& input, std::vector<Finding>& out);             
 void check_codec_pins(const CheckInput& input, std::vector<Finding>& out);        // step 4 (kernel_checks)
 void check_usb_power(const CheckInput& input, std::vector<Finding>& out);         // step 4 (kernel_checks)
 void check_firmware_updates(const CheckInput& input, std::vector<Finding>& out);  // step 4 (firmware_checks: fwupd)
+void check_known_bad_versions(const CheckInput& input, std::vector<Finding>& out);  // step 4 (package_checks)
+void check_missing_packages(const CheckInput& input, std::vector<Finding>& out);    // step 4 (package_checks)
 void check_ports(const CheckInput& input, std::vector<Finding>& out);             // step 5
 void check_combo_jack(const CheckInput& input, std::vector<Finding>& out);        // step 5 (hardware_checks)
 void check_windows(const CheckInput& input, std::vector<Finding>& out);           // steps 1-4, Windows only

@@ -53,6 +53,11 @@ PackageNames names_of(SystemPackage package) {
     case SystemPackage::ucm_conf: return {"alsa-ucm-conf", "alsa-ucm", "alsa-ucm-conf", "alsa-ucm-conf"};
     case SystemPackage::linux_firmware:
       return {"firmware-misc-nonfree", "linux-firmware", "linux-firmware", "kernel-firmware-all"};
+    // Fedora ships PipeWire's Bluetooth plugin inside its pipewire packages: no name to ask for.
+    case SystemPackage::pipewire_bluetooth: return {"libspa-0.2-bluetooth", "", "pipewire-audio", "pipewire-spa-plugins-0_2"};
+    case SystemPackage::pulseaudio_bluetooth:
+      return {"pulseaudio-module-bluetooth", "pulseaudio-module-bluetooth", "pulseaudio-bluetooth",
+              "pulseaudio-module-bluetooth"};
   }
   return {"", "", "", ""};
 }
@@ -78,6 +83,8 @@ std::string label(SystemPackage package) {
     case SystemPackage::sof_firmware: return "the SOF firmware";
     case SystemPackage::ucm_conf: return "the UCM configurations";
     case SystemPackage::linux_firmware: return "the firmware package";
+    case SystemPackage::pipewire_bluetooth: return "PipeWire's Bluetooth support";
+    case SystemPackage::pulseaudio_bluetooth: return "PulseAudio's Bluetooth support";
   }
   return "it";
 }
@@ -108,7 +115,7 @@ std::string install_step(const Distribution& distribution, SystemPackage package
     case PackageFamily::debian: {
       std::string step = install + "sudo apt install " + name;
       // Debian keeps firmware in its non-free-firmware component (12 and later).
-      if (distribution.id == "debian" && package != SystemPackage::ucm_conf) {
+      if (distribution.id == "debian" && (package == SystemPackage::sof_firmware || package == SystemPackage::linux_firmware)) {
         step += "  (in Debian's non-free-firmware component: if apt cannot find it, add non-free-firmware to the "
                 "lines in /etc/apt/sources.list and run sudo apt update)";
       }
@@ -124,6 +131,33 @@ std::string install_step(const Distribution& distribution, SystemPackage package
       return "Install your distribution's SOF firmware package (sof-firmware, firmware-sof-signed or alsa-sof-firmware)";
     case SystemPackage::ucm_conf: return "Install your distribution's alsa-ucm-conf package";
     case SystemPackage::linux_firmware: return "Install your distribution's linux-firmware package";
+    case SystemPackage::pipewire_bluetooth:
+      return "Install your distribution's package of PipeWire's Bluetooth support (libspa-0.2-bluetooth, pipewire-audio)";
+    case SystemPackage::pulseaudio_bluetooth:
+      return "Install your distribution's PulseAudio Bluetooth package (pulseaudio-module-bluetooth)";
+  }
+  return "";
+}
+
+std::string install_command(PackageFamily family, const std::string& package) {
+  switch (family) {
+    case PackageFamily::debian: return "sudo apt install " + package;
+    case PackageFamily::fedora: return "sudo dnf install " + package;
+    case PackageFamily::arch: return "sudo pacman -S " + package;
+    case PackageFamily::suse: return "sudo zypper install " + package;
+    case PackageFamily::unknown: break;
+  }
+  return "";
+}
+
+std::string upgrade_command(PackageFamily family, const std::string& package) {
+  switch (family) {
+    case PackageFamily::debian: return "sudo apt update && sudo apt install --only-upgrade " + package;
+    case PackageFamily::fedora: return "sudo dnf upgrade --refresh " + package;
+    // Arch supports no partial upgrades: the whole system is updated.
+    case PackageFamily::arch: return "sudo pacman -Syu";
+    case PackageFamily::suse: return "sudo zypper refresh && sudo zypper update " + package;
+    case PackageFamily::unknown: break;
   }
   return "";
 }

@@ -39,6 +39,8 @@ constexpr std::array kChecks = {
     NamedCheck{"codec pins", checks::check_codec_pins},
     NamedCheck{"USB power", checks::check_usb_power},
     NamedCheck{"firmware updates", checks::check_firmware_updates},
+    NamedCheck{"known-bad versions", checks::check_known_bad_versions},
+    NamedCheck{"missing packages", checks::check_missing_packages},
     NamedCheck{"ports", checks::check_ports},
     NamedCheck{"combo jack", checks::check_combo_jack},
     NamedCheck{"Windows settings", checks::check_windows},

@@ -149,6 +149,7 @@ void read_card_below_server(const Fields& f, KernelCard& c) {
 
 void add_kernel_below_server(const KernelState& k, OutJson& out) {
   out["release"] = k.release;
+  out["version_text"] = k.version_text;
   OutJson controllers = OutJson::array();
   for (const AudioController& c : k.controllers) {
     controllers.push_back(OutJson{{"bus", c.bus},
@@ -201,6 +202,7 @@ void add_kernel_below_server(const KernelState& k, OutJson& out) {
 
 void read_kernel_below_server(const Fields& f, KernelState& k) {
   k.release = f.text("release");
+  k.version_text = f.text("version_text");
   f.each("controllers", [&](const InJson& e, const std::string& path) {
     const Fields c(e, path);
     k.controllers.push_back(AudioController{c.text("bus"), c.text("address"), c.text("vendor_id"), c.text("product_id"),

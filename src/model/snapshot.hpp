@@ -186,6 +186,7 @@ struct CardlessAudioDevice {
 struct KernelState {
   bool read = false;        // false when sysfs could not be read at all
   std::string release;      // the running kernel, "6.1.0-13-amd64" (uname -r); "" when unknown
+  std::string version_text; // /proc/version: Debian names the real version there ("... Debian 6.1.55-1 ..."); "" unknown
   std::vector<KernelCard> cards;
   std::vector<UnboundAudioDevice> unbound;
   std::vector<CardlessAudioDevice> cardless;

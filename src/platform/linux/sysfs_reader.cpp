@@ -185,6 +185,7 @@ KernelState read_kernel_state(const fs::path& root) {
   std::error_code error;
   state.read = fs::is_directory(sys / "bus", error);  // false: no sysfs here, the cards are unknown
   state.release = attribute(root / "proc/sys/kernel/osrelease");
+  state.version_text = attribute(root / "proc/version");  // one line; the known-bad table reads Debian's version in it
   // Each part on its own: a tree that changes under us (a device unplugged
   // mid-read) loses that part as far as it went, not the others.
   const auto part = [](const auto& read) {
