@@ -32,6 +32,7 @@ MICDOCTOR_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace
 step "Windows: micdoctor.exe under Wine"
 scripts/build-windows.sh
 python3 tests/windows/test_wine.py build-windows/micdoctor.exe
+python3 tests/windows/test_wine_services.py build-windows/micdoctor.exe
 
 step "fuzzing (${MICDOCTOR_FUZZ_SECONDS:-60} s)"
 fuzz/run.sh "${MICDOCTOR_FUZZ_SECONDS:-60}"

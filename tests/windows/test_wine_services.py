@@ -48,6 +48,16 @@ class WineServices(unittest.TestCase):
         cls.prefix = os.path.join(cls.server.dir, "wineprefix")
         cls.env = dict(cls.server.env, WINEPREFIX=cls.prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
         subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+        # Wine ends services.exe and every service with the last ordinary
+        # process (a few seconds after each command): a persistent wineserver
+        # keeps the services running from one command to the next, as Windows does.
+        subprocess.run(["wineserver", "-k"], env=cls.env, capture_output=True, timeout=30)
+        subprocess.run(["wineserver", "-p"], env=cls.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=30, check=True)
+        # services.exe, started by the first command, lives as long as the
+        # server: started here with no pipe to inherit, later commands' output ends with them.
+        subprocess.run(["wine", "sc", "query", "Spooler"], env=cls.env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60, check=True)
         cls.modules = cls.server.add_microphone("winmic", "USB Headset Microphone")
         cls.server.set_default_source("winmic")
         cls.service_exe = windows_path(os.path.join(os.path.dirname(EXE), "src", "micdoctor_test_service.exe"))
@@ -172,7 +182,7 @@ class WineServices(unittest.TestCase):
         self.assertEqual(self.found(report, "server.unreachable"), [])
 
         fix = self.json_of("fix", "--yes", "--only", "service.start")
-        self.assertEqual([(c["finding_device"], c["status"], c["resolved"]) for c in fix["changes"]],
+        self.assertEqual([(c["device"], c["status"], c["resolved"]) for c in fix["changes"]],
                          [("AudioEndpointBuilder", "applied", True), ("Audiosrv", "applied", True)])
         for name in ("AudioEndpointBuilder", "Audiosrv"):
             self.assertEqual((self.start_code(name), self.state(name)), (START_CODES["automatic"], "RUNNING"), name)
