@@ -126,8 +126,9 @@ bool delayed_auto_start(SC_HANDLE service) {
   return info.fDelayedAutostart != FALSE;
 }
 
-// The start type (with the delayed flag) of an open service, or an error in words.
-std::string read_start_type(SC_HANDLE service, std::string& error) {
+// The start type (with the delayed flag) of an open service, and its display
+// name when asked for; "" with an error in words when it cannot be read.
+std::string read_start_type(SC_HANDLE service, std::string& error, std::string* display_name = nullptr) {
   DWORD code = ERROR_SUCCESS;
   const std::vector<BYTE> buffer = query_config(service, code);
   if (buffer.empty()) {
@@ -135,6 +136,7 @@ std::string read_start_type(SC_HANDLE service, std::string& error) {
     return "";
   }
   const auto* config = reinterpret_cast<const QUERY_SERVICE_CONFIGW*>(buffer.data());
+  if (display_name != nullptr && config->lpDisplayName != nullptr) *display_name = to_utf8(config->lpDisplayName);
   const DWORD type = config->dwStartType;
   return start_type_name(type, type == SERVICE_AUTO_START && delayed_auto_start(service));
 }
@@ -157,16 +159,9 @@ ServiceState read_service(SC_HANDLE manager, const wchar_t* name) {
   } else {
     s.error = "its state cannot be read: " + describe_error(GetLastError());
   }
-  DWORD code = ERROR_SUCCESS;
-  const std::vector<BYTE> buffer = query_config(service.get(), code);
-  if (buffer.empty()) {
-    if (s.error.empty()) s.error = "its configuration cannot be read: " + describe_error(code);
-    return s;
-  }
-  const auto* config = reinterpret_cast<const QUERY_SERVICE_CONFIGW*>(buffer.data());
-  if (config->lpDisplayName != nullptr) s.display_name = to_utf8(config->lpDisplayName);
-  const DWORD type = config->dwStartType;
-  s.start_type = start_type_name(type, type == SERVICE_AUTO_START && delayed_auto_start(service.get()));
+  std::string config_error;
+  s.start_type = read_start_type(service.get(), config_error, &s.display_name);
+  if (s.error.empty()) s.error = config_error;
   return s;
 }
 
