@@ -31,9 +31,16 @@ MICDOCTOR_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace
 
 step "Windows: micdoctor.exe under Wine"
 scripts/build-windows.sh
-python3 tests/windows/test_wine.py build-windows/micdoctor.exe
+# Each test has its own Wine prefix (and sound server): the main one runs beside the others.
+python3 tests/windows/test_wine.py build-windows/micdoctor.exe > build-windows/test_wine.log 2>&1 &
+wine_main=$!
 python3 tests/windows/test_wine_drivers.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_driver_updates.py build-windows/micdoctor.exe
+python3 tests/windows/test_wine_services.py build-windows/micdoctor.exe
+wine_main_status=0
+wait "$wine_main" || wine_main_status=$?
+cat build-windows/test_wine.log
+[ "$wine_main_status" -eq 0 ]
 
 step "fuzzing (${MICDOCTOR_FUZZ_SECONDS:-60} s)"
 fuzz/run.sh "${MICDOCTOR_FUZZ_SECONDS:-60}"

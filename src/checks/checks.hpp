@@ -8,6 +8,9 @@
 namespace micdoctor::checks {
 
 void check_server(const CheckInput& input, std::vector<Finding>& out);            // step 0
+// Windows: the audio services (service_checks): service.audio_stopped (step 0),
+// service.camsvc_disabled (step 1).
+void check_services(const CheckInput& input, std::vector<Finding>& out);          // steps 0-1, Windows only
 void check_sandboxes(const CheckInput& input, std::vector<Finding>& out);         // step 1
 void check_device_nodes(const CheckInput& input, std::vector<Finding>& out);      // step 1
 void check_app_streams(const CheckInput& input, std::vector<Finding>& out);       // step 1
@@ -39,6 +42,11 @@ void check_windows_drivers(const CheckInput& input, std::vector<Finding>& out); 
 // and check_app_sources hand a Windows snapshot to these.
 void check_windows_app_streams(const CheckInput& input, std::vector<Finding>& out);  // step 1
 void check_windows_app_sources(const CheckInput& input, std::vector<Finding>& out);  // step 3
+
+// Windows: Windows Audio or its Endpoint Builder is installed and not running
+// (service.audio_stopped); check_server then leaves the unreachable device list
+// to that finding, which explains it.
+bool audio_service_down(const SystemSnapshot& snapshot);
 
 // Windows: the shared findings' manual steps in Windows terms (Settings paths
 // instead of pactl). Does nothing on other platforms.

@@ -18,6 +18,7 @@ struct NamedCheck {
 // In walk-through order.
 constexpr std::array kChecks = {
     NamedCheck{"sound server", checks::check_server},
+    NamedCheck{"audio services", checks::check_services},
     NamedCheck{"sandboxes", checks::check_sandboxes},
     NamedCheck{"device nodes", checks::check_device_nodes},
     NamedCheck{"application streams", checks::check_app_streams},

@@ -68,6 +68,8 @@ void check_server(const CheckInput& input, std::vector<Finding>& out) {
   const SystemSnapshot& s = input.snapshot;
   const ServerInfo& server = s.server;
   if (server.reachable) return;
+  // Windows: a stopped audio service is the cause; service.audio_stopped says it and explains this.
+  if (s.is_windows() && audio_service_down(s)) return;
   // A program holds the socket but did not answer: the server is there and hung (or paused), not missing.
   const bool hung = !server.listener.empty();
   std::string detail = "micdoctor tried " + (server.tried.empty() ? std::string("the default server") : server.tried);

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "platform/windows/windows_services.hpp"
 #include "platform/windows/windows_sessions.hpp"
 #include "platform/windows/windows_snapshot.hpp"
 #include "platform/windows/windows_util.hpp"
@@ -146,6 +147,7 @@ CurrentValue WindowsSystem::current(Setting setting, const ChangeTarget& target)
       }
       break;
     }
+    case Setting::service_start_type: return current_service_start_type(target.name);
     case Setting::mixer_switch:
     case Setting::mixer_volume:
     case Setting::mixer_enum:
@@ -235,6 +237,7 @@ bool WindowsSystem::apply(Setting setting, const ChangeTarget& target, const Set
       if (FAILED(hr) && !sessions.empty()) error = describe_hresult(hr);
       return SUCCEEDED(hr);
     }
+    case Setting::service_start_type: return set_service_start_type(target.name, value.name, error);
     case Setting::stream_source:
       error = "Windows lets no other program choose an app's microphone: choose it in the app's own settings";
       return false;
