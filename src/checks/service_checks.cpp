@@ -54,9 +54,8 @@ bool audio_service_is_down(const ServiceState& service) {
 // The evidence, the manual steps and the fix, the same for every service.
 void add_service_steps(const ServiceState& service, Finding& f) {
   const std::string target = default_start_type(service.name);
-  // The fix sets the start type; a service whose start type is already right
-  // but that is stopped gets the manual steps only (starting is in them).
-  if (service.start_type != target) f.fix = std::string(fix_id(FixId::service_start));
+  // The fix sets the start type back (when it differs) and starts the service.
+  f.fix = std::string(fix_id(FixId::service_start));
   const std::vector<std::string> sc = sc_commands(service.name, target);
   std::string commands;
   for (const std::string& c : sc) commands += (commands.empty() ? "" : " then ") + c;

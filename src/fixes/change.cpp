@@ -99,6 +99,7 @@ bool same_value(Setting setting, const SettingValue& actual, const SettingValue&
     return actual.levels == expected.levels;
   }
   if (setting == Setting::config_file) return actual.name == expected.name && actual.flag == expected.flag;
+  if (setting == Setting::service_start_type) return actual.name == expected.name && (actual.flag || !expected.flag);
   if (!is_volume_setting(setting)) return actual.name == expected.name;
   if (actual.volume_percent.empty() || expected.volume_percent.empty()) return false;
   const auto close = [](double a, double b) { return std::fabs(a - b) <= kVolumeTolerancePercent; };
@@ -115,6 +116,9 @@ std::string describe_value(Setting setting, const SettingValue& value) {
   if (is_permission_setting(setting)) return value.flag ? "allowed" : "denied";
   if (is_mixer_level_setting(setting)) return mixer_levels_text(setting, value);
   if (setting == Setting::config_file) return file_text(value);
+  if (setting == Setting::service_start_type) {
+    return (value.name.empty() ? std::string("unknown start") : "start " + value.name) + (value.flag ? ", running" : ", not running");
+  }
   if (is_volume_setting(setting)) {
     if (value.volume_percent.empty()) return "unknown";
     const bool balanced = std::all_of(value.volume_percent.begin(), value.volume_percent.end(), [&](double v) {

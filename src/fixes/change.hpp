@@ -32,10 +32,11 @@ enum class Setting {
   // A configuration file of the person's own (a WirePlumber drop-in):
   // target.name is its path; value.name its whole content, "" = no such file.
   config_file,
-  // Windows: a service's start type (target.name is the service's name,
-  // "Audiosrv"; value.name "automatic", "manual", "disabled", as ServiceState).
-  // Setting it to anything but "disabled" also starts the service; undo only
-  // puts the start type back (it never stops a running audio service).
+  // Windows: a service's start type and whether it runs (target.name is the
+  // service's name, "Audiosrv"; value.name "automatic", "manual", "disabled",
+  // as ServiceState; value.flag = running). A change to running starts it;
+  // undo puts the start type back and never stops a running audio service,
+  // so "not running" is met by a service that runs.
   service_start_type,
   // Linux: a device's firmware through fwupd (target.name is fwupd's DeviceId,
   // value.name the version). Installed only when asked for by id; micdoctor

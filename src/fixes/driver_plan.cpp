@@ -40,6 +40,7 @@ std::optional<Change> service_start_change(const Finding& finding, const SystemS
   c.setting = Setting::service_start_type;
   c.target.name = service->name;
   c.to = named(default_start_type(service->name));
+  c.to.flag = true;  // and running: a stopped service set to its usual start type is still stopped
   const std::string display = service->display_name.empty() ? service->name : service->display_name;
   c.summary = "Set the service \"" + display + "\" to start " + c.to.name + " and start it";
   return c;
@@ -68,7 +69,9 @@ std::optional<SettingValue> driver_setting_value(const SystemSnapshot& snapshot,
   if (setting == Setting::service_start_type) {
     const ServiceState* service = find_service(snapshot.services, target.name);
     if (service == nullptr) return std::nullopt;
-    return named(service->start_type);
+    SettingValue value = named(service->start_type);
+    value.flag = service->state == "running";
+    return value;
   }
   if (setting == Setting::firmware_version) {
     const FirmwareDevice* device = find_firmware_device(snapshot.firmware, target.name);
@@ -84,7 +87,7 @@ void apply_driver_setting(SystemSnapshot& snapshot, Setting setting, const Chang
     ServiceState* service = find_service(snapshot.services, target.name);
     if (service == nullptr) return;
     service->start_type = value.name;
-    if (value.name != "disabled") service->state = "running";
+    if (value.flag && value.name != "disabled") service->state = "running";
   } else if (setting == Setting::firmware_version) {
     for (FirmwareDevice& d : snapshot.firmware.devices) {
       if (d.id != target.name) continue;

@@ -57,6 +57,7 @@ Json value_to_json(Setting setting, const SettingValue& value) {
     return json;
   }
   if (setting == Setting::config_file) return Json{{"name", value.name}, {"exists", value.flag}};
+  if (setting == Setting::service_start_type) return Json{{"name", value.name}, {"running", value.flag}};
   return Json{{"name", value.name}};
 }
 
@@ -178,6 +179,10 @@ SettingValue value_from_json(Setting setting, const nlohmann::json& json, const 
     value.name = text(json, "name", where);
     if (setting == Setting::service_start_type && !is_start_type(value.name)) {
       bad(where + ".name", "not a service start type");
+    }
+    if (setting == Setting::service_start_type && json.contains("running")) {
+      if (!json["running"].is_boolean()) bad(where + ".running", "expected true or false");
+      value.flag = json["running"].get<bool>();
     }
     constexpr std::size_t kMaxVersionBytes = 256;
     if (setting == Setting::firmware_version && value.name.size() > kMaxVersionBytes) {

@@ -12,6 +12,7 @@
 #include "checks/run_checks.hpp"
 #include "checks/service_commands.hpp"
 #include "fixes/fix_plan.hpp"
+#include "fixes/fix_session.hpp"
 
 namespace micdoctor::test {
 namespace {
@@ -81,6 +82,25 @@ TEST(ServiceChecks, TheFixSetsCamsvcBackToManual) {
   EXPECT_EQ(it->to.name, "manual");
 }
 
+TEST(ServiceChecks, AnAutomaticServiceThatIsStoppedIsStartedByTheFixAndUndoLeavesItRunning) {
+  SystemSnapshot s = windows_fixture("audio_services_stopped");
+  service(s, "Audiosrv").start_type = "automatic";
+  service(s, "Audiosrv").state = "stopped";
+  SimulatedSystem system(s);
+  const auto changes = plan_changes(run_checks(s, ""), s, "");
+  const auto it = std::find_if(changes.begin(), changes.end(),
+                               [](const Change& c) { return c.target.name == "Audiosrv"; });
+  ASSERT_NE(it, changes.end());
+  EXPECT_EQ(describe_value(it->setting, it->from), "start automatic, not running");
+  EXPECT_EQ(describe_value(it->setting, it->to), "start automatic, running");
+  bool requested = false;
+  EXPECT_EQ(set_and_verify(system, it->setting, it->target, it->to, requested), "");
+  EXPECT_EQ(service(s = system.read(), "Audiosrv").state, "running");
+  // Undo puts the start type back and never stops it: "not running" reads as met by a running service.
+  EXPECT_EQ(set_and_verify(system, it->setting, it->target, it->from, requested), "");
+  EXPECT_EQ(service(s = system.read(), "Audiosrv").state, "running");
+}
+
 TEST(ServiceChecks, StoppedAudioServicesExplainTheUnlistableDevices) {
   const auto findings = run_checks(windows_fixture("audio_services_stopped"), "");
   EXPECT_TRUE(with_id(findings, "server.unreachable").empty());
@@ -95,10 +115,10 @@ TEST(ServiceChecks, StoppedAudioServicesExplainTheUnlistableDevices) {
     EXPECT_EQ(f->explains, std::vector<std::string>{"server.unreachable"});
     EXPECT_NE(f->detail.find("0x88890010"), std::string::npos) << f->detail;
   }
-  // Disabled: the fix sets it to Automatic. Automatic but stopped: starting it is a manual step.
+  // Disabled: the fix sets it to Automatic and starts it. Automatic but stopped: the fix starts it.
   EXPECT_EQ(stopped[0]->fix, "service.start");
   EXPECT_TRUE(has_step(*stopped[0], "sc.exe config AudioEndpointBuilder start= auto then sc.exe start AudioEndpointBuilder"));
-  EXPECT_FALSE(stopped[1]->fix.has_value());
+  EXPECT_EQ(stopped[1]->fix, "service.start");
   EXPECT_TRUE(has_step(*stopped[1], "sc.exe start Audiosrv"));
   EXPECT_TRUE(with_id(findings, "service.camsvc_disabled").empty());
 }

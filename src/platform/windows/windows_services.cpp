@@ -216,7 +216,7 @@ CurrentValue current_service_start_type(const std::string& service) {
   CurrentValue now;
   const ServiceHandle manager = open_manager(SC_MANAGER_CONNECT, now.error);
   if (!manager) return now;
-  const ServiceHandle handle(OpenServiceW(manager.get(), to_wide(service).c_str(), SERVICE_QUERY_CONFIG));
+  const ServiceHandle handle(OpenServiceW(manager.get(), to_wide(service).c_str(), SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS));
   if (!handle) {
     const DWORD code = GetLastError();
     now.gone = code == ERROR_SERVICE_DOES_NOT_EXIST;
@@ -226,13 +226,19 @@ CurrentValue current_service_start_type(const std::string& service) {
   }
   std::string start_type = read_start_type(handle.get(), now.error);
   if (start_type.empty()) return now;
+  const auto status = query_status(handle.get());
+  if (!status) {
+    now.error = "the state of " + service + " cannot be read: " + describe_error(GetLastError());
+    return now;
+  }
   SettingValue value;
   value.name = std::move(start_type);
+  value.flag = status->dwCurrentState == SERVICE_RUNNING;
   now.value = value;
   return now;
 }
 
-bool set_service_start_type(const std::string& service, const std::string& start_type, std::string& error) {
+bool set_service_start_type(const std::string& service, const std::string& start_type, bool start, std::string& error) {
   const auto code = start_type_code(start_type);
   if (!code) {
     error = "micdoctor does not set a service to start \"" + start_type + "\"";
@@ -269,7 +275,7 @@ bool set_service_start_type(const std::string& service, const std::string& start
     ChangeServiceConfig2W(handle.get(), SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &info);
   }
   // Undo only restores the start type: a running audio service is never stopped.
-  if (start_type == "disabled") return true;
+  if (!start || start_type == "disabled") return true;
   return start_and_wait(handle.get(), service, error);
 }
 

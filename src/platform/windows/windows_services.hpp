@@ -16,6 +16,8 @@ std::vector<ServiceState> read_audio_services();
 
 // For WindowsSystem::current/apply (Setting::service_start_type).
 CurrentValue current_service_start_type(const std::string& service);
-bool set_service_start_type(const std::string& service, const std::string& start_type, std::string& error);
+// `start`: start it too (never when the start type is "disabled"); a running
+// service is never stopped.
+bool set_service_start_type(const std::string& service, const std::string& start_type, bool start, std::string& error);
 
 }  // namespace micdoctor::windows

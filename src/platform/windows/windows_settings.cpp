@@ -237,7 +237,7 @@ bool WindowsSystem::apply(Setting setting, const ChangeTarget& target, const Set
       if (FAILED(hr) && !sessions.empty()) error = describe_hresult(hr);
       return SUCCEEDED(hr);
     }
-    case Setting::service_start_type: return set_service_start_type(target.name, value.name, error);
+    case Setting::service_start_type: return set_service_start_type(target.name, value.name, value.flag, error);
     case Setting::stream_source:
       error = "Windows lets no other program choose an app's microphone: choose it in the app's own settings";
       return false;
