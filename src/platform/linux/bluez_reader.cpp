@@ -9,13 +9,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "platform/linux/dbus_call.hpp"
 #include "platform/linux/small_file.hpp"
 
 namespace micdoctor::linux_system {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kAdapterInterface = "org.bluez.Adapter1";
 constexpr const char* kDeviceInterface = "org.bluez.Device1";
@@ -27,98 +27,13 @@ std::string lower(std::string text) {
   return text;
 }
 
-// -- the live bus (sd-bus) ----------------------------------------------------
+// -- the live bus (sd-bus, bounded: dbus_call.hpp) ----------------------------
 
-struct BusCloser {
-  // Not sd_bus_flush_close_unref: flushing waits for the handshake, unbounded.
-  void operator()(sd_bus* bus) const { sd_bus_close_unref(bus); }
-};
-using Bus = std::unique_ptr<sd_bus, BusCloser>;
-struct MessageUnref {
-  void operator()(sd_bus_message* message) const { sd_bus_message_unref(message); }
-};
-using Message = std::unique_ptr<sd_bus_message, MessageUnref>;
-
-class Deadline {
- public:
-  explicit Deadline(std::chrono::milliseconds timeout) : end_(Clock::now() + timeout) {}
-  bool passed() const { return Clock::now() >= end_; }
-  // What is left, in microseconds for sd-bus; at least 1 (0 would mean "the default").
-  std::uint64_t remaining_usec() const {
-    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(end_ - Clock::now()).count();
-    return left > 1 ? static_cast<std::uint64_t>(left) : 1u;
-  }
-
- private:
-  Clock::time_point end_;
-};
-
-struct SlotUnref {
-  void operator()(sd_bus_slot* slot) const { sd_bus_slot_unref(slot); }
-};
-
-struct PendingCall {
-  bool done = false;
-  Message reply;
-};
-
-int on_reply(sd_bus_message* message, void* userdata, sd_bus_error* /*error*/) {
-  auto* call = static_cast<PendingCall*>(userdata);
-  call->done = true;
-  call->reply.reset(sd_bus_message_ref(message));
-  return 0;
-}
-
-// Sends a method call and runs the connection until its reply or the
-// deadline. Not sd_bus_call: that waits for the connection's handshake
-// without a bound, and a bus that accepts but never answers would hang us.
-// The reply, or null with the reason in `why`.
-Message call_within(sd_bus* bus, sd_bus_message* call, const Deadline& deadline, std::string& why) {
-  PendingCall pending;
-  sd_bus_slot* raw_slot = nullptr;
-  int r = sd_bus_call_async(bus, &raw_slot, call, on_reply, &pending, deadline.remaining_usec());
-  const std::unique_ptr<sd_bus_slot, SlotUnref> slot(raw_slot);
-  while (r >= 0 && !pending.done) {
-    if (deadline.passed()) {
-      why = "no answer in time";
-      return nullptr;
-    }
-    r = sd_bus_process(bus, nullptr);
-    if (r > 0) continue;
-    if (r >= 0) r = sd_bus_wait(bus, deadline.remaining_usec());
-  }
-  if (r < 0) {
-    why = std::strerror(-r);
-    return nullptr;
-  }
-  if (sd_bus_message_is_method_error(pending.reply.get(), nullptr) != 0) {
-    const sd_bus_error* error = sd_bus_message_get_error(pending.reply.get());
-    why = error != nullptr && error->message != nullptr ? error->message
-          : error != nullptr && error->name != nullptr  ? error->name
-                                                         : "an error reply";
-    return nullptr;
-  }
-  return std::move(pending.reply);
-}
-
-// NameHasOwner; the reason in `why` (and false) when the bus did not answer.
-bool name_has_owner(sd_bus* bus, const char* name, const Deadline& deadline, std::string& why) {
-  sd_bus_message* raw_call = nullptr;
-  int r = sd_bus_message_new_method_call(bus, &raw_call, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                         "org.freedesktop.DBus", "NameHasOwner");
-  const Message call(raw_call);
-  if (r >= 0) r = sd_bus_message_append(call.get(), "s", name);
-  if (r < 0) {
-    why = std::strerror(-r);
-    return false;
-  }
-  const Message reply = call_within(bus, call.get(), deadline, why);
-  int owned = 0;
-  if (!reply) return false;
-  r = sd_bus_message_read(reply.get(), "b", &owned);
-  if (r < 0) why = std::strerror(-r);
-  return r >= 0 && owned != 0;
-}
+using dbus::Bus;
+using dbus::call_within;
+using dbus::Deadline;
+using dbus::Message;
+using dbus::name_has_owner;
 
 // Reads one a{sv} property value of a known type, else skips it.
 int read_string_property(sd_bus_message* m, std::string& out) {

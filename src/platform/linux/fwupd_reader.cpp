@@ -10,13 +10,13 @@
 #include <ctime>
 #include <memory>
 
+#include "platform/linux/dbus_call.hpp"
 #include "platform/linux/fwupd_parse.hpp"
 #include "platform/linux/process.hpp"
 
 namespace micdoctor::linux_system {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kService = "org.freedesktop.fwupd";
 constexpr const char* kInterface = "org.freedesktop.fwupd";
@@ -26,92 +26,13 @@ constexpr std::array<const char*, 3> kDaemonPaths = {"/usr/libexec/fwupd/fwupd",
 // fwupd's error when a device has no newer release (FWUPD_ERROR_NOTHING_TO_DO).
 constexpr const char* kNothingToDo = "org.freedesktop.fwupd.NothingToDo";
 
-// -- sd-bus with a deadline (the approach of bluez_reader.cpp) ----------------
+// -- sd-bus, bounded (dbus_call.hpp) ------------------------------------------
 
-struct BusCloser {
-  // Not sd_bus_flush_close_unref: flushing waits for the handshake, unbounded.
-  void operator()(sd_bus* bus) const { sd_bus_close_unref(bus); }
-};
-using Bus = std::unique_ptr<sd_bus, BusCloser>;
-struct MessageUnref {
-  void operator()(sd_bus_message* message) const { sd_bus_message_unref(message); }
-};
-using Message = std::unique_ptr<sd_bus_message, MessageUnref>;
-struct SlotUnref {
-  void operator()(sd_bus_slot* slot) const { sd_bus_slot_unref(slot); }
-};
-
-class Deadline {
- public:
-  explicit Deadline(std::chrono::milliseconds timeout) : end_(Clock::now() + timeout) {}
-  bool passed() const { return Clock::now() >= end_; }
-  std::uint64_t remaining_usec() const {
-    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(end_ - Clock::now()).count();
-    return left > 1 ? static_cast<std::uint64_t>(left) : 1u;
-  }
-  std::chrono::milliseconds remaining() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::microseconds(remaining_usec()));
-  }
-
- private:
-  Clock::time_point end_;
-};
-
-struct PendingCall {
-  bool done = false;
-  Message reply;
-};
-
-int on_reply(sd_bus_message* message, void* userdata, sd_bus_error* /*error*/) {
-  auto* call = static_cast<PendingCall*>(userdata);
-  call->done = true;
-  call->reply.reset(sd_bus_message_ref(message));
-  return 0;
-}
-
-// The reply, or null with the reason in `why` (and the D-Bus error's name in
-// `error_name` when the service answered with an error). Not sd_bus_call: it
-// waits for the handshake without a bound.
-Message call_within(sd_bus* bus, sd_bus_message* call, const Deadline& deadline, std::string& why,
-                    std::string* error_name = nullptr) {
-  PendingCall pending;
-  sd_bus_slot* raw_slot = nullptr;
-  int r = sd_bus_call_async(bus, &raw_slot, call, on_reply, &pending, deadline.remaining_usec());
-  const std::unique_ptr<sd_bus_slot, SlotUnref> slot(raw_slot);
-  while (r >= 0 && !pending.done) {
-    if (deadline.passed()) {
-      why = "no answer in time";
-      return nullptr;
-    }
-    r = sd_bus_process(bus, nullptr);
-    if (r > 0) continue;
-    if (r >= 0) r = sd_bus_wait(bus, deadline.remaining_usec());
-  }
-  if (r < 0) {
-    why = std::strerror(-r);
-    return nullptr;
-  }
-  if (sd_bus_message_is_method_error(pending.reply.get(), nullptr) != 0) {
-    const sd_bus_error* error = sd_bus_message_get_error(pending.reply.get());
-    if (error_name != nullptr && error != nullptr && error->name != nullptr) *error_name = error->name;
-    why = error != nullptr && error->message != nullptr ? error->message
-          : error != nullptr && error->name != nullptr  ? error->name
-                                                         : "an error reply";
-    return nullptr;
-  }
-  return std::move(pending.reply);
-}
-
-Message new_call(sd_bus* bus, const char* destination, const char* path, const char* interface, const char* member,
-                 std::string& why) {
-  sd_bus_message* raw = nullptr;
-  const int r = sd_bus_message_new_method_call(bus, &raw, destination, path, interface, member);
-  if (r < 0) {
-    why = std::strerror(-r);
-    return nullptr;
-  }
-  return Message(raw);
-}
+using dbus::Bus;
+using dbus::call_within;
+using dbus::Deadline;
+using dbus::Message;
+using dbus::new_call;
 
 // -- decoding a{sv} (every value type checked; sizes bounded) ------------------
 
@@ -234,20 +155,7 @@ bool call_list(sd_bus* bus, const char* member, const std::string* argument, con
 }
 
 bool name_has_owner(sd_bus* bus, const Deadline& deadline, std::string& why) {
-  const Message call = new_call(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                "NameHasOwner", why);
-  if (!call) return false;
-  int r = sd_bus_message_append_basic(call.get(), 's', kService);
-  if (r < 0) {
-    why = std::strerror(-r);
-    return false;
-  }
-  const Message reply = call_within(bus, call.get(), deadline, why);
-  if (!reply) return false;
-  int owned = 0;
-  r = sd_bus_message_read(reply.get(), "b", &owned);
-  if (r < 0) why = "an answer of the wrong type";
-  return r >= 0 && owned != 0;
+  return dbus::name_has_owner(bus, kService, deadline, why);
 }
 
 std::string daemon_version(sd_bus* bus, const Deadline& deadline, std::string& why) {
