@@ -290,18 +290,6 @@ std::string device_html(const DriverInventory& inv, const AudioDevice& d) {
   return out + "</dl></div>";
 }
 
-std::string finding_item(const Finding& f) {
-  std::string out = "<li class=\"finding " + css_class(f.severity) + "\" data-id=\"" + esc(f.id) + "\"><strong>" +
-                    esc(f.title) + "</strong> <span class=\"id\">" + esc(f.id) + "</span>";
-  if (!f.detail.empty()) out += "<p>" + esc(f.detail) + "</p>";
-  if (!f.manual_steps.empty()) {
-    out += "<p>What to do:</p><ul>";
-    for (const std::string& step : f.manual_steps) out += "<li>" + esc(step) + "</li>";
-    out += "</ul>";
-  }
-  return out + "</li>";
-}
-
 }  // namespace
 
 std::string drivers_to_html(const DriverInventory& inv) {
@@ -332,7 +320,7 @@ std::string drivers_to_html(const DriverInventory& inv) {
   out += "</ul></section>\n<section id=\"findings\"><h2>What check says about drivers and services</h2>";
   if (inv.findings.empty()) out += "<p>Nothing.</p>";
   out += "<ul class=\"findings\">";
-  for (const Finding& f : inv.findings) out += finding_item(f);
+  for (const Finding& f : inv.findings) out += finding_html(f);
   out += "</ul></section>\n";
   return out + html_page_end();
 }

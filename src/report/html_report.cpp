@@ -49,6 +49,8 @@ std::string esc(const std::string& text) { return escape_html(text); }
 
 std::string severity_class(Severity s) { return std::string(to_string(s)); }
 
+}  // namespace
+
 std::string finding_html(const Finding& f) {
   std::string out = "<li class=\"finding " + severity_class(f.severity) + "\" data-id=\"" + esc(f.id) + "\">";
   out += "<strong>" + esc(f.title) + "</strong> <span class=\"id\">" + esc(f.id) + "</span>";
@@ -60,6 +62,8 @@ std::string finding_html(const Finding& f) {
   }
   return out + "</li>";
 }
+
+namespace {
 
 // --- pictures --------------------------------------------------------------
 

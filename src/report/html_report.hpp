@@ -39,4 +39,9 @@ std::string html_page_end();
 // HTML text escaping (& < > " '), after making the text valid UTF-8.
 std::string escape_html(const std::string& text);
 
+// One finding as a list item (<li class="finding SEVERITY" data-id="ID">): its
+// title, id, detail and manual steps, escaped. The check report's and
+// `micdoctor drivers`' pages share it.
+std::string finding_html(const Finding& f);
+
 }  // namespace micdoctor

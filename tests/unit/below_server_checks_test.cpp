@@ -40,14 +40,6 @@ namespace {
 constexpr const char* kPciCard = "alsa_card.pci-0000_00_1f.3";
 constexpr const char* kPciSource = "alsa_input.pci-0000_00_1f.3.analog-stereo";
 
-std::vector<const Finding*> with_id(const std::vector<Finding>& findings, const std::string& id) {
-  std::vector<const Finding*> out;
-  for (const Finding& f : findings) {
-    if (f.id == id) out.push_back(&f);
-  }
-  return out;
-}
-
 // By value: the findings are often a temporary.
 Finding only(const std::vector<Finding>& findings, const std::string& id) {
   const auto found = with_id(findings, id);

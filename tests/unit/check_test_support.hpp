@@ -21,6 +21,18 @@ inline SystemSnapshot fixture_snapshot(const std::string& path) {
   return snapshot_from_text(text.str());
 }
 
+// A recorded Windows snapshot by name ("camsvc_disabled": tests/fixtures/windows/camsvc_disabled.json).
+inline SystemSnapshot windows_fixture(const std::string& name) { return fixture_snapshot("windows/" + name + ".json"); }
+
+// The findings with this id, in order.
+inline std::vector<const Finding*> with_id(const std::vector<Finding>& findings, const std::string& id) {
+  std::vector<const Finding*> out;
+  for (const Finding& f : findings) {
+    if (f.id == id) out.push_back(&f);
+  }
+  return out;
+}
+
 // Every channel at `value`, its dB on a linear scale from db_min to db_max.
 inline MixerVolume volume(long min, long max, long value, double db_min, double db_max, int channels = 2) {
   MixerVolume v;

@@ -17,16 +17,6 @@
 namespace micdoctor::test {
 namespace {
 
-SystemSnapshot windows_fixture(const std::string& name) { return fixture_snapshot("windows/" + name + ".json"); }
-
-std::vector<const Finding*> with_id(const std::vector<Finding>& findings, const std::string& id) {
-  std::vector<const Finding*> out;
-  for (const Finding& f : findings) {
-    if (f.id == id) out.push_back(&f);
-  }
-  return out;
-}
-
 bool has_step(const Finding& f, const std::string& text) {
   return std::any_of(f.manual_steps.begin(), f.manual_steps.end(),
                      [&](const std::string& s) { return s.find(text) != std::string::npos; });

@@ -17,8 +17,6 @@
 namespace micdoctor::test {
 namespace {
 
-SystemSnapshot windows_fixture(const std::string& name) { return fixture_snapshot("windows/" + name + ".json"); }
-
 const Finding* find(const std::vector<Finding>& findings, const std::string& id) {
   const auto it = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.id == id; });
   return it == findings.end() ? nullptr : &*it;

@@ -21,16 +21,6 @@ using checks::hardware_id_matches;
 
 constexpr const char* kArray = "{0.0.1.00000000}.{3e8a1c6d-5f2b-4a97-b0d4-8c1e6f2a9b57}";
 
-SystemSnapshot windows_fixture(const std::string& name) { return fixture_snapshot("windows/" + name + ".json"); }
-
-std::vector<const Finding*> with_id(const std::vector<Finding>& findings, const std::string& id) {
-  std::vector<const Finding*> out;
-  for (const Finding& f : findings) {
-    if (f.id == id) out.push_back(&f);
-  }
-  return out;
-}
-
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(WindowsDriverText, VersionFromWindowsUpdateTitles) {

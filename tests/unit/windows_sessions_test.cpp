@@ -18,16 +18,6 @@
 namespace micdoctor::test {
 namespace {
 
-SystemSnapshot windows_fixture(const std::string& name) { return fixture_snapshot("windows/" + name + ".json"); }
-
-std::vector<const Finding*> with_id(const std::vector<Finding>& findings, const std::string& id) {
-  std::vector<const Finding*> out;
-  for (const Finding& f : findings) {
-    if (f.id == id) out.push_back(&f);
-  }
-  return out;
-}
-
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 bool any_step_has(const Finding& f, const std::string& part) {
