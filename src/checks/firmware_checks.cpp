@@ -7,6 +7,7 @@
 
 #include "checks/check_catalog.hpp"
 #include "checks/checks.hpp"
+#include "checks/firmware_command.hpp"
 
 namespace micdoctor::checks {
 namespace {
@@ -68,7 +69,7 @@ Finding update_finding(const FirmwareDevice& device, const FirmwareService& fwup
   f.manual_steps.push_back("Keep the device connected (and the computer on power) while it updates" +
                            (duration.empty() ? std::string() : ": " + duration) + ".");
   f.manual_steps.push_back("Install it with micdoctor: micdoctor fix --only firmware.update");
-  f.manual_steps.push_back("Or with fwupd itself: fwupdmgr update " + shell_quote(device.id));
+  f.manual_steps.push_back("Or with fwupd itself: " + fwupdmgr_update_command(device.id));
   if (std::find(device.flags.begin(), device.flags.end(), "needs-reboot") != device.flags.end()) {
     f.manual_steps.push_back("Restart the computer afterwards: fwupd says this device needs it.");
   }
@@ -76,6 +77,10 @@ Finding update_finding(const FirmwareDevice& device, const FirmwareService& fwup
 }
 
 }  // namespace
+
+std::string fwupdmgr_update_command(const std::string& device_id) {
+  return "fwupdmgr update " + shell_quote(device_id);
+}
 
 void check_firmware_updates(const CheckInput& input, std::vector<Finding>& out) {
   const FirmwareService& fwupd = input.snapshot.firmware;

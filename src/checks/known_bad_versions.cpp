@@ -226,25 +226,79 @@ bool version_affected(const KnownBadEntry& entry, std::string_view installed) {
   return compare_versions(version, entry.first_bad) >= 0 && compare_versions(version, entry.first_fixed) < 0;
 }
 
-std::string running_kernel_version(const KernelState& kernel) {
-  // Debian: "Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org) (...) #1 SMP
-  // PREEMPT_DYNAMIC Debian 6.1.55-1 (2023-09-29)": the release is an ABI name.
-  const std::size_t debian = kernel.version_text.rfind(" Debian ");
-  if (debian != std::string::npos) {
-    const std::size_t start = debian + 8;
-    const std::size_t end = kernel.version_text.find(' ', start);
-    std::string version = kernel.version_text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (is_valid_version(version)) return version;
+std::string package_manager_of(PackageFamily family) {
+  switch (family) {
+    case PackageFamily::debian: return "dpkg";
+    case PackageFamily::fedora:
+    case PackageFamily::suse: return "rpm";
+    case PackageFamily::arch: return "pacman";
+    case PackageFamily::unknown: break;
   }
-  // Elsewhere the release starts with the upstream version: "6.5.6-300.fc39.x86_64",
-  // "6.6.1-arch1-1", Ubuntu's "6.5.0-14-generic" (its ABI counts from the upstream x.y.0).
+  return "";
+}
+
+namespace {
+
+// Debian: "Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org) (...) #1 SMP
+// PREEMPT_DYNAMIC Debian 6.1.55-1 (2023-09-29)": the release is an ABI name.
+std::string debian_kernel_version(const std::string& version_text) {
+  const std::size_t debian = version_text.rfind(" Debian ");
+  if (debian == std::string::npos) return "";
+  const std::size_t start = debian + 8;
+  const std::size_t end = version_text.find_first_of(" \n", start);
+  std::string version = version_text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  return is_valid_version(version) ? version : "";
+}
+
+// Ubuntu: /proc/version_signature "Ubuntu 6.8.0-45.45-generic 6.8.12" (the
+// reader keeps it on its own line after /proc/version's): the last field is
+// the upstream version the ABI name 6.8.0-45-generic hides.
+std::string ubuntu_kernel_version(const std::string& version_text) {
+  std::size_t line = 0;
+  while (line < version_text.size()) {
+    std::size_t end = version_text.find('\n', line);
+    if (end == std::string::npos) end = version_text.size();
+    std::string_view text(version_text.data() + line, end - line);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\r')) text.remove_suffix(1);
+    if (text.starts_with("Ubuntu ")) {
+      const std::size_t last = text.rfind(' ');
+      const std::string version(text.substr(last + 1));
+      if (last > 7 && is_valid_version(version) && version.find('-') == std::string::npos) return version;
+    }
+    line = end + 1;
+  }
+  return "";
+}
+
+// The leading numbers of the release: "6.5.6-300.fc39.x86_64" -> "6.5.6".
+std::string release_version(const std::string& release) {
   std::string version;
-  for (char c : kernel.release) {
+  for (char c : release) {
     if ((c < '0' || c > '9') && c != '.') break;
     version += c;
   }
   while (!version.empty() && version.back() == '.') version.pop_back();
   return is_valid_version(version) ? version : "";
+}
+
+}  // namespace
+
+std::string running_kernel_version(const KernelState& kernel) {
+  std::string version = debian_kernel_version(kernel.version_text);
+  if (version.empty()) version = ubuntu_kernel_version(kernel.version_text);
+  // Elsewhere the release starts with the upstream version: "6.5.6-300.fc39.x86_64", "6.6.1-arch1-1".
+  return version.empty() ? release_version(kernel.release) : version;
+}
+
+bool kernel_version_is_guessed(const KernelState& kernel) {
+  if (!debian_kernel_version(kernel.version_text).empty() || !ubuntu_kernel_version(kernel.version_text).empty()) {
+    return false;
+  }
+  // "x.y.0-<abi>": Debian's and Ubuntu's ABI names count from x.y.0 whatever
+  // the point release; Fedora's and Arch's releases name the real version.
+  const std::string version = release_version(kernel.release);
+  return version.ends_with(".0") && std::count(version.begin(), version.end(), '.') == 2 &&
+         kernel.release.size() > version.size() && kernel.release[version.size()] == '-';
 }
 
 namespace {

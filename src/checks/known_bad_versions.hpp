@@ -72,6 +72,10 @@ KnownBadTable parse_known_bad_table(std::string_view json);
 const KnownBadTable& shipped_known_bad_table();
 std::string_view shipped_known_bad_json();  // generated at build time
 
+// The package database each family keeps ("dpkg", "rpm", "pacman"; "" unknown):
+// the names package_name gives exist only in that one.
+std::string package_manager_of(PackageFamily family);
+
 // The package names of an entry (or any list) for a family; all families for
 // an unknown one.
 std::vector<std::string> names_for(const FamilyPackages& packages, PackageFamily family);
@@ -80,9 +84,15 @@ std::vector<std::string> names_for(const FamilyPackages& packages, PackageFamily
 bool version_affected(const KnownBadEntry& entry, std::string_view installed);
 
 // The running kernel's upstream version: Debian's from /proc/version
-// ("... Debian 6.1.55-1 (2023-09-29)" -> "6.1.55-1"), else the leading
+// ("... Debian 6.1.55-1 (2023-09-29)" -> "6.1.55-1"), Ubuntu's from
+// /proc/version_signature, kept after a newline in version_text ("Ubuntu
+// 6.8.0-45.45-generic 6.8.12" -> "6.8.12"), else the leading
 // numbers of the release ("6.5.6-300.fc39.x86_64" -> "6.5.6"); "" unknown.
 std::string running_kernel_version(const KernelState& kernel);
+// Whether running_kernel_version only guessed "x.y.0" from an ABI name
+// ("6.9.0-45-generic": Ubuntu's or Debian's kernel without its real version
+// known): the real version is x.y.z for some z the release does not say.
+bool kernel_version_is_guessed(const KernelState& kernel);
 
 // Whether the snapshot shows the hardware an entry concerns.
 bool hardware_matches(const HardwareCondition& condition, const SystemSnapshot& snapshot);

@@ -48,9 +48,20 @@ void kernel_finding(const CheckInput& input, const KnownBadEntry& entry, std::ve
   const KernelState& kernel = input.snapshot.kernel;
   const std::string version = running_kernel_version(kernel);
   if (version.empty() || !version_affected(entry, version)) return;
-  const std::string where = kernel.version_text.find(" Debian ") != std::string::npos
-                                ? " (from /proc/version; the release is " + kernel.release + ")"
-                                : " (release " + kernel.release + ")";
+  if (kernel_version_is_guessed(kernel)) {
+    // "6.9.0-45-generic" with neither Debian's nor Ubuntu's real version known:
+    // the kernel is some 6.9.z. A range that starts or ends at a point release
+    // (fixed in 6.9.3) cannot be judged, so a match is claimed only when every
+    // 6.9.z lies in the range.
+    const std::string last_of_series = version.substr(0, version.size() - 1) + "99999";
+    if (!version_affected(entry, last_of_series)) return;
+  }
+  std::string where = " (release " + kernel.release + ")";
+  if (kernel.version_text.find(" Debian ") != std::string::npos) {
+    where = " (from /proc/version; the release is " + kernel.release + ")";
+  } else if (kernel.version_text.find("\nUbuntu ") != std::string::npos) {
+    where = " (from /proc/version_signature; the release is " + kernel.release + ")";
+  }
   Finding f = make_check_finding(
       CheckId::driver_known_bad_version, Severity::warning,
       "The running Linux kernel has a known microphone problem on this hardware",
@@ -200,6 +211,9 @@ void check_missing_packages(const CheckInput& input, std::vector<Finding>& out) 
   const PackageDatabase& db = snapshot.packages;
   if (snapshot.is_windows() || !db.read) return;
   const PackageFamily family = package_family(snapshot.distribution);
+  // The names below are this family's: another family's database (dpkg
+  // installed on Fedora or Arch, say) never holds them, so "missing" would be false.
+  if (db.manager != package_manager_of(family)) return;
   std::vector<std::string> said;
   bool said_read = false;
   for (const Need& need : needs(snapshot)) {

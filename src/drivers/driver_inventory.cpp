@@ -6,6 +6,7 @@
 
 #include "alsainfo/alsa_info.hpp"
 #include "checks/check_catalog.hpp"
+#include "checks/firmware_command.hpp"
 #include "checks/install_command.hpp"
 #include "checks/run_checks.hpp"
 #include "checks/windows_driver_text.hpp"
@@ -28,17 +29,6 @@ bool same_hex(const std::string& a, const std::string& b) {
 }
 
 // ---- Linux ----
-
-std::string fwupd_install_command(const Distribution& distribution) {
-  switch (checks::package_family(distribution)) {
-    case checks::PackageFamily::debian: return "sudo apt install fwupd";
-    case checks::PackageFamily::fedora: return "sudo dnf install fwupd";
-    case checks::PackageFamily::arch: return "sudo pacman -S fwupd";
-    case checks::PackageFamily::suse: return "sudo zypper install fwupd";
-    case checks::PackageFamily::unknown: break;
-  }
-  return "";
-}
 
 AudioDevice& find_or_add(std::vector<AudioDevice>& devices, const std::string& bus, const std::string& address) {
   if (!address.empty()) {
@@ -71,7 +61,7 @@ void add_firmware(AudioDevice& device, const FirmwareDevice& fw) {
     update.source = remote_label(release.remote);
     update.urgency = release.urgency;
     update.install_duration_s = release.install_duration_s;
-    update.how = "micdoctor fix --only firmware.update (or: fwupdmgr update " + fw.id +
+    update.how = "micdoctor fix --only firmware.update (or: " + checks::fwupdmgr_update_command(fw.id) +
                  "); a firmware update cannot be undone by micdoctor";
     device.updates.push_back(std::move(update));
   }
@@ -192,9 +182,17 @@ void linux_sources(const SystemSnapshot& s, DriverInventory& inv) {
     daemon.state = "not installed";
     daemon.detail = "fwupd is not installed, so firmware updates of headsets, docks and webcams cannot be looked up" +
                     (fw.error.empty() ? std::string() : " (" + fw.error + ")");
-    const std::string command = fwupd_install_command(s.distribution);
+    const std::string command = checks::install_command(checks::package_family(s.distribution), "fwupd");
     daemon.action = command.empty() ? "Install your distribution's fwupd package"
                                     : "Install fwupd: " + command;
+  } else if (fw.error.starts_with("the system D-Bus")) {
+    // The reader's words when the bus itself failed (fwupd_reader.cpp): fwupd
+    // is reached, and started when needed, through the system D-Bus, so
+    // starting fwupd by hand would not help.
+    daemon.state = "no system D-Bus";
+    daemon.detail = "fwupd is installed, but the system D-Bus, through which programs reach it, is not running: " +
+                    fw.error;
+    daemon.action = "Restart the computer, which starts the system D-Bus (inside a container there is usually none)";
   } else {
     daemon.state = "not running";
     daemon.detail = "fwupd is installed but did not answer" + (fw.error.empty() ? std::string() : ": " + fw.error);
@@ -352,19 +350,22 @@ DriverInventory take_inventory(const SystemSnapshot& snapshot, std::vector<Findi
     endpoints_without_details(snapshot, inv);
     inv.services = snapshot.services;
     windows_sources(snapshot, inv);
-    if (inv.devices.empty()) {
+    if (inv.devices.empty() && !snapshot.server.reachable && !snapshot.server.error.empty()) {
+      // Not "no hardware": Windows could not be asked (its audio services stopped, say).
+      inv.devices_unread = snapshot.server.error;
+    } else if (inv.devices.empty()) {
       inv.no_sound_hardware = "Windows reports no capture endpoint";
     }
   } else {
     inv.kernel_release = snapshot.kernel.release;
     linux_devices(snapshot, inv);
     linux_sources(snapshot, inv);
-    if (inv.devices.empty()) {
-      inv.no_sound_hardware = snapshot.kernel.read
-                                  ? "the kernel lists no sound card and no audio controller, and no Bluetooth "
-                                    "headset is connected"
-                                  : "the kernel's view of the hardware could not be read, and no Bluetooth headset "
-                                    "is connected";
+    if (inv.devices.empty() && !snapshot.kernel.read) {
+      inv.devices_unread = "the kernel's view of the hardware (/sys) could not be read, and no Bluetooth headset "
+                           "is connected";
+    } else if (inv.devices.empty()) {
+      inv.no_sound_hardware = "the kernel lists no sound card and no audio controller, and no Bluetooth headset is "
+                              "connected";
     }
   }
   for (Finding& f : findings) {
@@ -379,6 +380,7 @@ std::string inventory_verdict(const DriverInventory& inv) {
     if (is_problem(f) && (worst == nullptr || f.severity > worst->severity)) worst = &f;
   }
   if (worst != nullptr) return worst->title;
+  if (!inv.devices_unread.empty()) return "The sound devices could not be listed: " + inv.devices_unread + ".";
   if (!inv.no_sound_hardware.empty()) return "No sound hardware was found: " + inv.no_sound_hardware + ".";
   const auto updates = std::count_if(inv.devices.begin(), inv.devices.end(),
                                      [](const AudioDevice& d) { return !d.updates.empty(); });

@@ -88,6 +88,9 @@ struct DriverInventory {
   std::vector<Finding> findings;        // what `check` says about drivers (step 4) and the audio services
   // No device at all: said plainly, not an error. The reason in words.
   std::string no_sound_hardware;        // "" when there are devices
+  // The devices could not be listed at all (Windows' audio services down, no
+  // /sys): why, in words. Not the same as no hardware; "" when they were listed.
+  std::string devices_unread;
 };
 
 // The whole inventory. Runs the checks (run_checks) for its findings.

@@ -186,7 +186,8 @@ struct CardlessAudioDevice {
 struct KernelState {
   bool read = false;        // false when sysfs could not be read at all
   std::string release;      // the running kernel, "6.1.0-13-amd64" (uname -r); "" when unknown
-  std::string version_text; // /proc/version: Debian names the real version there ("... Debian 6.1.55-1 ..."); "" unknown
+  std::string version_text; // /proc/version: Debian names the real version there ("... Debian 6.1.55-1 ..."); then, on
+                            // a line of its own, Ubuntu's /proc/version_signature ("Ubuntu 6.8.0-45.45-generic 6.8.12"); "" unknown
   std::vector<KernelCard> cards;
   std::vector<UnboundAudioDevice> unbound;
   std::vector<CardlessAudioDevice> cardless;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/check_catalog.hpp"
+#include "checks/firmware_command.hpp"
 #include "drivers/driver_inventory.hpp"
 #include "report/drivers_report.hpp"
 
@@ -238,6 +239,58 @@ TEST(DriverInventory, SourcesSayWhatIsMissingAndHowToGetIt) {
   const drivers::UpdateSource* packages = source_named(unread, "package database");
   EXPECT_FALSE(packages->ok);
   EXPECT_NE(packages->detail.find("permission denied"), std::string::npos);
+}
+
+// fwupd is reached (and started when needed) through the system D-Bus: with
+// the bus itself down, "start fwupd" would not help, and is not said.
+TEST(DriverInventory, NoSystemDBusIsSaidInsteadOfStartingFwupd) {
+  SystemSnapshot s = linux_laptop();
+  s.firmware = FirmwareService{};
+  s.firmware.installed = true;
+  s.firmware.error = "the system D-Bus could not be reached (No such file or directory)";
+  const drivers::UpdateSource* fwupd = source_named(take_inventory(s, {}), "fwupd");
+  EXPECT_EQ(fwupd->state, "no system D-Bus");
+  EXPECT_NE(fwupd->detail.find("the system D-Bus, through which programs reach it, is not running"), std::string::npos);
+  EXPECT_EQ(fwupd->action.find("systemctl start fwupd"), std::string::npos) << fwupd->action;
+  s.firmware.error = "fwupd (the firmware update service) is installed but not running";
+  EXPECT_EQ(source_named(take_inventory(s, {}), "fwupd")->action, "Start it: sudo systemctl start fwupd");
+}
+
+// A device id from fwupd goes into a pasted command shell-quoted, the same
+// command firmware.update_available gives.
+TEST(DriverInventory, TheFwupdmgrCommandIsShellQuoted) {
+  SystemSnapshot s = linux_laptop();
+  ASSERT_FALSE(s.firmware.devices.empty());
+  for (FirmwareDevice& d : s.firmware.devices) {
+    if (!d.upgrades.empty()) d.id = "x; rm -rf ~";
+  }
+  const DriverInventory inv = take_inventory(s, {});
+  const AudioDevice* jabra = device_named(inv, "Jabra Evolve2 65");
+  ASSERT_NE(jabra, nullptr);
+  ASSERT_EQ(jabra->updates.size(), 1u);
+  EXPECT_NE(jabra->updates[0].how.find("(or: " + checks::fwupdmgr_update_command("x; rm -rf ~") + ")"),
+            std::string::npos)
+      << jabra->updates[0].how;
+  EXPECT_NE(jabra->updates[0].how.find("fwupdmgr update 'x; rm -rf ~'"), std::string::npos) << jabra->updates[0].how;
+}
+
+// Devices that could not be listed are not "no sound hardware": Windows with
+// its audio services stopped (the MMDevice API failed), Linux without /sys.
+TEST(DriverInventory, DevicesThatCouldNotBeListedAreNotNoHardware) {
+  SystemSnapshot windows;
+  windows.platform = "windows";
+  windows.server.reachable = false;
+  windows.server.error = "the capture devices could not be listed: 0x88890010";
+  const DriverInventory w = take_inventory(windows, {});
+  EXPECT_TRUE(w.no_sound_hardware.empty());
+  EXPECT_EQ(drivers::inventory_verdict(w),
+            "The sound devices could not be listed: the capture devices could not be listed: 0x88890010.");
+  SystemSnapshot linux_machine;
+  linux_machine.kernel.read = false;
+  const DriverInventory l = take_inventory(linux_machine, {});
+  EXPECT_TRUE(l.no_sound_hardware.empty());
+  EXPECT_EQ(drivers::inventory_verdict(l).rfind("The sound devices could not be listed: the kernel's view", 0), 0u)
+      << drivers::inventory_verdict(l);
 }
 
 TEST(DriverInventory, ASnapshotWithoutTheSourcesSaysTheyWereNotAskedNotMissing) {

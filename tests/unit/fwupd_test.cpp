@@ -10,13 +10,20 @@
 // VendorId USB:0x0B0E, InstanceIds USB\VID_0B0E&PID_24B0).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "checks/run_checks.hpp"
 #include "fixes/fix_session.hpp"
 #include "fixes/journal.hpp"
 #include "fixes/undo.hpp"
 #include "platform/linux/fwupd_parse.hpp"
+#include "platform/linux/fwupd_reader.hpp"
+#include "platform/linux/process.hpp"
 
 namespace micdoctor {
 namespace {
@@ -365,6 +372,79 @@ TEST(FirmwareJournal, AnOlderVersionOrABadStartTypeIsRefused) {
   bad_type.replace(bad_type.find("\"disabled\""), 10, "\"rm -rf /\"");
   EXPECT_THROW(journal_from_text(bad_type), JournalError);
 }
+
+
+// ---- the firmware install, attached to the person's terminal ----------------
+
+namespace install {
+
+namespace fs = std::filesystem;
+
+// A stand-in fwupdmgr on PATH for one test, and our stdin fed from a pipe
+// holding `typed` (what the person would type), both restored after.
+class FakeFwupdmgr {
+ public:
+  FakeFwupdmgr(const std::string& script, const std::string& typed)
+      : dir_(fs::temp_directory_path() / ("micdoctor-fwupdmgr-" + std::to_string(::getpid()))) {
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "fwupdmgr") << "#!/bin/sh\n" << script << "\n";
+    fs::permissions(dir_ / "fwupdmgr", fs::perms::owner_all);
+    const char* path = std::getenv("PATH");
+    old_path_ = path ? path : "";
+    ::setenv("PATH", (dir_.string() + ":" + old_path_).c_str(), 1);
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    EXPECT_EQ(::write(fds[1], typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
+    ::close(fds[1]);
+    saved_stdin_ = ::dup(STDIN_FILENO);
+    ::dup2(fds[0], STDIN_FILENO);
+    ::close(fds[0]);
+  }
+  FakeFwupdmgr(const FakeFwupdmgr&) = delete;
+  FakeFwupdmgr& operator=(const FakeFwupdmgr&) = delete;
+  ~FakeFwupdmgr() {
+    ::dup2(saved_stdin_, STDIN_FILENO);
+    ::close(saved_stdin_);
+    ::setenv("PATH", old_path_.c_str(), 1);
+    fs::remove_all(dir_);
+  }
+
+ private:
+  fs::path dir_;
+  std::string old_path_;
+  int saved_stdin_ = -1;
+};
+
+// fwupdmgr reads the person's terminal (polkit's agent asks there): with
+// stdin on /dev/null this install could not go on.
+TEST(FirmwareInstall, FwupdmgrReadsThePersonsTerminal) {
+  FakeFwupdmgr fake("read answer; [ \"$answer\" = secret ] || exit 1; echo \"Installing $5 on $4\"", "secret\n");
+  std::string error;
+  EXPECT_TRUE(linux_system::install_firmware(kHeadsetId, "1.2.4", error)) << error;
+}
+
+// Each way it can end is said in words, fwupdmgr's own exit codes included.
+TEST(FirmwareInstall, HowItEndedInWords) {
+  std::string error;
+  {
+    FakeFwupdmgr fake("exit 2", "");
+    EXPECT_FALSE(linux_system::install_firmware(kHeadsetId, "1.2.4", error));
+    EXPECT_NE(error.find("fwupdmgr exited with status 2 (nothing to do"), std::string::npos) << error;
+  }
+  {
+    FakeFwupdmgr fake("exit 3", "");
+    EXPECT_FALSE(linux_system::install_firmware(kHeadsetId, "1.2.4", error));
+    EXPECT_NE(error.find("status 3 (fwupd does not know this device or version)"), std::string::npos) << error;
+  }
+  {
+    FakeFwupdmgr fake("kill -TERM $$", "");
+    EXPECT_FALSE(linux_system::install_firmware(kHeadsetId, "1.2.4", error));
+    EXPECT_NE(error.find("fwupdmgr was ended by signal 15"), std::string::npos) << error;
+  }
+  EXPECT_NE(linux_system::run_attached({"/nonexistent/fwupdmgr"}).find("could not be started"), std::string::npos);
+}
+
+}  // namespace install
 
 }  // namespace
 }  // namespace micdoctor

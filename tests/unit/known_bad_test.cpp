@@ -287,6 +287,40 @@ TEST(KnownBadVersion, TheKernelFromDebiansProcVersionAndTheModule) {
   EXPECT_EQ(checks::running_kernel_version(f.kernel), "6.9.1");
 }
 
+// Ubuntu's release is an ABI name counting from x.y.0 ("6.9.0-12-generic" may
+// be 6.9.5): its real version comes from /proc/version_signature, and without
+// it a range fixed by a point release (6.9.2 here) is not claimed.
+TEST(KnownBadVersion, UbuntusKernelFromItsVersionSignatureAndNoGuessFromAnAbiName) {
+  Distribution ubuntu{"ubuntu", "debian", "24.10", "Ubuntu 24.10"};
+  SystemSnapshot s = sof_laptop(ubuntu);
+  s.packages.packages = {{"firmware-sof-signed", "2024.09-1"}};
+  s.kernel.module_parameters.push_back(ModuleParameter{"snd_soc_sof_sdw", "quirk", "-1"});
+  s.kernel.release = "6.9.0-12-generic";
+  s.kernel.version_text = "Linux version 6.9.0-12-generic (buildd@lcy02-amd64-075) (x86_64-linux-gnu-gcc-14 (Ubuntu "
+                          "14.2.0-4ubuntu2) 14.2.0, GNU ld (GNU Binutils for Ubuntu) 2.43.1) #12-Ubuntu SMP "
+                          "PREEMPT_DYNAMIC Mon Jul  1 12:00:00 UTC 2024";
+  EXPECT_TRUE(checks::kernel_version_is_guessed(s.kernel));
+  EXPECT_TRUE(with_id(run_checks(s), "driver.known_bad_version").empty()) << "6.9.0-12 may be 6.9.2 or later";
+
+  const std::string proc_version = s.kernel.version_text;
+  s.kernel.version_text = proc_version + "\nUbuntu 6.9.0-12.12-generic 6.9.7";
+  EXPECT_EQ(checks::running_kernel_version(s.kernel), "6.9.7");
+  EXPECT_FALSE(checks::kernel_version_is_guessed(s.kernel));
+  EXPECT_TRUE(with_id(run_checks(s), "driver.known_bad_version").empty());  // 6.9.7 has the fix
+
+  s.kernel.version_text = proc_version + "\nUbuntu 6.9.0-12.12-generic 6.9.1";
+  const auto found = with_id(run_checks(s), "driver.known_bad_version");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].detail.find("The running kernel is 6.9.1 (from /proc/version_signature; the release is "
+                                 "6.9.0-12-generic)"),
+            std::string::npos)
+      << found[0].detail;
+
+  SystemSnapshot f = sof_laptop(fedora());  // Fedora's release names the real version
+  f.kernel.release = "6.9.1-200.fc40.x86_64";
+  EXPECT_FALSE(checks::kernel_version_is_guessed(f.kernel));
+}
+
 // ---- firmware.package_missing -------------------------------------------------
 
 TEST(PackageMissing, SofWithoutTheFirmwarePackage) {
@@ -302,6 +336,19 @@ TEST(PackageMissing, SofWithoutTheFirmwarePackage) {
   EXPECT_TRUE(with_id(run_checks(s), "firmware.package_missing").empty());
   SystemSnapshot desktop = hda_desktop(debian());  // no SOF: nothing is needed
   EXPECT_TRUE(with_id(run_checks(desktop), "firmware.package_missing").empty());
+}
+
+// A Fedora or Arch system with dpkg installed (for building .debs): its
+// database never holds the distribution's names, so nothing is "missing".
+TEST(PackageMissing, OnlyJudgedInTheDistributionsOwnDatabase) {
+  for (const Distribution& distribution : {fedora(), arch()}) {
+    SystemSnapshot s = sof_laptop(distribution);
+    s.packages.manager = "dpkg";
+    s.packages.packages = {{"alsa-ucm-conf", "1.2.8-1"}};
+    EXPECT_TRUE(with_id(run_checks(s), "firmware.package_missing").empty()) << distribution.id;
+    s.packages.manager = checks::package_manager_of(checks::package_family(distribution));
+    EXPECT_FALSE(with_id(run_checks(s), "firmware.package_missing").empty()) << distribution.id;
+  }
 }
 
 TEST(PackageMissing, UcmMissingOnceNotTwice) {

@@ -157,6 +157,43 @@ TEST(PackageDatabase, PicksTheDatabaseTheRootHasAndSaysWhenNone) {
   fs::remove_all(dir);
 }
 
+// The distribution decides which database is read: a Fedora root with dpkg's
+// status file too (dpkg installed for building .debs) is an rpm system.
+TEST(PackageDatabase, TheDistributionsDatabaseNotWhicheverExists) {
+  const fs::path dir = fs::temp_directory_path() / ("micdoctor-family-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "var/lib/dpkg");
+  fs::create_directories(dir / "etc");
+  fs::copy_file(kFixtures / "dpkg/status", dir / "var/lib/dpkg/status", fs::copy_options::overwrite_existing);
+  std::ofstream(dir / "etc/os-release") << "NAME=\"Fedora Linux\"\nVERSION_ID=40\nID=fedora\n";
+  const PackageDatabase on_fedora = linux_system::read_package_database(dir, {"wireplumber"});
+  EXPECT_EQ(on_fedora.manager, "rpm");
+  EXPECT_FALSE(on_fedora.read);
+  std::ofstream(dir / "etc/os-release") << "NAME=\"Linux Mint\"\nID=linuxmint\nID_LIKE=\"ubuntu debian\"\n";
+  const PackageDatabase on_mint = linux_system::read_package_database(dir, {"wireplumber"});
+  EXPECT_EQ(on_mint.manager, "dpkg");
+  EXPECT_TRUE(on_mint.read) << on_mint.error;
+  fs::remove_all(dir);
+}
+
+// Ubuntu's /proc/version_signature (shape from https://wiki.ubuntu.com/Kernel/FAQ,
+// "Ubuntu <abi>-generic <upstream>") is read under the machine root beside /proc/version.
+TEST(KernelVersionText, UbuntusVersionSignatureUnderTheRoot) {
+  const fs::path dir = fs::temp_directory_path() / ("micdoctor-ubuntu-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "proc/sys/kernel");
+  std::ofstream(dir / "proc/sys/kernel/osrelease") << "6.8.0-45-generic\n";
+  std::ofstream(dir / "proc/version")
+      << "Linux version 6.8.0-45-generic (buildd@lcy02-amd64-115) (x86_64-linux-gnu-gcc-13 (Ubuntu 13.2.0-23ubuntu4) "
+         "13.2.0, GNU ld (GNU Binutils for Ubuntu) 2.42) #45-Ubuntu SMP PREEMPT_DYNAMIC Fri Aug 30 12:02:04 UTC 2024\n";
+  KernelState kernel = linux_system::read_kernel_state(dir);
+  EXPECT_EQ(checks::running_kernel_version(kernel), "6.8.0");
+  EXPECT_TRUE(checks::kernel_version_is_guessed(kernel));
+  std::ofstream(dir / "proc/version_signature") << "Ubuntu 6.8.0-45.45-generic 6.8.12\n";
+  kernel = linux_system::read_kernel_state(dir);
+  EXPECT_EQ(checks::running_kernel_version(kernel), "6.8.12");
+  EXPECT_FALSE(checks::kernel_version_is_guessed(kernel));
+  fs::remove_all(dir);
+}
+
 // The kernel reader keeps /proc/version under the machine root, the snapshot
 // keeps it through JSON, and the known-bad check reads Debian's version in it.
 TEST(KernelVersionText, ReadUnderTheRootAndKeptInTheSnapshot) {

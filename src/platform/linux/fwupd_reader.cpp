@@ -268,6 +268,20 @@ FirmwareService read_fwupd(const FwupdReadOptions& options) {
   return service;
 }
 
+namespace {
+
+// fwupdmgr's exit codes (fwupd's src/fu-util-common.h: EXIT_NOTHING_TO_DO 2,
+// EXIT_NOT_FOUND 3), in words; "" for the others.
+std::string fwupdmgr_exit_words(const std::string& outcome) {
+  if (outcome == "exited with status 1") return " (it failed or was refused: its message is above)";
+  if (outcome == "exited with status 2") return " (nothing to do: that version is not offered for this device now)";
+  if (outcome == "exited with status 3") return " (fwupd does not know this device or version)";
+  if (outcome.starts_with("could not be started")) return " (is fwupd's command installed?)";
+  return "";
+}
+
+}  // namespace
+
 bool install_firmware(const std::string& device_id, const std::string& version, std::string& error) {
   // fwupd's own Install method takes a cabinet file's descriptor: micdoctor
   // would have to download and check the archive itself. `fwupdmgr install`
@@ -281,14 +295,14 @@ bool install_firmware(const std::string& device_id, const std::string& version, 
     error = "fwupdmgr (fwupd's command) is not installed";
     return false;
   }
-  // Firmware can take minutes (fwupd's InstallDuration); a quarter of an hour at most.
-  constexpr auto kInstallDeadline = std::chrono::minutes(15);
-  const std::optional<std::string> out =
-      run_program({"fwupdmgr", "install", "--assume-yes", "--no-reboot-check", device_id, version}, kInstallDeadline,
-                  256u << 10);
-  if (!out) {
-    error = "fwupdmgr did not install it (refused, failed, or not done within 15 minutes); 'fwupdmgr get-history' "
-            "says what fwupd did";
+  // Attached to the person's terminal: polkit's agent asks for the password
+  // there, and fwupdmgr shows its progress. No deadline: killing it mid-flash
+  // could leave the device unusable, and fwupd bounds the flash itself.
+  const std::string outcome =
+      run_attached({"fwupdmgr", "install", "--assume-yes", "--no-reboot-check", device_id, version});
+  if (!outcome.empty()) {
+    error = "fwupdmgr " + outcome + fwupdmgr_exit_words(outcome) +
+            "; 'fwupdmgr get-history' says what fwupd did";
     return false;
   }
   return true;

@@ -8,7 +8,9 @@
 #include <set>
 #include <sstream>
 
+#include "checks/known_bad_versions.hpp"
 #include "platform/linux/bounded_file.hpp"
+#include "platform/linux/kernel_readers.hpp"
 #include "platform/linux/process.hpp"
 
 namespace micdoctor::linux_system {
@@ -247,12 +249,22 @@ PackageDatabase read_rpm(const fs::path& root, const std::vector<std::string>& n
 PackageDatabase read_package_database(const fs::path& root, const std::vector<std::string>& names) {
   std::error_code error;
   const fs::path dpkg = root / "var/lib/dpkg/status";
-  if (fs::exists(dpkg, error)) return read_dpkg_status(dpkg, names);
   const fs::path pacman = root / "var/lib/pacman/local";
-  if (fs::is_directory(pacman, error)) return read_pacman_local(pacman, names);
-  if (fs::exists(root / "var/lib/rpm", error) || fs::exists(root / "usr/lib/sysimage/rpm", error)) {
+  const auto read = [&](const std::string& manager) {
+    if (manager == "dpkg") return read_dpkg_status(dpkg, names);
+    if (manager == "pacman") return read_pacman_local(pacman, names);
     return read_rpm(root, names);
-  }
+  };
+  // The distribution decides: the checks ask for its package names, and a
+  // Fedora or Arch system may have dpkg installed too (for building .debs),
+  // whose database never holds them.
+  const Distribution distribution = read_distribution(root);
+  const std::string manager = checks::package_manager_of(checks::package_family(distribution));
+  if (!manager.empty()) return read(manager);
+  // An unknown family: whichever database the root has.
+  if (fs::exists(dpkg, error)) return read("dpkg");
+  if (fs::is_directory(pacman, error)) return read("pacman");
+  if (fs::exists(root / "var/lib/rpm", error) || fs::exists(root / "usr/lib/sysimage/rpm", error)) return read("rpm");
   PackageDatabase db;
   db.asked = names;
   db.error = "no package database found (dpkg, pacman or rpm)";

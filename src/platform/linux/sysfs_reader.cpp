@@ -186,6 +186,10 @@ KernelState read_kernel_state(const fs::path& root) {
   state.read = fs::is_directory(sys / "bus", error);  // false: no sysfs here, the cards are unknown
   state.release = attribute(root / "proc/sys/kernel/osrelease");
   state.version_text = attribute(root / "proc/version");  // one line; the known-bad table reads Debian's version in it
+  // Ubuntu's kernels name their upstream version only here ("Ubuntu 6.8.0-45.45-generic 6.8.12"):
+  // kept on a line of its own after /proc/version's.
+  const std::string signature = attribute(root / "proc/version_signature");
+  if (!signature.empty()) state.version_text += "\n" + signature;
   // Each part on its own: a tree that changes under us (a device unplugged
   // mid-read) loses that part as far as it went, not the others.
   const auto part = [](const auto& read) {
