@@ -128,6 +128,25 @@ class Drivers(unittest.TestCase):
             self.assertEqual(json.loads(run("--snapshot", path, "--format", "json").stdout)["devices"][1]["name"],
                              "<script>alert(1)</script> \x1b[2J | *x* |")
 
+    def test_devices_that_could_not_be_listed_are_not_no_hardware(self):
+        # Windows with its audio services stopped: the MMDevice API fails, so the
+        # capture endpoints could not be listed; that is not "no sound hardware".
+        stopped = os.path.join(FIXTURES, "..", "windows", "audio_services_stopped.json")
+        report = json.loads(run("--snapshot", stopped, "--format", "json").stdout)
+        self.assertIsNone(report["no_sound_hardware"])
+        self.assertNotIn(b"No sound hardware", run("--snapshot", stopped).stdout)
+        # The same failure with no service finding to explain it: the verdict says why.
+        with open(stopped, encoding="utf-8") as f:
+            snapshot = json.load(f)
+        for service in snapshot["services"]:
+            service["state"], service["start_type"] = "running", "automatic"
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "unlisted.json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(snapshot, f)
+            verdict = json.loads(run("--snapshot", path, "--format", "json").stdout)["verdict"]
+        self.assertEqual(verdict, "The sound devices could not be listed: " + snapshot["server"]["error"] + ".")
+
     def test_mistakes_exit_2_with_a_clear_message(self):
         with tempfile.TemporaryDirectory() as d:
             garbage = os.path.join(d, "garbage.json")
