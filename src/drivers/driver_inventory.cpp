@@ -190,9 +190,10 @@ void linux_sources(const SystemSnapshot& s, DriverInventory& inv) {
     // is reached, and started when needed, through the system D-Bus, so
     // starting fwupd by hand would not help.
     daemon.state = "no system D-Bus";
-    daemon.detail = "fwupd is installed, but the system D-Bus, through which programs reach it, is not running: " +
-                    fw.error;
-    daemon.action = "Restart the computer, which starts the system D-Bus (inside a container there is usually none)";
+    daemon.detail = "fwupd is installed but could not be asked, because " + fw.error +
+                    ": programs reach fwupd only through the system D-Bus";
+    daemon.action = "Restart the computer: that starts the system D-Bus (inside a container there usually is none, "
+                    "and firmware updates cannot be looked up there)";
   } else {
     daemon.state = "not running";
     daemon.detail = "fwupd is installed but did not answer" + (fw.error.empty() ? std::string() : ": " + fw.error);

@@ -250,7 +250,10 @@ TEST(DriverInventory, NoSystemDBusIsSaidInsteadOfStartingFwupd) {
   s.firmware.error = "the system D-Bus could not be reached (No such file or directory)";
   const drivers::UpdateSource* fwupd = source_named(take_inventory(s, {}), "fwupd");
   EXPECT_EQ(fwupd->state, "no system D-Bus");
-  EXPECT_NE(fwupd->detail.find("the system D-Bus, through which programs reach it, is not running"), std::string::npos);
+  EXPECT_NE(fwupd->detail.find("because the system D-Bus could not be reached (No such file or directory): programs "
+                               "reach fwupd only through the system D-Bus"),
+            std::string::npos)
+      << fwupd->detail;
   EXPECT_EQ(fwupd->action.find("systemctl start fwupd"), std::string::npos) << fwupd->action;
   s.firmware.error = "fwupd (the firmware update service) is installed but not running";
   EXPECT_EQ(source_named(take_inventory(s, {}), "fwupd")->action, "Start it: sudo systemctl start fwupd");
