@@ -262,7 +262,7 @@ std::string ubuntu_kernel_version(const std::string& version_text) {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\r')) text.remove_suffix(1);
     if (text.starts_with("Ubuntu ")) {
       const std::size_t last = text.rfind(' ');
-      const std::string version(text.substr(last + 1));
+      std::string version(text.substr(last + 1));
       if (last > 7 && is_valid_version(version) && version.find('-') == std::string::npos) return version;
     }
     line = end + 1;
