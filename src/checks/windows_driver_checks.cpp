@@ -18,11 +18,6 @@ namespace {
 // cause that a person connects to "it stopped working".
 constexpr int kRecentDays = 7;
 
-constexpr const char* kOptionalUpdatesWindows11 =
-    "Windows 11: Settings > Windows Update > Advanced options > Optional updates > Driver updates";
-constexpr const char* kOptionalUpdatesWindows10 =
-    "Windows 10: Settings > Update & Security > Windows Update > View optional updates > Driver updates";
-
 std::string device_label(const EndpointDriver& d) {
   return "\"" + (d.device_name.empty() ? d.instance_id : d.device_name) + "\"";
 }
@@ -39,9 +34,7 @@ std::vector<const EndpointDriver*> audio_devices(const SystemSnapshot& s) {
   return devices;
 }
 
-// The device's hardware ids, or its instance id without the instance part
-// ("HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_10280A20&REV_1000\\4&2f3a...")
-// when the snapshot has none.
+// "version 6.0.9239.1 of 2021-09-08".
 std::string version_and_date(const std::string& version, const std::string& date) {
   std::string text = version.empty() ? "version not said" : "version " + version;
   if (!date.empty()) text += " of " + date;
@@ -84,12 +77,15 @@ void update_findings(const SystemSnapshot& s, std::vector<Finding>& out) {
         detail += ' ';
         detail += policy_sentence(w);
       }
+      // The person's own "do not download drivers for new devices" choice:
+      // information, since it does not stop this offer.
+      if (!w.install_setting.empty()) detail += " " + w.install_setting;
       Finding f = make_check_finding(CheckId::driver_update_available, Severity::warning,
                                      "Windows Update offers a driver update for " + device_label(*d), detail,
                                      d->endpoint);
       f.manual_steps.push_back(std::string("Install it from Windows Update (micdoctor never installs drivers): ") +
-                               kOptionalUpdatesWindows11 + "; tick \"" + u.title + "\" > Download & install.");
-      f.manual_steps.push_back(std::string("On ") + kOptionalUpdatesWindows10 + ".");
+                               kOptionalUpdatesPathWindows11 + "; tick \"" + u.title + "\" > Download & install.");
+      f.manual_steps.push_back(std::string("On ") + kOptionalUpdatesPathWindows10 + ".");
       f.manual_steps.push_back("Restart the computer if Windows asks, then run micdoctor check again. If the microphone "
                                "worked before and stopped after a driver update, roll back instead "
                                "(Device Manager > the device > Properties > Driver > Roll Back Driver).");
@@ -113,29 +109,38 @@ std::string days_text(int days) {
   return std::to_string(days) + " days ago";
 }
 
-// The package to go back to: the newest one in the store older than the
-// driver in use, from the same provider if there is one (Realtek's previous
-// Realtek driver, not Microsoft's generic one), else the first one listed.
-const StoredDriverPackage& previous_package(const EndpointDriver& d) {
+// The package to go back to: the newest one in the store from the same
+// provider and older than the driver in use (Realtek's previous Realtek
+// driver). Nothing else counts: the store also lists the inbox generic driver
+// (hdaudio.inf) that fits every HD Audio codec but was never in use, so a
+// device with only that has no previous driver.
+const StoredDriverPackage* previous_package(const EndpointDriver& d) {
   const StoredDriverPackage* best = nullptr;
-  for (const bool same_provider : {true, false}) {
-    for (const StoredDriverPackage& p : d.store_packages) {
-      if (same_provider && lowercase(p.provider) != lowercase(d.provider)) continue;
-      if (compare_driver_versions(p.version, d.version).value_or(1) >= 0) continue;
-      if (best == nullptr || compare_driver_versions(p.version, best->version).value_or(0) > 0) best = &p;
-    }
-    if (best != nullptr) return *best;
+  for (const StoredDriverPackage& p : d.store_packages) {
+    if (d.provider.empty() || lowercase(p.provider) != lowercase(d.provider)) continue;
+    if (compare_driver_versions(p.version, d.version).value_or(0) >= 0) continue;
+    if (best == nullptr || compare_driver_versions(p.version, best->version).value_or(0) > 0) best = &p;
   }
-  return d.store_packages.front();
+  return best;
+}
+
+// Whether the driver in use came after the device's first installation: the
+// install date is also set when a new device gets its first driver, which is
+// not a change. Unknown first installation (an older snapshot): the previous
+// package decides alone.
+bool installed_after_first_install(const EndpointDriver& d) {
+  return d.first_installed.empty() || d.installed.empty() || d.first_installed < d.installed;
 }
 
 void recent_change_findings(const SystemSnapshot& s, std::vector<Finding>& out) {
   for (const EndpointDriver* d : audio_devices(s)) {
     if (!d->installed_days_ago || *d->installed_days_ago > kRecentDays || *d->installed_days_ago < 0 ||
-        d->store_packages.empty()) {
+        !installed_after_first_install(*d)) {
       continue;
     }
-    const StoredDriverPackage& previous = previous_package(*d);
+    const StoredDriverPackage* previous_in_store = previous_package(*d);
+    if (previous_in_store == nullptr) continue;
+    const StoredDriverPackage& previous = *previous_in_store;
     const std::string days = days_text(*d->installed_days_ago);
     std::string detail = "The driver of " + device_label(*d) + " changed " + days + " (installed " + d->installed + ": ";
     if (!d->provider.empty()) detail += d->provider + " ";
@@ -154,7 +159,7 @@ void recent_change_findings(const SystemSnapshot& s, std::vector<Finding>& out) 
                              ". `pnputil /enum-drivers` lists the driver store; the previous package is " +
                              previous.inf + ".");
     f.manual_steps.push_back(std::string("If the microphone works with the previous driver, Windows Update may offer the "
-                                         "newer one again; it shows under ") + kOptionalUpdatesWindows11 + ".");
+                                         "newer one again; it shows under ") + kOptionalUpdatesPathWindows11 + ".");
     out.push_back(std::move(f));
   }
 }

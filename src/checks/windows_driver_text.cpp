@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <exception>
 
 namespace micdoctor::checks {
 namespace {
@@ -56,29 +57,34 @@ std::string driver_version_from_title(std::string_view title) {
 }
 
 bool hardware_id_matches(std::string_view update_id, std::string_view device_id) {
-  const std::string wanted = upper(update_id);
-  const std::string have = upper(device_id);
-  const std::size_t wanted_slash = wanted.find('\\');
-  const std::size_t have_slash = have.find('\\');
-  if (wanted.empty() || wanted_slash == std::string::npos || have_slash == std::string::npos) return wanted == have && !wanted.empty();
-  if (std::string_view(wanted).substr(0, wanted_slash) != std::string_view(have).substr(0, have_slash)) return false;
-  const auto wanted_parts = split(std::string_view(wanted).substr(wanted_slash + 1), '&');
-  const auto have_parts = split(std::string_view(have).substr(have_slash + 1), '&');
-  if (wanted_parts.size() > have_parts.size()) return false;
-  return std::equal(wanted_parts.begin(), wanted_parts.end(), have_parts.begin());
+  return !update_id.empty() && upper(update_id) == upper(device_id);
 }
 
 std::string matching_hardware_id(const DriverUpdate& update, const EndpointDriver& device) {
-  std::vector<std::string> ids = device.hardware_ids;
-  if (ids.empty()) {
-    const std::size_t first = device.instance_id.find('\\');
-    const std::size_t second = first == std::string::npos ? first : device.instance_id.find('\\', first + 1);
-    if (second != std::string::npos) ids.push_back(device.instance_id.substr(0, second));
+  for (const std::vector<std::string>* ids : {&device.hardware_ids, &device.compatible_ids}) {
+    for (const std::string& id : *ids) {
+      if (hardware_id_matches(update.hardware_id, id)) return id;
+    }
   }
-  for (const std::string& id : ids) {
-    if (hardware_id_matches(update.hardware_id, id)) return id;
+  if (!device.hardware_ids.empty() || !device.compatible_ids.empty()) return {};
+  const std::size_t first = device.instance_id.find('\\');
+  const std::size_t second = first == std::string::npos ? first : device.instance_id.find('\\', first + 1);
+  if (second == std::string::npos) return {};
+  const std::string id = device.instance_id.substr(0, second);
+  return hardware_id_matches(update.hardware_id, id) ? id : std::string();
+}
+
+WindowsDriverUpdates search_without_throwing(const std::function<WindowsDriverUpdates()>& search, bool online) {
+  WindowsDriverUpdates failed;
+  failed.online = online;
+  try {
+    return search();
+  } catch (const std::exception& e) {
+    failed.error = std::string("the Windows Update search failed: ") + e.what();
+  } catch (...) {
+    failed.error = "the Windows Update search failed with an unknown error";
   }
-  return {};
+  return failed;
 }
 
 std::optional<int> compare_driver_versions(std::string_view a, std::string_view b) {

@@ -102,9 +102,10 @@ struct WindowsDriverUpdates {
   bool online = false;     // it asked Microsoft Update (else only the local cache)
   std::string error;       // why not, in words ("Windows Update is not available", HRESULT)
   // A policy that keeps driver updates away ("ExcludeWUDriversInQualityUpdate",
-  // "DriverSearching", "SearchOrderConfig"); "" when none. Said, never worked around.
+  // "DriverSearching", "DontSearchWindowsUpdate"); "" when none. Said, never worked around.
   std::string blocked_by;
   std::string blocked_detail;  // the registry value that says so, for people
+  std::string install_setting;  // the person's own Device Installation Settings say "No" (SearchOrderConfig = 0), in words; "" when not: no block
   std::vector<DriverUpdate> updates;  // every driver update offered (the checks match them to devices)
 };
 

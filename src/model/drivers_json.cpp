@@ -131,7 +131,8 @@ OutJson driver_updates_json(const WindowsDriverUpdates& w) {
   for (const DriverUpdate& u : w.updates) updates.push_back(driver_update_json(u));
   return OutJson{{"searched", w.searched},         {"online", w.online},
                  {"error", w.error},               {"blocked_by", w.blocked_by},
-                 {"blocked_detail", w.blocked_detail}, {"updates", updates}};
+                 {"blocked_detail", w.blocked_detail}, {"install_setting", w.install_setting},
+                 {"updates", updates}};
 }
 
 WindowsDriverUpdates driver_updates_from(const Fields& f) {
@@ -141,6 +142,7 @@ WindowsDriverUpdates driver_updates_from(const Fields& f) {
   w.error = f.text("error");
   w.blocked_by = f.text("blocked_by");
   w.blocked_detail = f.text("blocked_detail");
+  w.install_setting = f.text("install_setting");
   f.each("updates", [&](const InJson& e, const std::string& p) { w.updates.push_back(driver_update_from(Fields(e, p))); });
   return w;
 }
@@ -203,14 +205,18 @@ void add_endpoint_driver_extras(const EndpointDriver& d, OutJson& out) {
   OutJson packages = OutJson::array();
   for (const StoredDriverPackage& p : d.store_packages) packages.push_back(stored_package_json(p));
   out["hardware_ids"] = texts_json(d.hardware_ids);
+  out["compatible_ids"] = texts_json(d.compatible_ids);
   out["installed"] = d.installed;
+  out["first_installed"] = d.first_installed;
   out["installed_days_ago"] = optional_int(d.installed_days_ago);
   out["store_packages"] = packages;
 }
 
 void read_endpoint_driver_extras(const Fields& f, EndpointDriver& d) {
   d.hardware_ids = f.texts("hardware_ids");
+  d.compatible_ids = f.texts("compatible_ids");
   d.installed = f.text("installed");
+  d.first_installed = f.text("first_installed");
   d.installed_days_ago = f.maybe_integer<int>("installed_days_ago", -kMaxDays, kMaxDays);
   f.each("store_packages", [&](const InJson& e, const std::string& p) {
     const Fields package(e, p);

@@ -264,7 +264,9 @@ struct EndpointDriver {
   int problem_code = 0;        // CM_PROB_*: 0 none, 10 cannot start, 22 disabled, 28 no driver, 43 stopped after reporting problems
   bool has_driver = true;      // false when no driver is installed at all
   std::vector<std::string> hardware_ids = {};  // most specific first: "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_10280A20&REV_1000"
+  std::vector<std::string> compatible_ids = {};  // also matched by Windows: "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&REV_1000", ..., "HDAUDIO\\FUNC_01"
   std::string installed = {};                  // when this driver was installed on the device, "2026-11-30" ("" unknown)
+  std::string first_installed = {};            // when the device itself was first installed, "2024-03-14" ("" unknown)
   std::optional<int> installed_days_ago = {};  // days between that and the reading (null unknown)
   std::vector<StoredDriverPackage> store_packages = {};  // other packages for it in the driver store (rollback candidates)
 };

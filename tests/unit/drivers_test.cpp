@@ -364,15 +364,19 @@ TEST(DriverInventory, WindowsEndpointWithoutDriverDetailsIsStillADevice) {
 TEST(DriverInventory, UpdateMatchesAnyOfTheDeviceHardwareIdsIgnoringCase) {
   EndpointDriver device;
   device.hardware_ids = {"USB\\VID_0B0E&PID_24B0&REV_0100&MI_00", "USB\\VID_0B0E&PID_24B0&MI_00"};
+  device.compatible_ids = {"USB\\Class_01&SubClass_01&Prot_00", "USB\\Class_01&SubClass_01", "USB\\Class_01"};
   DriverUpdate update;
   update.hardware_id = "usb\\vid_0b0e&pid_24b0&mi_00";
   EXPECT_TRUE(drivers::update_matches(device, update));
+  update.hardware_id = "USB\\Class_01&SubClass_01";
+  EXPECT_TRUE(drivers::update_matches(device, update));
   update.hardware_id = "USB\\VID_0B0E&PID_24B1&MI_00";
   EXPECT_FALSE(drivers::update_matches(device, update));
-  // A less specific offer fits, as driver.update_available matches it (part by part, not by text).
+  // Exactly, as Windows matches an INF's ids: an offer for the composite
+  // parent device is not for its audio interface (MI_00), nor a cut id.
   update.hardware_id = "USB\\VID_0B0E&PID_24B0";
-  EXPECT_TRUE(drivers::update_matches(device, update));
-  update.hardware_id = "USB\\VID_0B0E&PID_24B";
+  EXPECT_FALSE(drivers::update_matches(device, update));
+  update.hardware_id = "USB\\VID_0B0E&PID_24B0&MI_0";
   EXPECT_FALSE(drivers::update_matches(device, update));
   update.hardware_id = "";
   EXPECT_FALSE(drivers::update_matches(device, update));

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
+#include <stdexcept>
 
 #include "checks/run_checks.hpp"
 #include "checks/windows_driver_text.hpp"
@@ -34,19 +36,64 @@ TEST(WindowsDriverText, VersionFromWindowsUpdateTitles) {
   EXPECT_EQ(driver_version_from_title(""), "");
 }
 
-TEST(WindowsDriverText, HardwareIdsMatchByLessSpecificPrefix) {
+TEST(WindowsDriverText, HardwareIdsMatchExactlyIgnoringCase) {
   const std::string device = "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D&REV_1000";
-  EXPECT_TRUE(hardware_id_matches("HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D", device));
-  EXPECT_TRUE(hardware_id_matches("hdaudio\\func_01&ven_10ec&dev_0257", device));
   EXPECT_TRUE(hardware_id_matches(device, device));
-  // Another codec, another subsystem, a part cut in the middle, a more specific id, another bus.
-  EXPECT_FALSE(hardware_id_matches("HDAUDIO\\FUNC_01&VEN_10EC&DEV_0256", device));
-  EXPECT_FALSE(hardware_id_matches("HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_10280A20", device));
+  EXPECT_TRUE(hardware_id_matches("hdaudio\\func_01&ven_10ec&dev_0257&subsys_17aa225d&rev_1000", device));
+  // Windows never matches by prefix: a less specific id, a composite USB
+  // device's parent id, a cut part, another codec, another bus.
+  EXPECT_FALSE(hardware_id_matches("HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D", device));
+  EXPECT_FALSE(hardware_id_matches("USB\\VID_0B0E&PID_0305", "USB\\VID_0B0E&PID_0305&MI_00"));
   EXPECT_FALSE(hardware_id_matches("HDAUDIO\\FUNC_01&VEN_10EC&DEV_02", device));
-  EXPECT_FALSE(hardware_id_matches(device + "&EXTRA_1", device));
-  EXPECT_FALSE(hardware_id_matches("PCI\\FUNC_01&VEN_10EC&DEV_0257", device));
-  EXPECT_FALSE(hardware_id_matches("", device));
-  EXPECT_TRUE(hardware_id_matches("USB\\VID_0B0E&PID_0305", "USB\\VID_0B0E&PID_0305&MI_00"));
+  EXPECT_FALSE(hardware_id_matches("HDAUDIO\\FUNC_01&VEN_10EC&DEV_0256&SUBSYS_17AA225D&REV_1000", device));
+  EXPECT_FALSE(hardware_id_matches("PCI\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D&REV_1000", device));
+  EXPECT_FALSE(hardware_id_matches("", ""));
+}
+
+TEST(WindowsDriverText, OffersMatchHardwareIdsThenCompatibleIds) {
+  const SystemSnapshot s = windows_fixture("realtek_driver_update");
+  const EndpointDriver& realtek = s.drivers[0];
+  const EndpointDriver& headset = s.drivers[2];
+  DriverUpdate u;
+  u.hardware_id = "hdaudio\\func_01&ven_10ec&dev_0257";  // a generic Realtek ALC257 package: a compatible id
+  EXPECT_EQ(checks::matching_hardware_id(u, realtek), "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257");
+  u.hardware_id = "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D";
+  EXPECT_EQ(checks::matching_hardware_id(u, realtek), "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D");
+  u.hardware_id = "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D&REV_100";
+  EXPECT_EQ(checks::matching_hardware_id(u, realtek), "");
+  // The composite USB device the headset's audio interface belongs to.
+  u.hardware_id = "USB\\VID_0B0E&PID_0305";
+  EXPECT_EQ(checks::matching_hardware_id(u, headset), "");
+  u.hardware_id = "USB\\Class_01&SubClass_01";
+  EXPECT_EQ(checks::matching_hardware_id(u, headset), "USB\\Class_01&SubClass_01");
+  // An older snapshot without either list: the instance id's device part, exactly.
+  EndpointDriver old = headset;
+  old.hardware_ids.clear();
+  old.compatible_ids.clear();
+  u.hardware_id = "USB\\VID_0B0E&PID_0305&MI_00";
+  EXPECT_EQ(checks::matching_hardware_id(u, old), "USB\\VID_0B0E&PID_0305&MI_00");
+  u.hardware_id = "USB\\VID_0B0E&PID_0305";
+  EXPECT_EQ(checks::matching_hardware_id(u, old), "");
+}
+
+TEST(WindowsDriverChecks, AnOfferForTheCompositeUsbParentIsNotForTheHeadset) {
+  SystemSnapshot s = windows_fixture("realtek_driver_update");
+  s.driver_updates.updates[1].hardware_id = "USB\\VID_0B0E&PID_0305";
+  EXPECT_TRUE(with_id(run_checks(s), "driver.update_available").empty());
+}
+
+TEST(WindowsDriverText, AnExceptionInTheSearchBecomesItsError) {
+  const auto failed = checks::search_without_throwing([]() -> WindowsDriverUpdates { throw std::runtime_error("bad COM"); },
+                                                      true);
+  EXPECT_EQ(std::make_tuple(failed.searched, failed.online, failed.error),
+            std::make_tuple(false, true, std::string("the Windows Update search failed: bad COM")));
+  const auto unknown = checks::search_without_throwing([]() -> WindowsDriverUpdates { throw 42; }, false);
+  EXPECT_EQ(unknown.error, "the Windows Update search failed with an unknown error");
+  WindowsDriverUpdates fine;
+  fine.searched = true;
+  fine.updates.resize(2);
+  const auto found = checks::search_without_throwing([&] { return fine; }, false);
+  EXPECT_EQ(std::make_tuple(found.searched, found.updates.size(), found.error), std::make_tuple(true, 2u, std::string()));
 }
 
 TEST(WindowsDriverText, VersionsCompareNumberByNumber) {
@@ -69,7 +116,7 @@ TEST(WindowsDriverChecks, RealtekUpdateMatchedToTheAudioDeviceOnce) {
       << f.detail;
   EXPECT_TRUE(has(f.detail, "version 6.0.9239.1 of 2021-09-08 (oem42.inf)")) << f.detail;
   EXPECT_TRUE(has(f.detail, "hardware id HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D (the device's "
-                            "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D&REV_1000)"))
+                            "HDAUDIO\\FUNC_01&VEN_10EC&DEV_0257&SUBSYS_17AA225D)."))
       << f.detail;
   EXPECT_TRUE(has(f.detail, "newer than the driver installed")) << f.detail;
   EXPECT_FALSE(has(f.detail, "policy")) << f.detail;
@@ -83,7 +130,8 @@ TEST(WindowsDriverChecks, RealtekUpdateMatchedToTheAudioDeviceOnce) {
 TEST(WindowsDriverChecks, AnOlderOfferIsSaidToBeOlder) {
   SystemSnapshot s = windows_fixture("realtek_driver_update");
   s.driver_updates.updates[1].version = "6.0.9088.1";
-  const auto updates = with_id(run_checks(s), "driver.update_available");
+  const std::vector<Finding> findings = run_checks(s);
+  const auto updates = with_id(findings, "driver.update_available");
   ASSERT_EQ(updates.size(), 1u);
   EXPECT_TRUE(has(updates[0]->detail, "older version than the driver installed")) << updates[0]->detail;
 }
@@ -107,7 +155,8 @@ TEST(WindowsDriverChecks, AnOfferDespiteAPolicySaysBoth) {
   const SystemSnapshot blocked = windows_fixture("driver_updates_blocked");
   s.driver_updates.blocked_by = blocked.driver_updates.blocked_by;
   s.driver_updates.blocked_detail = blocked.driver_updates.blocked_detail;
-  const auto updates = with_id(run_checks(s), "driver.update_available");
+  const std::vector<Finding> findings = run_checks(s);
+  const auto updates = with_id(findings, "driver.update_available");
   ASSERT_EQ(updates.size(), 1u);
   EXPECT_EQ(updates[0]->severity, Severity::warning);
   EXPECT_TRUE(has(updates[0]->detail, "ExcludeWUDriversInQualityUpdate = 1")) << updates[0]->detail;
@@ -155,6 +204,75 @@ TEST(WindowsDriverChecks, RecentMeansAWeekWithAPackageToGoBackTo) {
   SystemSnapshot unknown = windows_fixture("driver_changed_two_days_ago");
   for (EndpointDriver& d : unknown.drivers) d.installed_days_ago.reset();
   EXPECT_TRUE(with_id(run_checks(unknown), "driver.recently_changed").empty());
+}
+
+TEST(WindowsDriverChecks, ANewDeviceWithOnlyTheInboxDriverInTheStoreHasNotChanged) {
+  // A device installed two days ago whose store lists only Microsoft's generic
+  // hdaudio.inf (fits every HD Audio codec, never in use): no previous driver.
+  SystemSnapshot s = windows_fixture("driver_changed_two_days_ago");
+  for (EndpointDriver& d : s.drivers) {
+    std::erase_if(d.store_packages, [](const StoredDriverPackage& p) { return p.provider != "Microsoft"; });
+  }
+  EXPECT_TRUE(with_id(run_checks(s), "driver.recently_changed").empty());
+}
+
+TEST(WindowsDriverChecks, OnlyAnOlderPackageOfTheSameProviderIsAPreviousDriver) {
+  SystemSnapshot s = windows_fixture("driver_changed_two_days_ago");
+  for (EndpointDriver& d : s.drivers) {
+    for (StoredDriverPackage& p : d.store_packages) {
+      if (p.provider == "Realtek Semiconductor Corp.") p.version = "6.0.9700.1";  // newer than the one in use
+    }
+  }
+  EXPECT_TRUE(with_id(run_checks(s), "driver.recently_changed").empty());
+  for (EndpointDriver& d : s.drivers) {
+    d.store_packages.push_back({"oem31.inf", "realtek semiconductor corp.", "6.0.9088.1", "2021-01-20"});
+  }
+  const std::vector<Finding> findings = run_checks(s);
+  const auto changed = with_id(findings, "driver.recently_changed");
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_TRUE(has(changed[0]->detail, "version 6.0.9088.1 of 2021-01-20 (oem31.inf)")) << changed[0]->detail;
+}
+
+TEST(WindowsDriverChecks, ADeviceInstalledThisWeekForTheFirstTimeHasNotChanged) {
+  SystemSnapshot s = windows_fixture("driver_changed_two_days_ago");
+  for (EndpointDriver& d : s.drivers) d.first_installed = d.installed;
+  EXPECT_TRUE(with_id(run_checks(s), "driver.recently_changed").empty());
+  for (EndpointDriver& d : s.drivers) d.first_installed.clear();  // unknown (an older snapshot): the store decides
+  EXPECT_EQ(with_id(run_checks(s), "driver.recently_changed").size(), 1u);
+}
+
+TEST(WindowsDriverChecks, EachStorePackageHasItsOwnInf) {
+  for (const char* name : {"realtek_driver_update", "driver_changed_two_days_ago", "driver_updates_blocked",
+                           "driver_updates_none"}) {
+    for (const EndpointDriver& d : windows_fixture(name).drivers) {
+      std::set<std::string> infs = {d.inf};
+      for (const StoredDriverPackage& p : d.store_packages) EXPECT_TRUE(infs.insert(p.inf).second) << name << " " << p.inf;
+    }
+  }
+}
+
+TEST(WindowsDriverChecks, TheDeviceInstallationSettingIsInformationNotABlock) {
+  SystemSnapshot s = windows_fixture("realtek_driver_update");
+  s.driver_updates.install_setting = "Windows is set not to download drivers for new devices by itself (Control Panel > "
+                                     "System > Advanced system settings > Hardware > Device Installation Settings).";
+  const std::vector<Finding> findings = run_checks(s);
+  const auto updates = with_id(findings, "driver.update_available");
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0]->severity, Severity::warning);
+  EXPECT_TRUE(has(updates[0]->detail, "Hardware > Device Installation Settings")) << updates[0]->detail;
+  EXPECT_FALSE(has(updates[0]->detail, "policy")) << updates[0]->detail;
+  EXPECT_FALSE(has(updates[0]->detail, "IT department")) << updates[0]->detail;
+  // Without an offer it explains nothing: the setting does not keep offers away.
+  s.driver_updates.updates.clear();
+  EXPECT_TRUE(with_id(run_checks(s), "driver.update_available").empty());
+}
+
+TEST(WindowsDriverChecks, TheOptionalUpdatesPathIsShared) {
+  const std::vector<Finding> findings = run_checks(windows_fixture("realtek_driver_update"));
+  const auto updates = with_id(findings, "driver.update_available");
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_TRUE(steps_mention(*updates[0], checks::kOptionalUpdatesPathWindows11));
+  EXPECT_TRUE(steps_mention(*updates[0], checks::kOptionalUpdatesPathWindows10));
 }
 
 TEST(WindowsDriverChecks, OnlyOnWindows) {

@@ -6,7 +6,9 @@ proven here is that `check` still completes quickly with a clear
 driver_updates.error (the search runs on a worker thread with a deadline),
 and that the policies that keep driver updates away are read from the real
 (Wine) registry, said in driver_updates.blocked_by/blocked_detail and in the
-driver.update_available finding, and never changed. What Wine cannot show
+driver.update_available finding, and never changed; the person's own Device
+Installation Settings choice is information (driver_updates.install_setting),
+not a block. What Wine cannot show
 (offered updates, hardware ids, the driver store, install dates) is covered by
 the snapshot fixtures in tests/fixtures/windows and the unit tests
 (tests/unit/windows_driver_checks_test.cpp).
@@ -118,8 +120,6 @@ class WineDriverUpdates(unittest.TestCase):
         cases = [
             (SEARCHING_POLICY, "SearchOrderConfig", 0, "DriverSearching",
              r"(HKLM\SOFTWARE\Policies\Microsoft\Windows\DriverSearching SearchOrderConfig = 0)"),
-            (SEARCHING_SETTING, "SearchOrderConfig", 0, "SearchOrderConfig",
-             r"(HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\DriverSearching SearchOrderConfig = 0)"),
             (SEARCHING_USER, "DontSearchWindowsUpdate", 1, "DontSearchWindowsUpdate",
              r"(HKCU\SOFTWARE\Policies\Microsoft\Windows\DriverSearching DontSearchWindowsUpdate = 1)"),
         ]
@@ -131,6 +131,20 @@ class WineDriverUpdates(unittest.TestCase):
                 self.assertEqual(updates["blocked_by"], blocked_by)
                 self.assertIn(registry, updates["blocked_detail"])
                 self.assertEqual(self.dword(key, name), value)
+
+    def test_the_device_installation_setting_is_information_not_a_block(self):
+        # "Device Installation Settings: No" is the person's own choice for new
+        # devices; Windows Update still offers driver updates under Optional updates.
+        self.set_dword(SEARCHING_SETTING, "SearchOrderConfig", 0)
+        report, _ = self.check()
+        updates = report["driver_updates"]
+        self.assertEqual((updates["blocked_by"], updates["blocked_detail"]), ("", ""))
+        self.assertIn("Hardware > Device Installation Settings", updates["install_setting"])
+        self.assertIn(r"(Control Panel > System > Advanced system settings", updates["install_setting"])
+        self.assertIn(r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\DriverSearching SearchOrderConfig = 0",
+                      updates["install_setting"])
+        self.assertEqual(self.findings(report, "driver.update_available"), [])
+        self.assertEqual(self.dword(SEARCHING_SETTING, "SearchOrderConfig"), 0)
 
     def test_several_policies_are_all_said(self):
         self.set_dword(WU_POLICY, "ExcludeWUDriversInQualityUpdate", 1)

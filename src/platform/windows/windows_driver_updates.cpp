@@ -194,7 +194,8 @@ WindowsDriverUpdates search_with_deadline(bool online) {
   auto job = std::make_shared<SearchJob>();
   try {
     std::thread([job, online] {
-      WindowsDriverUpdates found = search(online);
+      // Nothing may leave the thread: an exception escaping it ends the process.
+      WindowsDriverUpdates found = checks::search_without_throwing([online] { return search(online); }, online);
       const std::lock_guard lock(job->mutex);
       job->result = std::move(found);
       job->done = true;
@@ -239,10 +240,6 @@ const DriverPolicy kPolicies[] = {
      "DriverSearching",
      "The group policy \"Specify search order for device driver source locations\" says \"Do not search Windows "
      "Update\" (HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\DriverSearching SearchOrderConfig = 0)."},
-    {HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\DriverSearching", L"SearchOrderConfig", 0,
-     "SearchOrderConfig",
-     "The device installation settings say not to download drivers from Windows Update "
-     "(HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\DriverSearching SearchOrderConfig = 0)."},
     {HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies\\Microsoft\\Windows\\DriverSearching", L"DontSearchWindowsUpdate", 1,
      "DontSearchWindowsUpdate",
      "The policy \"Configure driver search locations: Do not search Windows Update\" is on "
@@ -260,6 +257,19 @@ void read_policies(WindowsDriverUpdates& updates) {
     if (updates.blocked_by.empty()) updates.blocked_by = policy.name;
     if (!updates.blocked_detail.empty()) updates.blocked_detail += " ";
     updates.blocked_detail += policy.words;
+  }
+  // Not a policy: the person's (or the computer maker's) own choice in Device
+  // Installation Settings, "No": Windows does not download drivers for newly
+  // connected devices by itself. Windows Update still offers driver updates
+  // under Optional updates, so it blocks nothing.
+  const auto search_order = registry_dword(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\DriverSearching",
+                                           L"SearchOrderConfig");
+  if (search_order && *search_order == 0) {
+    updates.install_setting =
+        "Windows is set not to download drivers for new devices by itself (Control Panel > System > Advanced system "
+        "settings > Hardware > Device Installation Settings: \"No\"; HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion"
+        "\\DriverSearching SearchOrderConfig = 0). That does not stop Windows Update offering driver updates: they "
+        "wait under Optional updates until you install them.";
   }
 }
 

@@ -235,7 +235,7 @@ std::optional<ULONGLONG> devnode_filetime(DEVINST node, const DEVPROPKEY& key) {
 
 std::string devnode_date(DEVINST node) { return filetime_text(devnode_filetime(node, DEVPKEY_Device_DriverDate)).substr(0, 10); }
 
-// A REG_MULTI_SZ-like property (DEVPKEY_Device_HardwareIds), at most 32 entries.
+// A REG_MULTI_SZ-like property (DEVPKEY_Device_HardwareIds, _CompatibleIds), at most 32 entries.
 std::vector<std::string> devnode_texts(DEVINST node, const DEVPROPKEY& key) {
   DEVPROPTYPE type = 0;
   std::vector<wchar_t> buffer(4096, L'\0');
@@ -326,10 +326,13 @@ constexpr ULONGLONG kFiletimeDay = 864000000000ULL;  // 100 ns units
 
 // When the driver now in use was installed: DEVPKEY_Device_InstallDate, which
 // Windows sets at each installation of the device instance, so a driver
-// update (Windows Update included) moves it. Not FirstInstallDate (the first
-// time ever), not LastArrivalDate (the last plug-in), not DriverDate (the
-// date the maker gave the driver).
+// update (Windows Update included) moves it. Not LastArrivalDate (the last
+// plug-in), not DriverDate (the date the maker gave the driver). The first
+// installation (DEVPKEY_Device_FirstInstallDate, the device's first time on
+// this computer) is read too: a new device's first driver is no "change".
 void read_install_date(DEVINST node, EndpointDriver& d) {
+  const auto first = devnode_filetime(node, DEVPKEY_Device_FirstInstallDate);
+  if (first && *first != 0) d.first_installed = filetime_text(first).substr(0, 10);
   const auto installed = devnode_filetime(node, DEVPKEY_Device_InstallDate);
   if (!installed || *installed == 0) return;
   d.installed = filetime_text(installed).substr(0, 10);
@@ -371,6 +374,7 @@ std::optional<EndpointDriver> read_driver(const Source& endpoint, StoreCache& st
   d.has_driver = !d.inf.empty() || d.problem_code == 0;
   if (d.problem_code == CM_PROB_FAILED_INSTALL) d.has_driver = false;
   d.hardware_ids = devnode_texts(parent, DEVPKEY_Device_HardwareIds);
+  d.compatible_ids = devnode_texts(parent, DEVPKEY_Device_CompatibleIds);
   read_install_date(parent, d);
   if (!d.instance_id.empty()) {
     const auto cached = store_cache.find(d.instance_id);
