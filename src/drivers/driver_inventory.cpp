@@ -258,7 +258,8 @@ void windows_devices(const SystemSnapshot& s, DriverInventory& inv) {
       if (!update_matches(e, u)) continue;
       d.updates.push_back(AvailableUpdate{
           .kind = "driver", .version = u.version, .date = u.date, .summary = u.title, .source = "Windows Update",
-          .how = "Settings > Windows Update > Advanced options > Optional updates (installing stays with Windows Update)",
+          .how = std::string(checks::kOptionalUpdatesPathWindows11) + "; " + checks::kOptionalUpdatesPathWindows10 +
+                 " (installing stays with Windows Update)",
           .hardware_id = u.hardware_id});
     }
   }
