@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "checks/checks.hpp"
+
 namespace micdoctor {
 namespace {
 
@@ -88,6 +90,16 @@ void apply_driver_setting(SystemSnapshot& snapshot, Setting setting, const Chang
     if (service == nullptr) return;
     service->start_type = value.name;
     if (value.flag && value.name != "disabled") service->state = "running";
+    if (snapshot.is_windows() && !snapshot.server.reachable && !checks::audio_service_down(snapshot)) {
+      // The device list failed because the audio services did not run (the
+      // failure is their symptom: service.audio_stopped explains
+      // server.unreachable). Once both run, what Windows lists is not known
+      // to a snapshot, so the simulation no longer claims the failure: it
+      // has the sources it had. A real fix reads the system again after the
+      // change and sees what Windows lists then.
+      snapshot.server.reachable = true;
+      snapshot.server.error.clear();
+    }
   } else if (setting == Setting::firmware_version) {
     for (FirmwareDevice& d : snapshot.firmware.devices) {
       if (d.id != target.name) continue;

@@ -33,6 +33,15 @@ bool undo_may_move(const Change& change, const StreamPlace& found, const StreamP
   return sources.find_source(left->source) == nullptr;
 }
 
+// Whether the setting still reads as fix left it. A service's start type
+// only: whether it runs is not the person's choice but Windows' (camsvc is
+// trigger-started and stops by itself when idle), so a service that stopped
+// since is still as fix left it, and undo puts its start type back.
+bool still_as_fix_left(const Change& change, const SettingValue& now) {
+  if (change.setting == Setting::service_start_type) return now.name == change.to.name;
+  return same_value(change.setting, now, change.to);
+}
+
 StreamRestore not_put_back(StreamRestore restore, bool may_go_away, std::string note) {
   restore.result = StreamRestore::Result::not_put_back;
   restore.may_go_away = may_go_away;
@@ -126,7 +135,7 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
     outcome.note = current.error;
   } else if (same_value(change.setting, *now, change.from)) {
     outcome.result = UndoResult::already_as_before;
-  } else if (!same_value(change.setting, *now, change.to)) {
+  } else if (!still_as_fix_left(change, *now)) {
     outcome.result = UndoResult::changed_since;
     outcome.note = "changed since to " + describe_value(change.setting, *now) + "; left as it is";
   } else if (change.setting == Setting::default_source && change.from.name.empty()) {
