@@ -94,10 +94,11 @@ void apply_driver_setting(SystemSnapshot& snapshot, Setting setting, const Chang
       // The device list failed because the audio services did not run (the
       // failure is their symptom: service.audio_stopped explains
       // server.unreachable). Once both run, what Windows lists is not known
-      // to a snapshot, so the simulation no longer claims the failure: it
-      // has the sources it had. A real fix reads the system again after the
-      // change and sees what Windows lists then.
-      snapshot.server.reachable = true;
+      // to a snapshot: neither that it fails nor that it is empty. So the
+      // simulated list was not asked for (nothing tried, no error): the
+      // checks claim no fault about the devices (server.unreachable and
+      // device.none stay silent). A real fix reads the system again.
+      snapshot.server.tried.clear();
       snapshot.server.error.clear();
     }
   } else if (setting == Setting::firmware_version) {

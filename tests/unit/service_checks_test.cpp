@@ -230,7 +230,9 @@ TEST(ServiceChecks, ADryRunThatStartsBothAudioServicesNoLongerClaimsTheDeviceLis
                           [](const ChangeOutcome& o) { return o.status == ChangeStatus::planned; }),
             2);
   EXPECT_TRUE(with_id(r.findings_after, "service.audio_stopped").empty());
+  // What Windows lists once they run is not known: neither a failure nor "no microphone" is claimed.
   EXPECT_TRUE(with_id(r.findings_after, "server.unreachable").empty());
+  EXPECT_TRUE(with_id(r.findings_after, "device.none").empty());
   for (const Finding& f : r.findings_after) EXPECT_FALSE(mentions(f, "apt install")) << f.id;
 }
 
