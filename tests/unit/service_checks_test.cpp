@@ -134,6 +134,23 @@ TEST(ServiceUndo, CamsvcThatStoppedByItselfSinceTheFixIsStillPutBackToDisabled) 
   EXPECT_EQ(service(s = idle.read(), "camsvc").start_type, "disabled");
 }
 
+TEST(ServiceUndo, AnAudioServiceDisabledAgainStaysRunningAndTheNoteSaysTheNextRestartAndTheWayBack) {
+  SimulatedSystem system(windows_fixture("audio_services_stopped"));
+  const Change change = applied_service_change(system, "AudioEndpointBuilder");
+  ASSERT_EQ(change.from.name, "disabled");
+  const std::vector<UndoOutcome> outcomes = undo_one(system, change);
+  ASSERT_EQ(outcomes.size(), 1U);
+  EXPECT_EQ(outcomes.front().result, UndoResult::restored);
+  SystemSnapshot s = system.read();
+  EXPECT_EQ(service(s, "AudioEndpointBuilder").start_type, "disabled");
+  EXPECT_EQ(service(s, "AudioEndpointBuilder").state, "running");
+  const std::string& note = outcomes.front().note;
+  EXPECT_NE(note.find("stays running now"), std::string::npos) << note;
+  EXPECT_NE(note.find("will not start after the next restart"), std::string::npos) << note;
+  EXPECT_NE(note.find("micdoctor fix --only service.start"), std::string::npos) << note;
+  EXPECT_NE(note.find("'sc.exe config AudioEndpointBuilder start= auto'"), std::string::npos) << note;
+}
+
 TEST(ServiceUndo, AStartTypeChangedSinceBySomeoneElseIsLeftAlone) {
   SimulatedSystem system(windows_fixture("camsvc_disabled"));
   const Change change = applied_service_change(system, "camsvc");
