@@ -71,14 +71,14 @@ Finding windows_unreachable(const ServerInfo& server) {
             "and Windows Audio Endpoint Builder), so while they do not answer no app can use any sound device.";
   Finding f = make_check_finding(CheckId::server_unreachable, Severity::error,
                                  "Windows could not list the audio devices, so no app can reach a microphone", detail);
-  f.manual_steps = {
+  f.manual_steps.emplace_back(
       "Restart the Windows audio services: press Win+R, type services.msc, press Enter (as an administrator), "
-      "right-click \"Windows Audio Endpoint Builder\" > Restart, then \"Windows Audio\" > Restart.",
-      "Or as an administrator (right-click Start > \"Terminal (Admin)\"), one command at a time:",
-      "sc.exe start AudioEndpointBuilder",
-      "sc.exe start Audiosrv",
-      "If that does not help, restart the computer.",
-      "Then run micdoctor check again."};
+      "right-click \"Windows Audio Endpoint Builder\" > Restart, then \"Windows Audio\" > Restart.");
+  f.manual_steps.emplace_back("Or as an administrator (right-click Start > \"Terminal (Admin)\"), one command at a time:");
+  f.manual_steps.emplace_back("sc.exe start AudioEndpointBuilder");
+  f.manual_steps.emplace_back("sc.exe start Audiosrv");
+  f.manual_steps.emplace_back("If that does not help, restart the computer.");
+  f.manual_steps.emplace_back("Then run micdoctor check again.");
   return f;
 }
 
