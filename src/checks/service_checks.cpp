@@ -4,6 +4,7 @@
 // Capability Access Manager (camsvc) is trigger-started, so stopped with the
 // start type "manual" is its normal rest, and only "disabled" (what debloat
 // scripts set) is a fault.
+#include <optional>
 #include <string>
 
 #include "checks/check_catalog.hpp"
@@ -28,14 +29,6 @@ std::string display(const ServiceState& service) {
   return service.display_name.empty() ? service.name : service.display_name;
 }
 
-std::string start_type_words(const std::string& start_type) {
-  if (start_type == "automatic") return "Automatic";
-  if (start_type == "automatic_delayed") return "Automatic (Delayed Start)";
-  if (start_type == "manual") return "Manual";
-  if (start_type == "disabled") return "Disabled";
-  return start_type.empty() ? "unknown" : start_type;
-}
-
 std::string state_words(const std::string& state) {
   if (state.empty()) return "unknown";
   std::string words = state;
@@ -45,22 +38,19 @@ std::string state_words(const std::string& state) {
   return words;
 }
 
-// Windows Audio and its Endpoint Builder: down unless running (or on its way there).
-bool audio_service_is_down(const ServiceState& service) {
-  if (service.start_type == "disabled") return true;
-  return service.state == "stopped" || service.state == "stop_pending" || service.state == "paused";
-}
+// Windows Audio and its Endpoint Builder: down (an error) unless running or
+// on its way there; disabled but running is a warning, not down.
+bool audio_service_is_down(const ServiceState& service) { return service_fault(service) == Severity::error; }
 
 // The evidence, the manual steps and the fix, the same for every service.
 void add_service_steps(const ServiceState& service, Finding& f) {
   const std::string target = default_start_type(service.name);
   // The fix sets the start type back (when it differs) and starts the service.
   f.fix = std::string(fix_id(FixId::service_start));
-  const std::vector<std::string> sc = sc_commands(service.name, target);
-  std::string commands;
-  for (const std::string& c : sc) commands += (commands.empty() ? "" : " then ") + c;
+  // Each command on its own line: joined into one ("... then ...") it fails when pasted, in cmd and PowerShell.
   f.manual_steps.push_back("As an administrator: right-click Start > \"Terminal (Admin)\" or \"Command Prompt (Admin)\" "
-                           "and run: " + commands);
+                           "and run, one line at a time:");
+  for (const std::string& command : sc_commands(service.name, target)) f.manual_steps.push_back(command);
   f.manual_steps.push_back("The same in PowerShell (as administrator): " + powershell_command(service.name, target));
   f.manual_steps.push_back(std::string(kServicesSteps) + display(service) + "\", set Startup type to " +
                            start_type_words(target) + ", click Apply, then Start.");
@@ -88,15 +78,20 @@ void check_services(const CheckInput& input, std::vector<Finding>& out) {
   // The Endpoint Builder first: Windows Audio depends on it and cannot start without it.
   for (const char* name : {"AudioEndpointBuilder", "Audiosrv"}) {
     const ServiceState* service = find_service(s, name);
-    if (service == nullptr || !audio_service_is_down(*service)) continue;
+    const std::optional<Severity> fault = service != nullptr ? service_fault(*service) : std::nullopt;
+    if (!fault) continue;
+    const bool down = *fault == Severity::error;
     std::string detail = service_evidence(*service) +
                          " Every app reaches microphones, speakers and headsets through the Windows audio services, "
                          "so while it does not run no app can use any sound device.";
-    Finding f = make_check_finding(CheckId::service_audio_stopped, Severity::error,
+    if (!down) detail += " It still runs now, but it is disabled: from the next restart it will not.";
+    Finding f = make_check_finding(CheckId::service_audio_stopped, *fault,
                                    "The Windows audio service \"" + display(*service) +
-                                       "\" is not running, so no app can use any sound device",
+                                       (down ? "\" is not running, so no app can use any sound device"
+                                             : "\" is disabled: it will not start after the next restart, and then "
+                                               "no app can use any sound device"),
                                    detail, service->name);
-    if (!s.server.reachable) {
+    if (down && !s.server.reachable) {
       // The audio device list failing is this fault's symptom, not a second one (check_server stays silent).
       f.detail += " That is also why micdoctor could not list the audio devices" +
                   (s.server.error.empty() ? std::string(".") : " (" + s.server.error + ").");
@@ -106,14 +101,15 @@ void check_services(const CheckInput& input, std::vector<Finding>& out) {
     out.push_back(std::move(f));
   }
   const ServiceState* camsvc = find_service(s, "camsvc");
-  if (camsvc != nullptr && camsvc->start_type == "disabled") {
-    const bool running = camsvc->state == "running";
+  const std::optional<Severity> camsvc_fault = camsvc != nullptr ? service_fault(*camsvc) : std::nullopt;
+  if (camsvc_fault) {
+    const bool running = *camsvc_fault == Severity::warning;
     std::string detail = service_evidence(*camsvc) +
                          " Windows asks this service whether an app may use the microphone; disabled, the "
                          "microphone privacy page in Settings breaks and every app hears nothing. Scripts that "
                          "\"debloat\" Windows often disable it.";
     if (running) detail += " It still runs now, but from the next restart it will not.";
-    Finding f = make_check_finding(CheckId::service_camsvc_disabled, running ? Severity::warning : Severity::error,
+    Finding f = make_check_finding(CheckId::service_camsvc_disabled, *camsvc_fault,
                                    running ? "The Capability Access Manager service is disabled: after the next "
                                              "restart apps will hear nothing"
                                            : "The Capability Access Manager service is disabled, so apps hear nothing",

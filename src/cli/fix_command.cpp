@@ -23,6 +23,7 @@
 #include "cli/snapshot_file.hpp"
 #include "fixes/fix_session.hpp"
 #include "fixes/journal.hpp"
+#include "fixes/setting_value_json.hpp"
 #include "fixes/undo.hpp"
 #include "model/snapshot_json.hpp"
 #include "platform/platform.hpp"
@@ -260,31 +261,14 @@ std::string server_name(const SystemSnapshot& snapshot) {
   return snapshot.server.name + (snapshot.server.version.empty() ? "" : " " + snapshot.server.version);
 }
 
-Json value_json(Setting setting, const SettingValue& value) {
-  if (is_mute_setting(setting)) return Json{{"muted", value.flag}};
-  if (is_permission_setting(setting)) return Json{{"allowed", value.flag}};
-  if (is_volume_setting(setting)) {
-    Json list = Json::array();
-    for (const double v : value.volume_percent) list.push_back(std::round(v * 100.0) / 100.0);
-    return Json{{"volume_percent", list}};
-  }
-  if (is_mixer_level_setting(setting)) {
-    Json json{{"levels", value.levels}};
-    if (!value.db.empty()) json["db"] = value.db;
-    return json;
-  }
-  if (setting == Setting::config_file) return Json{{"content", value.name}};  // "" = no such file
-  return Json{{"name", value.name}};
-}
-
 Json change_json(const Change& c) {
   return Json{{"fix", c.fix},
               {"finding", c.finding},
               {"device", c.finding_device.empty() ? Json(nullptr) : Json(c.finding_device)},
               {"setting", std::string(to_string(c.setting))},
               {"target", describe_target(c.setting, c.target)},
-              {"from", value_json(c.setting, c.from)},
-              {"to", value_json(c.setting, c.to)},
+              {"from", setting_value_json(c.setting, c.from)},
+              {"to", setting_value_json(c.setting, c.to)},
               {"summary", c.summary},
               {"cost", c.cost.empty() ? Json(nullptr) : Json(c.cost)}};
 }

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "checks/checks.hpp"
+
 namespace micdoctor {
 namespace {
 
@@ -88,6 +90,17 @@ void apply_driver_setting(SystemSnapshot& snapshot, Setting setting, const Chang
     if (service == nullptr) return;
     service->start_type = value.name;
     if (value.flag && value.name != "disabled") service->state = "running";
+    if (snapshot.is_windows() && !snapshot.server.reachable && !checks::audio_service_down(snapshot)) {
+      // The device list failed because the audio services did not run (the
+      // failure is their symptom: service.audio_stopped explains
+      // server.unreachable). Once both run, what Windows lists is not known
+      // to a snapshot: neither that it fails nor that it is empty. So the
+      // simulated list was not asked for (nothing tried, no error): the
+      // checks claim no fault about the devices (server.unreachable and
+      // device.none stay silent). A real fix reads the system again.
+      snapshot.server.tried.clear();
+      snapshot.server.error.clear();
+    }
   } else if (setting == Setting::firmware_version) {
     for (FirmwareDevice& d : snapshot.firmware.devices) {
       if (d.id != target.name) continue;

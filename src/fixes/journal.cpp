@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "fixes/below_server_plan.hpp"
+#include "fixes/setting_value_json.hpp"
 #include "model/below_server.hpp"
 
 namespace micdoctor {
@@ -47,7 +48,10 @@ bool is_start_type(const std::string& name) {
          name == "boot" || name == "system";
 }
 
-Json value_to_json(Setting setting, const SettingValue& value) {
+}  // namespace
+
+nlohmann::ordered_json setting_value_json(Setting setting, const SettingValue& value) {
+  using Json = nlohmann::ordered_json;
   if (is_mute_setting(setting)) return Json{{"muted", value.flag}};
   if (is_permission_setting(setting)) return Json{{"allowed", value.flag}};
   if (is_volume_setting(setting)) return Json{{"volume_percent", value.volume_percent}};
@@ -60,6 +64,8 @@ Json value_to_json(Setting setting, const SettingValue& value) {
   if (setting == Setting::service_start_type) return Json{{"name", value.name}, {"running", value.flag}};
   return Json{{"name", value.name}};
 }
+
+namespace {
 
 // At most kMaxJournalStreams, the most the reader accepts (fix refuses to
 // journal a change with more streams before it; streams_after beyond that are
@@ -86,8 +92,8 @@ Json change_to_json(const Change& c, int version) {
                     {"stream_index", c.target.stream_index ? Json(*c.target.stream_index) : Json(nullptr)},
                     {"application", c.target.application},
                     {"process_id", c.target.process_id ? Json(*c.target.process_id) : Json(nullptr)}}},
-            {"from", value_to_json(c.setting, c.from)},
-            {"to", value_to_json(c.setting, c.to)},
+            {"from", setting_value_json(c.setting, c.from)},
+            {"to", setting_value_json(c.setting, c.to)},
             {"summary", c.summary},
             {"cost", c.cost}};
   if (version < 2) return json;

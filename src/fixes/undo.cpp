@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "checks/check_context.hpp"
+#include "checks/service_commands.hpp"
+#include "fixes/driver_plan.hpp"
 
 namespace micdoctor {
 namespace {
@@ -31,6 +33,29 @@ bool undo_may_move(const Change& change, const StreamPlace& found, const StreamP
   // The source fix left it on is gone (a profile or port put back, a device
   // unplugged): the server moved it, not a person.
   return sources.find_source(left->source) == nullptr;
+}
+
+// Whether the setting still reads as fix left it. A service's start type
+// only: whether it runs is not the person's choice but Windows' (camsvc is
+// trigger-started and stops by itself when idle), so a service that stopped
+// since is still as fix left it, and undo puts its start type back.
+bool still_as_fix_left(const Change& change, const SettingValue& now) {
+  if (change.setting == Setting::service_start_type) return now.name == change.to.name;
+  return same_value(change.setting, now, change.to);
+}
+
+// Undo put a running service's start type back to Disabled: it is not
+// stopped (undo never stops an audio service), so nothing changes until the
+// next restart, when it does not start. Say so, and how to set it back.
+std::string disabled_again_note(const Change& change, const SettingValue& before_undo) {
+  if (change.setting != Setting::service_start_type || change.from.name != "disabled" || !before_undo.flag) return "";
+  const std::string& name = change.target.name;
+  const bool audio = name == "Audiosrv" || name == "AudioEndpointBuilder";
+  const std::string target = default_start_type(name);
+  return "the service " + name + " stays running now, but it is disabled again and will not start after the next "
+         "restart" + (audio ? std::string(" (then no app can use any sound device)") : std::string()) +
+         "; to set it back: micdoctor fix --only service.start, or as an administrator '" +
+         checks::sc_commands(name, target).front() + "'";
 }
 
 StreamRestore not_put_back(StreamRestore restore, bool may_go_away, std::string note) {
@@ -126,7 +151,7 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
     outcome.note = current.error;
   } else if (same_value(change.setting, *now, change.from)) {
     outcome.result = UndoResult::already_as_before;
-  } else if (!same_value(change.setting, *now, change.to)) {
+  } else if (!still_as_fix_left(change, *now)) {
     outcome.result = UndoResult::changed_since;
     outcome.note = "changed since to " + describe_value(change.setting, *now) + "; left as it is";
   } else if (change.setting == Setting::default_source && change.from.name.empty()) {
@@ -154,6 +179,7 @@ UndoOutcome undo_entry(SystemAccess& system, JournalEntry& entry, const std::fun
     bool requested = false;
     outcome.note = set_and_verify(system, change.setting, change.target, change.from, requested);
     if (!outcome.note.empty()) outcome.result = UndoResult::failed;
+    else outcome.note = disabled_again_note(change, *now);
   }
   // The setting is dealt with (or was already as before): now the streams it
   // may have moved, then or just now (PulseAudio moves every stream on the

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checks/service_commands.hpp"
 #include "report/check_report.hpp"
 #include "report/html_report.hpp"
 #include "report/markdown_report.hpp"
@@ -96,13 +97,14 @@ std::string service_line(const ServiceState& s) {
   if (!s.error.empty()) return name + ": could not be read: " + s.error;
   if (!s.exists) return name + ": not installed";
   return name + ": " + (s.state.empty() ? std::string("state unknown") : s.state) + ", start type " +
-         (s.start_type.empty() ? std::string("unknown") : s.start_type);
+         checks::start_type_words(s.start_type);
 }
 
+// The checks' own rule (a camsvc stopped with start type Manual is at rest,
+// not a fault); a service that could not be read is worth a look.
 Severity service_severity(const ServiceState& s) {
-  if (!s.exists || s.start_type == "disabled") return Severity::error;
-  if (!s.error.empty() || (s.state != "running" && !s.state.empty())) return Severity::warning;
-  return Severity::info;
+  if (!s.error.empty()) return Severity::warning;
+  return checks::service_fault(s).value_or(Severity::info);
 }
 
 // ---- text ----

@@ -10,6 +10,7 @@
 
 #include "checks/check_catalog.hpp"
 #include "checks/firmware_command.hpp"
+#include "checks/run_checks.hpp"
 #include "drivers/driver_inventory.hpp"
 #include "report/drivers_report.hpp"
 
@@ -475,9 +476,31 @@ TEST(DriversReport, TextNamesDriverFirmwareUpdateAndServices) {
   EXPECT_NE(linux_text.find("Update: firmware 1.12.5 from LVFS"), std::string::npos);
   const std::string windows_text = drivers_to_text(take_inventory(windows_machine(), {}), TextStyle{});
   EXPECT_NE(windows_text.find("Realtek Semiconductor Corp. 6.0.9239.1 (2021-09-08), oem42.inf"), std::string::npos);
-  EXPECT_NE(windows_text.find("[x] Capability Access Manager Service (camsvc): stopped, start type disabled"),
+  EXPECT_NE(windows_text.find("[x] Capability Access Manager Service (camsvc): stopped, start type Disabled"),
             std::string::npos);
   EXPECT_NE(windows_text.find("Settings > Windows Update > Advanced options > Optional updates"), std::string::npos);
+}
+
+// The report marks a service as the check judges it: camsvc stopped with
+// start type Manual is its normal rest (no finding, no [!]); Windows Audio
+// disabled but still running is a warning in both.
+TEST(DriversReport, ServiceMarksFollowTheChecksRule) {
+  SystemSnapshot s = windows_machine();
+  s.services[2].start_type = "manual";
+  s.services[0].start_type = "disabled";
+  const std::vector<Finding> findings = run_checks(s, "");
+  const std::string text = drivers_to_text(take_inventory(s, {}), TextStyle{});
+  EXPECT_NE(text.find("[ok] Capability Access Manager Service (camsvc): stopped, start type Manual"), std::string::npos)
+      << text;
+  EXPECT_TRUE(std::none_of(findings.begin(), findings.end(),
+                           [](const Finding& f) { return f.id == "service.camsvc_disabled"; }));
+  EXPECT_NE(text.find("[!] Windows Audio (Audiosrv): running, start type Disabled"), std::string::npos) << text;
+  const auto audio = std::find_if(findings.begin(), findings.end(),
+                                  [](const Finding& f) { return f.id == "service.audio_stopped"; });
+  ASSERT_NE(audio, findings.end());
+  EXPECT_EQ(audio->severity, Severity::warning);
+  EXPECT_NE(audio->title.find("will not start after the next restart"), std::string::npos) << audio->title;
+  EXPECT_TRUE(audio->explains.empty());
 }
 
 TEST(DriversReport, NoSoundHardwareInEveryForm) {

@@ -151,7 +151,10 @@ class WineServices(unittest.TestCase):
         [finding] = self.found(report, "service.camsvc_disabled")
         self.assertEqual((finding["severity"], finding["step"], finding["device"], finding["fix"]),
                          ("error", 1, "camsvc", "service.start"))
-        self.assertIn("sc.exe config camsvc start= demand then sc.exe start camsvc", " ".join(finding["manual_steps"]))
+        # Each administrator command on its own line (joined into one, they fail when pasted).
+        steps = finding["manual_steps"]
+        self.assertIn("sc.exe config camsvc start= demand", steps)
+        self.assertEqual(steps[steps.index("sc.exe config camsvc start= demand") + 1], "sc.exe start camsvc")
         self.assertEqual(self.found(report, "service.audio_stopped"), [])
 
         fix = self.json_of("fix", "--yes", "--only", "service.start")
@@ -192,6 +195,22 @@ class WineServices(unittest.TestCase):
         self.assertEqual((self.start_code("AudioEndpointBuilder"), self.start_code("Audiosrv")),
                          (START_CODES["manual"], START_CODES["disabled"]))
         self.assertEqual((self.state("AudioEndpointBuilder"), self.state("Audiosrv")), ("RUNNING", "RUNNING"))
+
+    def test_a_paused_audio_service_is_continued_by_the_fix(self):
+        self.create("AudioEndpointBuilder", "automatic", running=True)
+        self.create("Audiosrv", "automatic", running=True)
+        p = subprocess.run(["wine", self.service_exe, "pause", "Audiosrv"], env=self.env, capture_output=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.wait_state("Audiosrv", "PAUSED")
+        [finding] = self.found(self.json_of("check", expect=1), "service.audio_stopped")
+        self.assertEqual((finding["device"], finding["severity"]), ("Audiosrv", "error"))
+
+        # StartService says "already running" to a paused service: the fix sends CONTINUE.
+        fix = self.json_of("fix", "--yes", "--only", "service.start")
+        self.assertEqual([(c["device"], c["status"], c["resolved"]) for c in fix["changes"]],
+                         [("Audiosrv", "applied", True)])
+        self.assertEqual(self.state("Audiosrv"), "RUNNING")
 
 
 if __name__ == "__main__":

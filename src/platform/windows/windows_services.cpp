@@ -169,7 +169,17 @@ ServiceState read_service(SC_HANDLE manager, const wchar_t* name) {
 bool start_and_wait(SC_HANDLE service, const std::string& name, std::string& error) {
   auto status = query_status(service);
   if (status && status->dwCurrentState == SERVICE_RUNNING) return true;
-  if (!StartServiceW(service, 0, nullptr)) {
+  if (status && status->dwCurrentState == SERVICE_PAUSED) {
+    // Paused: StartService only says "already running"; CONTINUE brings it back.
+    SERVICE_STATUS continued{};
+    if (!ControlService(service, SERVICE_CONTROL_CONTINUE, &continued)) {
+      error = "the service " + name + " is paused and did not continue: " + describe_error(GetLastError());
+      return false;
+    }
+  } else if (status && (status->dwCurrentState == SERVICE_PAUSE_PENDING ||
+                        status->dwCurrentState == SERVICE_CONTINUE_PENDING)) {
+    // On its way to paused or back: wait below (a pause that lands is continued by the next fix).
+  } else if (!StartServiceW(service, 0, nullptr)) {
     const DWORD code = GetLastError();
     if (code != ERROR_SERVICE_ALREADY_RUNNING) {
       error = "the service " + name + " did not start: " + describe_error(code);
@@ -246,7 +256,8 @@ bool set_service_start_type(const std::string& service, const std::string& start
   }
   const ServiceHandle manager = open_manager(SC_MANAGER_CONNECT, error);
   if (!manager) return false;
-  const DWORD access = SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_START;
+  const DWORD access =
+      SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_START | SERVICE_PAUSE_CONTINUE;
   const ServiceHandle handle(OpenServiceW(manager.get(), to_wide(service).c_str(), access));
   if (!handle) {
     const DWORD failure = GetLastError();
