@@ -115,6 +115,13 @@ void add_line(std::string& out, int indent, const std::string& text) {
   out += '\n';
 }
 
+// Why the device list is empty, when it is: not listed at all, or no hardware. "" when it has devices.
+std::string empty_device_list(const DriverInventory& inv) {
+  if (!inv.devices_unread.empty()) return "The sound devices could not be listed: " + inv.devices_unread + ".";
+  if (!inv.no_sound_hardware.empty()) return "No sound hardware was found: " + inv.no_sound_hardware + ".";
+  return {};
+}
+
 }  // namespace
 
 std::string drivers_to_text(const DriverInventory& inv, const TextStyle& style) {
@@ -122,8 +129,7 @@ std::string drivers_to_text(const DriverInventory& inv, const TextStyle& style) 
   add_line(out, 0, "micdoctor drivers: " + heading(inv));
   out += "\n" + severity_mark(verdict_severity(inv), style) + " " +
          escape_for_terminal(drivers::inventory_verdict(inv)) + "\n\n";
-  if (!inv.no_sound_hardware.empty()) {
-    const std::string said = "No sound hardware was found: " + inv.no_sound_hardware + ".";
+  if (const std::string said = empty_device_list(inv); !said.empty()) {
     add_line(out, 0, drivers::inventory_verdict(inv) == said ? "Audio devices: none." : said);
   } else {
     add_line(out, 0, "Audio devices (" + std::to_string(inv.devices.size()) + "):");
@@ -233,6 +239,7 @@ std::string drivers_to_json(const DriverInventory& inv) {
   j["verdict"] = drivers::inventory_verdict(inv);
   j["severity"] = std::string(to_string(verdict_severity(inv)));
   j["no_sound_hardware"] = inv.no_sound_hardware.empty() ? Json(nullptr) : Json(inv.no_sound_hardware);
+  j["devices_unread"] = inv.devices_unread.empty() ? Json(nullptr) : Json(inv.devices_unread);
   Json devices = Json::array();
   for (const AudioDevice& d : inv.devices) devices.push_back(device_json(d));
   j["devices"] = devices;
@@ -300,9 +307,7 @@ std::string drivers_to_html(const DriverInventory& inv) {
   out += "<section class=\"verdict " + css_class(verdict_severity(inv)) + "\" id=\"verdict\"><h2>Verdict</h2><p>" +
          esc(drivers::inventory_verdict(inv)) + "</p></section>\n";
   out += "<section id=\"devices\"><h2>Audio devices</h2>";
-  if (!inv.no_sound_hardware.empty()) {
-    out += "<p>" + esc("No sound hardware was found: " + inv.no_sound_hardware + ".") + "</p>";
-  }
+  if (const std::string said = empty_device_list(inv); !said.empty()) out += "<p>" + esc(said) + "</p>";
   for (const AudioDevice& d : inv.devices) out += device_html(inv, d);
   out += "</section>\n";
   if (!inv.services.empty()) {
@@ -333,8 +338,8 @@ std::string drivers_to_markdown(const DriverInventory& inv) {
   auto md = [](const std::string& text) { return escape_markdown(text); };
   std::string out = "### micdoctor drivers: " + md(heading(inv)) + "\n\n";
   out += "**" + md(drivers::inventory_verdict(inv)) + "**\n\n";
-  if (!inv.no_sound_hardware.empty()) {
-    out += md("No sound hardware was found: " + inv.no_sound_hardware + ".") + "\n\n";
+  if (const std::string said = empty_device_list(inv); !said.empty()) {
+    out += md(said) + "\n\n";
   } else {
     out += "| device | where | driver | firmware | update |\n|---|---|---|---|---|\n";
     for (const AudioDevice& d : inv.devices) {

@@ -285,7 +285,7 @@ TEST(DriverInventory, DevicesThatCouldNotBeListedAreNotNoHardware) {
   windows.platform = "windows";
   windows.server.reachable = false;
   windows.server.error = "the capture devices could not be listed: 0x88890010";
-  const DriverInventory w = take_inventory(windows, {});
+  DriverInventory w = take_inventory(windows, {});
   EXPECT_TRUE(w.no_sound_hardware.empty());
   EXPECT_EQ(drivers::inventory_verdict(w),
             "The sound devices could not be listed: the capture devices could not be listed: 0x88890010.");
@@ -295,6 +295,16 @@ TEST(DriverInventory, DevicesThatCouldNotBeListedAreNotNoHardware) {
   EXPECT_TRUE(l.no_sound_hardware.empty());
   EXPECT_EQ(drivers::inventory_verdict(l).rfind("The sound devices could not be listed: the kernel's view", 0), 0u)
       << drivers::inventory_verdict(l);
+  // Every form says why the list is empty, and none says "no sound hardware".
+  w.findings.push_back(Finding{});  // a verdict of its own (the service finding), so the list's line is printed
+  const std::string text = drivers_to_text(w, TextStyle{});
+  EXPECT_NE(text.find("The sound devices could not be listed: the capture devices"), std::string::npos) << text;
+  EXPECT_EQ(text.find("No sound hardware"), std::string::npos) << text;
+  const auto json = nlohmann::json::parse(drivers_to_json(w));
+  EXPECT_EQ(json["devices_unread"], windows.server.error);
+  EXPECT_TRUE(json["no_sound_hardware"].is_null());
+  EXPECT_NE(drivers_to_markdown(w).find("could not be listed"), std::string::npos);
+  EXPECT_NE(drivers_to_html(w).find("could not be listed"), std::string::npos);
 }
 
 TEST(DriverInventory, ASnapshotWithoutTheSourcesSaysTheyWereNotAskedNotMissing) {
