@@ -10,6 +10,9 @@
    readers on a laptop's tree, mixers served by the test ALSA plugin through
    real alsa-lib when the machine has them).
 3. `micdoctor check --alsa-info` on every real dump in tests/fixtures/alsa-info.
+4. `micdoctor drivers --format json` on this machine, beside what a person would
+   run to see the same (`dpkg-query -W` of the packages micdoctor asks about,
+   `lspci -k`, `lsusb`; the ones installed), which only collects.
 
 Medians of RUNS, one run of the script, no sound server (PULSE_SERVER points
 at nothing, so the server part is a refused connection).
@@ -23,6 +26,9 @@ import sys
 import tempfile
 import time
 
+# The packages `drivers` asks the package database about on Debian (checks/known_bad_versions.cpp).
+DRIVER_PACKAGES = ("alsa-ucm-conf", "firmware-sof-signed", "pipewire", "wireplumber", "libspa-0.2-bluetooth",
+                   "pulseaudio-module-bluetooth", "pipewire-audio")
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 
@@ -52,6 +58,14 @@ def main():
             ai, ai_worst = median_seconds([alsa_info, "--stdout", "--no-upload", "--with-amixer", "--with-dmesg"], env, runs)
             print(f"{'alsa-info --stdout --no-upload --with-amixer --with-dmesg':58} {ai * 1000:9.1f} {ai_worst * 1000:9.1f}")
             print(f"ratio micdoctor check / alsa-info: {live / ai:.2f}")
+        drivers, drivers_worst = median_seconds([micdoctor, "drivers", "--format", "json"], env, runs)
+        print(f"{'micdoctor drivers, this machine':58} {drivers * 1000:9.1f} {drivers_worst * 1000:9.1f}")
+        manual = [" ".join(["dpkg-query", "-W", *DRIVER_PACKAGES])] if shutil.which("dpkg-query") else []
+        manual += [tool for tool in ("lspci -k", "lsusb") if shutil.which(tool.split()[0])]
+        if manual:
+            by_hand, by_hand_worst = median_seconds(["sh", "-c", "; ".join(manual)], env, runs)
+            print(f"{'; '.join(manual)[:58]:58} {by_hand * 1000:9.1f} {by_hand_worst * 1000:9.1f}")
+            print(f"ratio micdoctor drivers / by hand: {drivers / by_hand:.2f}")
         for machine in sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "machines", "*", ""))):
             name = os.path.basename(os.path.dirname(machine))
             machine_env = dict(env, MICDOCTOR_TEST_MACHINE_ROOT=os.path.abspath(machine))
