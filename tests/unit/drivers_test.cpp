@@ -249,7 +249,8 @@ TEST(DriverInventory, NoSystemDBusIsSaidInsteadOfStartingFwupd) {
   s.firmware = FirmwareService{};
   s.firmware.installed = true;
   s.firmware.error = "the system D-Bus could not be reached (No such file or directory)";
-  const drivers::UpdateSource* fwupd = source_named(take_inventory(s, {}), "fwupd");
+  const DriverInventory inv = take_inventory(s, {});
+  const drivers::UpdateSource* fwupd = source_named(inv, "fwupd");
   EXPECT_EQ(fwupd->state, "no system D-Bus");
   EXPECT_NE(fwupd->detail.find("because the system D-Bus could not be reached (No such file or directory): programs "
                                "reach fwupd only through the system D-Bus"),

@@ -63,7 +63,8 @@ TEST(ServiceChecks, CamsvcStoppedWithStartTypeManualIsItsNormalRest) {
 TEST(ServiceChecks, CamsvcDisabledButStillRunningWarnsOfTheNextRestart) {
   SystemSnapshot s = windows_fixture("camsvc_disabled");
   service(s, "camsvc").state = "running";
-  const auto camsvc = with_id(run_checks(s, ""), "service.camsvc_disabled");
+  const auto findings = run_checks(s, "");
+  const auto camsvc = with_id(findings, "service.camsvc_disabled");
   ASSERT_EQ(camsvc.size(), 1U);
   EXPECT_EQ(camsvc.front()->severity, Severity::warning);
   EXPECT_NE(camsvc.front()->title.find("next restart"), std::string::npos);
@@ -256,7 +257,8 @@ TEST(ServiceChecks, ADryRunThatStartsBothAudioServicesNoLongerClaimsTheDeviceLis
 TEST(ServiceChecks, AStoppedAudioServiceWithDevicesListedExplainsNothingElse) {
   SystemSnapshot s = windows_fixture("camsvc_disabled");
   service(s, "Audiosrv").state = "stopped";
-  const auto stopped = with_id(run_checks(s, ""), "service.audio_stopped");
+  const auto findings = run_checks(s, "");
+  const auto stopped = with_id(findings, "service.audio_stopped");
   ASSERT_EQ(stopped.size(), 1U);
   EXPECT_EQ(stopped.front()->device, "Audiosrv");
   EXPECT_TRUE(stopped.front()->explains.empty());
