@@ -8,6 +8,7 @@ packages=(
   build-essential cmake git pkg-config clang clang-tidy libclang-rt-14-dev
   # libraries the code links against
   libsndfile1-dev libebur128-dev libkissfft-dev nlohmann-json3-dev libcli11-dev libpulse-dev libasound2-dev
+  libboost-dev  # Beast and Asio (header-only), the local web server of micdoctor ui
   libsystemd-dev  # sd-journal (the kernel log) and sd-bus (BlueZ on the system bus)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev valgrind

@@ -465,7 +465,8 @@ std::optional<MicTestRun> listen(const SystemSnapshot& snapshot, const FixComman
   if (!snapshot.server.reachable || in_use == nullptr) return std::nullopt;
   source = in_use->name;
   const Source* master = in_use->filter.empty() ? nullptr : snapshot.find_source(in_use->master);
-  const MicTestOptions options{*o.test_seconds, ""};
+  MicTestOptions options;
+  options.seconds = *o.test_seconds;
   MicTestRun run;
   if (master != nullptr) {
     FilterTestRun both = run_filter_test(source, master->name, options, isatty(STDERR_FILENO) != 0);
@@ -490,7 +491,9 @@ void listen_again(SystemAccess& system, const FixCommandOptions& o, Listening& l
   if (!listening.before || !changed || o.fix.dry_run) return;
   const SystemSnapshot now = system.read();
   if (now.find_source(listening.source) == nullptr) return;
-  listening.after = run_mic_test(listening.source, MicTestOptions{*o.test_seconds, ""}, isatty(STDERR_FILENO) != 0);
+  MicTestOptions test_options;
+  test_options.seconds = *o.test_seconds;
+  listening.after = run_mic_test(listening.source, test_options, isatty(STDERR_FILENO) != 0);
   if (!listening.after->analysis) return;
   FixOptions options = o.fix;
   options.heard = &*listening.after->analysis;

@@ -12,8 +12,10 @@
 #include "cli/check_command.hpp"
 #include "cli/drivers_command.hpp"
 #include "cli/fix_command.hpp"
+#include "cli/ui_command.hpp"
 #include "cli/usage.hpp"
 #include "cli/watch_command.hpp"
+#include "platform/platform.hpp"
 #include "report/terminal.hpp"
 
 #ifndef MICDOCTOR_VERSION
@@ -46,6 +48,8 @@ constexpr Command kCommands[] = {
                 "            and the audio services", run_drivers},
     {"fix", "apply the automatic fixes check found, one by one, asking first", run_fix},
     {"undo", "put back what the last fix run changed (from the journal)", run_undo},
+    {"ui", "open Microphone Doctor in your web browser: the same checks, fixes and test, with buttons\n"
+           "            (also what a double-click on micdoctor.exe opens)", run_ui},
     {"watch", "run beside a call: print what happens to the microphone as it happens,\n"
               "            then what went wrong (Ctrl-C ends it)", run_watch},
 #ifdef MICDOCTOR_WITH_SNDFILE
@@ -99,6 +103,9 @@ int main(int argc, char** argv) {
   using namespace micdoctor::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
+    // A double-click on Windows gives a console that would close with the
+    // usage: the person gets the browser page instead.
+    if (micdoctor::platform::started_by_double_click()) return run_ui({});
     print_usage(stderr);
     return 2;
   }

@@ -90,15 +90,24 @@ class TestListener final : public CaptureListener {
     } catch (const std::exception& e) {
       failed_ = e.what();
     }
-    if (animate_) meter_.add(samples);
+    if (animate_ || options_.on_level) meter_.add(samples);
     if (writer_ && !writer_->write(samples) && save_error.empty()) save_error = "writing the recording failed (disk full?)";
   }
 
   void on_tick(double seconds_received, double seconds_wanted) noexcept override {
-    if (!animate_) return;
+    if (!animate_ && !options_.on_level) return;
     const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    const MeterReading reading = meter_.read(now);
+    if (options_.on_level) {
+      try {
+        options_.on_level(reading.level_dbfs);
+      } catch (...) {
+        // The live meter is a courtesy: the test goes on without it.
+      }
+    }
+    if (!animate_) return;
     try {
-      const std::string line = render_meter(meter_.read(now), seconds_wanted - seconds_received, style_);
+      const std::string line = render_meter(reading, seconds_wanted - seconds_received, style_);
       std::fprintf(stderr, "\r%s\033[K", line.c_str());
       std::fflush(stderr);
     } catch (...) {

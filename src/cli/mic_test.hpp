@@ -3,6 +3,7 @@
 // terminal, the capture fed straight into the analyser (and a --save file
 // only when asked), Ctrl-C to stop early.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,10 @@ struct MicTestOptions {
   double seconds = 5.0;
   std::string save_path;  // "" keeps the audio in memory only
   bool pictures = false;  // keep what a report draws (the HTML report)
+  // Called at every capture tick (about ten times a second) with the RMS
+  // level since the previous call in dBFS (-120 for digital silence), on the
+  // capture's thread: a live meter elsewhere than the terminal (micdoctor ui).
+  std::function<void(double level_dbfs)> on_level;
 };
 
 struct MicTestRun {

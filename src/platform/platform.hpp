@@ -49,4 +49,13 @@ std::unique_ptr<JournalStore> open_journal_store();
 // "the PulseAudio/PipeWire server", "Windows": for messages.
 std::string audio_system_name();
 
+// Opens `url` in the person's default browser (xdg-open on Linux,
+// ShellExecute on Windows) without waiting for the browser to close. False
+// with the reason in `error` when it could not be started.
+bool open_in_browser(const std::string& url, std::string& error);
+
+// True when micdoctor was started by a double-click (Windows: it owns its
+// console alone, so the console closes with it); always false on Linux.
+bool started_by_double_click();
+
 }  // namespace micdoctor::platform

@@ -37,4 +37,12 @@ std::unique_ptr<JournalStore> open_journal_store() {
 
 std::string audio_system_name() { return "the sound server"; }
 
+// CONTRACT STUB (issue 16): the ui/server helper implements it (xdg-open).
+bool open_in_browser(const std::string&, std::string& error) {
+  error = "not built yet";
+  return false;
+}
+
+bool started_by_double_click() { return false; }
+
 }  // namespace micdoctor::platform

@@ -30,4 +30,13 @@ std::unique_ptr<JournalStore> open_journal_store() {
 
 std::string audio_system_name() { return "Windows audio"; }
 
+// CONTRACT STUB (issue 16): the ui/server helper implements it (ShellExecute).
+bool open_in_browser(const std::string&, std::string& error) {
+  error = "not built yet";
+  return false;
+}
+
+// CONTRACT STUB (issue 16): the Windows helper implements it (GetConsoleProcessList).
+bool started_by_double_click() { return false; }
+
 }  // namespace micdoctor::platform
