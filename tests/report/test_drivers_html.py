@@ -14,25 +14,13 @@ import sys
 import tempfile
 import unittest
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from browser_checks import HOSTILE, SCREENSHOTS, assert_fits_phone_width, assert_nothing_injected, phone_browser
 
 MICDOCTOR = None
 HERE = os.path.dirname(os.path.abspath(__file__))
 WINDOWS = os.path.join(HERE, "..", "fixtures", "windows", "privacy_and_disabled.json")
-HOSTILE = "<img src=x onerror=window.pwned=1><script>window.pwned=2;alert(3)</script>\"'><b id=injected>x</b>"
-SCREENSHOTS = os.environ.get("MICDOCTOR_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "micdoctor-screenshots"))
-
-
-def browser(width, height):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}"):
-        options.add_argument(arg)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 def windows_snapshot():
@@ -71,11 +59,7 @@ class DriversPage(unittest.TestCase):
         assert p.returncode in (0, 1), p.stderr
         with open(cls.path, encoding="utf-8") as f:
             cls.raw = f.read()
-        cls.driver = browser(390, 844)
-        # Headless Chromium keeps windows at least 500 px wide: a phone's screen
-        # is emulated instead (a page too wide for it would be zoomed out).
-        cls.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                   {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        cls.driver = phone_browser()
         cls.driver.get("file://" + cls.path)
         cls.driver.save_screenshot(os.path.join(SCREENSHOTS, "drivers-390.png"))
 
@@ -86,13 +70,7 @@ class DriversPage(unittest.TestCase):
 
     def test_names_show_as_text_and_nothing_runs(self):
         d = self.driver
-        for raw in ("<script", "<img", "<b id=injected"):
-            self.assertNotIn(raw, self.raw)
-        with self.assertRaises(NoAlertPresentException):
-            d.switch_to.alert.text
-        self.assertIsNone(d.execute_script("return window.pwned === undefined ? null : window.pwned"))
-        for tag in ("script", "img", "b", "iframe"):
-            self.assertEqual(d.find_elements(By.TAG_NAME, tag), [], tag)
+        assert_nothing_injected(self, d, self.raw)
         headings = [h.get_attribute("textContent") for h in d.find_elements(By.CSS_SELECTOR, ".device h3")]
         self.assertIn(HOSTILE, headings)
 
@@ -104,11 +82,7 @@ class DriversPage(unittest.TestCase):
         self.assertIn("Jabra EVOLVE 20 MS", text)
 
     def test_no_sideways_scroll_at_390_px(self):
-        d = self.driver
-        self.assertEqual(d.execute_script("return window.innerWidth"), 390, "zoomed out to fit something wider")
-        self.assertLessEqual(d.execute_script("return document.documentElement.scrollWidth - window.innerWidth"), 0)
-        for device in d.find_elements(By.CSS_SELECTOR, ".device"):
-            self.assertLessEqual(d.execute_script("return arguments[0].getBoundingClientRect().right", device), 390)
+        assert_fits_phone_width(self, self.driver, self.driver.find_elements(By.CSS_SELECTOR, ".device"))
 
 
 if __name__ == "__main__":

@@ -22,22 +22,12 @@ sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 from soundserver import PulseAudioServer  # noqa: E402
 from test_mic_test import make_content  # noqa: E402
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+
+from browser_checks import SCREENSHOTS, assert_fits_phone_width, browser, phone_browser  # noqa: E402
 
 MICDOCTOR = None
 HOSTILE = "<img src=x onerror=window.pwned=1><script>window.pwned=2</script>"
-SCREENSHOTS = os.environ.get("MICDOCTOR_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "micdoctor-screenshots"))
-
-
-def browser(width=1200, height=900):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}"):
-        options.add_argument(arg)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 class Reports(unittest.TestCase):
@@ -89,12 +79,11 @@ class Reports(unittest.TestCase):
             self.assertEqual(d.find_elements(By.TAG_NAME, element), [], element)
 
     def phone_width_fits(self, path, shot):
-        phone = browser(390, 844)
+        phone = phone_browser()
         try:
             phone.get("file://" + path)
             phone.save_screenshot(os.path.join(SCREENSHOTS, shot + "-phone.png"))
-            overflow = phone.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
-            self.assertLessEqual(overflow, 0)
+            assert_fits_phone_width(self, phone)
         finally:
             phone.quit()
 

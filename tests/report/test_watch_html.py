@@ -16,26 +16,13 @@ import sys
 import tempfile
 import unittest
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from browser_checks import (HOSTILE, SCREENSHOTS, assert_fits_phone_width, assert_nothing_injected, browser,
+                            phone_browser)
+
 SAMPLE = None
-HOSTILE = "<img src=x onerror=window.pwned=1><script>window.pwned=2;alert(3)</script>\"'><b id=injected>x</b>"
-SCREENSHOTS = os.environ.get("MICDOCTOR_SCREENSHOTS", os.path.join(tempfile.gettempdir(), "micdoctor-screenshots"))
-
-
-def browser(width, height):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                f"--window-size={width},{height}"):
-        options.add_argument(arg)
-    # Every request the page makes, from DevTools' network domain.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 def rect(driver, element):
@@ -53,7 +40,7 @@ class WatchPage(unittest.TestCase):
         subprocess.run([SAMPLE, cls.path, HOSTILE], check=True, timeout=30)
         with open(cls.path, encoding="utf-8") as f:
             cls.raw = f.read()
-        cls.driver = browser(1200, 900)
+        cls.driver = browser(1200, 900, log_network=True)
         cls.driver.get("file://" + cls.path)
         height = cls.driver.execute_script("return document.documentElement.scrollHeight")
         cls.driver.set_window_size(1200, min(int(height) + 150, 16000))
@@ -66,14 +53,7 @@ class WatchPage(unittest.TestCase):
 
     def test_names_show_as_text_and_nothing_runs(self):
         d = self.driver
-        for raw in ("<script", "<img", "<b id=injected"):
-            self.assertNotIn(raw, self.raw)
-        with self.assertRaises(NoAlertPresentException):
-            d.switch_to.alert.text
-        self.assertIsNone(d.execute_script("return window.pwned === undefined ? null : window.pwned"))
-        for tag in ("script", "img", "iframe", "link", "object", "embed", "b"):
-            self.assertEqual(d.find_elements(By.TAG_NAME, tag), [], tag)
-        self.assertEqual(d.find_elements(By.ID, "injected"), [])
+        assert_nothing_injected(self, d, self.raw, tags=("script", "img", "iframe", "link", "object", "embed", "b"))
         # The names are there, as the text they are.
         rows = d.find_elements(By.CSS_SELECTOR, "table.events tbody tr")
         self.assertIn(HOSTILE, " ".join(r.get_attribute("textContent") for r in rows))
@@ -195,19 +175,12 @@ class WatchPage(unittest.TestCase):
         self.assertNotIn("url(", self.raw)
 
     def test_phone_width_has_no_sideways_scroll(self):
-        phone = browser(390, 844)
+        phone = phone_browser()
         try:
-            # Headless Chromium keeps windows at least 500 px wide: a phone's
-            # screen is emulated instead, with its layout viewport from the
-            # page's viewport tag (a page too wide for it is zoomed out).
-            phone.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                  {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
             phone.get("file://" + self.path)
             phone.save_screenshot(os.path.join(SCREENSHOTS, "watch-phone.png"))
-            self.assertEqual(phone.execute_script("return window.innerWidth"), 390, "zoomed out to fit something wider")
-            self.assertLessEqual(phone.execute_script("return document.documentElement.scrollWidth - window.innerWidth"), 0)
             chart = phone.find_element(By.CSS_SELECTOR, "svg[data-chart=level]")
-            self.assertLessEqual(rect(phone, chart)["right"], 390)
+            assert_fits_phone_width(self, phone, [chart])
             # What the chart still writes on a phone is big enough to read (about 8 px and more);
             # the markers' labels give way to the table below.
             texts = phone.execute_script(
