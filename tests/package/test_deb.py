@@ -162,7 +162,9 @@ def check_package_file(deb, source_dir, build_dir, workdir):
     check(warnings.returncode == 0 and not warnings.stderr.strip(), f"man --warnings: {warnings.stderr}")
 
     commands = commands_of(binary)
-    check_shells_here(share, commands, options_of(binary, "check"))
+    home = workdir / "home"
+    home.mkdir()
+    check_shells_here(share, commands, options_of(binary, "check"), home)
 
     if shutil.which("lintian"):
         # Not for the Debian archive: no ITP bug to close.
@@ -174,21 +176,23 @@ def check_package_file(deb, source_dir, build_dir, workdir):
     return fields, commands
 
 
-def check_shells_here(share, commands, check_options):
-    """zsh and fish load the completions (the clean root has neither shell)."""
+def check_shells_here(share, commands, check_options, home):
+    """zsh and fish load the completions (the clean root has neither shell);
+    home: an empty directory of the test's, their HOME."""
     zsh_dir = share / "zsh/vendor-completions"
     fish_file = share / "fish/vendor_completions.d/micdoctor.fish"
     if shutil.which("zsh"):
         check(run(["zsh", "-n", str(zsh_dir / "_micdoctor")]).returncode == 0, "zsh -n _micdoctor")
         # compinit finds the function by its #compdef line, as it does in /usr/share/zsh/vendor-completions.
+        # -D: no dump file (compinit's dump removes and rewrites the file it is given).
         loaded = run(["zsh", "-fc", f"fpath=({zsh_dir} $fpath); autoload -U compinit; "
-                      "compinit -u -d /dev/null; print -r -- $_comps[micdoctor]"], env={"HOME": str(share)})
+                      "compinit -u -D; print -r -- $_comps[micdoctor]"], env={"HOME": str(home)})
         check(loaded.stdout.strip() == "_micdoctor", f"zsh compinit does not bind micdoctor: {loaded.stdout}")
     else:
         print("zsh is not installed: its completion not checked")
     if shutil.which("fish"):
         check(run(["fish", "--no-execute", str(fish_file)]).returncode == 0, "fish --no-execute micdoctor.fish")
-        env = {"HOME": str(share), "PATH": os.environ["PATH"]}
+        env = {"HOME": str(home), "PATH": os.environ["PATH"]}
         offered = run(["fish", "--no-config", "-c", f"source {fish_file}; complete -C 'micdoctor '"], env=env)
         names = {line.split("\t")[0] for line in offered.stdout.splitlines()}
         check(set(commands) <= names, f"fish offers {sorted(names)} for 'micdoctor ', not all of {commands}")
@@ -254,7 +258,9 @@ def clean_root(cache_dir):
             partial = cache.with_suffix(".tar.partial")
             must(["tar", "-C", str(root), "-cf", str(partial), "."])
             partial.rename(cache)  # only a whole root is ever cached
-        shutil.copy("/etc/resolv.conf", root / "etc/resolv.conf")
+        resolv = root / "etc/resolv.conf"
+        resolv.unlink(missing_ok=True)  # never write through a link out of the root
+        shutil.copy("/etc/resolv.conf", resolv)
         with proc_mounted(root):
             yield root
     finally:
