@@ -297,12 +297,12 @@ def zsh_completion(commands):
     for command in commands:
         if not command.options:
             continue
-        specs = []
+        specs, positionals = [], []
         for option in command.options:
             description = zsh_text(first_words(option.description))
             if option.positional:
                 action = "_files" if option.takes_file() else " "
-                specs.append(shell_quote(f"*:{zsh_text(option.value)}:{action}"))
+                positionals.append(shell_quote(f"*:{zsh_text(option.value)}:{action}"))
                 continue
             if not option.value:
                 argument = ""
@@ -314,6 +314,7 @@ def zsh_completion(commands):
             for name in option.names:
                 suffix = "=" if name.startswith("--") and option.value and not option.optional_value else ""
                 specs.append(shell_quote(f"{name}{suffix}[{description}]{argument}"))
+        specs += positionals  # the rest of the words, after the options
         out.append(f"    {command.name})")
         out.append("      _arguments -s \\")
         out += [f"        {spec} \\" for spec in specs[:-1]]
