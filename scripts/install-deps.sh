@@ -23,6 +23,8 @@ packages=(
   systemd-journal-remote  # writes real journal files for the kernel log's journald path (tests/servers/test_journal_kernel_log.py)
   # the Windows build (cross-compiled with mingw-w64) and Wine to run its tests
   g++-mingw-w64-x86-64 wine wine64
+  # the Debian package (cmake --build build --target package) and its test in a clean Debian 12 root
+  dpkg-dev debootstrap desktop-file-utils man-db file lintian zsh fish
   # the HTML report, loaded in a real browser by the tests
   chromium chromium-driver python3-selenium
 )
