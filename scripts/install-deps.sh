@@ -23,6 +23,10 @@ packages=(
   systemd-journal-remote  # writes real journal files for the kernel log's journald path (tests/servers/test_journal_kernel_log.py)
   # the Windows build (cross-compiled with mingw-w64) and Wine to run its tests
   g++-mingw-w64-x86-64 wine wine64
+  librsvg2-bin  # rsvg-convert: micdoctor.exe's icon drawn from data/icons/micdoctor.svg
+  python3-pefile  # reads the exe's manifest, version and icon back (tests/windows/test_wine_resources.py)
+  # Media Foundation under Wine decodes through GStreamer (winegstreamer): WAV, FLAC, MP3, M4A/AAC
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
   # the HTML report, loaded in a real browser by the tests
   chromium chromium-driver python3-selenium
 )
