@@ -44,7 +44,8 @@ class WinePrefix(unittest.TestCase):
         cls.env = dict(os.environ, WINEPREFIX=os.path.join(cls.dir, "wineprefix"), WINEDEBUG="-all",
                        WINEDLLOVERRIDES="mscoree,mshtml=;winepulse.drv,winealsa.drv=")
         cls.env.pop("DISPLAY", None)
-        subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+        subprocess.run(["wine", "wineboot", "-i"], env=cls.env, stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=180, check=True)
 
     @classmethod
     def tearDownClass(cls):

@@ -125,6 +125,22 @@ struct FileCloser {
 
 constexpr DWORD kAudioStream = static_cast<DWORD>(MF_SOURCE_READER_FIRST_AUDIO_STREAM);
 
+// RIFF/WAVE or RF64/WAVE: a container whose header states the length of its
+// PCM exactly (other containers' durations are estimates, and decoders trim
+// their priming samples).
+bool is_wav_header(std::span<const unsigned char> head) {
+  if (head.size() < 12) return false;
+  const std::string riff(head.begin(), head.begin() + 4);
+  const std::string wave(head.begin() + 8, head.begin() + 12);
+  return (riff == "RIFF" || riff == "RF64") && wave == "WAVE";
+}
+
+bool file_is_wav(const std::wstring& path) {
+  const std::unique_ptr<std::FILE, FileCloser> file(_wfopen(path.c_str(), L"rb"));
+  unsigned char head[12] = {};
+  return file && std::fread(head, 1, sizeof head, file.get()) == sizeof head && is_wav_header(head);
+}
+
 std::string open_failure_reason(HRESULT result) {
   if (result == MF_E_UNSUPPORTED_BYTESTREAM_TYPE || result == MF_E_UNSUPPORTED_FORMAT ||
       result == MF_E_INVALID_FORMAT) {
@@ -177,9 +193,10 @@ struct AudioFile::Handle {
   std::vector<unsigned char> pending;  // decoded bytes not yet handed out
   std::size_t pending_at = 0;
   bool ended = false;
-  bool stored_as_is = false;         // PCM or float as in the file: its length is exact
+  bool exact_length = false;         // WAV with PCM or float as stored: its header's length is exact
   std::int64_t promised_frames = 0;  // what the header says, when stored_as_is
   std::int64_t frames_read = 0;
+  bool wav = false;  // a RIFF/RF64 WAVE file (only its length is checked against the header)
 };
 
 AudioFile::AudioFile(std::unique_ptr<Handle> handle) : handle_(std::move(handle)) {}
@@ -221,7 +238,7 @@ AudioInfo configure_reader(Handle& handle) {
       throw AudioFileError("cannot decode: " + describe_hresult(result));
     }
     handle.encoding = {static_cast<int>(bits / 8), stored_float, bits != 8, false};
-    handle.stored_as_is = true;
+    handle.exact_length = handle.wav;
   } else {
     ComPtr<IMFMediaType> wanted;
     if (FAILED(MFCreateMediaType(wanted.put()))) throw AudioFileError("cannot decode: out of memory");
@@ -297,6 +314,7 @@ AudioFile AudioFile::open(const std::string& path, const std::optional<RawSpec>&
       throw AudioFileError("cannot decode: Media Foundation is unavailable (" +
                            describe_hresult(handle->media_foundation.result()) + ")");
     }
+    handle->wav = file_is_wav(wide);
     if (HRESULT result = MFCreateSourceReaderFromURL(wide.c_str(), nullptr, handle->reader.put()); FAILED(result)) {
       throw AudioFileError(open_failure_reason(result));
     }
@@ -311,6 +329,7 @@ AudioFile AudioFile::open(const std::string& path, const std::optional<RawSpec>&
 
 AudioFile AudioFile::open_memory(std::span<const unsigned char> bytes) {
   auto handle = std::make_unique<Handle>();
+  handle->wav = is_wav_header(bytes);
   if (!handle->com.ok() || FAILED(handle->media_foundation.result())) {
     throw AudioFileError("cannot decode: Media Foundation is unavailable");
   }
@@ -381,7 +400,7 @@ bool refill(Handle& handle, int channels, std::int64_t frames_read) {
       // The length comes from the header in 100 ns steps: a frame of rounding is not damage.
       // Streaming writers leave the size at 0 or 0xFFFFFFFF on purpose (as on Linux).
       const std::int64_t promised_bytes = handle.promised_frames * handle.encoding.bytes * channels;
-      if (handle.stored_as_is && handle.promised_frames - frames_read > 1 && promised_bytes < 0xFFFFFF00LL &&
+      if (handle.exact_length && handle.promised_frames - frames_read > 1 && promised_bytes < 0xFFFFFF00LL &&
           handle.pending.empty() && !sample) {
         throw AudioFileError("truncated: the header promises " + std::to_string(handle.promised_frames) +
                              " frames, the file holds " + std::to_string(frames_read));
