@@ -306,7 +306,8 @@ AudioFile AudioFile::open(const std::string& path, const std::optional<RawSpec>&
     handle->raw_file.reset(_wfopen(wide.c_str(), L"rb"));
     if (!handle->raw_file) throw AudioFileError(std::string("cannot read: ") + std::strerror(errno));
     handle->encoding = raw_encodings().at(raw->encoding);
-    const auto frame_bytes = static_cast<std::uint64_t>(handle->encoding.bytes * raw->channels);
+    const auto frame_bytes =
+        static_cast<std::uint64_t>(handle->encoding.bytes) * static_cast<std::uint64_t>(raw->channels);
     info = {raw->sample_rate, raw->channels, static_cast<std::int64_t>(size / frame_bytes), "raw " + raw->encoding};
   } else {
     if (!handle->com.ok()) throw AudioFileError("cannot decode: COM is unavailable");
