@@ -173,6 +173,30 @@ UINT32 attribute_or(IMFMediaType* type, const GUID& key, UINT32 fallback) {
   return SUCCEEDED(type->GetUINT32(key, &value)) ? value : fallback;
 }
 
+// What the reader hands out: a change in the middle of the file is only
+// accepted when it changes none of these.
+struct Delivered {
+  GUID subtype{};
+  UINT32 channels = 0;
+  UINT32 rate = 0;
+  UINT32 bits = 0;
+  bool operator==(const Delivered& other) const {
+    return IsEqualGUID(subtype, other.subtype) && channels == other.channels && rate == other.rate &&
+           bits == other.bits;
+  }
+};
+
+Delivered delivered_by(IMFSourceReader* reader) {
+  Delivered delivered;
+  ComPtr<IMFMediaType> current;
+  if (FAILED(reader->GetCurrentMediaType(kAudioStream, current.put()))) return delivered;
+  current->GetGUID(MF_MT_SUBTYPE, &delivered.subtype);
+  delivered.channels = attribute_or(current.get(), MF_MT_AUDIO_NUM_CHANNELS, 0);
+  delivered.rate = attribute_or(current.get(), MF_MT_AUDIO_SAMPLES_PER_SECOND, 0);
+  delivered.bits = attribute_or(current.get(), MF_MT_AUDIO_BITS_PER_SAMPLE, 0);
+  return delivered;
+}
+
 }  // namespace
 
 void validate_raw_encoding(const std::string& encoding) {
@@ -197,6 +221,7 @@ struct AudioFile::Handle {
   std::int64_t promised_frames = 0;  // what the header says, when stored_as_is
   std::int64_t frames_read = 0;
   bool wav = false;  // a RIFF/RF64 WAVE file (only its length is checked against the header)
+  Delivered delivered;  // what the reader was set to hand out
 };
 
 AudioFile::AudioFile(std::unique_ptr<Handle> handle) : handle_(std::move(handle)) {}
@@ -220,7 +245,7 @@ AudioInfo configure_reader(Handle& handle) {
   GUID subtype{};
   native->GetGUID(MF_MT_SUBTYPE, &subtype);
   const UINT32 channels = attribute_or(native.get(), MF_MT_AUDIO_NUM_CHANNELS, 0);
-  const UINT32 rate = attribute_or(native.get(), MF_MT_AUDIO_SAMPLES_PER_SECOND, 0);
+  UINT32 rate = attribute_or(native.get(), MF_MT_AUDIO_SAMPLES_PER_SECOND, 0);
   const UINT32 bits = attribute_or(native.get(), MF_MT_AUDIO_BITS_PER_SAMPLE, 0);
   AudioInfo info;
   info.channels = static_cast<int>(channels);
@@ -244,17 +269,22 @@ AudioInfo configure_reader(Handle& handle) {
     if (FAILED(MFCreateMediaType(wanted.put()))) throw AudioFileError("cannot decode: out of memory");
     wanted->SetGUID(MF_MT_MAJOR_TYPE, MFMediaType_Audio);
     wanted->SetGUID(MF_MT_SUBTYPE, MFAudioFormat_Float);
-    wanted->SetUINT32(MF_MT_AUDIO_NUM_CHANNELS, channels);
-    wanted->SetUINT32(MF_MT_AUDIO_SAMPLES_PER_SECOND, rate);
-    wanted->SetUINT32(MF_MT_AUDIO_BITS_PER_SAMPLE, 32);
-    wanted->SetUINT32(MF_MT_AUDIO_BLOCK_ALIGNMENT, 4 * channels);
-    wanted->SetUINT32(MF_MT_AUDIO_AVG_BYTES_PER_SECOND, 4 * channels * rate);
+    // Only the sample format: the decoder says the rate and channels it gives
+    // (HE-AAC, for one, doubles the rate its container states).
     if (HRESULT result = reader->SetCurrentMediaType(kAudioStream, nullptr, wanted.get()); FAILED(result)) {
       throw AudioFileError("cannot decode " + info.format + ": no decoder for it on this system (" +
                            describe_hresult(result) + ")");
     }
+    const Delivered decoded = delivered_by(reader);
+    if (!IsEqualGUID(decoded.subtype, MFAudioFormat_Float) || decoded.bits != 32) {
+      throw AudioFileError("cannot decode " + info.format + ": the decoder gives no 32-bit float");
+    }
+    info.channels = static_cast<int>(decoded.channels);
+    info.sample_rate = static_cast<int>(decoded.rate);
+    rate = decoded.rate;
     handle.encoding = {4, true, true, false};
   }
+  handle.delivered = delivered_by(reader);
   // The length, in 100 ns units; an estimate for compressed streams.
   PROPVARIANT duration;
   PropVariantInit(&duration);
@@ -393,7 +423,8 @@ bool refill(Handle& handle, int channels, std::int64_t frames_read) {
       throw AudioFileError("damaged or truncated: decoding stopped after " + std::to_string(frames_read) +
                            " frames (" + describe_hresult(result) + ")");
     }
-    if (flags & MF_SOURCE_READERF_CURRENTMEDIATYPECHANGED) {
+    if ((flags & MF_SOURCE_READERF_CURRENTMEDIATYPECHANGED) &&
+        !(delivered_by(handle.reader.get()) == handle.delivered)) {
       throw AudioFileError("unsupported: the audio format changes in the middle of the file");
     }
     if (flags & MF_SOURCE_READERF_ENDOFSTREAM) {
