@@ -218,7 +218,7 @@ struct AudioFile::Handle {
   std::size_t pending_at = 0;
   bool ended = false;
   bool exact_length = false;         // WAV with PCM or float as stored: its header's length is exact
-  std::int64_t promised_frames = 0;  // what the header says, when stored_as_is
+  std::int64_t promised_frames = 0;  // the length Media Foundation reports, in frames
   std::int64_t frames_read = 0;
   bool wav = false;  // a RIFF/RF64 WAVE file (only its length is checked against the header)
   Delivered delivered;  // what the reader was set to hand out
