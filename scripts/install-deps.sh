@@ -25,6 +25,10 @@ packages=(
   g++-mingw-w64-x86-64 wine wine64
   # the Debian package (cmake --build build --target package) and its test in a clean Debian 12 root
   dpkg-dev debootstrap desktop-file-utils man-db file lintian zsh fish
+  librsvg2-bin  # rsvg-convert: micdoctor.exe's icon drawn from data/icons/micdoctor.svg
+  python3-pefile  # reads the exe's manifest, version and icon back (tests/windows/test_wine_resources.py)
+  # Media Foundation under Wine decodes through GStreamer (winegstreamer): WAV, FLAC, MP3, M4A/AAC
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
   # the HTML report, loaded in a real browser by the tests
   chromium chromium-driver python3-selenium
 )

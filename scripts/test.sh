@@ -77,13 +77,24 @@ fuzz_job=$!
 # Each test has its own Wine prefix (and sound server): the main one runs beside the others.
 python3 tests/windows/test_wine.py build-windows/micdoctor.exe > build-windows/test_wine.log 2>&1 &
 wine_main=$!
+# The exe as Explorer sees it (double-click, manifest, version, icon) and analyze through Media Foundation:
+# each with its own prefix, beside the others (Debian's python3-pefile is /usr/bin/python3's).
+/usr/bin/python3 tests/windows/test_wine_exe.py build-windows/micdoctor.exe > build-windows/test_wine_exe.log 2>&1 &
+wine_exe=$!
+/usr/bin/python3 tests/windows/test_wine_analyze.py build-windows/micdoctor.exe build/micdoctor \
+  > build-windows/test_wine_analyze.log 2>&1 &
+wine_analyze=$!
 python3 tests/windows/test_wine_drivers.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_driver_updates.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_services.py build-windows/micdoctor.exe
-wine_main_status=0
-wait "$wine_main" || wine_main_status=$?
-cat build-windows/test_wine.log
-[ "$wine_main_status" -eq 0 ]
+wine_status=0
+for job in "$wine_main:test_wine" "$wine_exe:test_wine_exe" "$wine_analyze:test_wine_analyze"; do
+  job_status=0
+  wait "${job%%:*}" || job_status=$?
+  cat "build-windows/${job#*:}.log"
+  [ "$job_status" -eq 0 ] || wine_status=$job_status
+done
+[ "$wine_status" -eq 0 ]
 
 step "fuzzing (${MICDOCTOR_FUZZ_SECONDS:-60} s)"
 fuzz_status=0

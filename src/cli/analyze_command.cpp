@@ -111,7 +111,13 @@ std::optional<int> parse(const std::vector<std::string>& args, Options& options)
   std::string format = "text";
   std::string raw;
   std::string jobs;
-  app.add_option("files", options.files, "the recordings (what libsndfile reads); '--' before names starting with '-'")
+#ifdef _WIN32
+  const char* files_help = "the recordings (what Media Foundation decodes: WAV, FLAC, MP3, M4A...);\n"
+                           "'--' before names starting with '-'";
+#else
+  const char* files_help = "the recordings (what libsndfile reads); '--' before names starting with '-'";
+#endif
+  app.add_option("files", options.files, files_help)
       ->type_name("FILE");
   app.add_option("--format", format,
                  "text (default), json (JSON Lines, one object per file),\n"

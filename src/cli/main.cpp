@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#ifdef MICDOCTOR_WITH_SNDFILE
 #include "cli/analyze_command.hpp"
+#ifdef MICDOCTOR_WITH_SNDFILE
 #include "cli/demo_command.hpp"
 #endif
 #include "cli/check_command.hpp"
@@ -24,14 +24,6 @@
 
 namespace micdoctor::cli {
 namespace {
-
-#ifndef MICDOCTOR_WITH_SNDFILE
-int analyze_unavailable(const std::vector<std::string>&) {
-  std::fputs("micdoctor: analyze reads recordings with libsndfile, which this Windows build does not include; "
-             "run it on Linux, or send the recording to someone who can\n", stderr);
-  return 2;
-}
-#endif
 
 struct Command {
   const char* name;
@@ -52,11 +44,9 @@ constexpr Command kCommands[] = {
            "            (also what a double-click on micdoctor.exe opens)", run_ui},
     {"watch", "run beside a call: print what happens to the microphone as it happens,\n"
               "            then what went wrong (Ctrl-C ends it)", run_watch},
-#ifdef MICDOCTOR_WITH_SNDFILE
     {"analyze", "judge recordings: level, noise, clipping, hum, dropouts, bandwidth, channels", run_analyze},
+#ifdef MICDOCTOR_WITH_SNDFILE
     {"demo", "check, fix, test and undo on a private sound server with typical faults", run_demo},
-#else
-    {"analyze", "judge recordings (Linux only: this build has no libsndfile)", analyze_unavailable},
 #endif
 };
 

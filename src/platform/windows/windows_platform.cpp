@@ -2,6 +2,10 @@
 // the journal under %LOCALAPPDATA%.
 #include "platform/platform.hpp"
 
+#include <windows.h>
+
+#include <array>
+
 #include "platform/windows/journal_file.hpp"
 #include "platform/windows/windows_capture.hpp"
 #include "platform/windows/windows_driver_updates.hpp"
@@ -36,7 +40,15 @@ bool open_in_browser(const std::string&, std::string& error) {
   return false;
 }
 
-// CONTRACT STUB (issue 16): the Windows helper implements it (GetConsoleProcessList).
-bool started_by_double_click() { return false; }
+// Explorer starts a console program with a console of its own, which closes
+// when the program ends: the program is the only process attached to it. From
+// cmd, PowerShell or Windows Terminal the shell shares the console, so the
+// list holds at least two. No console at all (started detached) is not a
+// double-click either: there is no one to show the usage to, and no window.
+bool started_by_double_click() {
+  std::array<DWORD, 2> processes{};
+  const DWORD attached = GetConsoleProcessList(processes.data(), static_cast<DWORD>(processes.size()));
+  return attached == 1;
+}
 
 }  // namespace micdoctor::platform
