@@ -267,7 +267,7 @@ class LiveApplication final : public Application, public UiActions {
       const std::lock_guard lock(mutex_);
       busy = busy_;
     }
-    const std::string json = state_to_json(
+    std::string json = state_to_json(
         UiStateInput{snapshot, source, findings, undo_available(), busy, heard != nullptr});
     bool changed = false;
     {
