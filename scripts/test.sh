@@ -34,13 +34,19 @@ scripts/build-windows.sh
 # Each test has its own Wine prefix (and sound server): the main one runs beside the others.
 python3 tests/windows/test_wine.py build-windows/micdoctor.exe > build-windows/test_wine.log 2>&1 &
 wine_main=$!
+python3 tests/windows/test_wine_ui.py build-windows/micdoctor.exe > build-windows/test_wine_ui.log 2>&1 &
+wine_ui=$!
 python3 tests/windows/test_wine_drivers.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_driver_updates.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_services.py build-windows/micdoctor.exe
 wine_main_status=0
 wait "$wine_main" || wine_main_status=$?
 cat build-windows/test_wine.log
+wine_ui_status=0
+wait "$wine_ui" || wine_ui_status=$?
+cat build-windows/test_wine_ui.log
 [ "$wine_main_status" -eq 0 ]
+[ "$wine_ui_status" -eq 0 ]
 
 step "fuzzing (${MICDOCTOR_FUZZ_SECONDS:-60} s)"
 fuzz/run.sh "${MICDOCTOR_FUZZ_SECONDS:-60}"
