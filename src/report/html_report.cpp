@@ -34,6 +34,11 @@ table{border-collapse:collapse;width:100%;font-size:.9rem;display:block;overflow
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top;overflow-wrap:anywhere}
 figure{margin:1rem 0}figcaption{color:#444;font-size:.9rem}
 svg{width:100%;height:auto;background:#fff;border:1px solid #e0e0e0}
+@media print{body{background:#fff}.finding{break-inside:avoid}figure{break-inside:avoid}}
+)";
+
+// What the pictures need (also inside a picture saved on its own: standalone_svg).
+constexpr const char* kPictureStyle = R"(
 svg text{font:11px sans-serif;fill:#444}
 path.wave{fill:none;stroke:#1565c0;stroke-width:1}
 path.clip{stroke:#c62828;stroke-width:2}rect.gap{fill:#c62828;fill-opacity:.25}
@@ -42,7 +47,6 @@ line.speech{stroke:#2e7d32;stroke-dasharray:6 4}line.noise{stroke:#8d6e63;stroke
 path.spectrum{fill:none;stroke:#1565c0;stroke-width:1.2}
 .hum{stroke:#ef6c00;stroke-width:1.5}.band-edge{stroke:#6a1b9a;stroke-dasharray:5 3;stroke-width:1.5}
 .grid{stroke:#eee}
-@media print{body{background:#fff}.finding{break-inside:avoid}figure{break-inside:avoid}}
 )";
 
 std::string esc(const std::string& text) { return escape_html(text); }
@@ -239,7 +243,9 @@ std::vector<RecordingPicture> recording_pictures(const SignalPicture& p, const S
 
 std::string standalone_svg(const std::string& svg) {
   if (svg.rfind("<svg ", 0) != 0) return svg;
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" " + svg.substr(5);
+  const std::size_t tag_end = svg.find('>');
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" " +
+         svg.substr(5, tag_end - 4) + "<style>" + kPictureStyle + "</style>" + svg.substr(tag_end + 1);
 }
 
 namespace {
@@ -339,7 +345,7 @@ std::string html_page_start(const std::string& title, std::string_view extra_sty
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-         esc(title) + "</title>\n<style>" + kStyle + std::string(extra_style) + "</style>\n</head>\n<body>\n<main>\n";
+         esc(title) + "</title>\n<style>" + kStyle + kPictureStyle + std::string(extra_style) + "</style>\n</head>\n<body>\n<main>\n";
 }
 
 std::string html_page_end() {

@@ -6,6 +6,7 @@
 
 #include "checks/run_checks.hpp"
 #include "report/check_report.hpp"
+#include "report/html_report.hpp"
 #include "ui/app/page_assets.hpp"
 #include "ui/app/routes.hpp"
 #include "ui/app/state_json.hpp"
@@ -200,6 +201,23 @@ TEST(UiRoutes, UnknownPathsAre404) {
     EXPECT_FALSE(error_words(r).empty());
   }
   EXPECT_TRUE(actions.calls.empty());
+}
+
+// The page shows the report's pictures as <img>: an SVG file needs its
+// namespace, and its own style (the report's style sheet is not there).
+TEST(UiPictures, APictureOnItsOwnIsAnSvgFileWithItsStyle) {
+  const std::string inline_svg = "<svg class=\"waveform\" viewBox=\"0 0 10 10\"><title id=\"t\">x</title>"
+                                 "<path class=\"wave\" d=\"M0 0\"/></svg>";
+  const std::string file = standalone_svg(inline_svg);
+  EXPECT_EQ(file.rfind("<?xml", 0), 0u);
+  const std::size_t open = file.find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"waveform\" viewBox=\"0 0 10 10\">");
+  ASSERT_NE(open, std::string::npos) << file;
+  const std::size_t style = file.find("<style>");
+  ASSERT_NE(style, std::string::npos);
+  EXPECT_GT(style, open);
+  EXPECT_NE(file.find("path.wave{", style), std::string::npos);
+  EXPECT_LT(file.find("</style>"), file.find("<title"));
+  EXPECT_EQ(file.substr(file.size() - 6), "</svg>");
 }
 
 }  // namespace
