@@ -8,12 +8,14 @@ nothing is; the name shows as text and runs nothing; no sideways scroll at
 Usage: test_ui_browser.py PATH/TO/micdoctor"""
 import json
 import os
+import re
 import select
 import signal
 import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
@@ -152,6 +154,19 @@ class Page(unittest.TestCase):
         wait_until(lambda: self.muted() == "yes", 15, "undo to mute the microphone again")
         self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-id="device.muted"]'))
         self.wait(lambda d: "put back" in d.find_element(By.ID, "fix-result").text)
+        # The reports to save, as the links fetch them.
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in d.get_cookies())
+        for path, marker in (("/report.html", "<!doctype html>"), ("/report.md", "`device.muted`")):
+            with urllib.request.urlopen(urllib.request.Request(self.base + path, headers={"Cookie": cookie}),
+                                        timeout=30) as r:
+                self.assertTrue(r.headers["Content-Disposition"].startswith("attachment"), path)
+                body = r.read().decode()
+            if path.endswith(".html"):
+                self.assertIn(marker, body.lower())
+                self.assertNotIn("<script>window.pwned", body)  # the report escapes the name
+            else:
+                self.assertIn(marker, body)
+                self.assertIsNone(re.search(r"(?<!\\)<", body), body)  # every "<" escaped for Markdown
         # A change route does not answer a GET.
         d.get(self.base + "/api/fix")
         self.assertIn("only answers POST", d.find_element(By.TAG_NAME, "body").text)
@@ -170,8 +185,10 @@ class Page(unittest.TestCase):
         return d.execute_script("return window.levels")
 
     def test_5_the_level_stays_at_silence_when_nothing_is_fed(self):
+        # A change made elsewhere shows on the open page by itself.
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-id="device.muted"]'))
         self.server.pactl("set-source-mute", MIC, "0")
-        wait_until(lambda: self.muted() == "no", 5, "unmuted")
+        self.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-id="device.muted"]'), 10)
         levels = self.run_test_on_page()
         self.assertTrue(levels, "the meter was updated")
         self.assertLessEqual(max(levels), SILENCE_DBFS, levels)

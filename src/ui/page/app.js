@@ -86,6 +86,7 @@
     rendered.clear();
     keep.forEach((node, key) => rendered.set(key, node));
     $("#fine-summary").textContent = "What is working (" + fineNodes.length + ")";
+    $("#fine-box").hidden = fineNodes.length === 0;
     if (problemNodes.length === 0) problems.appendChild(el("li", "quiet", "Nothing is wrong that micdoctor can see."));
     setButtons(state);
   }
