@@ -173,13 +173,26 @@ class Page(unittest.TestCase):
         d.get(self.base + "/")
         self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-id="device.muted"]'))
 
-    def run_test_on_page(self):
+    def run_test_on_page(self, check_one_at_a_time=False):
         d = self.driver
         d.execute_script(RECORD_LEVELS)
         start = self.wait(lambda d: d.find_element(By.CSS_SELECTOR, '[data-action="test"]'))
         self.wait(lambda d: start.is_enabled())
         start.click()
         self.wait(lambda d: "Listening" in d.find_element(By.ID, "test-result").text, 10)
+        # One test at a time: another start, a fix or an undo meanwhile is refused with words.
+        # (Checked while speech is fed: the test of silence may end within a second.)
+        answers = [] if not check_one_at_a_time else d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const ask = (path, body) => fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                                     body: body}).then(async r => [r.status, (await r.json()).error]);
+            Promise.all([ask('/api/test'), ask('/api/fix', '{"fix":"source.unmute"}'), ask('/api/undo')]).then(done);
+        """)
+        if check_one_at_a_time:
+            self.assertEqual(len(answers), 3)
+        for status, words in answers:
+            self.assertEqual(status, 409, answers)
+            self.assertIn("test is still listening", words)
         # The verdict replaces "Listening" when the test ends (at most its 5 s and the analysis).
         self.wait(lambda d: "Listening" not in d.find_element(By.ID, "test-result").text, 30)
         return d.execute_script("return window.levels")
@@ -200,7 +213,7 @@ class Page(unittest.TestCase):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self.addCleanup(lambda: (os.killpg(feed.pid, signal.SIGKILL), feed.wait()))
         wait_until(lambda: "paplay" in s.pactl("list", "sink-inputs"), 5, "the speech feed")
-        levels = self.run_test_on_page()
+        levels = self.run_test_on_page(check_one_at_a_time=True)
         loud = [v for v in levels if v > SILENCE_DBFS]
         self.assertTrue(loud, levels)
         self.assertGreater(len(set(loud)), 1, levels)  # it moves with the voice
