@@ -34,7 +34,7 @@ scripts/build-windows.sh
 # Each test has its own Wine prefix (and sound server): the main one runs beside the others.
 python3 tests/windows/test_wine.py build-windows/micdoctor.exe > build-windows/test_wine.log 2>&1 &
 wine_main=$!
-python3 tests/windows/test_wine_ui.py build-windows/micdoctor.exe > build-windows/test_wine_ui.log 2>&1 &
+/usr/bin/python3 tests/windows/test_wine_ui.py build-windows/micdoctor.exe > build-windows/test_wine_ui.log 2>&1 &
 wine_ui=$!
 python3 tests/windows/test_wine_drivers.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_driver_updates.py build-windows/micdoctor.exe

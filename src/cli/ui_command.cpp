@@ -90,7 +90,7 @@ int run_ui(const std::vector<std::string>& args) {
   if (options.no_browser) {
     tell("open the link above in your browser.");
   } else if (std::string browser_error; platform::open_in_browser(url, browser_error)) {
-    tell("opening your browser.");
+    tell("opening your browser; if no page appears, open the link above in your browser.");
   } else {
     tell("could not start a browser (" + browser_error + "): open this link in your browser: " + url);
   }

@@ -6,12 +6,14 @@ or GET change leaves the microphone muted, the socket is on loopback only,
 every response carries the security headers and no CORS, bodies are
 bounded, and the process ends by itself (idle timers, SIGINT, SIGTERM).
 Usage: test_ui_security.py PATH/TO/micdoctor"""
+import http.server
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -27,6 +29,37 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 MAX_BODY = 64 * 1024  # kMaxRequestBody
 FIX = json.dumps({"fix": "source.unmute"})  # the fix of device.muted (src/checks/check_catalog.cpp)
+
+
+class EvilSite:
+    """Another web page on this machine (another port of 127.0.0.1) whose
+    form POSTs the fix's JSON to micdoctor as soon as it loads."""
+
+    def __init__(self, target_port):
+        page = (f'<!doctype html><form method="post" enctype="text/plain" '
+                f'action="http://127.0.0.1:{target_port}/api/fix">'
+                '<input name=\'{"fix":"source.unmute","x":"\' value=\'"}\'></form>'
+                "<script>document.forms[0].submit()</script>").encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class UiSecurity(unittest.TestCase):
@@ -213,6 +246,28 @@ class UiSecurity(unittest.TestCase):
     def test_the_events_stream_needs_the_secret(self):
         answer = self.ui.raw(f"GET /events HTTP/1.1\r\nHost: {self.ui.host}\r\n\r\n".encode())
         self.assertTrue(answer.startswith(b"HTTP/1.1 403 "), answer[:200])
+
+    def test_a_real_browser_trades_the_key_for_an_httponly_cookie_and_refuses_another_pages_post(self):
+        sys.path.insert(0, os.path.join(HERE, "..", "report"))
+        from test_html_report import browser  # noqa: E402
+        from selenium.webdriver.support.ui import WebDriverWait
+        driver = browser()
+        evil = EvilSite(self.ui.port)
+        try:
+            driver.get(self.ui.url)
+            WebDriverWait(driver, 30).until(lambda d: d.current_url == f"{self.ui.origin}/")
+            self.assertNotIn("link micdoctor printed", driver.page_source)
+            self.assertEqual(driver.execute_script("return document.cookie"), "")  # HttpOnly
+            # A page on another port of 127.0.0.1 is the same site, so the
+            # browser sends the SameSite=Strict cookie with its form's POST:
+            # the Origin check is what refuses it.
+            driver.get(evil.url)
+            WebDriverWait(driver, 30).until(lambda d: d.current_url.startswith(f"{self.ui.origin}/api/fix"))
+            self.assertIn("refuses requests from other web pages", driver.page_source)
+            self.assertTrue(self.muted(), "another page's form unmuted the microphone")
+        finally:
+            driver.quit()
+            evil.stop()
 
     # -- the fix itself (the application) -------------------------------------------------
     def test_zz_the_pages_own_post_unmutes(self):

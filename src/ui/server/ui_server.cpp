@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -74,7 +75,12 @@ void close_socket(beast::tcp_stream& stream) {
 std::string header_block(int status, std::string_view reason, std::string_view content_type) {
   std::string text = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\n";
   text += "Content-Type: " + std::string(content_type) + "\r\n";
-  for (const auto& [name, value] : security_headers()) text += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : security_headers()) {
+    text += name;
+    text += ": ";
+    text += value;
+    text += "\r\n";
+  }
   return text;
 }
 

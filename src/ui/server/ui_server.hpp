@@ -25,7 +25,7 @@ struct ServerLimits {
   std::chrono::milliseconds read_timeout{std::chrono::seconds(15)};
   std::chrono::milliseconds keep_alive_comment{std::chrono::seconds(15)};
   std::size_t max_connections = 64;
-  std::size_t header_limit = 16 * 1024;
+  std::size_t header_limit = std::size_t{16} * 1024;
   // Events waiting for a page: a page this far behind is dropped (it
   // reconnects and is brought up to date).
   std::size_t max_queued_events = 512;
