@@ -84,11 +84,14 @@ wine_exe=$!
 /usr/bin/python3 tests/windows/test_wine_analyze.py build-windows/micdoctor.exe build/micdoctor \
   > build-windows/test_wine_analyze.log 2>&1 &
 wine_analyze=$!
+# micdoctor.exe ui under Wine, loaded by Chromium on the host.
+/usr/bin/python3 tests/windows/test_wine_ui.py build-windows/micdoctor.exe > build-windows/test_wine_ui.log 2>&1 &
+wine_ui=$!
 python3 tests/windows/test_wine_drivers.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_driver_updates.py build-windows/micdoctor.exe
 python3 tests/windows/test_wine_services.py build-windows/micdoctor.exe
 wine_status=0
-for job in "$wine_main:test_wine" "$wine_exe:test_wine_exe" "$wine_analyze:test_wine_analyze"; do
+for job in "$wine_main:test_wine" "$wine_exe:test_wine_exe" "$wine_analyze:test_wine_analyze" "$wine_ui:test_wine_ui"; do
   job_status=0
   wait "${job%%:*}" || job_status=$?
   cat "build-windows/${job#*:}.log"

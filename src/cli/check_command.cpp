@@ -24,6 +24,7 @@
 #include "cli/command_line.hpp"
 #include "cli/mic_test.hpp"
 #include "cli/output_file.hpp"
+#include "cli/test_findings.hpp"
 #include "cli/snapshot_file.hpp"
 #include "model/snapshot_json.hpp"
 #include "platform/platform.hpp"
@@ -144,40 +145,6 @@ std::optional<SystemSnapshot> obtain_snapshot(const Options& options) {
   }
 }
 
-// A test that could not record is a finding too, so the report says why.
-Finding test_failure(const std::string& error, const Source& source) {
-  Finding f = make_check_finding(CheckId::test_failed, Severity::error, "The microphone test could not record",
-                                 "Recording from " + checks::source_label(source) + " failed: " + error + ".",
-                                 source.name);
-  f.manual_steps.push_back("Check that the microphone is plugged in and not used exclusively by another program, "
-                           "then run the test again: micdoctor test");
-  return f;
-}
-
-// The server went away while the test recorded: that is what to say, not a
-// microphone fault. `before` is the system before the test, `after` read
-// again once the capture broke off.
-void server_stopped_during_test(const MicTestRun& test, const Source& source, const SystemSnapshot& before,
-                                SystemSnapshot after, std::vector<Finding>& findings) {
-  std::string detail = "The recording from " + checks::source_label(source) + " broke off: " + test.outcome.error + ".";
-  detail += after.server.reachable ? " A sound server answers again now."
-                                   : " Afterwards no sound server answered (" + after.server.error + ").";
-  Finding f = make_check_finding(CheckId::test_failed, Severity::error,
-                                 "The sound server stopped during the microphone test",
-                                 detail + " The microphone itself was not judged.", source.name);
-  f.manual_steps.push_back(after.server.reachable
-                               ? "Run the test again: micdoctor test"
-                               : "Start the sound server again (step 0), then run the test again: micdoctor test");
-  findings.push_back(std::move(f));
-  // Step 0 as it is now. The server to start again is the one that ran
-  // before the test, whatever else is installed.
-  const bool was_pipewire = before.server.name.find("PipeWire") != std::string::npos;
-  after.server.installed = {was_pipewire ? "pipewire-pulse" : "pulseaudio"};
-  for (Finding& now : run_checks(after)) {
-    if (now.id == definition(CheckId::server_unreachable).id) findings.push_back(std::move(now));
-  }
-}
-
 bool timings_wanted() {
   const char* value = std::getenv("MICDOCTOR_TIMINGS");
   return value != nullptr && value[0] != '\0';
@@ -214,46 +181,11 @@ int check_and_maybe_test(const Options& options) {
   std::optional<MicTestRun> test;
   std::optional<MicTestReport> test_report;
   std::chrono::steady_clock::time_point capture_end;
-  std::vector<Finding> filter_findings;  // the filter compared with its master, when a filter was tested
   if (options.test) {
-    if (!snapshot->server.reachable || source == nullptr) {
-      test.emplace();
-      test->capture_ended = std::chrono::steady_clock::now();
-      test->outcome.error = snapshot->server.reachable ? "there is no microphone to record from"
-                                                       : "no sound server answers, so nothing can be recorded";
-    } else {
-      const bool animate = isatty(STDERR_FILENO) != 0;
-      // A filter in use is recorded together with its microphone (master).
-      const Source* master = source->filter.empty() ? nullptr : snapshot->find_source(source->master);
-      if (master != nullptr) {
-        FilterTestRun both = run_filter_test(source->name, master->name, options.mic_test, animate);
-        test = std::move(both.filter);
-        if (test->analysis && both.master.analysis) {
-          filter_findings = compare_filter_with_master(FilterRecording{
-              *snapshot, *source, *master, test->analysis->metrics, both.master.analysis->metrics});
-        }
-      } else {
-        test = run_mic_test(source->name, options.mic_test, animate);
-      }
-    }
+    HeardRun heard = listen_to_source(*snapshot, source, options.mic_test, isatty(STDERR_FILENO) != 0);
+    join_heard(*snapshot, source, heard, findings);
+    test = std::move(heard.test);
     capture_end = test->capture_ended;
-    if (test->analysis && source != nullptr) {
-      findings = join_signal_with_state(JoinInput{*snapshot, *source, findings, *test->analysis});
-      if (!filter_findings.empty()) {
-        // The filter losing the voice explains what the recording of it showed.
-        std::erase_if(findings, [&](const Finding& f) { return f.id.rfind("signal.", 0) == 0 && is_problem(f); });
-      }
-      findings.insert(findings.end(), filter_findings.begin(), filter_findings.end());
-      std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.step < b.step; });
-    } else if (source != nullptr && snapshot->server.reachable) {
-      // The capture says so when its connection to the server broke (a stall
-      // is a different fault, and re-reading a hung server would cost seconds).
-      if (test->outcome.error.find("sound server stopped") != std::string::npos) {
-        server_stopped_during_test(*test, *source, *snapshot, platform::read_system_snapshot(), findings);
-      } else {
-        findings.push_back(test_failure(test->outcome.error, *source));
-      }
-    }
     test_report.emplace(MicTestReport{test->outcome, test->analysis ? &*test->analysis : nullptr,
                                       source ? source->name : std::string()});
   }

@@ -19,6 +19,7 @@
 #include "checks/check_catalog.hpp"
 #include "checks/run_checks.hpp"
 #include "cli/command_line.hpp"
+#include "cli/fix_journal.hpp"
 #include "cli/mic_test.hpp"
 #include "cli/snapshot_file.hpp"
 #include "fixes/fix_session.hpp"
@@ -148,20 +149,6 @@ std::optional<int> parse_undo(const std::vector<std::string>& args, UndoCommandO
   return std::nullopt;
 }
 
-// A deliberate stop for the crash tests: MICDOCTOR_TEST_STOP_AT=journalled:N
-// stops the process (SIGSTOP) right after the Nth change is journalled and
-// before it is made; =applied:N right after it is made and before the journal
-// knows. The test then kills it with SIGKILL, as a crash would.
-void stop_here_for_tests(const std::string& point, int change_number) {
-  const char* wanted = std::getenv("MICDOCTOR_TEST_STOP_AT");
-  if (wanted == nullptr || wanted != point + ":" + std::to_string(change_number)) return;
-#ifdef SIGSTOP
-  std::raise(SIGSTOP);
-#else
-  std::abort();  // Windows has no stop signal: end the process abruptly, as a crash would
-#endif
-}
-
 // Asks on the terminal; without one (and without --yes) nothing is applied.
 class TerminalConsent : public Consent {
  public:
@@ -189,77 +176,6 @@ class TerminalConsent : public Consent {
   bool terminal_;
   bool not_asked_ = false;
 };
-
-std::string run_id() {
-  std::string stamp = utc_now_iso8601();
-  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
-  return stamp + "-" + std::to_string(::getpid());
-}
-
-// The journal of this run: the run joins the file with its first change,
-// and the file is rewritten (atomically) at every step.
-class FileJournal : public ChangeJournal {
- public:
-  FileJournal(JournalStore& file, Journal journal, std::string server)
-      : file_(file), journal_(std::move(journal)) {
-    run_.id = run_id();
-    run_.started = utc_now_iso8601();
-    run_.server = std::move(server);
-  }
-
-  bool before_change(const Change& change, std::string& error) override {
-    if (change.streams_before.size() > kMaxJournalStreams) {
-      error = "more than " + std::to_string(kMaxJournalStreams) + " recording streams, more than a journal holds";
-      return false;
-    }
-    if (!started_) {
-      // Fully undone runs beyond the limit are history nobody needs.
-      while (journal_.runs.size() >= kMaxJournalRuns && !needs_undo(journal_.runs.front())) {
-        journal_.runs.erase(journal_.runs.begin());
-      }
-      journal_.runs.push_back(run_);
-      started_ = true;
-    }
-    JournalRun& run = journal_.runs.back();
-    run.entries.push_back(JournalEntry{static_cast<int>(run.entries.size()) + 1, utc_now_iso8601(), change,
-                                       EntryStatus::journalled, {}});
-    if (!file_.save(journal_, error)) {
-      run.entries.pop_back();
-      return false;
-    }
-    stop_here_for_tests("journalled", static_cast<int>(run.entries.size()));
-    return true;
-  }
-
-  void after_change(const Change& change, bool requested, const std::string& note) override {
-    JournalEntry& entry = journal_.runs.back().entries.back();
-    stop_here_for_tests("applied", entry.sequence);
-    entry.status = requested ? EntryStatus::applied : EntryStatus::failed;
-    entry.note = note;
-    // Where fix left every stream: undo moves only the streams still there.
-    entry.change.streams_after = change.streams_after;
-    std::string error;
-    // If this write fails the entry stays "journalled", which undo handles
-    // the same way (it reads what the setting is now).
-    if (!file_.save(journal_, error)) save_error_ = error;
-  }
-
-  const std::string& run() const { return run_.id; }
-  bool started() const { return started_; }
-  const std::string& save_error() const { return save_error_; }
-
- private:
-  JournalStore& file_;
-  Journal journal_;
-  JournalRun run_;
-  bool started_ = false;
-  std::string save_error_;
-};
-
-std::string server_name(const SystemSnapshot& snapshot) {
-  if (!snapshot.server.reachable) return "no sound server";
-  return snapshot.server.name + (snapshot.server.version.empty() ? "" : " " + snapshot.server.version);
-}
 
 Json change_json(const Change& c) {
   return Json{{"fix", c.fix},
@@ -346,19 +262,6 @@ Severity status_severity(ChangeStatus status, bool resolved) {
   return Severity::error;
 }
 
-std::string status_words(const ChangeOutcome& o) {
-  switch (o.status) {
-    case ChangeStatus::applied: return o.resolved ? "done, and the problem is gone" : "done, but the problem is still there";
-    case ChangeStatus::planned: return "would be done" + (o.note.empty() ? "" : " (" + o.note + ")");
-    case ChangeStatus::declined: return "not applied (you said no)";
-    case ChangeStatus::not_asked: return "not asked: no terminal (use --yes)";
-    case ChangeStatus::failed: return "failed: " + o.note;
-    case ChangeStatus::not_journalled:
-    case ChangeStatus::withheld: return "not applied: " + o.note;
-  }
-  return "";
-}
-
 std::string heard_text(const std::optional<MicTestRun>& test, const char* when, const TextStyle& style) {
   if (!test) return {};
   if (!test->analysis) return std::string("The test ") + when + " could not record: " + escape_for_terminal(test->outcome.error) + "\n";
@@ -424,16 +327,6 @@ void print_fix_text(const FixRunResult& result, const FixCommandOptions& o, cons
 int fix_exit_status(const FixRunResult& result) {
   if (!result.stopped.empty()) return 2;
   return std::any_of(result.findings_after.begin(), result.findings_after.end(), is_problem) ? 1 : 0;
-}
-
-// One prefix for a journal error: "the journal PATH: not valid JSON", where
-// the layers below each named the file in their own way ("PATH: journal: ...").
-std::string journal_error_text(const JournalError& e, const std::string& path) {
-  std::string what = e.what();
-  if (!path.empty() && what.rfind(path + ": ", 0) == 0) what.erase(0, path.size() + 2);
-  if (what.rfind("journal: ", 0) == 0) what.erase(0, 9);  // the field "journal" is the whole file
-  if (e.kind() == JournalError::Kind::unwritable || path.empty()) return "cannot keep the journal: " + what;
-  return "the journal " + path + ": " + what;
 }
 
 // path: the journal file, when it was found.
@@ -625,18 +518,6 @@ int list_journal(const Journal& journal, const UndoCommandOptions& o, const std:
   }
   std::fputs(out.c_str(), stdout);
   return 0;
-}
-
-std::string undo_words(const UndoOutcome& o) {
-  switch (o.result) {
-    case UndoResult::restored: return "put back to " + describe_value(o.change.setting, o.change.from);
-    case UndoResult::already_as_before: return "already as before (" + describe_value(o.change.setting, o.change.from) + ")";
-    case UndoResult::changed_since: return "left alone: " + o.note;
-    case UndoResult::gone: return "skipped: " + o.note;
-    case UndoResult::failed: return "failed: " + o.note;
-    case UndoResult::not_undoable: return "not undone: " + o.note;
-  }
-  return "";
 }
 
 Json streams_restored_json(const std::vector<StreamRestore>& restores) {

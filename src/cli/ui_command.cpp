@@ -1,13 +1,112 @@
-// CONTRACT STUB (issue 16): replaced by the ui/server helper.
+// `ui`: the local web application. The server (ui/server) owns the network
+// and its security; the application (ui/app) owns what the page shows and
+// does; this file ties them together, prints the link and opens the browser.
 #include "cli/ui_command.hpp"
 
+#include <cstdint>
 #include <cstdio>
+#include <optional>
+#include <string>
+
+#include "cli/command_line.hpp"
+#include "platform/platform.hpp"
+#include "report/terminal.hpp"
+#include "ui/app/ui_app.hpp"
+#include "ui/server/request_guard.hpp"
+#include "ui/server/secret.hpp"
+#include "ui/server/ui_server.hpp"
+
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 namespace micdoctor::cli {
+namespace {
 
-int run_ui(const std::vector<std::string>&) {
-  std::fputs("micdoctor ui: not built yet\n", stderr);
-  return 2;
+struct Options {
+  bool no_browser = false;
+  int port = 0;  // 0: a free port
+  std::string device;
+};
+
+std::optional<int> parse(const std::vector<std::string>& args, Options& options) {
+  CommandLine line("ui",
+                   "Open micdoctor in your web browser: the check, the microphone test, fixes and undo, "
+                   "served on this computer only (127.0.0.1).");
+  CLI::App& app = line.app();
+  app.add_flag("--no-browser", options.no_browser, "only print the link to open (the first line of the output)");
+  app.add_option("--port", options.port, "serve on this port of 127.0.0.1 (default: a free one)")->type_name("N");
+  app.add_option("--device", options.device, "check this microphone instead of the default one")->type_name("ID");
+  if (const auto status = line.parse(args)) return status;
+  if (options.port < 0 || options.port > 65535) return line.error("--port must be between 1 and 65535 (or 0 for a free one)");
+  if (line.given("--device") && options.device.empty()) return line.error("--device needs a microphone's id");
+  return std::nullopt;
+}
+
+#ifdef _WIN32
+ui::UiServer* g_running_server = nullptr;  // for the console control handler only
+
+BOOL WINAPI on_console_control(DWORD) {
+  if (g_running_server != nullptr) g_running_server->stop();
+  return TRUE;  // Ctrl-C, Ctrl-Break, closing the window: stop as on SIGINT
+}
+#endif
+
+void tell(const std::string& text) {
+  std::fprintf(stderr, "micdoctor ui: %s\n", escape_for_terminal(text).c_str());
+}
+
+}  // namespace
+
+int run_ui(const std::vector<std::string>& args) {
+  Options options;
+  if (const auto status = parse(args, options)) return *status;
+
+  std::string error;
+  const auto key = ui::random_secret(ui::kSecretBytes, error);
+  const auto cookie_token = key ? ui::random_secret(ui::kSecretBytes, error) : std::nullopt;
+  if (!key || !cookie_token) {
+    tell("cannot make a secret for the page: " + error);
+    return 2;
+  }
+  ui::ServerLimits limits;
+  ui::apply_test_lifetime(limits);
+  const auto server = ui::UiServer::listen(static_cast<std::uint16_t>(options.port), limits, error);
+  if (!server) {
+    tell(error + (options.port != 0 ? "; choose another --port, or leave it out for a free one" : ""));
+    return 2;
+  }
+  const std::uint16_t port = server->port();
+  const ui::RequestGuard guard(port, *key, *cookie_token);
+  ui::UiAppOptions app_options;
+  app_options.device = options.device;
+  const auto application = ui::make_ui_application(*server, app_options);
+
+  // The first line is the whole link, at once: scripts and tests read it.
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/?key=" + *key;
+  std::fprintf(stdout, "%s\n", url.c_str());
+  std::fflush(stdout);
+
+  if (options.no_browser) {
+    tell("open the link above in your browser.");
+  } else if (std::string browser_error; platform::open_in_browser(url, browser_error)) {
+    tell("opening your browser; if no page appears, open the link above in your browser.");
+  } else {
+    tell("could not start a browser (" + browser_error + "): open this link in your browser: " + url);
+  }
+  tell("micdoctor serves the page on this computer only. It stops 30 seconds after you close the page, "
+       "or now with Ctrl-C.");
+#ifdef _WIN32
+  g_running_server = server.get();
+  SetConsoleCtrlHandler(on_console_control, TRUE);
+#endif
+  server->run(*application, guard);
+#ifdef _WIN32
+  SetConsoleCtrlHandler(on_console_control, FALSE);
+  g_running_server = nullptr;
+#endif
+  tell("stopped.");
+  return 0;
 }
 
 }  // namespace micdoctor::cli

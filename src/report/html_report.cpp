@@ -34,6 +34,11 @@ table{border-collapse:collapse;width:100%;font-size:.9rem;display:block;overflow
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top;overflow-wrap:anywhere}
 figure{margin:1rem 0}figcaption{color:#444;font-size:.9rem}
 svg{width:100%;height:auto;background:#fff;border:1px solid #e0e0e0}
+@media print{body{background:#fff}.finding{break-inside:avoid}figure{break-inside:avoid}}
+)";
+
+// What the pictures need (also inside a picture saved on its own: standalone_svg).
+constexpr const char* kPictureStyle = R"(
 svg text{font:11px sans-serif;fill:#444}
 path.wave{fill:none;stroke:#1565c0;stroke-width:1}
 path.clip{stroke:#c62828;stroke-width:2}rect.gap{fill:#c62828;fill-opacity:.25}
@@ -42,7 +47,6 @@ line.speech{stroke:#2e7d32;stroke-dasharray:6 4}line.noise{stroke:#8d6e63;stroke
 path.spectrum{fill:none;stroke:#1565c0;stroke-width:1.2}
 .hum{stroke:#ef6c00;stroke-width:1.5}.band-edge{stroke:#6a1b9a;stroke-dasharray:5 3;stroke-width:1.5}
 .grid{stroke:#eee}
-@media print{body{background:#fff}.finding{break-inside:avoid}figure{break-inside:avoid}}
 )";
 
 std::string esc(const std::string& text) { return escape_html(text); }
@@ -210,25 +214,48 @@ std::string spectrum_svg(const SignalPicture& p, const SignalMetrics& m, const s
   return out + "</svg>";
 }
 
-// The pictures, each with a caption that says what to look for.
-std::string pictures_html(const SignalPicture& p, const SignalAnalysis& a, const std::string& prefix) {
+}  // namespace
+
+std::vector<RecordingPicture> recording_pictures(const SignalPicture& p, const SignalAnalysis& a,
+                                                 const std::string& prefix) {
   const SignalMetrics& m = a.metrics;
+  std::vector<RecordingPicture> out;
   int clipped_columns = 0;
-  std::string out = "<figure>" + waveform_svg(p, m, prefix + "-wave", clipped_columns) + "<figcaption>The waveform: ";
-  out += clipped_columns > 0 ? "the red parts hit a ceiling and are flattened: that is clipping, heard as distortion."
-                             : "the shape of the sound over time; nothing hits the ceiling.";
-  if (m.dropouts > 0 && !p.gaps.empty()) out += " Red bands are gaps of total silence in the middle of the sound (dropouts).";
-  out += "</figcaption></figure>";
-  out += "<figure>" + level_svg(p, m, prefix + "-level") + "<figcaption>How loud it was over time. ";
-  if (m.speech_level_dbfs) out += "The green dashed line is your voice's level; ";
-  if (m.noise_floor_dbfs && *m.noise_floor_dbfs > kLevelFloor) out += "the brown dotted line is the background noise. ";
-  out += "A voice should sit well above the noise, around -26 dBFS.</figcaption></figure>";
+  RecordingPicture wave{"waveform", waveform_svg(p, m, prefix + "-wave", clipped_columns), "The waveform: "};
+  wave.caption += clipped_columns > 0 ? "the red parts hit a ceiling and are flattened: that is clipping, heard as distortion."
+                                      : "the shape of the sound over time; nothing hits the ceiling.";
+  if (m.dropouts > 0 && !p.gaps.empty()) wave.caption += " Red bands are gaps of total silence in the middle of the sound (dropouts).";
+  out.push_back(std::move(wave));
+  RecordingPicture level{"level", level_svg(p, m, prefix + "-level"), "How loud it was over time. "};
+  if (m.speech_level_dbfs) level.caption += "The green dashed line is your voice's level; ";
+  if (m.noise_floor_dbfs && *m.noise_floor_dbfs > kLevelFloor) level.caption += "the brown dotted line is the background noise. ";
+  level.caption += "A voice should sit well above the noise, around -26 dBFS.";
+  out.push_back(std::move(level));
   if (!p.spectrum_hz.empty()) {
-    out += "<figure>" + spectrum_svg(p, m, prefix + "-spectrum") + "<figcaption>Which pitches the sound contains, "
-           "low to high. ";
-    if (m.hum_hz) out += "The orange lines are mains hum (" + decimal(*m.hum_hz, 0) + " Hz and its multiples): a buzz from the power supply or a ground loop. ";
-    if (m.bandwidth_hz) out += "The purple line is where the sound stops; speech sounds clear when it reaches 7 kHz or more.";
-    out += "</figcaption></figure>";
+    RecordingPicture spectrum{"spectrum", spectrum_svg(p, m, prefix + "-spectrum"),
+                              "Which pitches the sound contains, low to high. "};
+    if (m.hum_hz) spectrum.caption += "The orange lines are mains hum (" + decimal(*m.hum_hz, 0) + " Hz and its multiples): a buzz from the power supply or a ground loop. ";
+    if (m.bandwidth_hz) spectrum.caption += "The purple line is where the sound stops; speech sounds clear when it reaches 7 kHz or more.";
+    out.push_back(std::move(spectrum));
+  }
+  return out;
+}
+
+std::string standalone_svg(const std::string& svg) {
+  if (svg.rfind("<svg ", 0) != 0) return svg;
+  const std::size_t tag_end = svg.find('>');
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" " +
+         svg.substr(5, tag_end - 4) + "<style>" + kPictureStyle + "</style>" + svg.substr(tag_end + 1);
+}
+
+namespace {
+
+// The pictures, each with a caption that says what to look for (the
+// captions are made of fixed words and numbers: nothing to escape).
+std::string pictures_html(const SignalPicture& p, const SignalAnalysis& a, const std::string& prefix) {
+  std::string out;
+  for (const RecordingPicture& picture : recording_pictures(p, a, prefix)) {
+    out += "<figure>" + picture.svg + "<figcaption>" + picture.caption + "</figcaption></figure>";
   }
   return out;
 }
@@ -318,7 +345,7 @@ std::string html_page_start(const std::string& title, std::string_view extra_sty
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-         esc(title) + "</title>\n<style>" + kStyle + std::string(extra_style) + "</style>\n</head>\n<body>\n<main>\n";
+         esc(title) + "</title>\n<style>" + kStyle + kPictureStyle + std::string(extra_style) + "</style>\n</head>\n<body>\n<main>\n";
 }
 
 std::string html_page_end() {

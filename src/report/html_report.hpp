@@ -27,6 +27,19 @@ struct RecordingForHtml {
   std::string error;                // why it could not be read
 };
 
+// The report's pictures of a recording, each an inline <svg> (what check's
+// HTML report shows) with the caption that says what to look for in it (plain
+// text). name: "waveform", "level", "spectrum". prefix makes the ids unique.
+struct RecordingPicture {
+  std::string name;
+  std::string svg;
+  std::string caption;
+};
+std::vector<RecordingPicture> recording_pictures(const SignalPicture& picture, const SignalAnalysis& analysis,
+                                                 const std::string& prefix);
+// One inline <svg> as an SVG file of its own (for an <img>: micdoctor ui).
+std::string standalone_svg(const std::string& svg);
+
 // `micdoctor analyze FILE... --format html`: one document, a section per file.
 std::string analyses_to_html(const std::vector<RecordingForHtml>& recordings);
 

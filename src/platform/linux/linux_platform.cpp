@@ -2,9 +2,20 @@
 // alsa-lib, and the journal under $XDG_STATE_HOME.
 #include "platform/platform.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
 #include "platform/linux/journal_file.hpp"
 #include "platform/linux/linux_snapshot.hpp"
 #include "platform/linux/linux_system.hpp"
+#include "platform/linux/process.hpp"
 #include "platform/pulse/pulse_capture.hpp"
 #include "platform/pulse/pulse_watch.hpp"
 
@@ -37,10 +48,49 @@ std::unique_ptr<JournalStore> open_journal_store() {
 
 std::string audio_system_name() { return "the sound server"; }
 
-// CONTRACT STUB (issue 16): the ui/server helper implements it (xdg-open).
-bool open_in_browser(const std::string&, std::string& error) {
-  error = "not built yet";
-  return false;
+bool open_in_browser(const std::string& url, std::string& error) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read before the server's threads start
+  if (std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr) {
+    error = "no graphical session: DISPLAY and WAYLAND_DISPLAY are not set";
+    return false;
+  }
+  if (!linux_system::program_on_path("xdg-open")) {
+    error = "xdg-open is not installed";
+    return false;
+  }
+  // sh starts xdg-open in the background and exits at once, so micdoctor
+  // reaps sh now and never waits for the browser; the orphaned xdg-open is
+  // reaped by init. Its own session: Ctrl-C on micdoctor leaves the browser
+  // alone. The URL is an argument, never shell text; nothing is printed.
+  std::vector<std::string> args = {"/bin/sh", "-c", "xdg-open \"$1\" </dev/null >/dev/null 2>&1 &", "sh", url};
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (spawned != 0) {
+    error = std::string("could not start xdg-open: ") + std::strerror(spawned);  // NOLINT(concurrency-mt-unsafe)
+    return false;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    error = "could not start xdg-open";
+    return false;
+  }
+  return true;
 }
 
 bool started_by_double_click() { return false; }

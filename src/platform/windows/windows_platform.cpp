@@ -3,14 +3,18 @@
 #include "platform/platform.hpp"
 
 #include <windows.h>
+// windows.h first: shellapi.h needs its types.
+#include <shellapi.h>
 
 #include <array>
+#include <string>
 
 #include "platform/windows/journal_file.hpp"
 #include "platform/windows/windows_capture.hpp"
 #include "platform/windows/windows_driver_updates.hpp"
 #include "platform/windows/windows_settings.hpp"
 #include "platform/windows/windows_snapshot.hpp"
+#include "platform/windows/windows_util.hpp"
 
 namespace micdoctor::platform {
 
@@ -34,10 +38,21 @@ std::unique_ptr<JournalStore> open_journal_store() {
 
 std::string audio_system_name() { return "Windows audio"; }
 
-// CONTRACT STUB (issue 16): the ui/server helper implements it (ShellExecute).
-bool open_in_browser(const std::string&, std::string& error) {
-  error = "not built yet";
-  return false;
+bool open_in_browser(const std::string& url, std::string& error) {
+  // Only ever our own http://127.0.0.1 link: ShellExecute opens it in the
+  // default browser and returns without waiting for it.
+  if (url.rfind("http://127.0.0.1:", 0) != 0) {
+    error = "not a micdoctor link";
+    return false;
+  }
+  const std::wstring wide = windows::to_wide(url);
+  const auto result = reinterpret_cast<INT_PTR>(ShellExecuteW(nullptr, L"open", wide.c_str(), nullptr, nullptr,
+                                                              SW_SHOWNORMAL));
+  if (result <= 32) {
+    error = "ShellExecute failed (" + std::to_string(result) + ")";
+    return false;
+  }
+  return true;
 }
 
 // Explorer starts a console program with a console of its own, which closes

@@ -20,7 +20,7 @@ struct HttpRequest {
   std::string body;  // at most kMaxRequestBody bytes (the server answers 413 to more)
 };
 
-inline constexpr std::size_t kMaxRequestBody = 64 * 1024;
+inline constexpr std::size_t kMaxRequestBody = std::size_t{64} * 1024;
 
 struct HttpResponse {
   int status = 200;
