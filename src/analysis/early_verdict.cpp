@@ -22,13 +22,18 @@ bool has(const std::vector<Finding>& findings, std::string_view id) {
 
 // Every measure a finding looks at, far enough from its threshold that the
 // rest of the recording, sounding like what came before, cannot cross it.
-bool clearly_fine(const SignalMetrics& m) {
-  if (m.speech_seconds < r::kFineSpeechSeconds || !m.speech_level_dbfs || !m.snr_db) return false;
+bool clearly_fine(const SignalMetrics& m, std::optional<double> quietest_dbfs) {
+  if (m.speech_seconds < r::kFineSpeechSeconds || !m.speech_level_dbfs) return false;
   const double speech = *m.speech_level_dbfs;
   if (speech < t::kTooQuietSpeechDbfs + r::kQuietMarginDb || speech > t::kTooLoudSpeechDbfs - r::kLoudMarginDb) {
     return false;
   }
-  if (*m.snr_db < t::kNoisySnrDb + r::kSnrMarginDb) return false;
+  if (m.snr_db) {
+    if (*m.snr_db < t::kNoisySnrDb + r::kSnrMarginDb) return false;
+  } else if (!quietest_dbfs || *quietest_dbfs > speech - r::kQuietestUnderSpeechDb ||
+             *quietest_dbfs > t::kHumDbfs - r::kHumMarginDb) {
+    return false;  // no pause heard, and no frame quiet enough to vouch for the background
+  }
   if (m.hum_dbfs && *m.hum_dbfs > t::kHumDbfs - r::kHumMarginDb) return false;
   if (m.dropouts > 0) return false;
   if (m.clipped_fraction > t::kClippedFraction * r::kClippingShare) return false;
@@ -57,7 +62,8 @@ std::string_view to_string(EarlyVerdictKind kind) {
   return "fine";
 }
 
-std::optional<EarlyVerdictKind> certain_verdict(const SignalAnalysis& so_far, bool all_zero) {
+std::optional<EarlyVerdictKind> certain_verdict(const SignalAnalysis& so_far, bool all_zero,
+                                                std::optional<double> quietest_dbfs) {
   const SignalMetrics& m = so_far.metrics;
   if (all_zero) {
     if (m.duration_s + 1e-9 >= r::kSilenceSeconds && has(so_far.findings, "signal.digital_silence")) {
@@ -65,13 +71,16 @@ std::optional<EarlyVerdictKind> certain_verdict(const SignalAnalysis& so_far, bo
     }
     return std::nullopt;
   }
-  if (m.duration_s + 1e-9 >= r::kFineSeconds && only_ok(so_far.findings) && clearly_fine(m)) {
+  if (m.duration_s + 1e-9 >= r::kFineSeconds && only_ok(so_far.findings) && clearly_fine(m, quietest_dbfs)) {
     return EarlyVerdictKind::fine;
   }
   return std::nullopt;
 }
 
-EarlyVerdict::EarlyVerdict(int sample_rate, int channels) : sample_rate_(sample_rate), channels_(channels) {
+EarlyVerdict::EarlyVerdict(int sample_rate, int channels)
+    : sample_rate_(sample_rate),
+      channels_(channels),
+      quiet_frame_frames_(static_cast<std::size_t>(std::lround(r::kQuietFrameSeconds * sample_rate))) {
   // The analyser's own limits, checked now rather than at the first checkpoint.
   const SignalAnalyzer check(sample_rate, channels);
 }
@@ -93,6 +102,7 @@ std::size_t EarlyVerdict::add_interleaved(std::span<const float> samples) {
     const std::size_t take = std::min((samples.size() - at) / stride, until - frames_);
     const std::span<const float> part = samples.subspan(at, take * stride);
     if (all_zero_) all_zero_ = std::all_of(part.begin(), part.end(), [](float x) { return x == 0.0f; });
+    measure_quiet_frames(part);
     if (keeping_ && kept_.size() + part.size() <= r::kMaxKeptSamples) {
       kept_.insert(kept_.end(), part.begin(), part.end());
     } else if (keeping_) {
@@ -111,6 +121,28 @@ std::size_t EarlyVerdict::add_interleaved(std::span<const float> samples) {
   return samples.size();
 }
 
+void EarlyVerdict::measure_quiet_frames(std::span<const float> part) {
+  const auto stride = static_cast<std::size_t>(channels_);
+  const double scale = 1.0 / channels_;
+  for (std::size_t i = 0; i + stride <= part.size(); i += stride) {
+    double mono = 0;
+    for (std::size_t c = 0; c < stride; ++c) mono += part[i + c];
+    mono *= scale;
+    frame_sum_ += mono;
+    frame_squares_ += mono * mono;
+    frame_all_zero_ = frame_all_zero_ && mono == 0.0;
+    if (++frame_fill_ < quiet_frame_frames_) continue;
+    if (!frame_all_zero_) {
+      const double n = static_cast<double>(frame_fill_);
+      const double power = std::max(0.0, frame_squares_ / n - (frame_sum_ / n) * (frame_sum_ / n));
+      if (!quietest_power_ || power < *quietest_power_) quietest_power_ = power;
+    }
+    frame_fill_ = 0;
+    frame_sum_ = frame_squares_ = 0;
+    frame_all_zero_ = true;
+  }
+}
+
 void EarlyVerdict::checkpoint() {
   const double heard = seconds_heard();
   const bool worth_analysing = all_zero_ ? heard + 1e-9 >= r::kSilenceSeconds : heard + 1e-9 >= r::kFineSeconds;
@@ -118,7 +150,9 @@ void EarlyVerdict::checkpoint() {
   if (!keeping_ || !worth_analysing) return;
   SignalAnalyzer analyzer(sample_rate_, channels_);
   analyzer.add_interleaved(std::span<const float>(kept_));
-  if (const auto kind = certain_verdict(analyzer.finish(), all_zero_)) {
+  std::optional<double> quietest_dbfs;
+  if (quietest_power_) quietest_dbfs = 10.0 * std::log10(std::max(*quietest_power_, 1e-12));
+  if (const auto kind = certain_verdict(analyzer.finish(), all_zero_, quietest_dbfs)) {
     stop_ = EarlyStop{*kind, heard};
     certain_now_ = true;
   }

@@ -3,8 +3,12 @@
 // verdict is certain. Two verdicts are certain early:
 //   - silence: about 1 s of exact digital zeros (a muted input, a privacy
 //     switch: a live microphone always delivers some hiss, never exact zeros);
-//   - fine: about 2 s of listening that hold clean speech with a measured
-//     background, every measure far from any finding's threshold.
+//   - fine: about 2 s of listening that hold clean speech over a quiet
+//     background, every measure far from any finding's threshold. The
+//     background is the analyser's noise floor when it heard a pause; a
+//     person who talks without one is judged by the quietest 32 ms of the
+//     recording, an upper bound of every steady sound under the voice (noise,
+//     hum) that is not known yet.
 // Everything else (hum, dropouts, noise, a level or clipping near a limit, a
 // fault of any kind) keeps listening to the full time asked for: those need
 // more of the recording to be judged, and a fault is no reason to hurry.
@@ -56,6 +60,13 @@ inline constexpr double kDcShare = 0.5;             // of signal.dc_offset's off
 inline constexpr double kBandwidthMarginHz = 1000;  // over signal.narrowband's edge
 inline constexpr double kChannelMarginDb = 10.0;    // every channel over signal.dead_channel
 inline constexpr double kCorrelationMargin = 0.4;   // over signal.inverted_channel
+// Without a measured noise floor: the quietest 32 ms frame (the channels'
+// mean, DC removed, frames of exact zeros left out) this far under the
+// speech level (signal.noisy's 15 dB + 10 dB margin + 5 dB for a frame
+// lying under the background's average), and under signal.hum's level by
+// the hum margin (a hum never pauses).
+inline constexpr double kQuietFrameSeconds = 0.032;
+inline constexpr double kQuietestUnderSpeechDb = 30.0;
 // The audio kept for re-analysis, in samples (all channels): 32 MB of
 // floats, 83 s of 48 kHz stereo. A longer test just listens to its end.
 inline constexpr std::size_t kMaxKeptSamples = std::size_t{8} << 20;
@@ -63,8 +74,10 @@ inline constexpr std::size_t kMaxKeptSamples = std::size_t{8} << 20;
 
 // Whether an analysis of part of a recording is certain to be the verdict
 // of all of it: the rules above, as a pure function. `all_zero` says every
-// sample heard was exactly zero.
-std::optional<EarlyVerdictKind> certain_verdict(const SignalAnalysis& so_far, bool all_zero);
+// sample heard was exactly zero; `quietest_dbfs` is the power of the
+// quietest frame heard (nullopt: none).
+std::optional<EarlyVerdictKind> certain_verdict(const SignalAnalysis& so_far, bool all_zero,
+                                                std::optional<double> quietest_dbfs = std::nullopt);
 
 class EarlyVerdict {
  public:
@@ -90,6 +103,7 @@ class EarlyVerdict {
  private:
   void checkpoint();
   std::size_t next_checkpoint_frame() const;
+  void measure_quiet_frames(std::span<const float> part);
 
   int sample_rate_;
   int channels_;
@@ -100,6 +114,12 @@ class EarlyVerdict {
   bool keeping_ = true;  // false once the kept audio would pass its bound
   std::vector<float> kept_;
   std::optional<EarlyStop> stop_;
+  // The quietest frame: the open frame's sums, and the lowest power so far.
+  std::size_t quiet_frame_frames_;
+  std::size_t frame_fill_ = 0;
+  double frame_sum_ = 0, frame_squares_ = 0;
+  bool frame_all_zero_ = true;
+  std::optional<double> quietest_power_;
 };
 
 }  // namespace micdoctor

@@ -55,7 +55,7 @@ std::vector<float> clean_voice(int rate, double seconds) {
 }
 
 TEST(EarlyVerdict, ASecondOfExactZerosIsSilenceAndTheBlockIsCutThere) {
-  const std::vector<float> zeros(48000 * 2 * 5, 0.0f);
+  const std::vector<float> zeros(std::size_t{48000} * 2 * 5, 0.0f);
   // 30 ms blocks: the checkpoint at 1.0 s falls inside one.
   const Played p = play(zeros, 48000, 2, 1440);
   ASSERT_TRUE(p.stop);
@@ -68,7 +68,7 @@ TEST(EarlyVerdict, ASecondOfExactZerosIsSilenceAndTheBlockIsCutThere) {
 
 TEST(EarlyVerdict, NothingMoreIsTakenOnceCertainUnlessItListensOn) {
   EarlyVerdict early(16000, 1);
-  const std::vector<float> zeros(16000 * 2, 0.0f);
+  const std::vector<float> zeros(std::size_t{16000} * 2, 0.0f);
   EXPECT_EQ(early.add_interleaved(zeros), 16000u);
   ASSERT_TRUE(early.stop());
   EXPECT_EQ(early.add_interleaved(zeros), 0u);
@@ -83,7 +83,7 @@ TEST(EarlyVerdict, NothingMoreIsTakenOnceCertainUnlessItListensOn) {
 TEST(EarlyVerdict, FaintHissIsALiveMicrophoneNotSilence) {
   // No speech in it (signal.no_speech), but a microphone that hisses is not
   // muted: the test listens to its end, where the person may still speak.
-  const Played p = play(white_noise(48000 * 5, 3e-5), 48000, 1);
+  const Played p = play(white_noise(std::size_t{48000} * 5, 3e-5), 48000, 1);
   EXPECT_FALSE(p.stop);
   EXPECT_TRUE(has(p.full, "signal.no_speech"));
 }
@@ -199,6 +199,21 @@ TEST(CertainVerdict, FineOnlyFarFromEveryThreshold) {
   faulty.metrics.hum_hz = 50;
   faulty.findings = signal_findings(faulty.metrics);
   EXPECT_FALSE(certain_verdict(faulty, false));
+}
+
+// A person who talks without a pause: no noise floor is measured, so the
+// quietest 32 ms heard must vouch for the background (noise and hum alike).
+TEST(CertainVerdict, WithoutAPauseTheQuietestFrameVouchesForTheBackground) {
+  SignalAnalysis a = clearly_fine_analysis();
+  a.metrics.snr_db.reset();
+  a.metrics.noise_floor_dbfs.reset();
+  a.findings = signal_findings(a.metrics);
+  EXPECT_FALSE(certain_verdict(a, false));                    // nothing known of the background
+  EXPECT_EQ(certain_verdict(a, false, -70.0), EarlyVerdictKind::fine);  // 44 dB under the voice
+  EXPECT_FALSE(certain_verdict(a, false, -50.0));             // could be noise 24 dB under it
+  a.metrics.speech_level_dbfs = -20;
+  a.findings = signal_findings(a.metrics);
+  EXPECT_FALSE(certain_verdict(a, false, -55.0));             // 35 dB under, but a hum could be that loud
 }
 
 TEST(CertainVerdict, SilenceNeedsEverySampleZeroForASecond) {
