@@ -77,17 +77,27 @@ class CertaintyVote {
 
   // A voter's latest checkpoint; true when that made everyone certain: the
   // captures are stopped, and every listener takes no more audio.
-  bool vote(std::size_t voter, bool certain) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (decided_) return true;
-    certain_[voter] = certain;
-    decided_ = std::all_of(certain_.begin(), certain_.end(), [](bool b) { return b; });
-    if (decided_) stop_.store(true);
-    return decided_;
+  // Called on the captures' threads, from C callbacks: never throws (a
+  // lock that fails counts as "not certain", and the test listens on).
+  bool vote(std::size_t voter, bool certain) noexcept {
+    try {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (decided_) return true;
+      certain_[voter] = certain;
+      decided_ = std::all_of(certain_.begin(), certain_.end(), [](bool b) { return b; });
+      if (decided_) stop_.store(true);
+      return decided_;
+    } catch (...) {
+      return false;
+    }
   }
-  bool decided() const {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    return decided_;
+  bool decided() const noexcept {
+    try {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      return decided_;
+    } catch (...) {
+      return false;
+    }
   }
 
  private:
@@ -195,13 +205,7 @@ class TestListener final : public CaptureListener {
     } catch (const std::exception& e) {
       failed_ = e.what();
     }
-    if (early_ && !early_->certain_now()) {
-      try {
-        if (vote_ != nullptr) vote_->vote(voter_, false);
-      } catch (...) {
-        // A lock that fails leaves the test listening to its end.
-      }
-    }
+    if (early_ && !early_->certain_now() && vote_ != nullptr) vote_->vote(voter_, false);
     frames_heard_ += samples.size() / static_cast<std::size_t>(std::max(1, channels_));
     if (animate_ || options_.on_level) meter_.add(samples);
     if (writer_ && !writer_->write(samples) && save_error.empty()) save_error = "writing the recording failed (disk full?)";
