@@ -397,9 +397,15 @@ class MicTest(unittest.TestCase):
     def test_a_working_microphone_fed_real_speech_is_certain_early(self):
         mic = self.mic()
         self.play(mic, "human")
-        report = self.quick_test()
+        for _ in range(3):
+            report = self.quick_test()
+            # A feed that glitched on a loaded machine (holes of exact zeros: a
+            # dropout) is rightly not certain early; only then try again.
+            metrics = report["signal"]["metrics"]
+            if report["signal"].get("stopped") or (metrics["dropouts"] == 0 and metrics["zero_fraction"] < 0.01):
+                break
         self.assertEqual(problems(report), [], report["findings"])
-        self.assertEqual(report["signal"]["stopped"], "verdict_certain")
+        self.assertEqual(report["signal"].get("stopped"), "verdict_certain", report["signal"])
         self.assertGreaterEqual(report["signal"]["seconds"], 2.0)
         self.assertLessEqual(report["signal"]["seconds"], 3.0)
         self.assertEqual([f["id"] for f in report["signal"]["findings"]], ["signal.ok"])
