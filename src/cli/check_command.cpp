@@ -87,7 +87,13 @@ std::optional<int> parse(const std::vector<std::string>& args, Command command, 
         ->expected(0, 1)
         ->type_name("[SECONDS]");
   }
-  if (test) app.add_option("--seconds", seconds, "how long to listen, 0.5 to 60 (default 5)")->type_name("N");
+  if (test) app.add_option("--seconds", seconds, "how long to listen at most, 0.5 to 60 (default 5)")->type_name("N");
+  bool full = false;
+  if (test || command == Command::check) {
+    app.add_flag("--full", full,
+                 test ? "listen for all of --seconds, even once the verdict is certain"
+                      : "with --test: listen for all of its seconds, even once the verdict is certain");
+  }
   if (!devices) {
     app.add_option("--save", options.mic_test.save_path,
                    test ? "keep the recording as a WAV file (otherwise it stays in memory)"
@@ -119,6 +125,8 @@ std::optional<int> parse(const std::vector<std::string>& args, Command command, 
     return line.error("--save keeps the recording of a test: add --test");
   }
   options.mic_test.pictures = options.format == ReportFormat::html;
+  options.mic_test.stop_when_certain = !full;
+  if (full && !options.test) return line.error("--full is about how long a test listens: add --test");
   if (options.test && !options.snapshot_file.empty()) {
     return line.error("--snapshot judges a saved state; it cannot listen to a microphone");
   }

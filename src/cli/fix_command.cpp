@@ -219,6 +219,7 @@ std::vector<Finding> problems(const std::vector<Finding>& findings) {
 Json signal_json(const std::optional<MicTestRun>& test, const std::string& source) {
   if (!test) return nullptr;
   Json j{{"source", source}, {"seconds", std::round(test->outcome.seconds_received * 1000.0) / 1000.0}};
+  if (test->outcome.stopped_when_certain) j["stopped"] = "verdict_certain";  // issue 16, additive
   if (!test->analysis) {
     j["error"] = test->outcome.error;
     return j;

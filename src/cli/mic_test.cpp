@@ -4,13 +4,16 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #ifdef MICDOCTOR_WITH_SNDFILE
 #include "audiofile/audio_writer.hpp"
@@ -64,14 +67,58 @@ class InterruptStopsRecording {
   void (*previous_)(int) = SIG_DFL;
 };
 
+// The recordings of one test (one microphone, or a filter and its master)
+// stop together once every one's verdict is certain at the same time: a
+// filter that is certain to deliver silence while its microphone has not
+// yet heard the voice must listen on, or the comparison would be cut short.
+class CertaintyVote {
+ public:
+  CertaintyVote(std::size_t voters, std::atomic<bool>& stop) : certain_(voters, false), stop_(stop) {}
+
+  // A voter's latest checkpoint; true when that made everyone certain: the
+  // captures are stopped, and every listener takes no more audio.
+  // Called on the captures' threads, from C callbacks: never throws (a
+  // lock that fails counts as "not certain", and the test listens on).
+  bool vote(std::size_t voter, bool certain) noexcept {
+    try {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (decided_) return true;
+      certain_[voter] = certain;
+      decided_ = std::all_of(certain_.begin(), certain_.end(), [](bool b) { return b; });
+      if (decided_) stop_.store(true);
+      return decided_;
+    } catch (...) {
+      return false;
+    }
+  }
+  bool decided() const noexcept {
+    try {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      return decided_;
+    } catch (...) {
+      return false;
+    }
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<bool> certain_;
+  std::atomic<bool>& stop_;
+  bool decided_ = false;
+};
+
 class TestListener final : public CaptureListener {
  public:
-  TestListener(const MicTestOptions& options, bool animate)
-      : options_(options), animate_(animate), style_(detect_text_style(STDERR_FILENO)) {}
+  // `vote`: where this listener says its verdict is certain (null: never stops early).
+  TestListener(const MicTestOptions& options, bool animate, CertaintyVote* vote = nullptr, std::size_t voter = 0)
+      : options_(options), animate_(animate), style_(detect_text_style(STDERR_FILENO)), vote_(vote), voter_(voter) {}
 
   void on_start(const CaptureFormat& format) noexcept override {
     try {
       analyzer_ = std::make_unique<SignalAnalyzer>(format.sample_rate, format.channels);
+      format_rate_ = format.sample_rate;
+      channels_ = format.channels;
+      if (vote_ != nullptr) early_ = std::make_unique<EarlyVerdict>(format.sample_rate, format.channels);
       if (options_.pictures) overview_ = std::make_unique<SignalOverview>(format.sample_rate, format.channels);
       if (!options_.save_path.empty()) {
         writer_ = std::make_unique<AudioWriter>(options_.save_path, format.sample_rate, format.channels);
@@ -84,14 +131,21 @@ class TestListener final : public CaptureListener {
 
   void on_audio(std::span<const float> samples) noexcept override {
     if (!analyzer_) return;
-    try {
-      analyzer_->add_interleaved(samples);
-      if (overview_) overview_->add_interleaved(samples);
-    } catch (const std::exception& e) {
-      failed_ = e.what();
+    // Cut at the checkpoint where the verdict became certain: what the test
+    // reports is then exactly what was judged certain.
+    while (!samples.empty() && !(vote_ != nullptr && vote_->decided())) {
+      std::size_t taken = samples.size();
+      try {
+        if (early_) taken = early_->add_interleaved(samples);
+      } catch (const std::exception&) {
+        early_.reset();  // no early verdict: the test listens to its end
+      }
+      hear(samples.first(taken));
+      samples = samples.subspan(taken);
+      if (!early_ || !early_->stop()) continue;
+      early_stop = early_->stop();
+      if (!vote_->vote(voter_, true)) early_->listen_on();
     }
-    if (animate_ || options_.on_level) meter_.add(samples);
-    if (writer_ && !writer_->write(samples) && save_error.empty()) save_error = "writing the recording failed (disk full?)";
   }
 
   void on_tick(double seconds_received, double seconds_wanted) noexcept override {
@@ -136,9 +190,27 @@ class TestListener final : public CaptureListener {
   }
 
   const std::string& failure() const { return failed_; }
+  // The audio the analyser was given, in seconds (a capture may deliver a
+  // little past the point where the verdict became certain).
+  double seconds_heard() const { return format_rate_ > 0 ? static_cast<double>(frames_heard_) / format_rate_ : 0.0; }
   std::string save_error;
+  std::optional<EarlyStop> early_stop;  // the latest certain verdict
 
  private:
+  void hear(std::span<const float> samples) noexcept {
+    if (samples.empty()) return;
+    try {
+      analyzer_->add_interleaved(samples);
+      if (overview_) overview_->add_interleaved(samples);
+    } catch (const std::exception& e) {
+      failed_ = e.what();
+    }
+    if (early_ && !early_->certain_now() && vote_ != nullptr) vote_->vote(voter_, false);
+    frames_heard_ += samples.size() / static_cast<std::size_t>(std::max(1, channels_));
+    if (animate_ || options_.on_level) meter_.add(samples);
+    if (writer_ && !writer_->write(samples) && save_error.empty()) save_error = "writing the recording failed (disk full?)";
+  }
+
   const MicTestOptions& options_;
   bool animate_;
   TextStyle style_;
@@ -147,7 +219,22 @@ class TestListener final : public CaptureListener {
   std::unique_ptr<AudioWriter> writer_;
   LevelMeter meter_;
   std::string failed_;
+  CertaintyVote* vote_;
+  std::size_t voter_;
+  std::unique_ptr<EarlyVerdict> early_;
+  int format_rate_ = 0;
+  int channels_ = 0;
+  std::uint64_t frames_heard_ = 0;
 };
+
+// A test that stopped on a certain verdict completed: it got what it needed.
+void note_certain_stop(const CertaintyVote& vote, const TestListener& listener, MicTestRun& run) {
+  if (!vote.decided() || run.outcome.ending == CaptureOutcome::Ending::failed) return;
+  run.outcome.ending = CaptureOutcome::Ending::completed;
+  run.outcome.stopped_when_certain = true;
+  run.outcome.seconds_received = listener.seconds_heard();
+  run.early_stop = listener.early_stop;
+}
 
 }  // namespace
 
@@ -164,14 +251,19 @@ std::optional<double> parse_test_seconds(const std::string& text) {
   }
 }
 
-MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate) {
+namespace {
+
+// The test on one source; `vote` (null: listen to the end) is shared with a
+// recording made at the same time.
+MicTestRun test_source(const std::string& source, const MicTestOptions& options, bool animate, CertaintyVote* vote,
+                       std::size_t voter) {
   if (animate) {
     std::fputs("Say a sentence now, as you would in a call, for example:\n"
                "  \"Hello, this is a microphone test. One, two, three, four, five.\"\n"
                "(Ctrl-C stops early)\n",
                stderr);
   }
-  TestListener listener(options, animate);
+  TestListener listener(options, animate, vote, voter);
   CaptureRequest request;
   request.source = source;
   request.seconds = options.seconds;
@@ -186,6 +278,7 @@ MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options
     run.outcome.ending = CaptureOutcome::Ending::failed;
     run.outcome.error = listener.failure();
   }
+  if (vote != nullptr) note_certain_stop(*vote, listener, run);
   if (run.outcome.ending != CaptureOutcome::Ending::failed) {
     run.analysis = listener.finish(run.outcome.seconds_received);
     run.picture = listener.picture(run.outcome.seconds_received);
@@ -195,15 +288,14 @@ MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options
   return run;
 }
 
-namespace {
-
-void record_master(const std::string& master, const MicTestOptions& options, MicTestRun& run) {
-  TestListener listener(options, false);
+void record_master(const std::string& master, const MicTestOptions& options, CertaintyVote* vote, MicTestRun& run) {
+  TestListener listener(options, false, vote, 1);
   CaptureRequest request;
   request.source = master;
   request.seconds = options.seconds;
   run.outcome = platform::capture(request, listener, g_stop_requested);
   run.capture_ended = std::chrono::steady_clock::now();
+  if (vote != nullptr) note_certain_stop(*vote, listener, run);
   if (run.outcome.ending != CaptureOutcome::Ending::failed && listener.failure().empty()) {
     run.analysis = listener.finish(run.outcome.seconds_received);
   }
@@ -211,22 +303,31 @@ void record_master(const std::string& master, const MicTestOptions& options, Mic
 
 }  // namespace
 
+MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate) {
+  g_stop_requested.store(false);
+  CertaintyVote vote(1, g_stop_requested);
+  return test_source(source, options, animate, options.stop_when_certain ? &vote : nullptr, 0);
+}
+
 FilterTestRun run_filter_test(const std::string& filter, const std::string& master, const MicTestOptions& options,
                               bool animate) {
   FilterTestRun both;
   MicTestOptions quiet;
   quiet.seconds = options.seconds;
-  // The master records for as long as the filter, stopped with it (Ctrl-C).
+  // The master records for as long as the filter, stopped with it (Ctrl-C,
+  // or both verdicts certain).
   g_stop_requested.store(false);
+  CertaintyVote vote(2, g_stop_requested);
+  CertaintyVote* voting = options.stop_when_certain ? &vote : nullptr;
   std::thread master_thread([&]() noexcept {
     try {
-      record_master(master, quiet, both.master);
+      record_master(master, quiet, voting, both.master);
     } catch (const std::exception& e) {
       both.master.outcome.ending = CaptureOutcome::Ending::failed;
       both.master.outcome.error = e.what();
     }
   });
-  both.filter = run_mic_test(filter, options, animate);
+  both.filter = test_source(filter, options, animate, voting, 0);
   // A filter that could not be recorded leaves nothing to compare: the
   // master's side is not worth waiting out its full time for. (A filter that
   // completed lets the master complete too: its audio may start later.)

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "analysis/early_verdict.hpp"
 #include "analysis/signal_analyzer.hpp"
 #include "analysis/signal_overview.hpp"
 #include "model/capture.hpp"
@@ -21,6 +22,9 @@ struct MicTestOptions {
   // level since the previous call in dBFS (-120 for digital silence), on the
   // capture's thread: a live meter elsewhere than the terminal (micdoctor ui).
   std::function<void(double level_dbfs)> on_level;
+  // Stop as soon as the verdict is certain (analysis/early_verdict.hpp),
+  // never later than `seconds`; false listens to all of `seconds` (test --full).
+  bool stop_when_certain = true;
 };
 
 struct MicTestRun {
@@ -28,6 +32,7 @@ struct MicTestRun {
   std::optional<SignalAnalysis> analysis;  // when any audio arrived
   std::optional<SignalPicture> picture;    // what a report draws of it
   std::string save_error;                  // why --save failed, if it did
+  std::optional<EarlyStop> early_stop;     // the certain verdict it stopped on (outcome.stopped_when_certain)
   std::chrono::steady_clock::time_point capture_ended;  // for the verdict-latency measurement
 };
 

@@ -51,6 +51,11 @@ struct CaptureOutcome {
   Ending ending = Ending::failed;
   std::string error;            // for failed: what happened, in words
   double seconds_received = 0;  // audio that reached the listener
+  // Set by the microphone test, not the capture: the test stopped before its
+  // full time because its verdict was certain (docs/microphone-test.md). The
+  // ending is then `completed` (the test got what it needed), not
+  // `interrupted` (a person's Ctrl-C).
+  bool stopped_when_certain = false;
   CaptureFormat format;
   // How the server delivered (for diagnosis and the benchmarks).
   double first_audio_after_s = 0;  // from the stream starting to its first audio

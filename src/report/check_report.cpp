@@ -31,6 +31,9 @@ Json signal_to_json(const MicTestReport& test) {
   j["ending"] = std::string(ending_name(test.outcome.ending));
   if (test.outcome.ending == CaptureOutcome::Ending::failed) j["error"] = test.outcome.error;
   j["seconds"] = std::round(test.outcome.seconds_received * 1000.0) / 1000.0;
+  // Added in issue 16: present only when the test stopped before its full
+  // time because its verdict was certain (the ending is then "completed").
+  if (test.outcome.stopped_when_certain) j["stopped"] = "verdict_certain";
   if (test.analysis != nullptr) {
     const Json body = analysis_body_json(*test.analysis);
     for (auto it = body.begin(); it != body.end(); ++it) j[it.key()] = *it;
@@ -94,9 +97,12 @@ std::string step_note(int step, const CheckReportInput& report, bool has_finding
   if (step != 5) return "";
   if (report.test != nullptr) {
     if (report.test->outcome.ending == CaptureOutcome::Ending::failed) return " (the recording test failed)";
-    char text[64];
-    std::snprintf(text, sizeof text, " (listened to for %.1f s%s)", report.test->outcome.seconds_received,
-                  report.test->outcome.ending == CaptureOutcome::Ending::interrupted ? ", stopped early" : "");
+    char text[96];
+    const CaptureOutcome& outcome = report.test->outcome;
+    std::snprintf(text, sizeof text, " (listened to for %.1f s%s)", outcome.seconds_received,
+                  outcome.stopped_when_certain                              ? ": enough to be sure"
+                  : outcome.ending == CaptureOutcome::Ending::interrupted ? ", stopped early"
+                                                                           : "");
     return text;
   }
   if (report.source_in_use == nullptr) return " (not checked: no microphone)";

@@ -55,8 +55,9 @@ class Cli(unittest.TestCase):
 
     # Each command and the options its help must name (a sample: the help lists every declared option).
     COMMANDS = {
-        "check": ["--device", "--format", "--output", "--verbose", "--snapshot", "--alsa-info", "--test", "--save"],
-        "test": ["--device", "--seconds", "--save", "--format", "--output"],
+        "check": ["--device", "--format", "--output", "--verbose", "--snapshot", "--alsa-info", "--test", "--save",
+                  "--full"],
+        "test": ["--device", "--seconds", "--save", "--format", "--output", "--full"],
         "devices": ["--format", "--snapshot"],
         "drivers": ["--format", "--refresh", "--output", "--snapshot"],
         "fix": ["--device", "--yes", "--dry-run", "--only", "--format", "--test", "--snapshot", "source.unmute"],

@@ -243,3 +243,41 @@ TEST(CheckReport, ADumpIsNamedAsADumpNotAsAMissingServer) {
 
 }  // namespace
 }  // namespace micdoctor::test
+
+namespace micdoctor::test {
+namespace {
+
+// Issue 16: a test that stopped because its verdict was certain says how
+// long it listened and why no longer; JSON adds "stopped" only then, and
+// keeps the ending "completed". Ctrl-C stays "interrupted", without it.
+TEST(CheckReport, ATestThatStoppedWhenCertainSaysSo) {
+  SystemSnapshot s = muted_hostile();
+  s.sources[0].muted = false;
+  const std::vector<Finding> state = run_checks(s);
+  const SignalAnalysis heard = silence(1.0);
+  const std::vector<Finding> findings = join_signal_with_state(JoinInput{s, s.sources[0], state, heard});
+  for (const bool certain : {true, false}) {
+    CaptureOutcome outcome = completed(1.0);
+    outcome.stopped_when_certain = certain;
+    const MicTestReport test{outcome, &heard, "evil"};
+    const CheckReportInput report{s, &s.sources[0], findings, &test};
+    const std::string text = check_to_text(report, TextStyle{}, false);
+    EXPECT_EQ(text.find("(listened to for 1.0 s: enough to be sure)") != std::string::npos, certain) << text;
+    EXPECT_NE(text.find("(listened to for 1.0 s"), std::string::npos) << text;
+    const auto j = nlohmann::json::parse(check_to_json(report));
+    EXPECT_EQ(j["signal"]["ending"], "completed");
+    EXPECT_EQ(j["signal"].contains("stopped"), certain);
+    if (certain) {
+      EXPECT_EQ(j["signal"]["stopped"], "verdict_certain");
+    }
+  }
+  CaptureOutcome interrupted = completed(1.0);
+  interrupted.ending = CaptureOutcome::Ending::interrupted;
+  const MicTestReport test{interrupted, &heard, "evil"};
+  const CheckReportInput report{s, &s.sources[0], findings, &test};
+  EXPECT_NE(check_to_text(report, TextStyle{}, false).find("(listened to for 1.0 s, stopped early)"), std::string::npos);
+  EXPECT_FALSE(nlohmann::json::parse(check_to_json(report))["signal"].contains("stopped"));
+}
+
+}  // namespace
+}  // namespace micdoctor::test
