@@ -4,7 +4,8 @@ Winsock) under Wine, against a private PulseAudio: the first line is the
 URL; from the host, nothing without the key, the page with it; the event
 stream keeps it alive and its end lets it exit; a taken --port is a mistake
 (exclusive use of the port on Windows); headless Chromium on the host loads
-the page and lists the findings (needs the ui-app's application).
+the page and lists the findings, with the microphone privacy switch off as
+the fault Wine shows (needs the ui-app's application).
 Usage: test_wine_ui.py PATH/TO/micdoctor.exe"""
 import json
 import os
@@ -22,6 +23,7 @@ from soundserver import PulseAudioServer  # noqa: E402
 from uiprocess import UiProcess  # noqa: E402
 
 EXE = None
+CONSENT = r"HKCU\Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
 
 
 class WineUi(unittest.TestCase):
@@ -34,6 +36,10 @@ class WineUi(unittest.TestCase):
         cls.prefix = os.path.join(cls.server.dir, "wineprefix")
         cls.env = dict(cls.server.env, WINEPREFIX=cls.prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
         subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+        # A fault Wine lets the check see (a muted source is not one): the
+        # person's own microphone privacy switch off.
+        subprocess.run(["wine", "reg", "add", CONSENT, "/v", "Value", "/t", "REG_SZ", "/d", "Deny", "/f"],
+                       env=cls.env, capture_output=True, timeout=60, check=True)
 
     @classmethod
     def tearDownClass(cls):
@@ -70,13 +76,25 @@ class WineUi(unittest.TestCase):
             self.assertEqual(driver.execute_script("return document.cookie"), "")  # HttpOnly
             if placeholder:
                 self.skipTest("the placeholder application has no findings yet: Chromium's list needs the ui-app merge")
-            WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-id]"))
-            shown = {e.get_attribute("data-id") for e in driver.find_elements(By.CSS_SELECTOR, "[data-id]")}
             # Every finding of the walk-through (what Wine lets the check see) is on the page.
-            state = json.loads(ui.request("GET", "/api/state")[2])
-            expected = {finding["id"] for finding in state["findings"]}
-            self.assertTrue(expected)
-            self.assertLessEqual(expected, shown)
+            status, _, body = ui.request("GET", "/api/state")
+            self.assertEqual(status, 200, body[:500])
+            expected = {finding["id"] for finding in json.loads(body)["findings"]}
+            self.assertTrue(expected, body[:500])
+
+            def shown(d):
+                return {e.get_attribute("data-id") for e in d.find_elements(By.CSS_SELECTOR, "[data-id]")}
+
+            try:
+                WebDriverWait(driver, 60).until(lambda d: expected <= shown(d))
+            except Exception:
+                page = driver.find_element(By.TAG_NAME, "body").text
+                logs = driver.get_log("browser") if hasattr(driver, "get_log") else []
+                raise AssertionError(f"the page lists {shown(driver)}, not {expected}; it says {page[:1000]!r}; "
+                                     f"console {logs}") from None
+            self.assertIn("permission.user_denied", expected)
+            fixes = {e.get_attribute("data-fix") for e in driver.find_elements(By.CSS_SELECTOR, "[data-fix]")}
+            self.assertIn("privacy.allow_user", fixes)
         finally:
             driver.quit()
 
