@@ -13,14 +13,15 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 sys.path.insert(0, os.path.join(HERE, "..", "ui"))
-from soundserver import PulseAudioServer  # noqa: E402
-from uiprocess import UiProcess  # noqa: E402
+from soundserver import PulseAudioServer, wait_until  # noqa: E402
+from uiprocess import UiProcess, read_first_line  # noqa: E402
 
 EXE = None
 CONSENT = r"HKCU\Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
@@ -108,6 +109,28 @@ class WineUi(unittest.TestCase):
         self.assertIsNone(ui.process.poll())
         stream.close()
         self.assertEqual(ui.process.wait(timeout=60), 0)
+
+    def test_without_no_browser_it_opens_the_link_through_shellexecute(self):
+        """ShellExecuteW under Wine hands an http link to winebrowser, which
+        runs the host's xdg-open: here a stand-in on PATH that records it."""
+        bin_dir = tempfile.mkdtemp(prefix="micdoctor-xdg-", dir=self.server.dir)
+        opened = os.path.join(bin_dir, "opened")
+        with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
+            f.write(f'#!/bin/sh\nprintf "%s\\n" "$@" > {opened}.tmp\nmv {opened}.tmp {opened}\n')
+        os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
+        env = dict(self.env, PATH=bin_dir + os.pathsep + os.environ["PATH"], DISPLAY=":99")
+        p = subprocess.Popen(["wine", EXE, "ui"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+        try:
+            url = read_first_line(p, 120)
+            wait_until(lambda: os.path.exists(opened), 60, "the link handed to xdg-open")
+            with open(opened) as f:
+                self.assertEqual(f.read().strip(), url)
+        finally:
+            p.kill()
+            p.wait(timeout=30)
+            p.stdout.close()
+            p.stderr.close()
 
     def test_a_taken_port_is_a_mistake(self):
         taken = socket.socket()
