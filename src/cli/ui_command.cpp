@@ -3,6 +3,7 @@
 // does; this file ties them together, prints the link and opens the browser.
 #include "cli/ui_command.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -44,10 +45,11 @@ std::optional<int> parse(const std::vector<std::string>& args, Options& options)
 }
 
 #ifdef _WIN32
-ui::UiServer* g_running_server = nullptr;  // for the console control handler only
+// For the console control handler only (Windows calls it on its own thread).
+std::atomic<ui::UiServer*> g_running_server{nullptr};
 
 BOOL WINAPI on_console_control(DWORD) {
-  if (g_running_server != nullptr) g_running_server->stop();
+  if (ui::UiServer* server = g_running_server.load(); server != nullptr) server->stop();
   return TRUE;  // Ctrl-C, Ctrl-Break, closing the window: stop as on SIGINT
 }
 #endif

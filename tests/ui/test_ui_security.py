@@ -9,10 +9,12 @@ Usage: test_ui_security.py PATH/TO/micdoctor"""
 import http.server
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -29,6 +31,21 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 MAX_BODY = 64 * 1024  # kMaxRequestBody
 FIX = json.dumps({"fix": "source.unmute"})  # the fix of device.muted (src/checks/check_catalog.cpp)
+
+
+def read_until(stream, text, timeout=15):
+    """What the pipe gives until `text` appears (or the deadline)."""
+    deadline = time.monotonic() + timeout
+    got = b""
+    while text.encode() not in got:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([stream.fileno()], [], [], remaining)[0]:
+            break
+        chunk = os.read(stream.fileno(), 4096)
+        if not chunk:
+            break
+        got += chunk
+    return got.decode(errors="replace")
 
 
 class EvilSite:
@@ -309,6 +326,20 @@ class UiSecurity(unittest.TestCase):
         finally:
             ui.stop()
 
+    def test_a_signal_right_after_the_link_still_ends_it_cleanly(self):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            p = subprocess.Popen([MICDOCTOR, "ui", "--no-browser"], env=self.server.env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+            try:
+                read_first_line(p)
+                p.send_signal(sig)
+                self.assertEqual(p.wait(timeout=15), 0, sig)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                p.wait()
+                p.stdout.close()
+
     def test_it_exits_on_sigint_and_sigterm(self):
         for sig in (signal.SIGINT, signal.SIGTERM):
             ui = UiProcess([MICDOCTOR], self.server.env)
@@ -341,6 +372,66 @@ class UiSecurity(unittest.TestCase):
                                capture_output=True, text=True, timeout=30)
             self.assertEqual(p.returncode, 2, mistake)
             self.assertEqual(p.stdout, "", mistake)
+
+    def test_it_opens_the_browser_without_waiting_for_it(self):
+        """Without --no-browser: xdg-open (here a stand-in on PATH that
+        records its arguments and then blocks like a browser) gets the whole
+        URL; micdoctor neither waits for it nor leaves a zombie behind."""
+        bin_dir = tempfile.mkdtemp(prefix="micdoctor-xdg-", dir=self.server.dir)
+        opened = os.path.join(bin_dir, "opened")
+        with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
+            f.write(f'#!/bin/sh\nprintf "%s\\n" "$@" > {opened}.tmp\nmv {opened}.tmp {opened}\nexec sleep 30\n')
+        os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
+        env = self.env(PATH=bin_dir + os.pathsep + os.environ["PATH"], DISPLAY=":99")
+        p = subprocess.Popen([MICDOCTOR, "ui"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+        try:
+            url = read_first_line(p)
+            wait_until(lambda: os.path.exists(opened), 10, "xdg-open started")
+            with open(opened) as f:
+                self.assertEqual(f.read(), url + "\n")
+            self.assertIsNone(p.poll())
+            # The browser stand-in still runs, yet micdoctor has no child left (reaped, not waited for).
+            with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
+                self.assertEqual(f.read().split(), [])
+            self.assertTrue(any(os.path.basename(os.readlink(f"/proc/{pid}/exe")) == "sleep"
+                                for pid in os.listdir("/proc") if pid.isdigit() and self._opened_by(pid, opened)))
+        finally:
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=15)
+            stderr = p.stderr.read().decode()
+            p.stdout.close()
+            p.stderr.close()
+            for pid in os.listdir("/proc"):
+                if pid.isdigit() and self._opened_by(pid, opened):
+                    os.kill(int(pid), signal.SIGKILL)
+        self.assertIn("opening your browser", stderr)
+
+    @staticmethod
+    def _opened_by(pid, opened):
+        """Whether process pid is the stand-in browser of this test (its environment names our PATH)."""
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                return os.path.dirname(opened).encode() in f.read()
+        except OSError:
+            return False
+
+    def test_without_a_graphical_session_it_says_to_open_the_link(self):
+        env = self.env()
+        env.pop("DISPLAY", None)
+        env.pop("WAYLAND_DISPLAY", None)
+        p = subprocess.Popen([MICDOCTOR, "ui"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+        try:
+            url = read_first_line(p)
+            stderr = read_until(p.stderr, "It stops 30 seconds after")
+        finally:
+            p.send_signal(signal.SIGINT)
+            p.wait(timeout=15)
+            p.stdout.close()
+            p.stderr.close()
+        self.assertIn("could not start a browser (no graphical session", stderr)
+        self.assertIn(f"open this link in your browser: {url}", stderr)
 
     def test_an_exact_port(self):
         probe = socket.socket()

@@ -4,7 +4,8 @@ Winsock) under Wine, against a private PulseAudio: the first line is the
 URL; from the host, nothing without the key, the page with it; the event
 stream keeps it alive and its end lets it exit; a taken --port is a mistake
 (exclusive use of the port on Windows); headless Chromium on the host loads
-the page and lists the findings (needs the ui-app's application).
+the page and lists the findings, with the microphone privacy switch off as
+the fault Wine shows (needs the ui-app's application).
 Usage: test_wine_ui.py PATH/TO/micdoctor.exe"""
 import json
 import os
@@ -12,16 +13,18 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 sys.path.insert(0, os.path.join(HERE, "..", "ui"))
-from soundserver import PulseAudioServer  # noqa: E402
-from uiprocess import UiProcess  # noqa: E402
+from soundserver import PulseAudioServer, wait_until  # noqa: E402
+from uiprocess import UiProcess, read_first_line  # noqa: E402
 
 EXE = None
+CONSENT = r"HKCU\Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
 
 
 class WineUi(unittest.TestCase):
@@ -34,6 +37,10 @@ class WineUi(unittest.TestCase):
         cls.prefix = os.path.join(cls.server.dir, "wineprefix")
         cls.env = dict(cls.server.env, WINEPREFIX=cls.prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
         subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+        # A fault Wine lets the check see (a muted source is not one): the
+        # person's own microphone privacy switch off.
+        subprocess.run(["wine", "reg", "add", CONSENT, "/v", "Value", "/t", "REG_SZ", "/d", "Deny", "/f"],
+                       env=cls.env, capture_output=True, timeout=60, check=True)
 
     @classmethod
     def tearDownClass(cls):
@@ -70,13 +77,25 @@ class WineUi(unittest.TestCase):
             self.assertEqual(driver.execute_script("return document.cookie"), "")  # HttpOnly
             if placeholder:
                 self.skipTest("the placeholder application has no findings yet: Chromium's list needs the ui-app merge")
-            WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-id]"))
-            shown = {e.get_attribute("data-id") for e in driver.find_elements(By.CSS_SELECTOR, "[data-id]")}
             # Every finding of the walk-through (what Wine lets the check see) is on the page.
-            state = json.loads(ui.request("GET", "/api/state")[2])
-            expected = {finding["id"] for finding in state["findings"]}
-            self.assertTrue(expected)
-            self.assertLessEqual(expected, shown)
+            status, _, body = ui.request("GET", "/api/state")
+            self.assertEqual(status, 200, body[:500])
+            expected = {finding["id"] for finding in json.loads(body)["findings"]}
+            self.assertTrue(expected, body[:500])
+
+            def shown(d):
+                return {e.get_attribute("data-id") for e in d.find_elements(By.CSS_SELECTOR, "[data-id]")}
+
+            try:
+                WebDriverWait(driver, 60).until(lambda d: expected <= shown(d))
+            except Exception:
+                page = driver.find_element(By.TAG_NAME, "body").text
+                logs = driver.get_log("browser") if hasattr(driver, "get_log") else []
+                raise AssertionError(f"the page lists {shown(driver)}, not {expected}; it says {page[:1000]!r}; "
+                                     f"console {logs}") from None
+            self.assertIn("permission.user_denied", expected)
+            fixes = {e.get_attribute("data-fix") for e in driver.find_elements(By.CSS_SELECTOR, "[data-fix]")}
+            self.assertIn("privacy.allow_user", fixes)
         finally:
             driver.quit()
 
@@ -90,6 +109,28 @@ class WineUi(unittest.TestCase):
         self.assertIsNone(ui.process.poll())
         stream.close()
         self.assertEqual(ui.process.wait(timeout=60), 0)
+
+    def test_without_no_browser_it_opens_the_link_through_shellexecute(self):
+        """ShellExecuteW under Wine hands an http link to winebrowser, which
+        runs the host's xdg-open: here a stand-in on PATH that records it."""
+        bin_dir = tempfile.mkdtemp(prefix="micdoctor-xdg-", dir=self.server.dir)
+        opened = os.path.join(bin_dir, "opened")
+        with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
+            f.write(f'#!/bin/sh\nprintf "%s\\n" "$@" > {opened}.tmp\nmv {opened}.tmp {opened}\n')
+        os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
+        env = dict(self.env, PATH=bin_dir + os.pathsep + os.environ["PATH"], DISPLAY=":99")
+        p = subprocess.Popen(["wine", EXE, "ui"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+        try:
+            url = read_first_line(p, 120)
+            wait_until(lambda: os.path.exists(opened), 60, "the link handed to xdg-open")
+            with open(opened) as f:
+                self.assertEqual(f.read().strip(), url)
+        finally:
+            p.kill()
+            p.wait(timeout=30)
+            p.stdout.close()
+            p.stderr.close()
 
     def test_a_taken_port_is_a_mistake(self):
         taken = socket.socket()

@@ -4,6 +4,7 @@
 
 #include <windows.h>
 // windows.h first: shellapi.h needs its types.
+#include <objbase.h>
 #include <shellapi.h>
 
 #include <array>
@@ -46,8 +47,12 @@ bool open_in_browser(const std::string& url, std::string& error) {
     return false;
   }
   const std::wstring wide = windows::to_wide(url);
+  // ShellExecute may hand the link to a COM handler: COM on this thread
+  // while it runs (as Microsoft's documentation asks).
+  const HRESULT com = CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED | COINIT_DISABLE_OLE1DDE);
   const auto result = reinterpret_cast<INT_PTR>(ShellExecuteW(nullptr, L"open", wide.c_str(), nullptr, nullptr,
                                                               SW_SHOWNORMAL));
+  if (SUCCEEDED(com)) CoUninitialize();
   if (result <= 32) {
     error = "ShellExecute failed (" + std::to_string(result) + ")";
     return false;

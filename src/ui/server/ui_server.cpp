@@ -452,6 +452,11 @@ std::unique_ptr<UiServer> UiServer::listen(std::uint16_t port, const ServerLimit
     }
     return nullptr;
   }
+  // From now on Ctrl-C and SIGTERM are held for run() (which stops at once), so
+  // one that comes while the link is printed still ends micdoctor cleanly.
+  beast::error_code ignored;
+  impl->signals.add(SIGINT, ignored);
+  impl->signals.add(SIGTERM, ignored);
   return std::unique_ptr<UiServer>(new UiServer(std::move(impl)));
 }
 
@@ -467,9 +472,6 @@ void UiServer::run(Application& application, const RequestGuard& guard) {
   server.guard = &guard;
   server.workers.emplace(static_cast<std::size_t>(server.limits.worker_threads));
   server.page_count_calls.emplace(asio::make_strand(server.workers->get_executor()));
-  beast::error_code ignored;
-  server.signals.add(SIGINT, ignored);
-  server.signals.add(SIGTERM, ignored);
   server.signals.async_wait([&server](beast::error_code ec, int) {
     if (!ec) server.shut_down();
   });
