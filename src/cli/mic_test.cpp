@@ -303,6 +303,8 @@ void record_master(const std::string& master, const MicTestOptions& options, Cer
 
 }  // namespace
 
+void request_mic_test_stop() noexcept { g_stop_requested.store(true); }
+
 MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate) {
   g_stop_requested.store(false);
   CertaintyVote vote(1, g_stop_requested);

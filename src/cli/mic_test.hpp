@@ -42,6 +42,10 @@ std::optional<double> parse_test_seconds(const std::string& text);
 // animate: draw the prompt and the meter on stderr (a terminal).
 MicTestRun run_mic_test(const std::string& source, const MicTestOptions& options, bool animate);
 
+// Ends the test that is recording now, as Ctrl-C does; safe from any thread
+// and a signal handler (micdoctor ui, when it shuts down mid-test).
+void request_mic_test_stop() noexcept;
+
 // The same test on a filter source while its master is recorded at the same
 // time, on a second thread with its own connection (platform::capture opens
 // one per call). The master's run records into memory only (no --save, no

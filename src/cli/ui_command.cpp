@@ -35,6 +35,8 @@ std::optional<int> parse(const std::vector<std::string>& args, Options& options)
                    "Open micdoctor in your web browser: the check, the microphone test, fixes and undo, "
                    "served on this computer only (127.0.0.1).");
   CLI::App& app = line.app();
+  // ui finds nothing itself (the page shows the findings): its own statuses.
+  app.footer("exit status: 0 the page was closed (or Ctrl-C), 2 could not start (e.g. the port is taken)");
   app.add_flag("--no-browser", options.no_browser, "only print the link to open (the first line of the output)");
   app.add_option("--port", options.port, "serve on this port of 127.0.0.1 (default: a free one)")->type_name("N");
   app.add_option("--device", options.device, "check this microphone instead of the default one")->type_name("ID");
