@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analysis/signal_analyzer.hpp"
+#include "audiofile/audio_limits.hpp"
 
 namespace micdoctor {
 namespace {
@@ -111,12 +112,7 @@ std::optional<std::string> truncation_in_log(SNDFILE* file) {
 
 }  // namespace
 
-void validate_raw_encoding(const std::string& encoding) {
-  if (raw_encodings().count(encoding)) return;
-  std::string valid;
-  for (const auto& entry : raw_encodings()) valid += (valid.empty() ? "" : ", ") + entry.first;
-  throw AudioFileError("unknown raw encoding '" + encoding + "' (use one of: " + valid + ")");
-}
+void validate_raw_encoding(const std::string& encoding) { audio_limits::check_raw_encoding(encoding, raw_encodings()); }
 
 struct AudioFile::Handle {
   SNDFILE* file = nullptr;
@@ -150,11 +146,7 @@ AudioFile AudioFile::open(const std::string& path, const std::optional<RawSpec>&
   if (status.st_size == 0) throw AudioFileError("empty file (0 bytes)");
   SF_INFO info{};
   if (raw) {  // checked before anything is opened
-    validate_raw_encoding(raw->encoding);
-    if (raw->sample_rate < kMinSampleRate || raw->sample_rate > kMaxSampleRate) {
-      throw AudioFileError("raw sample rate must be 8000-192000 Hz");
-    }
-    if (raw->channels < 1 || raw->channels > kMaxAnalysisChannels) throw AudioFileError("raw channel count must be 1-8");
+    audio_limits::check_raw_spec(*raw, raw_encodings());
     info.samplerate = raw->sample_rate;
     info.channels = raw->channels;
     info.format = SF_FORMAT_RAW | raw_encodings().at(raw->encoding);
@@ -184,13 +176,7 @@ AudioFile AudioFile::open_memory(std::span<const unsigned char> bytes) {
 }
 
 void AudioFile::validate() {
-  if (info_.channels < 1 || info_.channels > kMaxAnalysisChannels) {
-    throw AudioFileError("unsupported: " + std::to_string(info_.channels) + " channels (1-8 supported)");
-  }
-  if (info_.sample_rate < kMinSampleRate || info_.sample_rate > kMaxSampleRate) {
-    throw AudioFileError("unsupported sample rate " + std::to_string(info_.sample_rate) +
-                         " Hz (8000-192000 Hz supported)");
-  }
+  audio_limits::check_format(info_.channels, info_.sample_rate);
   if (const auto truncated = truncation_in_log(handle_->file)) throw AudioFileError(*truncated);
   if (info_.frames <= 0) throw AudioFileError("contains no audio (zero length)");
   SF_INFO info{};

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "analysis/signal_analyzer.hpp"
+#include "audiofile/audio_limits.hpp"
 #include "platform/windows/windows_util.hpp"
 
 // In mfplat since Windows 7, missing from mingw-w64's mfidl.h.
@@ -199,12 +200,7 @@ Delivered delivered_by(IMFSourceReader* reader) {
 
 }  // namespace
 
-void validate_raw_encoding(const std::string& encoding) {
-  if (raw_encodings().count(encoding)) return;
-  std::string valid;
-  for (const auto& entry : raw_encodings()) valid += (valid.empty() ? "" : ", ") + entry.first;
-  throw AudioFileError("unknown raw encoding '" + encoding + "' (use one of: " + valid + ")");
-}
+void validate_raw_encoding(const std::string& encoding) { audio_limits::check_raw_encoding(encoding, raw_encodings()); }
 
 struct AudioFile::Handle {
   // Declared in the order they are set up: destroyed reader first, COM last.
@@ -328,11 +324,7 @@ AudioFile AudioFile::open(const std::string& path, const std::optional<RawSpec>&
   auto handle = std::make_unique<Handle>();
   AudioInfo info;
   if (raw) {  // checked before anything is opened
-    validate_raw_encoding(raw->encoding);
-    if (raw->sample_rate < kMinSampleRate || raw->sample_rate > kMaxSampleRate) {
-      throw AudioFileError("raw sample rate must be 8000-192000 Hz");
-    }
-    if (raw->channels < 1 || raw->channels > kMaxAnalysisChannels) throw AudioFileError("raw channel count must be 1-8");
+    audio_limits::check_raw_spec(*raw, raw_encodings());
     handle->raw_file.reset(_wfopen(wide.c_str(), L"rb"));
     if (!handle->raw_file) throw AudioFileError(std::string("cannot read: ") + std::strerror(errno));
     handle->encoding = raw_encodings().at(raw->encoding);
@@ -383,13 +375,7 @@ AudioFile AudioFile::open_memory(std::span<const unsigned char> bytes) {
 }
 
 void AudioFile::validate() {
-  if (info_.channels < 1 || info_.channels > kMaxAnalysisChannels) {
-    throw AudioFileError("unsupported: " + std::to_string(info_.channels) + " channels (1-8 supported)");
-  }
-  if (info_.sample_rate < kMinSampleRate || info_.sample_rate > kMaxSampleRate) {
-    throw AudioFileError("unsupported sample rate " + std::to_string(info_.sample_rate) +
-                         " Hz (8000-192000 Hz supported)");
-  }
+  audio_limits::check_format(info_.channels, info_.sample_rate);
   if (handle_->raw_file && info_.frames <= 0) throw AudioFileError("contains no audio (zero length)");
 }
 
@@ -447,58 +433,58 @@ bool refill(Handle& handle, int channels, std::int64_t frames_read) {
   return !handle.pending.empty();
 }
 
+
+// Hands out whole frames of the decoded bytes, refilling as needed:
+// take(bytes, first_frame, frames) converts `frames` frames starting at
+// `bytes` into the output from frame `first_frame` on. Returns the frames
+// handed out; a partial frame at the end of a block is dropped.
+template <typename Handle, typename Take>
+std::size_t hand_out_frames(Handle& handle, int channels, std::size_t frame_bytes, std::size_t want, Take take) {
+  std::size_t done = 0;
+  while (done < want) {
+    if (handle.pending_at + frame_bytes > handle.pending.size() &&
+        !refill(handle, channels, handle.frames_read + static_cast<std::int64_t>(done))) {
+      break;
+    }
+    const std::size_t available = (handle.pending.size() - handle.pending_at) / frame_bytes;
+    if (available == 0) continue;
+    const std::size_t n = std::min(available, want - done);
+    take(handle.pending.data() + handle.pending_at, done, n);
+    handle.pending_at += n * frame_bytes;
+    done += n;
+  }
+  handle.frames_read += static_cast<std::int64_t>(done);
+  return done;
+}
+
 }  // namespace
 
 std::size_t AudioFile::read_pcm16(std::span<std::int16_t> out) {
   if (!reads_pcm16()) throw std::logic_error("AudioFile::read_pcm16 on a file that is not 16-bit");
   const auto channels = static_cast<std::size_t>(info_.channels);
-  const std::size_t frame_bytes = 2 * channels;
-  const std::size_t want = out.size() / channels;
-  std::size_t done = 0;
-  while (done < want) {
-    if (handle_->pending_at + frame_bytes > handle_->pending.size() &&
-        !refill(*handle_, info_.channels, handle_->frames_read + static_cast<std::int64_t>(done))) {
-      break;
-    }
-    const std::size_t available = (handle_->pending.size() - handle_->pending_at) / frame_bytes;
-    if (available == 0) continue;  // a partial frame at the end of a block: dropped
-    const std::size_t n = std::min(available, want - done);
-    std::memcpy(out.data() + done * channels, handle_->pending.data() + handle_->pending_at, n * frame_bytes);
-    handle_->pending_at += n * frame_bytes;
-    done += n;
-  }
-  handle_->frames_read += static_cast<std::int64_t>(done);
-  return done;
+  return hand_out_frames(*handle_, info_.channels, 2 * channels, out.size() / channels,
+                         [&](const unsigned char* from, std::size_t first, std::size_t frames) {
+                           std::memcpy(out.data() + first * channels, from, frames * 2 * channels);
+                         });
 }
 
 std::size_t AudioFile::read(std::span<float> out) {
   const auto channels = static_cast<std::size_t>(info_.channels);
   const SampleEncoding encoding = handle_->encoding;
-  const std::size_t frame_bytes = static_cast<std::size_t>(encoding.bytes) * channels;
-  const std::size_t want = out.size() / channels;
-  std::size_t done = 0;
-  while (done < want) {
-    if (handle_->pending_at + frame_bytes > handle_->pending.size() &&
-        !refill(*handle_, info_.channels, handle_->frames_read + static_cast<std::int64_t>(done))) {
-      break;
-    }
-    const std::size_t available = (handle_->pending.size() - handle_->pending_at) / frame_bytes;
-    if (available == 0) continue;
-    const std::size_t n = std::min(available, want - done);
-    const unsigned char* from = handle_->pending.data() + handle_->pending_at;
-    for (std::size_t i = 0; i < n * channels; ++i) {
-      const float value = to_float(from + i * static_cast<std::size_t>(encoding.bytes), encoding);
-      if (!std::isfinite(value)) {
-        const auto frame = handle_->frames_read + static_cast<std::int64_t>(done + i / channels);
-        throw AudioFileError("damaged audio: sample " + std::to_string(frame) + " is not a number (NaN or infinity)");
-      }
-      out[done * channels + i] = value;
-    }
-    handle_->pending_at += n * frame_bytes;
-    done += n;
-  }
-  handle_->frames_read += static_cast<std::int64_t>(done);
-  return done;
+  const auto sample_bytes = static_cast<std::size_t>(encoding.bytes);
+  const std::int64_t frames_before = handle_->frames_read;
+  return hand_out_frames(*handle_, info_.channels, sample_bytes * channels, out.size() / channels,
+                         [&](const unsigned char* from, std::size_t first, std::size_t frames) {
+                           for (std::size_t i = 0; i < frames * channels; ++i) {
+                             const float value = to_float(from + i * sample_bytes, encoding);
+                             if (!std::isfinite(value)) {
+                               const auto frame = frames_before + static_cast<std::int64_t>(first + i / channels);
+                               throw AudioFileError("damaged audio: sample " + std::to_string(frame) +
+                                                    " is not a number (NaN or infinity)");
+                             }
+                             out[first * channels + i] = value;
+                           }
+                         });
 }
 
 std::size_t AudioFile::count_read(std::int64_t got) {
