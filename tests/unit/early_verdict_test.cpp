@@ -74,7 +74,7 @@ TEST(EarlyVerdict, NothingMoreIsTakenOnceCertainUnlessItListensOn) {
   EXPECT_EQ(early.add_interleaved(zeros), 0u);
   early.listen_on();
   EXPECT_TRUE(early.certain_now());  // until the next checkpoint judges again
-  std::vector<float> speech = clean_voice(16000, 0.05);
+  std::vector<float> speech = clean_voice(16000, 0.1);
   EXPECT_EQ(early.add_interleaved(std::span<const float>(speech).first(1600)), 1600u);
   EXPECT_FALSE(early.certain_now());  // a sound: no longer pure silence
   EXPECT_FALSE(early.stop());
