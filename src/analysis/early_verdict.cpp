@@ -77,9 +77,10 @@ std::optional<EarlyVerdictKind> certain_verdict(const SignalAnalysis& so_far, bo
   return std::nullopt;
 }
 
-EarlyVerdict::EarlyVerdict(int sample_rate, int channels)
+EarlyVerdict::EarlyVerdict(int sample_rate, int channels, SilenceExplained silence_explained)
     : sample_rate_(sample_rate),
       channels_(channels),
+      silence_explained_(silence_explained),
       quiet_frame_frames_(static_cast<std::size_t>(std::lround(r::kQuietFrameSeconds * sample_rate))) {
   // The analyser's own limits, checked now rather than at the first checkpoint.
   const SignalAnalyzer check(sample_rate, channels);
@@ -145,7 +146,9 @@ void EarlyVerdict::measure_quiet_frames(std::span<const float> part) {
 
 void EarlyVerdict::checkpoint() {
   const double heard = seconds_heard();
-  const bool worth_analysing = all_zero_ ? heard + 1e-9 >= r::kSilenceSeconds : heard + 1e-9 >= r::kFineSeconds;
+  const bool silence_may_stop = silence_explained_ == SilenceExplained::yes;
+  const bool worth_analysing = all_zero_ ? silence_may_stop && heard + 1e-9 >= r::kSilenceSeconds
+                                         : heard + 1e-9 >= r::kFineSeconds;
   certain_now_ = false;
   if (!keeping_ || !worth_analysing) return;
   SignalAnalyzer analyzer(sample_rate_, channels_);

@@ -2,7 +2,13 @@
 // When the microphone test may stop before its full time: as soon as the
 // verdict is certain. Two verdicts are certain early:
 //   - silence: about 1 s of exact digital zeros (a muted input, a privacy
-//     switch: a live microphone always delivers some hiss, never exact zeros);
+//     switch: a live microphone always delivers some hiss, never exact zeros),
+//     but only when the microphone's settings already explain them (it is
+//     muted, at 0 %, its capture switch or mute key is off, its jack empty).
+//     From a microphone whose every setting is on, zeros are the puzzle the
+//     person needs the whole test for: a device waking up (a virtual source's
+//     or a Bluetooth link's first audio can take 2 s), or a hardware mute
+//     switch they flip while it listens;
 //   - fine: about 2 s of listening that hold clean speech over a quiet
 //     background, every measure far from any finding's threshold. The
 //     background is the analyser's noise floor when it heard a pause; a
@@ -22,7 +28,7 @@
 // 0.5 ms per second of audio), so an early verdict cannot differ from what
 // the test then reports. Pure computation: no clock, device or file.
 //
-//   EarlyVerdict early(48000, 2);
+//   EarlyVerdict early(48000, 2, SilenceExplained::yes);
 //   const std::size_t taken = early.add_interleaved(block);  // all of it until certain
 //   analyzer.add_interleaved(block.first(taken));
 //   if (early.stop()) /* stop recording: early.stop()->seconds were heard */;
@@ -37,6 +43,9 @@
 namespace micdoctor {
 
 enum class EarlyVerdictKind { silence, fine };
+// Whether the state the microphone is in explains exact zeros (see above):
+// only then may silence end the test early.
+enum class SilenceExplained { no, yes };
 std::string_view to_string(EarlyVerdictKind kind);
 
 struct EarlyStop {
@@ -82,7 +91,7 @@ std::optional<EarlyVerdictKind> certain_verdict(const SignalAnalysis& so_far, bo
 class EarlyVerdict {
  public:
   // Throws std::invalid_argument as SignalAnalyzer does.
-  EarlyVerdict(int sample_rate, int channels);
+  EarlyVerdict(int sample_rate, int channels, SilenceExplained silence_explained);
 
   // The next interleaved block. Returns how many of its samples were heard
   // before the verdict became certain: all of them until then (a block is
@@ -107,6 +116,7 @@ class EarlyVerdict {
 
   int sample_rate_;
   int channels_;
+  SilenceExplained silence_explained_;
   std::size_t frames_ = 0;
   std::size_t checked_at_frame_ = 0;
   bool all_zero_ = true;

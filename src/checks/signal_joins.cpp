@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
+#include <vector>
 
 #include "checks/check_catalog.hpp"
 #include "checks/capture_path.hpp"
 #include "checks/check_context.hpp"
+#include "checks/run_checks.hpp"
 #include "model/number_text.hpp"
 
 namespace micdoctor {
@@ -480,6 +483,21 @@ std::vector<Finding> join_signal_with_state(const JoinInput& input) {
   }
   std::stable_sort(j.findings.begin(), j.findings.end(), [](const Finding& a, const Finding& b) { return a.step < b.step; });
   return std::move(j.findings);
+}
+
+SilenceExplained silence_explained_by_settings(const SystemSnapshot& snapshot, const Source& source) {
+  // Asks the joins themselves, with the analyser's own verdict on a second
+  // of zeros, so this answer cannot drift from what the report then says.
+  constexpr int kRate = 16000;
+  SignalAnalyzer zeros(kRate, 1);
+  const std::vector<float> second(kRate, 0.0f);
+  zeros.add_interleaved(std::span<const float>(second));
+  const SignalAnalysis silence = zeros.finish();
+  const std::vector<Finding> state = run_checks(snapshot, source.name);
+  const std::vector<Finding> joined = join_signal_with_state(JoinInput{snapshot, source, state, silence});
+  const bool stands = std::any_of(joined.begin(), joined.end(),
+                                  [](const Finding& f) { return f.id == "signal.digital_silence"; });
+  return stands ? SilenceExplained::no : SilenceExplained::yes;
 }
 
 }  // namespace micdoctor

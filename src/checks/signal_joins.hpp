@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/early_verdict.hpp"
 #include "analysis/signal_analyzer.hpp"
 #include "model/finding.hpp"
 #include "model/snapshot.hpp"
@@ -24,6 +25,13 @@ struct JoinInput {
 
 // State findings and signal findings (step 5, about the source), joined.
 std::vector<Finding> join_signal_with_state(const JoinInput& input);
+
+// Whether `source`'s state explains a recording of exact zeros: these joins
+// fold such a silence into a cause (the mute, a volume at 0 %, a capture
+// switch, the mute key, an empty jack, a monitor of nothing) rather than
+// saying "pure silence although every setting is on". Only then may the
+// microphone test stop on silence early (analysis/early_verdict.hpp).
+SilenceExplained silence_explained_by_settings(const SystemSnapshot& snapshot, const Source& source);
 
 // The rule names, in the order they apply (for tests and docs/checks.md).
 std::vector<std::string_view> signal_join_rules();

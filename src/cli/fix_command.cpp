@@ -18,6 +18,7 @@
 
 #include "checks/check_catalog.hpp"
 #include "checks/run_checks.hpp"
+#include "checks/signal_joins.hpp"
 #include "cli/command_line.hpp"
 #include "cli/fix_journal.hpp"
 #include "cli/mic_test.hpp"
@@ -361,6 +362,7 @@ std::optional<MicTestRun> listen(const SystemSnapshot& snapshot, const FixComman
   const Source* master = in_use->filter.empty() ? nullptr : snapshot.find_source(in_use->master);
   MicTestOptions options;
   options.seconds = *o.test_seconds;
+  options.silence_explained = silence_explained_by_settings(snapshot, *in_use);
   MicTestRun run;
   if (master != nullptr) {
     FilterTestRun both = run_filter_test(source, master->name, options, isatty(STDERR_FILENO) != 0);

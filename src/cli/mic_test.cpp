@@ -118,7 +118,9 @@ class TestListener final : public CaptureListener {
       analyzer_ = std::make_unique<SignalAnalyzer>(format.sample_rate, format.channels);
       format_rate_ = format.sample_rate;
       channels_ = format.channels;
-      if (vote_ != nullptr) early_ = std::make_unique<EarlyVerdict>(format.sample_rate, format.channels);
+      if (vote_ != nullptr) {
+        early_ = std::make_unique<EarlyVerdict>(format.sample_rate, format.channels, options_.silence_explained);
+      }
       if (options_.pictures) overview_ = std::make_unique<SignalOverview>(format.sample_rate, format.channels);
       if (!options_.save_path.empty()) {
         writer_ = std::make_unique<AudioWriter>(options_.save_path, format.sample_rate, format.channels);

@@ -25,6 +25,9 @@ struct MicTestOptions {
   // Stop as soon as the verdict is certain (analysis/early_verdict.hpp),
   // never later than `seconds`; false listens to all of `seconds` (test --full).
   bool stop_when_certain = true;
+  // Whether the source's settings explain exact zeros (muted, at 0 %...:
+  // silence_explained_by_settings); only then may silence stop it early.
+  SilenceExplained silence_explained = SilenceExplained::no;
 };
 
 struct MicTestRun {

@@ -51,7 +51,7 @@ void server_stopped_during_test(const MicTestRun& test, const Source& source, co
 
 }  // namespace
 
-HeardRun listen_to_source(const SystemSnapshot& snapshot, const Source* source, const MicTestOptions& options,
+HeardRun listen_to_source(const SystemSnapshot& snapshot, const Source* source, const MicTestOptions& asked,
                           bool animate) {
   HeardRun heard;
   if (!snapshot.server.reachable || source == nullptr) {
@@ -60,6 +60,8 @@ HeardRun listen_to_source(const SystemSnapshot& snapshot, const Source* source, 
                                                          : "no sound server answers, so nothing can be recorded";
     return heard;
   }
+  MicTestOptions options = asked;
+  options.silence_explained = silence_explained_by_settings(snapshot, *source);
   // A filter in use is recorded together with its microphone (master).
   const Source* master = source->filter.empty() ? nullptr : snapshot.find_source(source->master);
   if (master != nullptr) {

@@ -20,7 +20,8 @@ struct HeardRun {
   std::vector<Finding> filter_findings;
 };
 
-// Records `source` (null, or no server: a run that says why it could not).
+// Records `source` (null, or no server: a run that says why it could not),
+// stopping on silence early only when silence_explained_by_settings.
 HeardRun listen_to_source(const SystemSnapshot& snapshot, const Source* source, const MicTestOptions& options,
                           bool animate);
 

@@ -24,6 +24,7 @@ namespace {
 using micdoctor::EarlyVerdict;
 using micdoctor::SignalAnalysis;
 using micdoctor::SignalAnalyzer;
+using micdoctor::SilenceExplained;
 using Json = nlohmann::ordered_json;
 
 Json verdict(const SignalAnalysis& analysis) {
@@ -50,7 +51,9 @@ Json run(const std::string& path, double seconds, std::mt19937& random) {
   SignalAnalyzer full(rate, file.info().channels);
   full.add_interleaved(std::span<const float>(audio));
 
-  EarlyVerdict early(rate, file.info().channels);
+  // A file has no settings: judged as if they explained its silence, the
+  // case that stops earliest, so every early stop is compared.
+  EarlyVerdict early(rate, file.info().channels, SilenceExplained::yes);
   SignalAnalyzer heard(rate, file.info().channels);
   std::uniform_int_distribution<std::size_t> block_frames(1, static_cast<std::size_t>(rate) / 20);  // up to 50 ms
   std::size_t at = 0;

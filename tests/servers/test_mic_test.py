@@ -53,8 +53,11 @@ def make_content(directory):
     # pauses) at a speaking level over the same hiss.
     sox(*HUMAN_SPEECH, "-r", "48000", "-c", "1", "reading.wav", "norm", "-10", "repeat", "1")
     sox("-m", "-v", "1", "reading.wav", "-v", "1", "noise.wav", "-b", "16", "human.wav", "trim", "0", "20")
+    # A device waking up: 2 s of exact zeros before the voice.
+    sox("-n", "-r", "48000", "-c", "1", "-b", "16", "zeros.wav", "trim", "0", "2")
+    sox("zeros.wav", "human.wav", "late.wav")
     return {name: os.path.join(directory, f"{name}.wav") for name in
-            ("clean", "clipped", "hum", "narrowband", "quiet", "noisy", "human")}
+            ("clean", "clipped", "hum", "narrowband", "quiet", "noisy", "human", "late")}
 
 
 def micdoctor(env, *args, timeout=30):
@@ -154,6 +157,9 @@ class MicTest(unittest.TestCase):
         self.assertEqual(f["explains"], ["signal.no_speech"])
         self.assertNotIn("signal.no_speech", ids(report))
         self.assertEqual(report["verdict"], f["title"])
+        # Nothing in the settings explains the zeros: it listened to the end.
+        self.assertNotIn("stopped", report["signal"])
+        self.assertAlmostEqual(report["signal"]["seconds"], 3.0, delta=0.01)
 
     def test_muted_source_is_the_cause_of_silence(self):
         mic = self.mic()
@@ -427,6 +433,18 @@ class MicTest(unittest.TestCase):
                     p.kill()
                     p.wait()
                 self.players = []
+
+    def test_zeros_from_a_microphone_that_is_on_do_not_stop_it(self):
+        # Every setting on, 2 s of exact zeros, then a voice: a device waking
+        # up. Stopping on the zeros would have called it dead.
+        mic = self.mic()
+        self.play(mic, "late")
+        report = self.quick_test()
+        metrics = report["signal"]["metrics"]
+        self.assertGreater(metrics["zero_fraction"], 0.1, "the test should have heard the zeros first")
+        self.assertNotIn("signal.digital_silence", ids(report), report["signal"])
+        self.assertIsNotNone(metrics["speech_level_dbfs"], report["signal"])
+        self.assertGreater(report["signal"]["seconds"], 2.0)
 
     def test_full_listens_to_the_end_of_silence(self):
         self.mic()  # nothing plays: exact zeros

@@ -25,9 +25,10 @@ struct Played {
 
 // Plays `x` block by block as a capture delivers it (20 ms blocks), stopping
 // where the early verdict is certain.
-Played play(const std::vector<float>& x, int rate, int channels, std::size_t block_frames = 0) {
+Played play(const std::vector<float>& x, int rate, int channels, std::size_t block_frames = 0,
+            SilenceExplained silence_explained = SilenceExplained::yes) {
   const std::size_t block = (block_frames ? block_frames : static_cast<std::size_t>(rate) / 50) * channels;
-  EarlyVerdict early(rate, channels);
+  EarlyVerdict early(rate, channels, silence_explained);
   SignalAnalyzer heard(rate, channels);
   Played p;
   for (std::size_t at = 0; at < x.size() && !early.stop(); at += block) {
@@ -66,8 +67,31 @@ TEST(EarlyVerdict, ASecondOfExactZerosIsSilenceAndTheBlockIsCutThere) {
   EXPECT_TRUE(has(p.heard, "signal.digital_silence"));
 }
 
+TEST(EarlyVerdict, ZerosFromAMicrophoneWhoseSettingsAreOnListenToTheEnd) {
+  // A device waking up: 1.5 s of exact zeros, then a voice. Nothing in the
+  // settings explains the zeros, so they are no reason to stop, and the
+  // voice after them is heard.
+  std::vector<float> x(std::size_t{48000} * 3 / 2, 0.0f);
+  const std::vector<float> voice_after = clean_voice(48000, 3.5);
+  x.insert(x.end(), voice_after.begin(), voice_after.end());
+  const Played unexplained = play(x, 48000, 1, 0, SilenceExplained::no);
+  EXPECT_FALSE(unexplained.stop && unexplained.stop->kind == EarlyVerdictKind::silence);
+  EXPECT_GE(unexplained.samples_taken, std::size_t{48000} * 2);
+  EXPECT_FALSE(has(unexplained.heard, "signal.digital_silence"));
+  EXPECT_TRUE(unexplained.heard.metrics.speech_level_dbfs);
+  // Explained (a muted microphone): the same zeros are certain after 1 s.
+  const Played explained = play(x, 48000, 1, 0, SilenceExplained::yes);
+  ASSERT_TRUE(explained.stop);
+  EXPECT_EQ(explained.stop->kind, EarlyVerdictKind::silence);
+  // And zeros throughout, unexplained, are heard to their end.
+  const Played zeros = play(std::vector<float>(std::size_t{16000} * 5, 0.0f), 16000, 1, 0, SilenceExplained::no);
+  EXPECT_FALSE(zeros.stop);
+  EXPECT_EQ(zeros.samples_taken, std::size_t{16000} * 5);
+  EXPECT_TRUE(has(zeros.heard, "signal.digital_silence"));
+}
+
 TEST(EarlyVerdict, NothingMoreIsTakenOnceCertainUnlessItListensOn) {
-  EarlyVerdict early(16000, 1);
+  EarlyVerdict early(16000, 1, SilenceExplained::yes);
   const std::vector<float> zeros(std::size_t{16000} * 2, 0.0f);
   EXPECT_EQ(early.add_interleaved(zeros), 16000u);
   ASSERT_TRUE(early.stop());

@@ -103,6 +103,30 @@ std::vector<Finding> join_on_monitor(const SystemSnapshot& s, const SignalAnalys
   return join_signal_with_state(JoinInput{s, s.sources[1], state, a});
 }
 
+// What lets the microphone test stop on silence after a second: a cause in
+// the settings, never a microphone that is on.
+TEST(SignalJoins, SilenceIsExplainedBySettingsOnlyWhenTheJoinsFoldIt) {
+  EXPECT_EQ(silence_explained_by_settings(with_source(100, true), with_source(100, true).sources[0]),
+            SilenceExplained::yes);  // muted
+  const SystemSnapshot at_zero = with_source(0, false);
+  EXPECT_EQ(silence_explained_by_settings(at_zero, at_zero.sources[0]), SilenceExplained::yes);
+  const SystemSnapshot on = with_source(100, false);
+  EXPECT_EQ(silence_explained_by_settings(on, on.sources[0]), SilenceExplained::no);
+  SystemSnapshot empty_jack = with_source(100, false, "pci");
+  empty_jack.sources[0].ports = {Port{"analog-input-mic", "Microphone", Availability::no, 1}};
+  empty_jack.sources[0].active_port = "analog-input-mic";
+  EXPECT_EQ(silence_explained_by_settings(empty_jack, empty_jack.sources[0]), SilenceExplained::yes);
+  // The source asked about, not the default: a muted default says nothing of
+  // another microphone that is on.
+  SystemSnapshot two = with_source(100, true);
+  Source other = two.sources[0];
+  other.name = "other";
+  other.muted = false;
+  two.sources.push_back(other);
+  EXPECT_EQ(silence_explained_by_settings(two, two.sources[1]), SilenceExplained::no);
+  EXPECT_EQ(silence_explained_by_settings(two, two.sources[0]), SilenceExplained::yes);
+}
+
 TEST(SignalJoins, SilenceFromAnEmptyJackIsTheJack) {
   SystemSnapshot s = with_source(100, false, "pci");
   s.sources[0].ports = {Port{"analog-input-mic", "Microphone", Availability::no, 1}};
