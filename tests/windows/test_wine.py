@@ -26,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 from soundserver import PulseAudioServer, wait_until  # noqa: E402
 from test_mic_test import make_content  # noqa: E402
+from wineprefix import WinePrefix, windows_path  # noqa: E402
 
 EXE = None
 CONSENT = r"HKCU\Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
@@ -83,13 +84,12 @@ class Wine(unittest.TestCase):
         cls.content_dir = tempfile.mkdtemp(prefix="micdoctor-wine-content-")
         cls.content = make_content(cls.content_dir)
         cls.server = PulseAudioServer()
-        cls.prefix = os.path.join(cls.server.dir, "wineprefix")
-        cls.env = dict(cls.server.env, WINEPREFIX=cls.prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
-        subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+        cls.wine = WinePrefix(cls.server.dir, cls.server.env).make()
+        cls.env = cls.wine.env
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run(["wineserver", "-k"], env=cls.env, capture_output=True, timeout=30)
+        cls.wine.stop()
         cls.server.stop()
         shutil.rmtree(cls.content_dir, ignore_errors=True)
 
@@ -124,7 +124,7 @@ class Wine(unittest.TestCase):
         return None
 
     def run_exe(self, *args, timeout=60):
-        env = dict(self.env, MICDOCTOR_STATE_DIR=self.windows_path(self.state_dir))
+        env = dict(self.env, MICDOCTOR_STATE_DIR=windows_path(self.state_dir))
         p = subprocess.run(["wine", EXE, *args], env=env, capture_output=True, text=True, timeout=timeout)
         return p
 
@@ -133,10 +133,6 @@ class Wine(unittest.TestCase):
         if expect is not None:
             self.assertEqual(p.returncode, expect, p.stdout + p.stderr)
         return json.loads(p.stdout)
-
-    @staticmethod
-    def windows_path(path):
-        return "Z:" + path.replace("/", "\\")
 
     def mic(self, description="USB Headset Microphone"):
         name = f"winmic{self.count}"
@@ -391,11 +387,11 @@ class Wine(unittest.TestCase):
         p = self.run_exe("analyze", "x.wav")  # analyze decodes with Media Foundation (test_wine_analyze.py)
         self.assertEqual(p.returncode, 2)
         self.assertIn("x.wav: no such file", p.stderr)
-        fixture = self.windows_path(os.path.normpath(os.path.join(HERE, "..", "fixtures", "windows",
+        fixture = windows_path(os.path.normpath(os.path.join(HERE, "..", "fixtures", "windows",
                                                                   "privacy_and_disabled.json")))
         report = self.json_of("check", "--snapshot", fixture, expect=1)
         self.assertIn("permission.desktop_apps_denied", self.ids(report))
-        p = self.run_exe("check", "--snapshot", self.windows_path(HERE))
+        p = self.run_exe("check", "--snapshot", windows_path(HERE))
         self.assertEqual(p.returncode, 2)
         self.assertIn("not a regular file", p.stderr)
 

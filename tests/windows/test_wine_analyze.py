@@ -22,6 +22,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 from test_mic_test import make_content  # noqa: E402
+from wineprefix import WinePrefix  # noqa: E402
 
 EXE = None
 LINUX = None
@@ -31,19 +32,12 @@ MADE_TO_SHOW = {"clean": None, "clipped": "signal.clipping", "hum": "signal.hum"
 LEVELS = ("peak_dbfs", "rms_dbfs", "noise_floor_dbfs", "speech_level_dbfs")
 
 
-def windows_path(path):
-    return "Z:" + path.replace("/", "\\")
-
-
 class Analyze(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="micdoctor-wine-analyze-")
-        cls.env = dict(os.environ, WINEPREFIX=os.path.join(cls.dir, "wineprefix"), WINEDEBUG="-all",
-                       WINEDLLOVERRIDES="mscoree,mshtml=;winepulse.drv,winealsa.drv=")
-        cls.env.pop("DISPLAY", None)
-        boot = subprocess.Popen(["wine", "wineboot", "-i"], env=cls.env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cls.wine = WinePrefix(cls.dir, sound=False, display=False).start()
+        cls.env = cls.wine.env
         cls.files = make_content(cls.dir)  # while Wine makes its prefix
         sox_env = dict(os.environ, SOX_OPTS="-V1")
         for name in ("clean", "hum"):
@@ -59,13 +53,11 @@ class Analyze(unittest.TestCase):
         subprocess.run(["sox", cls.files["hum"], "-c", "2", os.path.join(cls.dir, "hum-stereo.wav")], check=True,
                        env=sox_env)
         subprocess.run(["sox", clean, "-t", "raw", os.path.join(cls.dir, "clean.raw")], check=True, env=sox_env)
-        boot.wait(timeout=180)
-        if boot.returncode != 0:
-            raise RuntimeError("wineboot failed")
+        cls.wine.wait()
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run(["wineserver", "-k"], env=cls.env, capture_output=True, timeout=30)
+        cls.wine.stop()
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def windows(self, *args):

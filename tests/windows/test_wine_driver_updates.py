@@ -23,6 +23,8 @@ import tempfile
 import time
 import unittest
 
+from wineprefix import WinePrefix, windows_path
+
 EXE = None
 WU_POLICY = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
 SEARCHING_POLICY = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\DriverSearching"
@@ -36,14 +38,13 @@ class WineDriverUpdates(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="micdoctor-wine-drivers-")
-        cls.env = dict(os.environ, WINEPREFIX=os.path.join(cls.dir, "prefix"), WINEDEBUG="-all",
-                       WINEDLLOVERRIDES="mscoree,mshtml=", HOME=cls.dir)
-        cls.env.pop("PULSE_SERVER", None)
-        subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+        cls.wine = WinePrefix(cls.dir, HOME=cls.dir)
+        cls.wine.env.pop("PULSE_SERVER", None)
+        cls.env = cls.wine.make().env
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run(["wineserver", "-k"], env=cls.env, capture_output=True, timeout=30)
+        cls.wine.stop()
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def setUp(self):
@@ -71,7 +72,7 @@ class WineDriverUpdates(unittest.TestCase):
 
     def check(self):
         """check --format json, timed: (report, seconds)."""
-        env = dict(self.env, MICDOCTOR_STATE_DIR="Z:" + self.dir.replace("/", "\\"))
+        env = dict(self.env, MICDOCTOR_STATE_DIR=windows_path(self.dir))
         start = time.monotonic()
         p = subprocess.run(["wine", EXE, "check", "--format", "json"], env=env, capture_output=True, text=True,
                            timeout=120)

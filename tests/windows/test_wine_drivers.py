@@ -20,6 +20,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 from soundserver import PulseAudioServer  # noqa: E402
+from wineprefix import WinePrefix, windows_path  # noqa: E402
 
 EXE = None
 
@@ -33,13 +34,12 @@ class WineDrivers(unittest.TestCase):
     def setUpClass(cls):
         cls.server = PulseAudioServer()
         cls.modules = cls.server.add_microphone("wine_mic", "Wine Test Microphone")
-        cls.prefix = os.path.join(cls.server.dir, "wineprefix")
-        cls.env = dict(cls.server.env, WINEPREFIX=cls.prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
-        subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+        cls.wine = WinePrefix(cls.server.dir, cls.server.env).make()
+        cls.env = cls.wine.env
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run(["wineserver", "-k"], env=cls.env, capture_output=True, timeout=30)
+        cls.wine.stop()
         cls.server.unload(cls.modules)
         cls.server.stop()
 
@@ -99,7 +99,7 @@ class WineDrivers(unittest.TestCase):
         d = tempfile.mkdtemp(prefix="micdoctor-wine-drivers-")
         try:
             path = os.path.join(d, "drivers.json")
-            p = self.run_exe("drivers", "--format", "json", "--output", "Z:" + path.replace("/", "\\"))
+            p = self.run_exe("drivers", "--format", "json", "--output", windows_path(path))
             self.assertIn(p.returncode, (0, 1), p.stderr)
             with open(path, encoding="utf-8") as f:
                 self.assertEqual(json.load(f)["schema"], "micdoctor.drivers/1")

@@ -23,6 +23,8 @@ import xml.etree.ElementTree as ET
 
 import pefile
 
+from wineprefix import WinePrefix, windows_path
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SVG = os.path.normpath(os.path.join(HERE, "..", "..", "data", "icons", "micdoctor.svg"))
 EXE = None
@@ -30,26 +32,19 @@ ICON_SIZES = [16, 20, 24, 32, 40, 48, 64, 128, 256]
 WINDOWS_10_AND_11 = "{8e0f7a12-bfb3-4fe8-b9a5-48fd50a15a9a}"
 
 
-def windows_path(path):
-    return "Z:" + path.replace("/", "\\")
-
-
-class WinePrefix(unittest.TestCase):
+class InOwnPrefix(unittest.TestCase):
     """A private Wine prefix (and so a private wineserver) for the class."""
 
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="micdoctor-wine-exe-")
         # No sound driver: nothing here records, and Wine must not look for the host's sound server.
-        cls.env = dict(os.environ, WINEPREFIX=os.path.join(cls.dir, "wineprefix"), WINEDEBUG="-all",
-                       WINEDLLOVERRIDES="mscoree,mshtml=;winepulse.drv,winealsa.drv=")
-        cls.env.pop("DISPLAY", None)
-        subprocess.run(["wine", "wineboot", "-i"], env=cls.env, stdin=subprocess.DEVNULL, capture_output=True,
-                       timeout=180, check=True)
+        cls.prefix = WinePrefix(cls.dir, sound=False, display=False).make()
+        cls.env = cls.prefix.env
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run(["wineserver", "-k"], env=cls.env, capture_output=True, timeout=30)
+        cls.prefix.stop()
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def wine(self, *args, timeout=60, **kwargs):
@@ -57,7 +52,7 @@ class WinePrefix(unittest.TestCase):
                               **kwargs)
 
 
-class DoubleClick(WinePrefix):
+class DoubleClick(InOwnPrefix):
     count = 0
 
     def probe(self, start):
@@ -114,7 +109,7 @@ class DoubleClick(WinePrefix):
             self.assertEqual(f.read().strip(), "2")
 
 
-class Resources(WinePrefix):
+class Resources(InOwnPrefix):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

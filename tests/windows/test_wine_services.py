@@ -25,6 +25,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 from soundserver import PulseAudioServer  # noqa: E402
+from wineprefix import WinePrefix, windows_path  # noqa: E402
 
 EXE = None
 SERVICES_KEY = r"HKLM\System\CurrentControlSet\Services"
@@ -35,19 +36,14 @@ DISPLAY = {"Audiosrv": "Windows Audio", "AudioEndpointBuilder": "Windows Audio E
            "camsvc": "Capability Access Manager Service"}
 
 
-def windows_path(path):
-    return "Z:" + path.replace("/", "\\")
-
-
 class WineServices(unittest.TestCase):
     count = 0
 
     @classmethod
     def setUpClass(cls):
         cls.server = PulseAudioServer()
-        cls.prefix = os.path.join(cls.server.dir, "wineprefix")
-        cls.env = dict(cls.server.env, WINEPREFIX=cls.prefix, WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
-        subprocess.run(["wine", "wineboot", "-i"], env=cls.env, capture_output=True, timeout=180, check=True)
+        cls.wine = WinePrefix(cls.server.dir, cls.server.env).make()
+        cls.env = cls.wine.env
         # Wine ends services.exe and every service with the last ordinary
         # process (a few seconds after each command): a persistent wineserver
         # keeps the services running from one command to the next, as Windows does.
@@ -64,7 +60,7 @@ class WineServices(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        subprocess.run(["wineserver", "-k"], env=cls.env, capture_output=True, timeout=30)
+        cls.wine.stop()
         cls.server.stop()
 
     def setUp(self):
