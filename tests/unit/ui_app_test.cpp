@@ -185,6 +185,13 @@ TEST(UiRoutes, ThePageAndItsFilesComeFromTheBinary) {
   for (const char* hook : {"data-action=\"test\"", "data-action=\"undo\"", "data-level="}) {
     EXPECT_NE(page.body.find(hook), std::string::npos) << hook;
   }
+  // The level meter (an <output>, a live region by itself) changes ten times a
+  // second: screen readers must not read it; the verdict's region stays polite.
+  const std::size_t meter = page.body.find("<output id=\"level\"");
+  ASSERT_NE(meter, std::string::npos);
+  EXPECT_NE(page.body.substr(meter, page.body.find('>', meter) - meter).find("aria-live=\"off\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"verdict\" class=\"verdict\" role=\"status\" aria-live=\"polite\""),
+            std::string::npos);
   EXPECT_EQ(page.body.find("http"), std::string::npos);
   EXPECT_EQ(page.body.find("<script>"), std::string::npos);  // no inline script (the CSP allows only files)
   EXPECT_EQ(page.body.find("style="), std::string::npos);
