@@ -345,6 +345,7 @@ class Page(unittest.TestCase):
         asked = time.monotonic()
         ui.process.wait(timeout=SIGTERM_WITHIN_S + 5)
         took = time.monotonic() - asked
+        print(f"\n  micdoctor ui ended {took:.2f} s after SIGTERM", file=sys.stderr)
         self.assertLessEqual(took, SIGTERM_WITHIN_S, "micdoctor ui took too long to end after SIGTERM")
         # A hum is never certain early: 5 s of it would have been awaited, had the test not been stopped.
         self.assertLess(time.monotonic() - started, 4.0)

@@ -274,7 +274,7 @@ TEST(UiChangeGate, WhatTheTestThreadThrowsBecomesAFailureAndFreesTheGate) {
         std::move(busy),
         [standard] {
           if (standard) throw std::runtime_error("no microphone");
-          throw 42;  // NOLINT(hicpp-exception-baseclass): what a careless callback could throw
+          throw 42;  // what a careless callback could throw
         },
         [&failure](const std::string& why) { failure.set_value(why); });
     EXPECT_EQ(refusal, ChangeGate::Refusal::none);
