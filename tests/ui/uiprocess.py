@@ -95,16 +95,23 @@ class UiProcess:
 
     def open_events(self):
         """GET /events with the cookie: the open socket, after the response's status line and headers."""
+        s, head, _ = self.open_event_stream()
+        return s, head
+
+    def open_event_stream(self):
+        """As open_events, and the bytes of the stream already received with the headers
+        (the first events often come in the same packet)."""
         s = socket.create_connection(("127.0.0.1", self.port), timeout=20)
         s.sendall(f"GET /events HTTP/1.1\r\nHost: {self.host}\r\nCookie: {self.cookie}\r\n"
                   "Accept: text/event-stream\r\n\r\n".encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
+        received = b""
+        while b"\r\n\r\n" not in received:
             chunk = s.recv(4096)
             if not chunk:
-                raise AssertionError(f"/events closed: {head!r}")
-            head += chunk
-        return s, head.decode("latin-1")
+                raise AssertionError(f"/events closed: {received!r}")
+            received += chunk
+        head, rest = received.split(b"\r\n\r\n", 1)
+        return s, (head + b"\r\n\r\n").decode("latin-1"), rest
 
     def stop(self):
         if self.process.poll() is None:

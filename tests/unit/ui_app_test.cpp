@@ -1,12 +1,19 @@
-// micdoctor ui without a server: the walk-through JSON the page draws, and
-// which request reaches which action (methods, bodies, unknown paths).
+// micdoctor ui without a server: the walk-through JSON the page draws,
+// which request reaches which action (methods, bodies, unknown paths), and
+// one change at a time with the test's thread and the shutdown (ChangeGate).
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <stdexcept>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "checks/run_checks.hpp"
 #include "report/check_report.hpp"
 #include "report/html_report.hpp"
+#include "ui/app/change_gate.hpp"
 #include "ui/app/page_assets.hpp"
 #include "ui/app/routes.hpp"
 #include "ui/app/state_json.hpp"
@@ -178,6 +185,13 @@ TEST(UiRoutes, ThePageAndItsFilesComeFromTheBinary) {
   for (const char* hook : {"data-action=\"test\"", "data-action=\"undo\"", "data-level="}) {
     EXPECT_NE(page.body.find(hook), std::string::npos) << hook;
   }
+  // The level meter (an <output>, a live region by itself) changes ten times a
+  // second: screen readers must not read it; the verdict's region stays polite.
+  const std::size_t meter = page.body.find("<output id=\"level\"");
+  ASSERT_NE(meter, std::string::npos);
+  EXPECT_NE(page.body.substr(meter, page.body.find('>', meter) - meter).find("aria-live=\"off\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"verdict\" class=\"verdict\" role=\"status\" aria-live=\"polite\""),
+            std::string::npos);
   EXPECT_EQ(page.body.find("http"), std::string::npos);
   EXPECT_EQ(page.body.find("<script>"), std::string::npos);  // no inline script (the CSP allows only files)
   EXPECT_EQ(page.body.find("style="), std::string::npos);
@@ -201,6 +215,145 @@ TEST(UiRoutes, UnknownPathsAre404) {
     EXPECT_FALSE(error_words(r).empty());
   }
   EXPECT_TRUE(actions.calls.empty());
+}
+
+// --- one change at a time (ChangeGate) -------------------------------------------
+
+using ui::ChangeGate;
+
+TEST(UiChangeGate, ASecondChangeWhileOneRunsIs409WithWhatRuns) {
+  ChangeGate gate;
+  ChangeGate::Refusal refusal{};
+  ChangeGate::BusyGuard test = gate.try_begin("test", refusal);
+  ASSERT_TRUE(test.holds());
+  EXPECT_EQ(refusal, ChangeGate::Refusal::none);
+  EXPECT_EQ(gate.running(), "test");
+  for (const char* what : {"test", "fix", "undo"}) {
+    const ChangeGate::BusyGuard refused = gate.try_begin(what, refusal);
+    EXPECT_FALSE(refused.holds()) << what;
+    EXPECT_EQ(refusal, ChangeGate::Refusal::busy);
+    const HttpResponse r = gate.refused_response(refusal);
+    EXPECT_EQ(r.status, 409);
+    EXPECT_NE(error_words(r).find("test is still listening"), std::string::npos) << error_words(r);
+  }
+  EXPECT_EQ(gate.running(), "test");  // a refusal takes nothing away from the change that runs
+  test.release();
+  EXPECT_EQ(gate.running(), "");
+  EXPECT_TRUE(gate.try_begin("fix", refusal).holds());
+}
+
+TEST(UiChangeGate, AChangeThatThrowsStillOpensTheGateAndSaysSo) {
+  int idle = 0;
+  ChangeGate gate([&idle] { ++idle; });
+  ChangeGate::Refusal refusal{};
+  try {
+    const ChangeGate::BusyGuard busy = gate.try_begin("fix", refusal);
+    ASSERT_TRUE(busy.holds());
+    throw std::runtime_error("the fix failed");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(gate.running(), "");
+  EXPECT_EQ(idle, 1);  // the page is told it may start something again
+  ChangeGate::BusyGuard moved = gate.try_begin("undo", refusal);
+  ChangeGate::BusyGuard owner = std::move(moved);
+  EXPECT_FALSE(moved.holds());  // NOLINT(bugprone-use-after-move): a moved-from guard holds nothing
+  EXPECT_EQ(gate.running(), "undo");
+  owner = ChangeGate::BusyGuard{};
+  EXPECT_EQ(gate.running(), "");
+  EXPECT_EQ(idle, 2);
+}
+
+TEST(UiChangeGate, WhatTheTestThreadThrowsBecomesAFailureAndFreesTheGate) {
+  for (const bool standard : {true, false}) {
+    std::promise<std::string> failure;
+    std::promise<void> idle;
+    ChangeGate gate([&idle] { idle.set_value(); });
+    ChangeGate::Refusal refusal{};
+    ChangeGate::BusyGuard busy = gate.try_begin("test", refusal);
+    refusal = gate.run_in_background(
+        std::move(busy),
+        [standard] {
+          if (standard) throw std::runtime_error("no microphone");
+          throw 42;  // what a careless callback could throw
+        },
+        [&failure](const std::string& why) { failure.set_value(why); });
+    EXPECT_EQ(refusal, ChangeGate::Refusal::none);
+    EXPECT_EQ(failure.get_future().get(), standard ? "no microphone" : "an unknown error");
+    idle.get_future().get();
+    EXPECT_EQ(gate.running(), "");
+    EXPECT_TRUE(gate.try_begin("test", refusal).holds());
+  }
+}
+
+TEST(UiChangeGate, ATestThatEndsLetsTheNextOneStartOnAFreshThread) {
+  std::promise<void>* idle = nullptr;
+  ChangeGate gate([&idle] { idle->set_value(); });
+  int runs = 0;
+  for (int i = 0; i < 3; ++i) {
+    std::promise<void> this_idle;
+    idle = &this_idle;
+    ChangeGate::Refusal refusal{};
+    ChangeGate::BusyGuard busy = gate.try_begin("test", refusal);
+    ASSERT_TRUE(busy.holds()) << i;
+    ASSERT_EQ(gate.run_in_background(std::move(busy), [&runs] { ++runs; }, {}), ChangeGate::Refusal::none);
+    this_idle.get_future().get();  // the gate is open again; the last thread is joined by the next start
+  }
+  EXPECT_EQ(runs, 3);
+}
+
+// A test that, like run_mic_test, forgets stop requests made before it began
+// listening: the shutdown must ask until it has ended, then join it.
+TEST(UiChangeGate, ShutdownStopsTheRunningTestJoinsItAndThenRefusesWith503) {
+  std::atomic<bool> stop_requested{false};
+  std::atomic<int> asked{0};
+  std::promise<void> listening;
+  std::atomic<bool> ended{false};
+  bool told_idle = false;
+  ChangeGate gate([&told_idle] { told_idle = true; });
+  ChangeGate::Refusal refusal{};
+  ChangeGate::BusyGuard busy = gate.try_begin("test", refusal);
+  ASSERT_EQ(gate.run_in_background(std::move(busy),
+                                   [&] {
+                                     listening.set_value();
+                                     while (asked == 0) std::this_thread::yield();
+                                     stop_requested = false;  // the first request came too early: lost
+                                     while (!stop_requested) std::this_thread::yield();
+                                     ended = true;
+                                   },
+                                   {}),
+            ChangeGate::Refusal::none);
+  listening.get_future().get();
+  gate.shut_down([&] {
+    stop_requested = true;
+    ++asked;  // after the request: the test sees it only with the request made
+  });
+  EXPECT_TRUE(ended);  // joined, not abandoned
+  EXPECT_GE(asked, 2);  // asked again after the lost request
+  EXPECT_FALSE(told_idle);  // nobody is told to start something new
+  EXPECT_EQ(gate.running(), "");
+  for (const char* what : {"test", "fix", "undo"}) {
+    const ChangeGate::BusyGuard refused = gate.try_begin(what, refusal);
+    EXPECT_FALSE(refused.holds());
+    EXPECT_EQ(refusal, ChangeGate::Refusal::shutting_down);
+    const HttpResponse r = gate.refused_response(refusal);
+    EXPECT_EQ(r.status, 503);
+    EXPECT_NE(error_words(r).find("shutting down"), std::string::npos);
+  }
+  gate.shut_down([] {});  // twice is harmless
+}
+
+TEST(UiChangeGate, WorkAdmittedBeforeTheShutdownButStartedAfterItIsRefused) {
+  ChangeGate gate;
+  ChangeGate::Refusal refusal{};
+  ChangeGate::BusyGuard busy = gate.try_begin("test", refusal);
+  ASSERT_TRUE(busy.holds());
+  std::thread closer([&gate] { gate.shut_down([] {}); });
+  closer.join();  // nothing runs in the background: the shutdown does not wait for a guard
+  bool ran = false;
+  EXPECT_EQ(gate.run_in_background(std::move(busy), [&ran] { ran = true; }, {}),
+            ChangeGate::Refusal::shutting_down);
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(gate.running(), "");  // the guard was let go
 }
 
 // The page shows the report's pictures as <img>: an SVG file needs its

@@ -1,7 +1,8 @@
 // The application `micdoctor ui` serves (ui_app.hpp): the live system behind
 // the routes (routes.cpp) and the walk-through JSON (state_json.cpp). One
 // change at a time (a fix, an undo or a microphone test); the walk-through is
-// re-read while a page looks, and published when it changed.
+// re-read while a page looks, and published when it changed. The test runs
+// on its own thread (ui/app/change_gate), stopped and joined at shutdown.
 #include "ui/app/ui_app.hpp"
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include "checks/check_context.hpp"
 #include "checks/run_checks.hpp"
 #include "cli/fix_journal.hpp"
+#include "cli/mic_test.hpp"
 #include "cli/test_findings.hpp"
 #include "fixes/fix_session.hpp"
 #include "fixes/journal_store.hpp"
@@ -26,6 +28,7 @@
 #include "report/check_report.hpp"
 #include "report/html_report.hpp"
 #include "report/markdown_report.hpp"
+#include "ui/app/change_gate.hpp"
 #include "ui/app/routes.hpp"
 #include "ui/app/state_json.hpp"
 
@@ -60,14 +63,16 @@ class LiveApplication final : public Application, public UiActions {
   LiveApplication(EventPublisher& events, UiAppOptions options)
       : events_(events), options_(std::move(options)), watcher_([this] { watch(); }) {}
 
+  // The server has stopped serving: a test still listening is stopped (not
+  // abandoned: its thread uses this object), then the watcher.
   ~LiveApplication() override {
+    changes_.shut_down([] { cli::request_mic_test_stop(); });
     {
       const std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     wake_.notify_all();
     watcher_.join();
-    if (tester_.joinable()) tester_.join();
   }
 
   HttpResponse handle(const HttpRequest& request) override {
@@ -106,7 +111,9 @@ class LiveApplication final : public Application, public UiActions {
   HttpResponse state() override { return json_response(200, refresh(true)); }
 
   HttpResponse fix(const std::string& fix_id) override {
-    if (!begin("fix")) return busy_response();
+    ChangeGate::Refusal refusal{};
+    ChangeGate::BusyGuard busy = changes_.try_begin("fix", refusal);
+    if (!busy.holds()) return changes_.refused_response(refusal);
     Json result;
     int status = 200;
     try {
@@ -115,13 +122,15 @@ class LiveApplication final : public Application, public UiActions {
       status = 500;
       result = Json{{"error", std::string("The fix could not run: ") + e.what()}};
     }
-    end();
+    busy.release();
     if (status == 200) events_.publish("fix", dump(result));
     return answer_with_state(status, std::move(result));
   }
 
   HttpResponse undo() override {
-    if (!begin("undo")) return busy_response();
+    ChangeGate::Refusal refusal{};
+    ChangeGate::BusyGuard busy = changes_.try_begin("undo", refusal);
+    if (!busy.holds()) return changes_.refused_response(refusal);
     Json result;
     int status = 200;
     try {
@@ -130,17 +139,23 @@ class LiveApplication final : public Application, public UiActions {
       status = 500;
       result = Json{{"error", std::string("Undo could not run: ") + e.what()}};
     }
-    end();
+    busy.release();
     if (status == 200) events_.publish("undo", dump(result));
     return answer_with_state(status, std::move(result));
   }
 
   HttpResponse start_test() override {
-    if (!begin("test")) return busy_response();
-    if (tester_.joinable()) tester_.join();  // the last test has ended (it cleared busy)
+    ChangeGate::Refusal refusal{};
+    ChangeGate::BusyGuard busy = changes_.try_begin("test", refusal);
+    if (!busy.holds()) return changes_.refused_response(refusal);
     publish_state();
-    tester_ = std::thread([this] { run_test(); });
-    MicTestOptions defaults;
+    refusal = changes_.run_in_background(
+        std::move(busy), [this] { run_test(); },
+        [this](const std::string& why) {
+          publish_test(Json{{"phase", "failed"}, {"error", "the test could not run: " + why}});
+        });
+    if (refusal != ChangeGate::Refusal::none) return changes_.refused_response(refusal);
+    const MicTestOptions defaults;
     return json_response(202, dump(Json{{"started", true}, {"seconds", defaults.seconds}}));
   }
 
@@ -184,35 +199,6 @@ class LiveApplication final : public Application, public UiActions {
   }
 
  private:
-  // --- one change at a time -------------------------------------------------
-
-  bool begin(const char* what) {
-    const std::lock_guard lock(mutex_);
-    if (!busy_.empty()) return false;
-    busy_ = what;
-    return true;
-  }
-
-  void end() {
-    {
-      const std::lock_guard lock(mutex_);
-      busy_.clear();
-    }
-    publish_state();
-  }
-
-  HttpResponse busy_response() {
-    std::string what;
-    {
-      const std::lock_guard lock(mutex_);
-      what = busy_;
-    }
-    const std::string doing = what == "test" ? "the microphone test is still listening"
-                              : what == "undo" ? "an undo is still running"
-                                               : "a fix is still running";
-    return error_response(409, "Please wait: " + doing + ". Try again when it has finished.");
-  }
-
   // The result of a change and the walk-through after it.
   HttpResponse answer_with_state(int status, Json result) {
     const std::string state = refresh(true);
@@ -262,11 +248,7 @@ class LiveApplication final : public Application, public UiActions {
     const std::shared_ptr<const Heard> heard = current_heard(snapshot);
     const Source* source = source_in_use(snapshot, options_.device);
     const std::vector<Finding> findings = findings_of(snapshot, source, heard.get());
-    std::string busy;
-    {
-      const std::lock_guard lock(mutex_);
-      busy = busy_;
-    }
+    const std::string busy = changes_.running();
     std::string json = state_to_json(
         UiStateInput{snapshot, source, findings, undo_available(), busy, heard != nullptr});
     bool changed = false;
@@ -287,8 +269,12 @@ class LiveApplication final : public Application, public UiActions {
     while (!stopping_) {
       wake_.wait_for(lock, kRefreshEvery);
       if (stopping_) break;
-      if (open_pages_ <= 0 || !busy_.empty()) continue;
+      if (open_pages_ <= 0) continue;
       lock.unlock();
+      if (!changes_.running().empty()) {  // a change publishes its own state when it ends
+        lock.lock();
+        continue;
+      }
       try {
         refresh(true);
       } catch (const std::exception&) {
@@ -409,62 +395,58 @@ class LiveApplication final : public Application, public UiActions {
     heard_.reset();
   }
 
-  // The microphone test, on its own thread; its progress goes out as "test"
-  // events, its level as "level" events.
+  // The microphone test, on the gate's thread (which turns anything thrown
+  // into a "failed" test event); its progress goes out as "test" events, its
+  // level as "level" events.
   void run_test() {
-    try {
-      const SystemSnapshot snapshot = read_snapshot();
-      const Source* source = source_in_use(snapshot, options_.device);
-      MicTestOptions options;
-      options.pictures = true;
-      auto last_level = std::chrono::steady_clock::time_point{};
-      options.on_level = [this, &last_level](double dbfs) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_level < kLevelEvery) return;
-        last_level = now;
-        events_.publish("level", dump(Json{{"dbfs", std::round(dbfs * 10.0) / 10.0}}));
-      };
-      publish_test(Json{{"phase", "listening"},
-                        {"seconds", options.seconds},
-                        {"microphone", source ? Json(checks::source_label(*source)) : Json(nullptr)}});
-      auto heard = std::make_shared<Heard>();
-      heard->run = cli::listen_to_source(snapshot, source, options, false);
-      heard->source = source ? source->name : std::string();
-      events_.publish("level", dump(Json{{"dbfs", -120.0}}));  // the meter rests when the test ends
-      std::vector<Finding> findings = run_checks(snapshot, options_.device);
-      cli::join_heard(snapshot, source, heard->run, findings);
-      const MicTestRun& run = heard->run.test;
-      const MicTestReport report{run.outcome, run.analysis ? &*run.analysis : nullptr, heard->source};
-      const std::string verdict = check_verdict(CheckReportInput{snapshot, source, findings, &report});
-      Json heard_json = Json::array();
-      if (run.analysis) {
-        for (const Finding& f : run.analysis->findings) {
-          heard_json.push_back(Json{{"id", f.id}, {"problem", is_problem(f)}, {"title", f.title}});
-        }
+    const SystemSnapshot snapshot = read_snapshot();
+    const Source* source = source_in_use(snapshot, options_.device);
+    MicTestOptions options;
+    options.pictures = true;
+    auto last_level = std::chrono::steady_clock::time_point{};
+    options.on_level = [this, &last_level](double dbfs) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_level < kLevelEvery) return;
+      last_level = now;
+      events_.publish("level", dump(Json{{"dbfs", std::round(dbfs * 10.0) / 10.0}}));
+    };
+    publish_test(Json{{"phase", "listening"},
+                      {"seconds", options.seconds},
+                      {"microphone", source ? Json(checks::source_label(*source)) : Json(nullptr)}});
+    auto heard = std::make_shared<Heard>();
+    heard->run = cli::listen_to_source(snapshot, source, options, false);
+    heard->source = source ? source->name : std::string();
+    events_.publish("level", dump(Json{{"dbfs", -120.0}}));  // the meter rests when the test ends
+    std::vector<Finding> findings = run_checks(snapshot, options_.device);
+    cli::join_heard(snapshot, source, heard->run, findings);
+    const MicTestRun& run = heard->run.test;
+    const MicTestReport report{run.outcome, run.analysis ? &*run.analysis : nullptr, heard->source};
+    const std::string verdict = check_verdict(CheckReportInput{snapshot, source, findings, &report});
+    Json heard_json = Json::array();
+    if (run.analysis) {
+      for (const Finding& f : run.analysis->findings) {
+        heard_json.push_back(Json{{"id", f.id}, {"problem", is_problem(f)}, {"title", f.title}});
       }
-      Json pictures = Json::array();
-      if (run.picture && run.analysis) {
-        for (const RecordingPicture& p : recording_pictures(*run.picture, *run.analysis, "ui")) {
-          pictures.push_back(Json{{"name", p.name}, {"caption", p.caption}});
-        }
-      }
-      int number = 0;
-      {
-        const std::lock_guard lock(mutex_);
-        if (source != nullptr) heard_ = heard;
-        number = ++tests_done_;
-      }
-      publish_test(Json{{"phase", run.analysis ? "done" : "failed"},
-                        {"number", number},
-                        {"verdict", verdict},
-                        {"seconds", std::round(run.outcome.seconds_received * 10.0) / 10.0},
-                        {"error", run.analysis ? Json(nullptr) : Json(run.outcome.error)},
-                        {"heard", heard_json},
-                        {"pictures", pictures}});
-    } catch (const std::exception& e) {
-      publish_test(Json{{"phase", "failed"}, {"error", std::string("the test could not run: ") + e.what()}});
     }
-    end();
+    Json pictures = Json::array();
+    if (run.picture && run.analysis) {
+      for (const RecordingPicture& p : recording_pictures(*run.picture, *run.analysis, "ui")) {
+        pictures.push_back(Json{{"name", p.name}, {"caption", p.caption}});
+      }
+    }
+    int number = 0;
+    {
+      const std::lock_guard lock(mutex_);
+      if (source != nullptr) heard_ = heard;
+      number = ++tests_done_;
+    }
+    publish_test(Json{{"phase", run.analysis ? "done" : "failed"},
+                      {"number", number},
+                      {"verdict", verdict},
+                      {"seconds", std::round(run.outcome.seconds_received * 10.0) / 10.0},
+                      {"error", run.analysis ? Json(nullptr) : Json(run.outcome.error)},
+                      {"heard", heard_json},
+                      {"pictures", pictures}});
   }
 
   void publish_test(const Json& event) {
@@ -480,16 +462,16 @@ class LiveApplication final : public Application, public UiActions {
   const UiAppOptions options_;
 
   std::mutex read_mutex_;  // the sound server: one reader or changer at a time
-  std::mutex mutex_;       // everything below
+  std::mutex mutex_;       // everything below but the gate (its own mutex) and the watcher
   std::condition_variable wake_;
   bool stopping_ = false;
   int open_pages_ = 0;
-  std::string busy_;  // "", "fix", "undo", "test"
   std::string last_state_;
   std::string last_test_event_;
   std::shared_ptr<const Heard> heard_;
   int tests_done_ = 0;
-  std::thread tester_;
+  // One change at a time and the test's thread; a change that ended shows the idle state.
+  ChangeGate changes_{[this] { publish_state(); }};
   std::thread watcher_;  // last: started once everything above exists
 };
 
