@@ -78,16 +78,21 @@ ChangeGate::Refusal ChangeGate::run_in_background(BusyGuard guard, std::function
     if (background_running_) return Refusal::busy;      // cannot be: the guard holds the gate
     ended = std::move(background_);
     background_running_ = true;
-    background_ = std::thread([this, guard = std::move(guard), work = std::move(work),
-                               failed = std::move(failed)]() mutable {
-      background_body(std::move(guard), work, failed);
-    });
+    try {
+      background_ = std::thread(&ChangeGate::background_body, this, std::move(work), std::move(failed));
+    } catch (...) {
+      background_running_ = false;      // no thread: a shutdown must not wait for one
+      background_ = std::move(ended);  // the last one is joined later, as if nothing began
+      throw;                           // `guard` opens the gate on the way out, once the lock is released
+    }
+    guard.gate_ = nullptr;  // handed over: the thread holds the gate now (background_body)
   }
   if (ended.joinable()) ended.join();  // its work is done; it may still be telling the page
   return Refusal::none;
 }
 
-void ChangeGate::background_body(BusyGuard guard, const std::function<void()>& work, const Failed& failed) noexcept {
+void ChangeGate::background_body(std::function<void()> work, Failed failed) noexcept {
+  BusyGuard guard(*this);  // the change run_in_background began, now this thread's
   // An exception escaping a std::thread ends the program: everything ends here.
   std::string why;
   try {

@@ -72,7 +72,7 @@ class ChangeGate {
 
  private:
   void end_change() noexcept;
-  void background_body(BusyGuard guard, const std::function<void()>& work, const Failed& failed) noexcept;
+  void background_body(std::function<void()> work, Failed failed) noexcept;
 
   std::function<void()> on_idle_;
   mutable std::mutex mutex_;  // everything below
