@@ -2,7 +2,7 @@
 // real loopback sockets: a slow handle() stalls neither the event stream nor
 // other requests; a new page gets events_for_new_page() first; open pages
 // are counted; a page too far behind is dropped; slow and surplus
-// connections are closed.
+// connections are closed; headers have a shorter deadline than the body.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -122,6 +122,14 @@ std::string get(std::uint16_t port, const std::string& path) {
          std::to_string(port) + "=" + kToken + "\r\n\r\n";
 }
 
+// A POST the guard lets through, announcing a body of body_length bytes that is not sent.
+std::string post_headers(std::uint16_t port, const std::string& path, std::size_t body_length) {
+  const std::string origin = "http://127.0.0.1:" + std::to_string(port);
+  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\nOrigin: " + origin +
+         "\r\nCookie: micdoctor-" + std::to_string(port) + "=" + kToken +
+         "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body_length) + "\r\n\r\n";
+}
+
 class UiServerTest : public ::testing::Test {
  protected:
   void start(ServerLimits limits = {}) {
@@ -204,6 +212,39 @@ TEST_F(UiServerTest, ASlowClientIsCutOff) {
   const auto started = std::chrono::steady_clock::now();
   EXPECT_TRUE(slowloris.closed_by_server());
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(UiServerTest, HeadersMustArriveSoon) {
+  ServerLimits limits;
+  limits.header_timeout = std::chrono::milliseconds(200);
+  limits.read_timeout = std::chrono::seconds(60);
+  start(limits);
+  Client slowloris(port_);
+  const auto started = std::chrono::steady_clock::now();
+  slowloris.send("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\nX-Trickle: a");
+  // Within the client's 10 s receive timeout, far below the 60 s read timeout.
+  EXPECT_TRUE(slowloris.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(UiServerTest, TheBodyMayTakeLongerThanTheHeaders) {
+  ServerLimits limits;
+  limits.header_timeout = std::chrono::milliseconds(200);
+  limits.read_timeout = std::chrono::seconds(60);
+  start(limits);
+  Client upload(port_);
+  upload.send(post_headers(port_, "/upload", 10));
+  // The header deadline passing, awaited as an event: a request begun after
+  // the upload's is cut off at its own header deadline, so by then the
+  // upload's has passed too. Each part of the body comes after one such cut.
+  for (const char* part : {"01234", "56789"}) {
+    Client probe(port_);
+    probe.send("GET / HTTP/1.1\r\n");
+    ASSERT_TRUE(probe.closed_by_server());
+    upload.send(part);
+  }
+  ASSERT_TRUE(upload.read_until("answer /upload")) << upload.received();
+  EXPECT_EQ(upload.received().rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << upload.received();
 }
 
 TEST_F(UiServerTest, ConnectionsBeyondTheCapAreClosed) {

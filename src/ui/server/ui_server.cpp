@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -194,12 +195,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.limits.header_limit));
     parser_->body_limit(kMaxRequestBody);
+    if (buffer_.size() > 0) return read_header();  // the next request came with the last one
+    // Waiting for a request to begin: an idle keep-alive connection or a
+    // browser's preconnect may wait this long.
     stream_.expires_after(server_.limits.read_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t received) {
+                              if (ec) return close_socket(self->stream_);
+                              self->buffer_.commit(received);
+                              self->read_header();
+                            });
+  }
+
+ private:
+  static constexpr std::size_t kFirstRead = 1024;
+
+  // The request has begun: its headers have header_timeout, the whole of it
+  // read_timeout, so a client that trickles its headers is cut off early.
+  void read_header() {
+    request_started_ = std::chrono::steady_clock::now();
+    stream_.expires_at(request_started_ + std::min(server_.limits.header_timeout, server_.limits.read_timeout));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
- private:
   void on_header(beast::error_code ec) {
     if (ec == http::error::header_limit) return send_plain(431, "micdoctor: the request's headers are too large.\n");
     if (ec == http::error::body_limit) return send_plain(413, "micdoctor: the request's body is too large.\n");
@@ -244,6 +263,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     request_.query = std::move(verdict.query);
     request_.content_type = std::string(header[http::field::content_type]);
     keep_alive_ = header.keep_alive();
+    stream_.expires_at(request_started_ + server_.limits.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code read_error, std::size_t) { self->on_body(read_error); });
   }
@@ -305,6 +325,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest request_;
+  std::chrono::steady_clock::time_point request_started_;
   bool keep_alive_ = false;
   bool head_ = false;
 };

@@ -21,7 +21,11 @@ struct ServerLimits {
   std::chrono::milliseconds after_last_page{std::chrono::seconds(30)};
   // ...or this long after the start when no page ever opened one.
   std::chrono::milliseconds without_any_page{std::chrono::minutes(10)};
-  // A request's header and body must arrive within this (slowloris).
+  // Slowloris: once a request's first byte came, its headers must be complete
+  // within header_timeout and the whole request (the body too) within
+  // read_timeout. A connection waiting for its next request also gets
+  // read_timeout (browsers keep idle connections open).
+  std::chrono::milliseconds header_timeout{std::chrono::seconds(2)};
   std::chrono::milliseconds read_timeout{std::chrono::seconds(15)};
   std::chrono::milliseconds keep_alive_comment{std::chrono::seconds(15)};
   std::size_t max_connections = 64;
