@@ -47,11 +47,13 @@ std::optional<int> parse(const std::vector<std::string>& args, Options& options)
 }
 
 #ifdef _WIN32
-// For the console control handler only (Windows calls it on its own thread).
-std::atomic<ui::UiServer*> g_running_server{nullptr};
+// Set by the console control handler, which Windows runs on a thread of its
+// own: a lock-free flag is all it may touch; the server polls it.
+std::atomic<bool> g_console_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 BOOL WINAPI on_console_control(DWORD) {
-  if (ui::UiServer* server = g_running_server.load(); server != nullptr) server->stop();
+  g_console_stop = true;
   return TRUE;  // Ctrl-C, Ctrl-Break, closing the window: stop as on SIGINT
 }
 #endif
@@ -101,13 +103,12 @@ int run_ui(const std::vector<std::string>& args) {
   tell("micdoctor serves the page on this computer only. It stops 30 seconds after you close the page, "
        "or now with Ctrl-C.");
 #ifdef _WIN32
-  g_running_server = server.get();
+  server->stop_when_set(g_console_stop);
   SetConsoleCtrlHandler(on_console_control, TRUE);
 #endif
   server->run(*application, guard);
 #ifdef _WIN32
   SetConsoleCtrlHandler(on_console_control, FALSE);
-  g_running_server = nullptr;
 #endif
   tell("stopped.");
   return 0;

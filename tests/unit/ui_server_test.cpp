@@ -2,7 +2,8 @@
 // real loopback sockets: a slow handle() stalls neither the event stream nor
 // other requests; a new page gets events_for_new_page() first; open pages
 // are counted; a page too far behind is dropped; slow and surplus
-// connections are closed; headers have a shorter deadline than the body.
+// connections are closed; headers have a shorter deadline than the body; a
+// flag set from another thread ends run().
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <future>
@@ -132,13 +134,18 @@ std::string post_headers(std::uint16_t port, const std::string& path, std::size_
 
 class UiServerTest : public ::testing::Test {
  protected:
-  void start(ServerLimits limits = {}) {
+  void start(ServerLimits limits = {}, const std::atomic<bool>* stop_flag = nullptr) {
     std::string error;
     server_ = UiServer::listen(0, limits, error);
     ASSERT_TRUE(server_) << error;
     port_ = server_->port();
     guard_.emplace(port_, "key", kToken);
-    thread_ = std::thread([this] { server_->run(app_, *guard_); });
+    if (stop_flag != nullptr) server_->stop_when_set(*stop_flag);
+    stopped_ = run_finished_.get_future();
+    thread_ = std::thread([this] {
+      server_->run(app_, *guard_);
+      run_finished_.set_value();
+    });
   }
   void TearDown() override {
     if (!server_) return;
@@ -151,6 +158,8 @@ class UiServerTest : public ::testing::Test {
   std::unique_ptr<UiServer> server_;
   std::optional<RequestGuard> guard_;
   std::uint16_t port_ = 0;
+  std::promise<void> run_finished_;
+  std::future<void> stopped_;
   std::thread thread_;
 };
 
@@ -245,6 +254,16 @@ TEST_F(UiServerTest, TheBodyMayTakeLongerThanTheHeaders) {
   }
   ASSERT_TRUE(upload.read_until("answer /upload")) << upload.received();
   EXPECT_EQ(upload.received().rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << upload.received();
+}
+
+TEST_F(UiServerTest, AFlagSetOnAnotherThreadEndsRun) {
+  std::atomic<bool> stop_requested{false};
+  start({}, &stop_requested);
+  Client before(port_);
+  before.send(get(port_, "/still-serving"));
+  ASSERT_TRUE(before.read_until("answer /still-serving"));
+  std::thread([&stop_requested] { stop_requested = true; }).join();
+  EXPECT_EQ(stopped_.wait_for(std::chrono::seconds(10)), std::future_status::ready);
 }
 
 TEST_F(UiServerTest, ConnectionsBeyondTheCapAreClosed) {

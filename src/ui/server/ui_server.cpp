@@ -44,6 +44,8 @@ struct UiServer::Impl {
   asio::steady_timer lifetime{io};
   asio::steady_timer keep_alive{io};
   asio::signal_set signals{io};
+  asio::steady_timer stop_flag_poll{io};
+  const std::atomic<bool>* stop_flag = nullptr;
   Application* application = nullptr;
   const RequestGuard* guard = nullptr;
   std::optional<asio::thread_pool> workers;
@@ -60,6 +62,7 @@ struct UiServer::Impl {
   void broadcast(const std::string& message);
   void arm_lifetime(std::chrono::milliseconds after);
   void arm_keep_alive();
+  void poll_stop_flag();
   void shut_down();
 };
 
@@ -392,6 +395,15 @@ void Impl::arm_keep_alive() {
   });
 }
 
+void Impl::poll_stop_flag() {
+  if (stop_flag == nullptr) return;
+  if (stop_flag->load()) return shut_down();
+  stop_flag_poll.expires_after(std::chrono::milliseconds(100));
+  stop_flag_poll.async_wait([this](beast::error_code ec) {
+    if (!ec && !stopping) poll_stop_flag();
+  });
+}
+
 void Impl::shut_down() {
   if (stopping) return;
   stopping = true;
@@ -400,6 +412,7 @@ void Impl::shut_down() {
   signals.cancel(ignored);
   lifetime.cancel();
   keep_alive.cancel();
+  stop_flag_poll.cancel();
   const std::vector<std::shared_ptr<EventStream>> open(streams.begin(), streams.end());
   for (const auto& stream : open) stream->close();
   io.stop();
@@ -498,6 +511,7 @@ void UiServer::run(Application& application, const RequestGuard& guard) {
   });
   server.arm_lifetime(server.limits.without_any_page);
   server.arm_keep_alive();
+  server.poll_stop_flag();
   server.accept();
   server.io.run();
   // Requests the application is still answering finish; their answers go nowhere.
@@ -507,6 +521,8 @@ void UiServer::run(Application& application, const RequestGuard& guard) {
 void UiServer::stop() {
   asio::post(impl_->io, [impl = impl_.get()] { impl->shut_down(); });
 }
+
+void UiServer::stop_when_set(const std::atomic<bool>& flag) { impl_->stop_flag = &flag; }
 
 void UiServer::publish(const std::string& event, const std::string& data) {
   asio::post(impl_->io, [impl = impl_.get(), message = format_event(event, data)] { impl->broadcast(message); });

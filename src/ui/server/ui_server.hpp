@@ -5,6 +5,7 @@
 // Events); the application's handle() runs on worker threads, so a fix that
 // takes seconds never stalls the event streams or other requests. The
 // process's lifetime follows the open pages (see ServerLimits).
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -58,6 +59,11 @@ class UiServer final : public EventPublisher {
 
   // Ends run() soon; safe from any thread (not from a POSIX signal handler).
   void stop();
+
+  // Ends run() (as stop() does) soon after `flag` becomes true: for a
+  // Windows console control handler, which may only set a flag. The server
+  // looks at it every 100 ms; call before run(); `flag` must outlive run().
+  void stop_when_set(const std::atomic<bool>& flag);
 
   void publish(const std::string& event, const std::string& data) override;
 
