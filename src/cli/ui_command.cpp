@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -93,9 +94,12 @@ int run_ui(const std::vector<std::string>& args) {
   std::fprintf(stdout, "%s\n", url.c_str());
   std::fflush(stdout);
 
+  // Held while the page is served (on Linux the redirect file the browser reads).
+  std::unique_ptr<platform::BrowserHandoff> browser;
+  std::string browser_error;
   if (options.no_browser) {
     tell("open the link above in your browser.");
-  } else if (std::string browser_error; platform::open_in_browser(url, browser_error)) {
+  } else if (browser = platform::open_in_browser(url, browser_error); browser) {
     tell("opening your browser; if no page appears, open the link above in your browser.");
   } else {
     tell("could not start a browser (" + browser_error + "): open this link in your browser: " + url);

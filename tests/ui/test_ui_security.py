@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
@@ -375,21 +376,57 @@ class UiSecurity(unittest.TestCase):
 
     def test_it_opens_the_browser_without_waiting_for_it(self):
         """Without --no-browser: xdg-open (here a stand-in on PATH that
-        records its arguments and then blocks like a browser) gets the whole
-        URL; micdoctor neither waits for it nor leaves a zombie behind."""
+        records its arguments and then blocks like a browser) gets a file://
+        link to a redirect page of mode 0600, never the URL with its secret
+        (command lines are public); micdoctor neither waits for it nor leaves
+        a zombie behind, and removes the page when it exits."""
+        runtime = tempfile.mkdtemp(prefix="micdoctor-runtime-", dir=self.server.dir)  # 0700
+        shared_runtime = tempfile.mkdtemp(prefix="micdoctor-shared-runtime-", dir=self.server.dir)
+        os.chmod(shared_runtime, 0o755)
+        temp = tempfile.mkdtemp(prefix="micdoctor-tmp-", dir=self.server.dir)
+        # XDG_RUNTIME_DIR when it is private; else a new directory of mode 0700 under TMPDIR.
+        for runtime_dir, page_dir_parent in ((runtime, None), (shared_runtime, temp), (None, temp)):
+            with self.subTest(XDG_RUNTIME_DIR=runtime_dir):
+                url, page, stderr = self._open_with_stand_in_browser(runtime_dir, temp)
+                if page_dir_parent is None:
+                    self.assertEqual(os.path.dirname(page), runtime)
+                else:
+                    self.assertEqual(os.path.dirname(os.path.dirname(page)), page_dir_parent)
+                    self.assertFalse(os.path.exists(os.path.dirname(page)), "its directory stayed")
+                self.assertFalse(os.path.exists(page), "the redirect page stayed after micdoctor exited")
+                self.assertIn("opening your browser", stderr)
+        self.assertEqual(os.listdir(shared_runtime), [])
+        self.assertEqual(os.listdir(temp), [])
+
+    def _open_with_stand_in_browser(self, runtime_dir, temp):
+        """Runs micdoctor ui with the stand-in xdg-open; checks what it was
+        handed while micdoctor runs; (the URL, the page's path, micdoctor's stderr)."""
         bin_dir = tempfile.mkdtemp(prefix="micdoctor-xdg-", dir=self.server.dir)
         opened = os.path.join(bin_dir, "opened")
         with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
             f.write(f'#!/bin/sh\nprintf "%s\\n" "$@" > {opened}.tmp\nmv {opened}.tmp {opened}\nexec sleep 30\n')
         os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
-        env = self.env(PATH=bin_dir + os.pathsep + os.environ["PATH"], DISPLAY=":99")
+        env = self.env(PATH=bin_dir + os.pathsep + os.environ["PATH"], DISPLAY=":99", TMPDIR=temp)
+        env.pop("XDG_RUNTIME_DIR", None)
+        if runtime_dir:
+            env["XDG_RUNTIME_DIR"] = runtime_dir
         p = subprocess.Popen([MICDOCTOR, "ui"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              stdin=subprocess.DEVNULL)
         try:
             url = read_first_line(p)
             wait_until(lambda: os.path.exists(opened), 10, "xdg-open started")
             with open(opened) as f:
-                self.assertEqual(f.read(), url + "\n")
+                arguments = f.read().splitlines()
+            self.assertEqual(len(arguments), 1, arguments)
+            self.assertTrue(arguments[0].startswith("file:///"), arguments)
+            self.assertNotIn(url.split("key=")[1], arguments[0])
+            page = urllib.parse.unquote(urllib.parse.urlparse(arguments[0]).path)
+            self.assertEqual(os.stat(page).st_mode & 0o7777, 0o600)
+            with open(page) as f:
+                text = f.read()
+            self.assertIn(f'<meta http-equiv="refresh" content="0; url={url}">', text)
+            self.assertIn(f'<a href="{url}">', text)
+            self.assertNotIn("<script", text)
             self.assertIsNone(p.poll())
             # The browser stand-in still runs, yet micdoctor has no child left (reaped, not waited for).
             with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
@@ -398,14 +435,14 @@ class UiSecurity(unittest.TestCase):
                                 for pid in os.listdir("/proc") if pid.isdigit() and self._opened_by(pid, opened)))
         finally:
             p.send_signal(signal.SIGTERM)
-            p.wait(timeout=15)
+            self.assertEqual(p.wait(timeout=15), 0)
             stderr = p.stderr.read().decode()
             p.stdout.close()
             p.stderr.close()
             for pid in os.listdir("/proc"):
                 if pid.isdigit() and self._opened_by(pid, opened):
                     os.kill(int(pid), signal.SIGKILL)
-        self.assertIn("opening your browser", stderr)
+        return url, page, stderr
 
     @staticmethod
     def _opened_by(pid, opened):
