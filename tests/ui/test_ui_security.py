@@ -9,6 +9,7 @@ Usage: test_ui_security.py PATH/TO/micdoctor"""
 import http.server
 import json
 import os
+import pty
 import select
 import signal
 import socket
@@ -34,19 +35,19 @@ MAX_BODY = 64 * 1024  # kMaxRequestBody
 FIX = json.dumps({"fix": "source.unmute"})  # the fix of device.muted (src/checks/check_catalog.cpp)
 
 
-def read_until(stream, text, timeout=15):
-    """What the pipe gives until `text` appears (or the deadline)."""
+def read_line(fd, timeout=30):
+    """One line from a file descriptor (a pty's controller), with a deadline."""
     deadline = time.monotonic() + timeout
-    got = b""
-    while text.encode() not in got:
+    line = b""
+    while not line.endswith(b"\n"):
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([stream.fileno()], [], [], remaining)[0]:
-            break
-        chunk = os.read(stream.fileno(), 4096)
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            raise TimeoutError(f"no line within {timeout} s (so far {line!r})")
+        chunk = os.read(fd, 1)
         if not chunk:
-            break
-        got += chunk
-    return got.decode(errors="replace")
+            raise EOFError(f"closed after {line!r}")
+        line += chunk
+    return line.decode().rstrip("\r\n")
 
 
 class EvilSite:
@@ -395,6 +396,8 @@ class UiSecurity(unittest.TestCase):
                     self.assertFalse(os.path.exists(os.path.dirname(page)), "its directory stayed")
                 self.assertFalse(os.path.exists(page), "the redirect page stayed after micdoctor exited")
                 self.assertIn("opening your browser", stderr)
+                self.assertIn("It stops 30 seconds after you close the page, or after 10 minutes if no page "
+                              "is opened", stderr)
         self.assertEqual(os.listdir(shared_runtime), [])
         self.assertEqual(os.listdir(temp), [])
 
@@ -453,22 +456,50 @@ class UiSecurity(unittest.TestCase):
         except OSError:
             return False
 
-    def test_without_a_graphical_session_it_says_to_open_the_link(self):
-        env = self.env()
+    def no_graphical_session(self, **extra):
+        env = self.env(**extra)
         env.pop("DISPLAY", None)
         env.pop("WAYLAND_DISPLAY", None)
-        p = subprocess.Popen([MICDOCTOR, "ui"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             stdin=subprocess.DEVNULL)
+        return env
+
+    def test_without_a_graphical_session_it_says_on_the_terminal_to_open_the_link(self):
+        """Its output on a terminal (a pty): the person reads the link. The
+        lifetimes it states are the real ones (here shortened)."""
+        env = self.no_graphical_session(MICDOCTOR_UI_TEST_LIFETIME_MS="60000,2000")
+        controller, terminal = pty.openpty()
         try:
-            url = read_first_line(p)
-            stderr = read_until(p.stderr, "It stops 30 seconds after")
-        finally:
-            p.send_signal(signal.SIGINT)
-            p.wait(timeout=15)
-            p.stdout.close()
+            p = subprocess.Popen([MICDOCTOR, "ui"], env=env, stdout=terminal, stderr=subprocess.PIPE,
+                                 stdin=subprocess.DEVNULL)
+            os.close(terminal)
+            terminal = None
+            url = read_line(controller)
+            # No page comes: it exits by itself after the 2 s it announced.
+            self.assertEqual(p.wait(timeout=30), 0)
+            stderr = p.stderr.read().decode()
             p.stderr.close()
+        finally:
+            os.close(controller)
+            if terminal is not None:
+                os.close(terminal)
+        self.assertRegex(url, r"^http://127\.0\.0\.1:\d+/\?key=[0-9a-f]{64}$")
         self.assertIn("could not start a browser (no graphical session", stderr)
         self.assertIn(f"open this link in your browser: {url}", stderr)
+        self.assertIn("It stops 1 minute after you close the page, or after 2 seconds if no page is opened", stderr)
+
+    def test_without_a_browser_or_a_terminal_it_does_not_serve_to_nobody(self):
+        """Started from a desktop entry or a script (stdout not a terminal)
+        and no browser: nobody can read the link, so it exits 2 at once."""
+        p = subprocess.run([MICDOCTOR, "ui"], env=self.no_graphical_session(), capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, timeout=30)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(p.stdout, "")
+        self.assertIn("could not start a browser (no graphical session", p.stderr)
+        self.assertIn("standard output is not a terminal", p.stderr)
+        self.assertIn("--no-browser", p.stderr)
+        # ui --help promises exactly this.
+        help_text = subprocess.run([MICDOCTOR, "ui", "--help"], capture_output=True, text=True, timeout=30).stdout
+        self.assertIn("2 could not start", help_text)
+        self.assertIn("no browser could be opened while the output is not a terminal", " ".join(help_text.split()))
 
     def test_an_exact_port(self):
         probe = socket.socket()
