@@ -207,7 +207,7 @@ TEST_F(UiServerTest, APageTooFarBehindIsDropped) {
   page.send(get(port_, "/events"));
   ASSERT_TRUE(page.read_until("data: first"));
   ASSERT_TRUE(app_.wait_count(1));
-  const std::string big(256 * 1024, 'x');
+  const std::string big(std::size_t{256} * 1024, 'x');
   for (int i = 0; i < 200; ++i) server_->publish("state", big);
   EXPECT_TRUE(app_.wait_count(0));
 }
