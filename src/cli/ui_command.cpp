@@ -4,8 +4,10 @@
 #include "cli/ui_command.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,7 +20,10 @@
 #include "ui/server/ui_server.hpp"
 
 #ifdef _WIN32
+#include <io.h>
 #include <windows.h>
+#else
+#include <unistd.h>
 #endif
 
 namespace micdoctor::cli {
@@ -36,7 +41,8 @@ std::optional<int> parse(const std::vector<std::string>& args, Options& options)
                    "served on this computer only (127.0.0.1).");
   CLI::App& app = line.app();
   // ui finds nothing itself (the page shows the findings): its own statuses.
-  app.footer("exit status: 0 the page was closed (or Ctrl-C), 2 could not start (e.g. the port is taken)");
+  app.footer("exit status: 0 the page was closed (or Ctrl-C), 2 could not start (e.g. the port is taken, or no "
+             "browser could be opened while the output is not a terminal, so nobody could read the link)");
   app.add_flag("--no-browser", options.no_browser, "only print the link to open (the first line of the output)");
   app.add_option("--port", options.port, "serve on this port of 127.0.0.1 (default: a free one)")->type_name("N");
   app.add_option("--device", options.device, "check this microphone instead of the default one")->type_name("ID");
@@ -47,14 +53,36 @@ std::optional<int> parse(const std::vector<std::string>& args, Options& options)
 }
 
 #ifdef _WIN32
-// For the console control handler only (Windows calls it on its own thread).
-std::atomic<ui::UiServer*> g_running_server{nullptr};
+// Set by the console control handler, which Windows runs on a thread of its
+// own: a lock-free flag is all it may touch; the server polls it.
+std::atomic<bool> g_console_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 BOOL WINAPI on_console_control(DWORD) {
-  if (ui::UiServer* server = g_running_server.load(); server != nullptr) server->stop();
+  g_console_stop = true;
   return TRUE;  // Ctrl-C, Ctrl-Break, closing the window: stop as on SIGINT
 }
 #endif
+
+// "30 seconds", "10 minutes": a lifetime for a person.
+std::string in_words(std::chrono::milliseconds duration) {
+  const auto unit = [](long long number, const char* name) {
+    return std::to_string(number) + " " + name + (number == 1 ? "" : "s");
+  };
+  const long long count = duration.count();
+  if (count % 60000 == 0) return unit(count / 60000, "minute");
+  if (count % 1000 == 0) return unit(count / 1000, "second");
+  return unit(count, "millisecond");  // only the tests' shortened lifetimes
+}
+
+// Whether somebody can read the link micdoctor prints.
+bool output_is_terminal() {
+#ifdef _WIN32
+  return _isatty(_fileno(stdout)) != 0;
+#else
+  return isatty(STDOUT_FILENO) != 0;
+#endif
+}
 
 void tell(const std::string& text) {
   std::fprintf(stderr, "micdoctor ui: %s\n", escape_for_terminal(text).c_str());
@@ -86,28 +114,42 @@ int run_ui(const std::vector<std::string>& args) {
   app_options.device = options.device;
   const auto application = ui::make_ui_application(*server, app_options);
 
-  // The first line is the whole link, at once: scripts and tests read it.
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/?key=" + *key;
+  // Held while the page is served (on Linux the redirect file the browser reads).
+  std::unique_ptr<platform::BrowserHandoff> browser;
+  std::string browser_error;
+  if (!options.no_browser) {
+    browser = platform::open_in_browser(url, browser_error);
+    // Started from a desktop entry or a script without a browser: nobody would
+    // ever read the link, so do not serve it for minutes to nobody.
+    if (!browser && !output_is_terminal()) {
+      tell("could not start a browser (" + browser_error +
+           "), and standard output is not a terminal, so nobody could read the link. Run micdoctor ui in a "
+           "terminal, or with --no-browser to print only the link.");
+      return 2;
+    }
+  }
+  // The first line is the whole link, at once: scripts and tests read it.
   std::fprintf(stdout, "%s\n", url.c_str());
   std::fflush(stdout);
 
   if (options.no_browser) {
     tell("open the link above in your browser.");
-  } else if (std::string browser_error; platform::open_in_browser(url, browser_error)) {
+  } else if (browser) {
     tell("opening your browser; if no page appears, open the link above in your browser.");
   } else {
     tell("could not start a browser (" + browser_error + "): open this link in your browser: " + url);
   }
-  tell("micdoctor serves the page on this computer only. It stops 30 seconds after you close the page, "
-       "or now with Ctrl-C.");
+  tell("micdoctor serves the page on this computer only. It stops " + in_words(limits.after_last_page) +
+       " after you close the page, or after " + in_words(limits.without_any_page) +
+       " if no page is opened; or now with Ctrl-C.");
 #ifdef _WIN32
-  g_running_server = server.get();
+  server->stop_when_set(g_console_stop);
   SetConsoleCtrlHandler(on_console_control, TRUE);
 #endif
   server->run(*application, guard);
 #ifdef _WIN32
   SetConsoleCtrlHandler(on_console_control, FALSE);
-  g_running_server = nullptr;
 #endif
   tell("stopped.");
   return 0;

@@ -49,10 +49,22 @@ std::unique_ptr<JournalStore> open_journal_store();
 // "the PulseAudio/PipeWire server", "Windows": for messages.
 std::string audio_system_name();
 
-// Opens `url` in the person's default browser (xdg-open on Linux,
-// ShellExecute on Windows) without waiting for the browser to close. False
-// with the reason in `error` when it could not be started.
-bool open_in_browser(const std::string& url, std::string& error);
+// What has to stay while the page is served once the browser was started:
+// on Linux the redirect file the browser reads (removed when this goes).
+class BrowserHandoff {
+ public:
+  BrowserHandoff() = default;
+  virtual ~BrowserHandoff() = default;
+  BrowserHandoff(const BrowserHandoff&) = delete;
+  BrowserHandoff& operator=(const BrowserHandoff&) = delete;
+};
+
+// Opens `url` in the person's default browser without waiting for the
+// browser to close: on Linux xdg-open gets a private redirect file
+// (platform/linux/browser_redirect.hpp), never the URL with its secret; on
+// Windows ShellExecute gets the URL. nullptr with the reason in `error` when
+// it could not be started.
+std::unique_ptr<BrowserHandoff> open_in_browser(const std::string& url, std::string& error);
 
 // True when micdoctor was started by a double-click (Windows: it owns its
 // console alone, so the console closes with it); always false on Linux.

@@ -9,6 +9,7 @@ Usage: test_ui_security.py PATH/TO/micdoctor"""
 import http.server
 import json
 import os
+import pty
 import select
 import signal
 import socket
@@ -18,6 +19,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
@@ -33,19 +35,19 @@ MAX_BODY = 64 * 1024  # kMaxRequestBody
 FIX = json.dumps({"fix": "source.unmute"})  # the fix of device.muted (src/checks/check_catalog.cpp)
 
 
-def read_until(stream, text, timeout=15):
-    """What the pipe gives until `text` appears (or the deadline)."""
+def read_line(fd, timeout=30):
+    """One line from a file descriptor (a pty's controller), with a deadline."""
     deadline = time.monotonic() + timeout
-    got = b""
-    while text.encode() not in got:
+    line = b""
+    while not line.endswith(b"\n"):
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([stream.fileno()], [], [], remaining)[0]:
-            break
-        chunk = os.read(stream.fileno(), 4096)
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            raise TimeoutError(f"no line within {timeout} s (so far {line!r})")
+        chunk = os.read(fd, 1)
         if not chunk:
-            break
-        got += chunk
-    return got.decode(errors="replace")
+            raise EOFError(f"closed after {line!r}")
+        line += chunk
+    return line.decode().rstrip("\r\n")
 
 
 class EvilSite:
@@ -172,7 +174,7 @@ class UiSecurity(unittest.TestCase):
             {"origin": f"http://127.0.0.1:{ui.port + 1}"},
             {"origin": None},  # no Origin: not from a browser's page
             {"origin": f"http://127.0.0.1:{ui.port}", "headers": {"Sec-Fetch-Site": "cross-site"}},
-            {"origin": f"http://evil.example", "host": f"evil.example:{ui.port}"},
+            {"origin": "http://evil.example", "host": f"evil.example:{ui.port}"},
         ]
         for attempt in attempts:
             for path in ("/api/fix", "/api/undo", "/api/test"):
@@ -289,11 +291,10 @@ class UiSecurity(unittest.TestCase):
     # -- the fix itself (the application) -------------------------------------------------
     def test_zz_the_pages_own_post_unmutes(self):
         """The positive control: the same POST with the cookie and the page's
-        Origin goes through. Needs the application (helper ui-app)."""
+        Origin goes through (so the refusals above are the guard's doing)."""
         ui = self.signed_in()
         status, _, _ = ui.request("GET", "/api/state")
-        if status == 404:
-            self.skipTest("the placeholder application has no /api/state yet: the fix needs the ui-app merge")
+        self.assertEqual(status, 200)
         self.assertTrue(self.muted())
         status, _, body = ui.request("POST", "/api/fix", body=FIX, origin=ui.origin,
                                      headers={"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin"})
@@ -310,8 +311,8 @@ class UiSecurity(unittest.TestCase):
             self.assertIn("text/event-stream", head)
             self.assertIn(f"Content-Security-Policy: {CSP}", head)
             # Longer than the idle timer: an open page keeps it alive.
-            time.sleep(2)
-            self.assertIsNone(ui.process.poll(), "it exited while a page was open")
+            with self.assertRaises(subprocess.TimeoutExpired, msg="it exited while a page was open"):
+                ui.process.wait(timeout=2)
             stream.close()
             closed = time.monotonic()
             self.assertEqual(ui.process.wait(timeout=15), 0)
@@ -375,21 +376,59 @@ class UiSecurity(unittest.TestCase):
 
     def test_it_opens_the_browser_without_waiting_for_it(self):
         """Without --no-browser: xdg-open (here a stand-in on PATH that
-        records its arguments and then blocks like a browser) gets the whole
-        URL; micdoctor neither waits for it nor leaves a zombie behind."""
+        records its arguments and then blocks like a browser) gets a file://
+        link to a redirect page of mode 0600, never the URL with its secret
+        (command lines are public); micdoctor neither waits for it nor leaves
+        a zombie behind, and removes the page when it exits."""
+        runtime = tempfile.mkdtemp(prefix="micdoctor-runtime-", dir=self.server.dir)  # 0700
+        shared_runtime = tempfile.mkdtemp(prefix="micdoctor-shared-runtime-", dir=self.server.dir)
+        os.chmod(shared_runtime, 0o755)
+        temp = tempfile.mkdtemp(prefix="micdoctor-tmp-", dir=self.server.dir)
+        # XDG_RUNTIME_DIR when it is private; else a new directory of mode 0700 under TMPDIR.
+        for runtime_dir, page_dir_parent in ((runtime, None), (shared_runtime, temp), (None, temp)):
+            with self.subTest(XDG_RUNTIME_DIR=runtime_dir):
+                url, page, stderr = self._open_with_stand_in_browser(runtime_dir, temp)
+                if page_dir_parent is None:
+                    self.assertEqual(os.path.dirname(page), runtime)
+                else:
+                    self.assertEqual(os.path.dirname(os.path.dirname(page)), page_dir_parent)
+                    self.assertFalse(os.path.exists(os.path.dirname(page)), "its directory stayed")
+                self.assertFalse(os.path.exists(page), "the redirect page stayed after micdoctor exited")
+                self.assertIn("opening your browser", stderr)
+                self.assertIn("It stops 30 seconds after you close the page, or after 10 minutes if no page "
+                              "is opened", stderr)
+        self.assertEqual(os.listdir(shared_runtime), [])
+        self.assertEqual(os.listdir(temp), [])
+
+    def _open_with_stand_in_browser(self, runtime_dir, temp):
+        """Runs micdoctor ui with the stand-in xdg-open; checks what it was
+        handed while micdoctor runs; (the URL, the page's path, micdoctor's stderr)."""
         bin_dir = tempfile.mkdtemp(prefix="micdoctor-xdg-", dir=self.server.dir)
         opened = os.path.join(bin_dir, "opened")
         with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
             f.write(f'#!/bin/sh\nprintf "%s\\n" "$@" > {opened}.tmp\nmv {opened}.tmp {opened}\nexec sleep 30\n')
         os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
-        env = self.env(PATH=bin_dir + os.pathsep + os.environ["PATH"], DISPLAY=":99")
+        env = self.env(PATH=bin_dir + os.pathsep + os.environ["PATH"], DISPLAY=":99", TMPDIR=temp)
+        env.pop("XDG_RUNTIME_DIR", None)
+        if runtime_dir:
+            env["XDG_RUNTIME_DIR"] = runtime_dir
         p = subprocess.Popen([MICDOCTOR, "ui"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              stdin=subprocess.DEVNULL)
         try:
             url = read_first_line(p)
             wait_until(lambda: os.path.exists(opened), 10, "xdg-open started")
             with open(opened) as f:
-                self.assertEqual(f.read(), url + "\n")
+                arguments = f.read().splitlines()
+            self.assertEqual(len(arguments), 1, arguments)
+            self.assertTrue(arguments[0].startswith("file:///"), arguments)
+            self.assertNotIn(url.split("key=")[1], arguments[0])
+            page = urllib.parse.unquote(urllib.parse.urlparse(arguments[0]).path)
+            self.assertEqual(os.stat(page).st_mode & 0o7777, 0o600)
+            with open(page) as f:
+                text = f.read()
+            self.assertIn(f'<meta http-equiv="refresh" content="0; url={url}">', text)
+            self.assertIn(f'<a href="{url}">', text)
+            self.assertNotIn("<script", text)
             self.assertIsNone(p.poll())
             # The browser stand-in still runs, yet micdoctor has no child left (reaped, not waited for).
             with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
@@ -398,14 +437,14 @@ class UiSecurity(unittest.TestCase):
                                 for pid in os.listdir("/proc") if pid.isdigit() and self._opened_by(pid, opened)))
         finally:
             p.send_signal(signal.SIGTERM)
-            p.wait(timeout=15)
+            self.assertEqual(p.wait(timeout=15), 0)
             stderr = p.stderr.read().decode()
             p.stdout.close()
             p.stderr.close()
             for pid in os.listdir("/proc"):
                 if pid.isdigit() and self._opened_by(pid, opened):
                     os.kill(int(pid), signal.SIGKILL)
-        self.assertIn("opening your browser", stderr)
+        return url, page, stderr
 
     @staticmethod
     def _opened_by(pid, opened):
@@ -416,22 +455,50 @@ class UiSecurity(unittest.TestCase):
         except OSError:
             return False
 
-    def test_without_a_graphical_session_it_says_to_open_the_link(self):
-        env = self.env()
+    def no_graphical_session(self, **extra):
+        env = self.env(**extra)
         env.pop("DISPLAY", None)
         env.pop("WAYLAND_DISPLAY", None)
-        p = subprocess.Popen([MICDOCTOR, "ui"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             stdin=subprocess.DEVNULL)
+        return env
+
+    def test_without_a_graphical_session_it_says_on_the_terminal_to_open_the_link(self):
+        """Its output on a terminal (a pty): the person reads the link. The
+        lifetimes it states are the real ones (here shortened)."""
+        env = self.no_graphical_session(MICDOCTOR_UI_TEST_LIFETIME_MS="60000,2000")
+        controller, terminal = pty.openpty()
         try:
-            url = read_first_line(p)
-            stderr = read_until(p.stderr, "It stops 30 seconds after")
-        finally:
-            p.send_signal(signal.SIGINT)
-            p.wait(timeout=15)
-            p.stdout.close()
+            p = subprocess.Popen([MICDOCTOR, "ui"], env=env, stdout=terminal, stderr=subprocess.PIPE,
+                                 stdin=subprocess.DEVNULL)
+            os.close(terminal)
+            terminal = None
+            url = read_line(controller)
+            # No page comes: it exits by itself after the 2 s it announced.
+            self.assertEqual(p.wait(timeout=30), 0)
+            stderr = p.stderr.read().decode()
             p.stderr.close()
+        finally:
+            os.close(controller)
+            if terminal is not None:
+                os.close(terminal)
+        self.assertRegex(url, r"^http://127\.0\.0\.1:\d+/\?key=[0-9a-f]{64}$")
         self.assertIn("could not start a browser (no graphical session", stderr)
         self.assertIn(f"open this link in your browser: {url}", stderr)
+        self.assertIn("It stops 1 minute after you close the page, or after 2 seconds if no page is opened", stderr)
+
+    def test_without_a_browser_or_a_terminal_it_does_not_serve_to_nobody(self):
+        """Started from a desktop entry or a script (stdout not a terminal)
+        and no browser: nobody can read the link, so it exits 2 at once."""
+        p = subprocess.run([MICDOCTOR, "ui"], env=self.no_graphical_session(), capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, timeout=30)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(p.stdout, "")
+        self.assertIn("could not start a browser (no graphical session", p.stderr)
+        self.assertIn("standard output is not a terminal", p.stderr)
+        self.assertIn("--no-browser", p.stderr)
+        # ui --help promises exactly this.
+        help_text = subprocess.run([MICDOCTOR, "ui", "--help"], capture_output=True, text=True, timeout=30).stdout
+        self.assertIn("2 could not start", help_text)
+        self.assertIn("no browser could be opened while the output is not a terminal", " ".join(help_text.split()))
 
     def test_an_exact_port(self):
         probe = socket.socket()

@@ -2,7 +2,8 @@
 // real loopback sockets: a slow handle() stalls neither the event stream nor
 // other requests; a new page gets events_for_new_page() first; open pages
 // are counted; a page too far behind is dropped; slow and surplus
-// connections are closed.
+// connections are closed; headers have a shorter deadline than the body; a
+// flag set from another thread ends run().
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <future>
@@ -122,15 +124,28 @@ std::string get(std::uint16_t port, const std::string& path) {
          std::to_string(port) + "=" + kToken + "\r\n\r\n";
 }
 
+// A POST the guard lets through, announcing a body of body_length bytes that is not sent.
+std::string post_headers(std::uint16_t port, const std::string& path, std::size_t body_length) {
+  const std::string origin = "http://127.0.0.1:" + std::to_string(port);
+  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\nOrigin: " + origin +
+         "\r\nCookie: micdoctor-" + std::to_string(port) + "=" + kToken +
+         "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body_length) + "\r\n\r\n";
+}
+
 class UiServerTest : public ::testing::Test {
  protected:
-  void start(ServerLimits limits = {}) {
+  void start(ServerLimits limits = {}, const std::atomic<bool>* stop_flag = nullptr) {
     std::string error;
     server_ = UiServer::listen(0, limits, error);
     ASSERT_TRUE(server_) << error;
     port_ = server_->port();
     guard_.emplace(port_, "key", kToken);
-    thread_ = std::thread([this] { server_->run(app_, *guard_); });
+    if (stop_flag != nullptr) server_->stop_when_set(*stop_flag);
+    stopped_ = run_finished_.get_future();
+    thread_ = std::thread([this] {
+      server_->run(app_, *guard_);
+      run_finished_.set_value();
+    });
   }
   void TearDown() override {
     if (!server_) return;
@@ -143,6 +158,8 @@ class UiServerTest : public ::testing::Test {
   std::unique_ptr<UiServer> server_;
   std::optional<RequestGuard> guard_;
   std::uint16_t port_ = 0;
+  std::promise<void> run_finished_;
+  std::future<void> stopped_;
   std::thread thread_;
 };
 
@@ -190,7 +207,7 @@ TEST_F(UiServerTest, APageTooFarBehindIsDropped) {
   page.send(get(port_, "/events"));
   ASSERT_TRUE(page.read_until("data: first"));
   ASSERT_TRUE(app_.wait_count(1));
-  const std::string big(256 * 1024, 'x');
+  const std::string big(std::size_t{256} * 1024, 'x');
   for (int i = 0; i < 200; ++i) server_->publish("state", big);
   EXPECT_TRUE(app_.wait_count(0));
 }
@@ -204,6 +221,49 @@ TEST_F(UiServerTest, ASlowClientIsCutOff) {
   const auto started = std::chrono::steady_clock::now();
   EXPECT_TRUE(slowloris.closed_by_server());
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(UiServerTest, HeadersMustArriveSoon) {
+  ServerLimits limits;
+  limits.header_timeout = std::chrono::milliseconds(200);
+  limits.read_timeout = std::chrono::seconds(60);
+  start(limits);
+  Client slowloris(port_);
+  const auto started = std::chrono::steady_clock::now();
+  slowloris.send("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\nX-Trickle: a");
+  // Within the client's 10 s receive timeout, far below the 60 s read timeout.
+  EXPECT_TRUE(slowloris.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(UiServerTest, TheBodyMayTakeLongerThanTheHeaders) {
+  ServerLimits limits;
+  limits.header_timeout = std::chrono::milliseconds(200);
+  limits.read_timeout = std::chrono::seconds(60);
+  start(limits);
+  Client upload(port_);
+  upload.send(post_headers(port_, "/upload", 10));
+  // The header deadline passing, awaited as an event: a request begun after
+  // the upload's is cut off at its own header deadline, so by then the
+  // upload's has passed too. Each part of the body comes after one such cut.
+  for (const char* part : {"01234", "56789"}) {
+    Client probe(port_);
+    probe.send("GET / HTTP/1.1\r\n");
+    ASSERT_TRUE(probe.closed_by_server());
+    upload.send(part);
+  }
+  ASSERT_TRUE(upload.read_until("answer /upload")) << upload.received();
+  EXPECT_EQ(upload.received().rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << upload.received();
+}
+
+TEST_F(UiServerTest, AFlagSetOnAnotherThreadEndsRun) {
+  std::atomic<bool> stop_requested{false};
+  start({}, &stop_requested);
+  Client before(port_);
+  before.send(get(port_, "/still-serving"));
+  ASSERT_TRUE(before.read_until("answer /still-serving"));
+  std::thread([&stop_requested] { stop_requested = true; }).join();
+  EXPECT_EQ(stopped_.wait_for(std::chrono::seconds(10)), std::future_status::ready);
 }
 
 TEST_F(UiServerTest, ConnectionsBeyondTheCapAreClosed) {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <vector>
 
+#include "platform/linux/browser_redirect.hpp"
 #include "platform/linux/journal_file.hpp"
 #include "platform/linux/linux_snapshot.hpp"
 #include "platform/linux/linux_system.hpp"
@@ -48,21 +49,28 @@ std::unique_ptr<JournalStore> open_journal_store() {
 
 std::string audio_system_name() { return "the sound server"; }
 
-bool open_in_browser(const std::string& url, std::string& error) {
-  // NOLINTNEXTLINE(concurrency-mt-unsafe): read before the server's threads start
-  if (std::getenv("DISPLAY") == nullptr && std::getenv("WAYLAND_DISPLAY") == nullptr) {
-    error = "no graphical session: DISPLAY and WAYLAND_DISPLAY are not set";
-    return false;
-  }
-  if (!linux_system::program_on_path("xdg-open")) {
-    error = "xdg-open is not installed";
-    return false;
-  }
-  // sh starts xdg-open in the background and exits at once, so micdoctor
-  // reaps sh now and never waits for the browser; the orphaned xdg-open is
-  // reaped by init. Its own session: Ctrl-C on micdoctor leaves the browser
-  // alone. The URL is an argument, never shell text; nothing is printed.
-  std::vector<std::string> args = {"/bin/sh", "-c", "xdg-open \"$1\" </dev/null >/dev/null 2>&1 &", "sh", url};
+namespace {
+
+// Keeps the redirect file while the page is served.
+class RedirectHandoff final : public BrowserHandoff {
+ public:
+  explicit RedirectHandoff(std::unique_ptr<linux_system::RedirectFile> file) : file_(std::move(file)) {}
+
+ private:
+  std::unique_ptr<linux_system::RedirectFile> file_;
+};
+
+std::string environment_value(const char* name) {
+  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read before the server's threads start
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+// sh starts xdg-open in the background and exits at once, so micdoctor reaps
+// sh now and never waits for the browser; the orphaned xdg-open is reaped by
+// init. Its own session: Ctrl-C on micdoctor leaves the browser alone. The
+// argument is never shell text; nothing is printed.
+bool start_xdg_open(const std::string& argument, std::string& error) {
+  std::vector<std::string> args = {"/bin/sh", "-c", "xdg-open \"$1\" </dev/null >/dev/null 2>&1 &", "sh", argument};
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
   for (auto& arg : args) argv.push_back(arg.data());
@@ -91,6 +99,26 @@ bool open_in_browser(const std::string& url, std::string& error) {
     return false;
   }
   return true;
+}
+
+}  // namespace
+
+std::unique_ptr<BrowserHandoff> open_in_browser(const std::string& url, std::string& error) {
+  if (environment_value("DISPLAY").empty() && environment_value("WAYLAND_DISPLAY").empty()) {
+    error = "no graphical session: DISPLAY and WAYLAND_DISPLAY are not set";
+    return nullptr;
+  }
+  if (!linux_system::program_on_path("xdg-open")) {
+    error = "xdg-open is not installed";
+    return nullptr;
+  }
+  // xdg-open and the browser get the file's name: their command lines are
+  // readable by every user of the machine, the file only by us.
+  auto redirect = linux_system::write_redirect_file(url, environment_value("XDG_RUNTIME_DIR"),
+                                                    environment_value("TMPDIR"), error);
+  if (!redirect) return nullptr;
+  if (!start_xdg_open(redirect->file_url(), error)) return nullptr;
+  return std::make_unique<RedirectHandoff>(std::move(redirect));
 }
 
 bool started_by_double_click() { return false; }

@@ -39,12 +39,12 @@ std::unique_ptr<JournalStore> open_journal_store() {
 
 std::string audio_system_name() { return "Windows audio"; }
 
-bool open_in_browser(const std::string& url, std::string& error) {
+std::unique_ptr<BrowserHandoff> open_in_browser(const std::string& url, std::string& error) {
   // Only ever our own http://127.0.0.1 link: ShellExecute opens it in the
   // default browser and returns without waiting for it.
   if (url.rfind("http://127.0.0.1:", 0) != 0) {
     error = "not a micdoctor link";
-    return false;
+    return nullptr;
   }
   const std::wstring wide = windows::to_wide(url);
   // ShellExecute may hand the link to a COM handler: COM on this thread
@@ -55,9 +55,9 @@ bool open_in_browser(const std::string& url, std::string& error) {
   if (SUCCEEDED(com)) CoUninitialize();
   if (result <= 32) {
     error = "ShellExecute failed (" + std::to_string(result) + ")";
-    return false;
+    return nullptr;
   }
-  return true;
+  return std::make_unique<BrowserHandoff>();  // nothing to keep: the URL went on the browser's command line
 }
 
 // Explorer starts a console program with a console of its own, which closes

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -43,6 +44,8 @@ struct UiServer::Impl {
   asio::steady_timer lifetime{io};
   asio::steady_timer keep_alive{io};
   asio::signal_set signals{io};
+  asio::steady_timer stop_flag_poll{io};
+  const std::atomic<bool>* stop_flag = nullptr;
   Application* application = nullptr;
   const RequestGuard* guard = nullptr;
   std::optional<asio::thread_pool> workers;
@@ -59,6 +62,7 @@ struct UiServer::Impl {
   void broadcast(const std::string& message);
   void arm_lifetime(std::chrono::milliseconds after);
   void arm_keep_alive();
+  void poll_stop_flag();
   void shut_down();
 };
 
@@ -194,12 +198,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.limits.header_limit));
     parser_->body_limit(kMaxRequestBody);
+    if (buffer_.size() > 0) return read_header();  // the next request came with the last one
+    // Waiting for a request to begin: an idle keep-alive connection or a
+    // browser's preconnect may wait this long.
     stream_.expires_after(server_.limits.read_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t received) {
+                              if (ec) return close_socket(self->stream_);
+                              self->buffer_.commit(received);
+                              self->read_header();
+                            });
+  }
+
+ private:
+  static constexpr std::size_t kFirstRead = 1024;
+
+  // The request has begun: its headers have header_timeout, the whole of it
+  // read_timeout, so a client that trickles its headers is cut off early.
+  void read_header() {
+    request_started_ = std::chrono::steady_clock::now();
+    stream_.expires_at(request_started_ + std::min(server_.limits.header_timeout, server_.limits.read_timeout));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
- private:
   void on_header(beast::error_code ec) {
     if (ec == http::error::header_limit) return send_plain(431, "micdoctor: the request's headers are too large.\n");
     if (ec == http::error::body_limit) return send_plain(413, "micdoctor: the request's body is too large.\n");
@@ -244,6 +266,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     request_.query = std::move(verdict.query);
     request_.content_type = std::string(header[http::field::content_type]);
     keep_alive_ = header.keep_alive();
+    stream_.expires_at(request_started_ + server_.limits.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code read_error, std::size_t) { self->on_body(read_error); });
   }
@@ -305,6 +328,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest request_;
+  std::chrono::steady_clock::time_point request_started_;
   bool keep_alive_ = false;
   bool head_ = false;
 };
@@ -371,6 +395,15 @@ void Impl::arm_keep_alive() {
   });
 }
 
+void Impl::poll_stop_flag() {
+  if (stop_flag == nullptr) return;
+  if (stop_flag->load()) return shut_down();
+  stop_flag_poll.expires_after(std::chrono::milliseconds(100));
+  stop_flag_poll.async_wait([this](beast::error_code ec) {
+    if (!ec && !stopping) poll_stop_flag();
+  });
+}
+
 void Impl::shut_down() {
   if (stopping) return;
   stopping = true;
@@ -379,6 +412,7 @@ void Impl::shut_down() {
   signals.cancel(ignored);
   lifetime.cancel();
   keep_alive.cancel();
+  stop_flag_poll.cancel();
   const std::vector<std::shared_ptr<EventStream>> open(streams.begin(), streams.end());
   for (const auto& stream : open) stream->close();
   io.stop();
@@ -477,6 +511,7 @@ void UiServer::run(Application& application, const RequestGuard& guard) {
   });
   server.arm_lifetime(server.limits.without_any_page);
   server.arm_keep_alive();
+  server.poll_stop_flag();
   server.accept();
   server.io.run();
   // Requests the application is still answering finish; their answers go nowhere.
@@ -486,6 +521,8 @@ void UiServer::run(Application& application, const RequestGuard& guard) {
 void UiServer::stop() {
   asio::post(impl_->io, [impl = impl_.get()] { impl->shut_down(); });
 }
+
+void UiServer::stop_when_set(const std::atomic<bool>& flag) { impl_->stop_flag = &flag; }
 
 void UiServer::publish(const std::string& event, const std::string& data) {
   asio::post(impl_->io, [impl = impl_.get(), message = format_event(event, data)] { impl->broadcast(message); });

@@ -5,6 +5,7 @@
 // Events); the application's handle() runs on worker threads, so a fix that
 // takes seconds never stalls the event streams or other requests. The
 // process's lifetime follows the open pages (see ServerLimits).
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +22,11 @@ struct ServerLimits {
   std::chrono::milliseconds after_last_page{std::chrono::seconds(30)};
   // ...or this long after the start when no page ever opened one.
   std::chrono::milliseconds without_any_page{std::chrono::minutes(10)};
-  // A request's header and body must arrive within this (slowloris).
+  // Slowloris: once a request's first byte came, its headers must be complete
+  // within header_timeout and the whole request (the body too) within
+  // read_timeout. A connection waiting for its next request also gets
+  // read_timeout (browsers keep idle connections open).
+  std::chrono::milliseconds header_timeout{std::chrono::seconds(2)};
   std::chrono::milliseconds read_timeout{std::chrono::seconds(15)};
   std::chrono::milliseconds keep_alive_comment{std::chrono::seconds(15)};
   std::size_t max_connections = 64;
@@ -54,6 +59,11 @@ class UiServer final : public EventPublisher {
 
   // Ends run() soon; safe from any thread (not from a POSIX signal handler).
   void stop();
+
+  // Ends run() (as stop() does) soon after `flag` becomes true: for a
+  // Windows console control handler, which may only set a flag. The server
+  // looks at it every 100 ms; call before run(); `flag` must outlive run().
+  void stop_when_set(const std::atomic<bool>& flag);
 
   void publish(const std::string& event, const std::string& data) override;
 
