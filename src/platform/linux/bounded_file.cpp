@@ -6,24 +6,9 @@
 
 #include <cerrno>
 
+#include "platform/linux/file_descriptor.hpp"
+
 namespace micdoctor::linux_system {
-
-namespace {
-// Closes the descriptor on every path out.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-}  // namespace
 
 std::optional<std::string> read_bounded_file(const std::filesystem::path& path, std::size_t max_bytes) {
   const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));

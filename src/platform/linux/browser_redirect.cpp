@@ -9,44 +9,13 @@
 #include <system_error>
 #include <vector>
 
+#include "platform/linux/file_descriptor.hpp"
 #include "report/html_report.hpp"
 
 namespace micdoctor::linux_system {
 namespace {
 
 std::string errno_words() { return std::strerror(errno); }  // NOLINT(concurrency-mt-unsafe): before threads start
-
-// A file descriptor that is closed however the function returns.
-class OwnedFd {
- public:
-  explicit OwnedFd(int fd) : fd_(fd) {}
-  ~OwnedFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  OwnedFd(const OwnedFd&) = delete;
-  OwnedFd& operator=(const OwnedFd&) = delete;
-  int get() const { return fd_; }
-  // close()'s own result: a failed close may mean the data never reached the disk.
-  bool close_checked() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
-
-bool write_all(int fd, const std::string& text) {
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t result = ::write(fd, text.data() + written, text.size() - written);
-    if (result < 0 && errno == EINTR) continue;
-    if (result <= 0) return false;
-    written += static_cast<std::size_t>(result);
-  }
-  return true;
-}
 
 bool unreserved_in_path(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
@@ -93,7 +62,7 @@ std::unique_ptr<RedirectFile> RedirectFile::write_into(const std::filesystem::pa
                                                        std::string& error) {
   std::string name = (directory / "micdoctor-ui-XXXXXX.html").string();
   // mkstemps: a fresh name, created exclusively with mode 0600.
-  OwnedFd fd(::mkstemps(name.data(), 5));
+  FileDescriptor fd(::mkstemps(name.data(), 5));
   if (fd.get() < 0) {
     error = "cannot create a file in " + directory.string() + ": " + errno_words();
     return nullptr;

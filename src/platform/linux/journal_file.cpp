@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "platform/linux/file_descriptor.hpp"
 #include "platform/linux/small_file.hpp"
 
 namespace micdoctor::linux_system {
@@ -39,17 +40,6 @@ void make_directories(const std::string& directory) {
   if (::access(directory.c_str(), W_OK | X_OK) != 0) {
     unwritable("cannot write in " + directory + " (" + errno_text(errno) + ")");
   }
-}
-
-bool write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 }  // namespace
