@@ -91,7 +91,7 @@ ChangeGate::Refusal ChangeGate::run_in_background(BusyGuard guard, std::function
   return Refusal::none;
 }
 
-void ChangeGate::background_body(std::function<void()> work, Failed failed) noexcept {
+void ChangeGate::background_body(const std::function<void()>& work, const Failed& failed) noexcept {
   BusyGuard guard(*this);  // the change run_in_background began, now this thread's
   // An exception escaping a std::thread ends the program: everything ends here.
   std::string why;

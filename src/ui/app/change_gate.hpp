@@ -72,7 +72,7 @@ class ChangeGate {
 
  private:
   void end_change() noexcept;
-  void background_body(std::function<void()> work, Failed failed) noexcept;
+  void background_body(const std::function<void()>& work, const Failed& failed) noexcept;
 
   std::function<void()> on_idle_;
   mutable std::mutex mutex_;  // everything below
