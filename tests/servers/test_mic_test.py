@@ -129,10 +129,29 @@ class MicTest(unittest.TestCase):
         return p.returncode, report
 
     # -- what it hears, joined with the state ------------------------------
+    def listening(self):
+        """Whether micdoctor's recording stream is open on the server."""
+        return 'application.name = "micdoctor"' in self.server.pactl("list", "source-outputs")
+
     def test_clean_speech(self):
         mic = self.mic()
-        self.play(mic, "clean")
-        rc, report = self.run_test_json()
+        # As a person does it: the test listens, then they speak. The feed
+        # starts once micdoctor records, so the recording holds the feed's
+        # opening pause, however long micdoctor took to start (a test that
+        # begins mid-sentence: docs/microphone-test.md, "Known limits").
+        test = subprocess.Popen([MICDOCTOR, "check", "--test", "3", "--format", "json"], env=self.server.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_until(self.listening, 10, "micdoctor recording")
+            self.play(mic, "clean")
+            out, err = test.communicate(timeout=30)
+        finally:
+            test.kill()
+            test.wait()
+        rc = test.returncode
+        self.assertIn(rc, (0, 1), err.decode(errors="replace"))
+        report = json.loads(out)
+        self.assertEqual(report["signal"]["ending"], "completed")
         self.assertEqual(problems(report), [], report["findings"])
         self.assertEqual(rc, 0)
         signal_part = report["signal"]
