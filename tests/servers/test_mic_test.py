@@ -75,7 +75,13 @@ def finding(report, finding_id):
     for f in report["findings"]:
         if f["id"] == finding_id:
             return f
-    raise AssertionError(f"{finding_id} not among {ids(report)}")
+    # What was recorded, so that a failure on a loaded machine says whether
+    # the test heard the wrong source, a late feed or a wrong verdict.
+    heard = report.get("signal") or {}
+    metrics = {k: (heard.get("metrics") or {}).get(k) for k in
+               ("bandwidth_hz", "speech_level_dbfs", "noise_floor_dbfs", "zero_fraction", "dropouts")}
+    raise AssertionError(f"{finding_id} not among {ids(report)}; recorded {heard.get('source')!r} for "
+                         f"{heard.get('seconds')} s ({heard.get('stopped', 'to the end')}), {metrics}")
 
 
 def problems(report):
