@@ -57,8 +57,3 @@ class WinePrefix:
             self._boot.kill()
             self._boot.communicate()
         subprocess.run(["wineserver", "-k"], env=self.env, capture_output=True, timeout=30)
-
-    def run(self, *args, timeout=120, **kwargs):
-        """`wine *args` in this prefix, output captured as text."""
-        return subprocess.run(["wine", *args], env=self.env, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=timeout, **kwargs)
