@@ -39,6 +39,10 @@ constexpr double kPauseNearMinimumDb = 4.0;
 constexpr double kPauseBandSwingDb = 6.0;
 constexpr double kPauseSteadyDb = 4.0;  // and steady within the stretch
 constexpr std::uint64_t kMinPauseFrames = 4;  // in a stretch of at least this many (128 ms)
+// The running minimum looks back ~2 s; a stretch is also judged against the
+// ~2 s after it, so that a test begun mid-word cannot take the quieter end of
+// a word for background before the first real pause has been heard.
+constexpr std::size_t kPauseLookAheadFrames = 64;
 }  // namespace
 
 SpeechActivity::SpeechActivity(int channels, double decimated_rate, int sample_rate, int mains_period)
@@ -53,6 +57,7 @@ SpeechActivity::SpeechActivity(int channels, double decimated_rate, int sample_r
       combed_(kFrameSize),
       difference_(static_cast<std::size_t>(2 * kFrameSize), 0.0f),
       cumulative_energy_(static_cast<std::size_t>(2 * kFrameSize + 1), 0.0) {
+  pending_pauses_.reserve(kPauseLookAheadFrames / kMinPauseFrames + 1);
   min_lag_ = std::max(2, static_cast<int>(std::floor(decimated_rate / kHighestPitchHz)));
   max_lag_ = std::min(kFrameSize - 2, static_cast<int>(std::ceil(decimated_rate / kLowestPitchHz)));
   // Fourth-order Butterworth high-pass: two sections with Q 0.541 and 1.307.
@@ -186,6 +191,13 @@ int SpeechActivity::bin_of(double band_db) const {
 
 double SpeechActivity::bin_centre_db(int bin) const { return kLowestDb + (bin + 0.5) * kBinDb; }
 
+bool SpeechActivity::all_zeros(const BlockSums& sums, std::size_t frames) const {
+  for (int c = 0; c < channels_; ++c) {
+    if (sums.zeros[c] < frames) return false;
+  }
+  return true;
+}
+
 FrameClass SpeechActivity::add_frame(const float* decimated, int count, const BlockSums& sums,
                                      std::size_t frames, double call_band_power) {
   // A short final frame would look falsely quiet; its samples still count in the stats.
@@ -276,6 +288,7 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
     stretch_.lowest_call_db = std::min(stretch_.lowest_call_db, call_db);
     stretch_.highest_call_db = std::max(stretch_.highest_call_db, call_db);
     ++stretch_.frames;
+    stretch_.holds_digital_silence = stretch_.holds_digital_silence || all_zeros(sums, frames);
     stretch_.power += frame_power;
     stretch_.band_energy += band;
     if (call_band_power >= 0) {
@@ -285,6 +298,7 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
   } else {
     close_stretch();
   }
+  judge_pending_pauses();
 
   // Keyed by the loudest frame of the last 200 ms: a frame counts as active
   // while speech was heard within the hangover time, as in P.56.
@@ -303,8 +317,29 @@ FrameClass SpeechActivity::add_frame(const float* decimated, int count, const Bl
 }
 
 void SpeechActivity::close_stretch() {
-  if (stretch_.frames >= kMinPauseFrames) pauses_.add(stretch_);
+  // Stretches are at least kMinPauseFrames long and wait kPauseLookAheadFrames:
+  // the reserved few are never exceeded.
+  if (stretch_.frames >= kMinPauseFrames) pending_pauses_.push_back({stretch_, recent_count_});
   stretch_ = PauseSums{};
+}
+
+// A pause stands near the minimum of the ~2 s around it, not only of the
+// ~2 s before it: a clearly quieter pause soon after a stretch shows the
+// stretch was speech (the quieter end of a word, heard before any real
+// pause). Judged against a pause, not a frame: noise such as babble dips
+// for a frame or two. Exact digital silence is a dropout, not a background.
+void SpeechActivity::judge_pending_pauses() {
+  const bool quieter_pause_open = stretch_.frames >= kMinPauseFrames && !stretch_.holds_digital_silence;
+  std::size_t kept = 0;
+  for (const PendingPause& pending : pending_pauses_) {
+    if (quieter_pause_open && stretch_.highest_call_db < pending.sums.lowest_call_db - kPauseNearMinimumDb) continue;
+    if (recent_count_ - pending.closed_at >= kPauseLookAheadFrames) {
+      pauses_.add(pending.sums);
+    } else {
+      pending_pauses_[kept++] = pending;
+    }
+  }
+  pending_pauses_.resize(kept);
 }
 
 double SpeechActivity::ac_power(const Bin& total, const std::array<double, kMaxChannels>& means) const {
@@ -339,7 +374,9 @@ SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& chan
   };
 
   // The background, from the pauses; a stretch still open at the end counts too.
+  // Those still waiting for what follows them count as heard so far.
   PauseSums pauses = pauses_;
+  for (const PendingPause& pending : pending_pauses_) pauses.add(pending.sums);
   if (stretch_.frames >= kMinPauseFrames) pauses.add(stretch_);
   result.background_measured = pauses.frames > 0;
   double background_band = 0;

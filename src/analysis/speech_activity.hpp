@@ -86,6 +86,7 @@ class SpeechActivity {
     double power = 0, call_power = 0, band_energy = 0;
     std::uint64_t call_frames = 0;
     double lowest_call_db = 0, highest_call_db = 0;  // of a stretch: background is steady
+    bool holds_digital_silence = false;  // of a stretch: a frame of exact zeros (a dropout)
     // A closed stretch joins the pauses: its sums, not its steadiness bounds.
     void add(const PauseSums& stretch) {
       frames += stretch.frames;
@@ -96,6 +97,13 @@ class SpeechActivity {
     }
   };
   void close_stretch();
+  // A closed stretch waits until the frames after it have been heard: see add_frame().
+  struct PendingPause {
+    PauseSums sums;
+    std::size_t closed_at = 0;  // recent_count_ when it closed
+  };
+  void judge_pending_pauses();
+  bool all_zeros(const BlockSums& sums, std::size_t frames) const;  // every sample of every channel
   void filter_for_voicing(const float* samples, int count);  // every frame: keeps the filter's state
   void high_pass_for_voicing(const float* samples, std::size_t n, float* out);  // n > 0
   double periodicity();  // of the frame last filtered
@@ -126,8 +134,10 @@ class SpeechActivity {
   };
   std::array<Section, 2> voicing_high_pass_{};
   int min_lag_, max_lag_;
-  // Pauses: the open stretch of candidate frames, and the pauses proper.
+  // Pauses: the open stretch of candidate frames, the closed ones still
+  // waiting for what follows them, and the pauses proper.
   PauseSums stretch_, pauses_;
+  std::vector<PendingPause> pending_pauses_;  // oldest first; a few at most (see close_stretch)
   std::array<double, 64> recent_call_db_{};  // running minimum of the call band, as recent_db_
   std::size_t call_count_ = 0;
   double speech_like_samples_ = 0;

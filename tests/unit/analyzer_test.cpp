@@ -501,5 +501,21 @@ TEST(SignalFindingWording, ANegativeMarginSaysTheBackgroundIsLouder) {
   EXPECT_NE(positive->detail.find("stands only 6.0 dB above"), std::string::npos) << positive->detail;
 }
 
+// A pause is judged against the quieter pauses of the ~2 s after it too (a
+// recording begun mid-sentence: tests/cli/test_analyze_midsentence.py). A
+// dropout (exact zeros) is not a quieter background: the pause before it
+// still measures the background.
+TEST(Background, ADropoutAfterAPauseDoesNotDiscardThePause) {
+  auto x = voice(16000, 4.0, 0.3);  // a phrase, a pause at 1.8-2.5 s, a phrase
+  add(x, white_noise(x.size(), 3e-5));
+  const SignalMetrics intact = analyse(x, 16000, 1).metrics;
+  std::fill(x.begin() + static_cast<std::ptrdiff_t>(2.8 * 16000), x.begin() + static_cast<std::ptrdiff_t>(3.3 * 16000),
+            0.0f);
+  const SignalMetrics cut = analyse(x, 16000, 1).metrics;
+  ASSERT_TRUE(intact.snr_db);
+  ASSERT_TRUE(cut.snr_db);
+  EXPECT_NEAR(*cut.snr_db, *intact.snr_db, 2.0);
+}
+
 }  // namespace
 }  // namespace micdoctor::test
