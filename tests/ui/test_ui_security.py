@@ -433,8 +433,10 @@ class UiSecurity(unittest.TestCase):
             # The browser stand-in still runs, yet micdoctor has no child left (reaped, not waited for).
             with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
                 self.assertEqual(f.read().split(), [])
-            self.assertTrue(any(os.path.basename(os.readlink(f"/proc/{pid}/exe")) == "sleep"
-                                for pid in os.listdir("/proc") if pid.isdigit() and self._opened_by(pid, opened)))
+            # It writes `opened` before it execs sleep: on a busy machine the exec may come a moment later.
+            wait_until(lambda: any(self._runs(pid, "sleep") for pid in os.listdir("/proc")
+                                   if pid.isdigit() and self._opened_by(pid, opened)),
+                       10, "the stand-in browser still running")
         finally:
             p.send_signal(signal.SIGTERM)
             self.assertEqual(p.wait(timeout=15), 0)
@@ -445,6 +447,13 @@ class UiSecurity(unittest.TestCase):
                 if pid.isdigit() and self._opened_by(pid, opened):
                     os.kill(int(pid), signal.SIGKILL)
         return url, page, stderr
+
+    @staticmethod
+    def _runs(pid, program):
+        try:
+            return os.path.basename(os.readlink(f"/proc/{pid}/exe")) == program
+        except OSError:  # it ended meanwhile
+            return False
 
     @staticmethod
     def _opened_by(pid, opened):
