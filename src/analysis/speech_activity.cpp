@@ -353,10 +353,9 @@ double SpeechActivity::ac_power(const Bin& total, const std::array<double, kMaxC
 }
 
 SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& channel_means) const {
-  SpeechResult result;
   std::uint64_t total_frames = 0;
   for (const Bin& b : bins_) total_frames += b.frames;
-  if (total_frames == 0) return result;
+  if (total_frames == 0) return SpeechResult{};
 
   auto merge = [&](int from_bin, int to_bin) {  // inclusive range
     Bin total;
@@ -378,46 +377,61 @@ SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& chan
   PauseSums pauses = pauses_;
   for (const PendingPause& pending : pending_pauses_) pauses.add(pending.sums);
   if (stretch_.frames >= kMinPauseFrames) pauses.add(stretch_);
-  result.background_measured = pauses.frames > 0;
-  double background_band = 0;
-  double lowest_threshold_db = kLowestDb;  // without a floor: P.56 alone
-  if (result.background_measured) {
-    const auto count = static_cast<double>(pauses.frames);
-    background_band = pauses.band_energy / count;
-    result.background_power = pauses.power / count;
-    result.background_call_power =
-        pauses.call_frames ? pauses.call_power / static_cast<double>(pauses.call_frames) : result.background_power;
-    lowest_threshold_db = dsp::power_to_db_floor(background_band, kLowestDb) + kSpeechMarginDb;
-  } else {
-    for (int b = 0; b < kBins; ++b) {
-      if (bins_[static_cast<std::size_t>(b)].frames > 0) {
-        lowest_threshold_db = bin_centre_db(b);
-        break;
+
+  auto measure = [&](const PauseSums& background) {
+    SpeechResult out;
+    out.background_measured = background.frames > 0;
+    double background_band = 0;
+    double lowest_threshold_db = kLowestDb;  // without a floor: P.56 alone
+    if (out.background_measured) {
+      const auto count = static_cast<double>(background.frames);
+      background_band = background.band_energy / count;
+      out.background_power = background.power / count;
+      out.background_call_power = background.call_frames
+                                      ? background.call_power / static_cast<double>(background.call_frames)
+                                      : out.background_power;
+      lowest_threshold_db = dsp::power_to_db_floor(background_band, kLowestDb) + kSpeechMarginDb;
+    } else {
+      for (int b = 0; b < kBins; ++b) {
+        if (bins_[static_cast<std::size_t>(b)].frames > 0) {
+          lowest_threshold_db = bin_centre_db(b);
+          break;
+        }
       }
     }
-  }
 
-  // P.56-style threshold: iterate until it sits 15.9 dB under what it
-  // selects. Rising from below, it settles on the lowest such threshold.
-  double threshold_db = lowest_threshold_db;
-  for (int iteration = 0; iteration < 60; ++iteration) {
+    // P.56-style threshold: iterate until it sits 15.9 dB under what it
+    // selects. Rising from below, it settles on the lowest such threshold.
+    double threshold_db = lowest_threshold_db;
+    for (int iteration = 0; iteration < 60; ++iteration) {
+      const Bin active = merge(bin_of(threshold_db), kBins - 1);
+      if (active.frames == 0) break;
+      const double active_band = active.band_energy / static_cast<double>(active.frames) - background_band;
+      if (!(active_band > 0)) break;
+      const double next = std::max(lowest_threshold_db, 10.0 * std::log10(active_band) - kP56MarginDb);
+      if (std::fabs(next - threshold_db) < kBinDb / 2) break;
+      threshold_db = next;
+    }
+
     const Bin active = merge(bin_of(threshold_db), kBins - 1);
-    if (active.frames == 0) break;
-    const double active_band = active.band_energy / static_cast<double>(active.frames) - background_band;
-    if (!(active_band > 0)) break;
-    const double next = std::max(lowest_threshold_db, 10.0 * std::log10(active_band) - kP56MarginDb);
-    if (std::fabs(next - threshold_db) < kBinDb / 2) break;
-    threshold_db = next;
-  }
+    out.speech_seconds = active.samples / sample_rate_;
+    out.speech_like_seconds = speech_like_samples_ / sample_rate_;
+    out.speech_present = out.speech_seconds >= kMinSpeechSeconds && out.speech_like_seconds >= kMinSpeechLikeSeconds;
+    if (out.speech_present) {
+      const double active_power = ac_power(active, channel_means);
+      // Speech alone: take the background out of the active frames' power.
+      out.speech_power = std::max(active_power - out.background_power, 0.01 * active_power);
+    }
+    return out;
+  };
 
-  const Bin active = merge(bin_of(threshold_db), kBins - 1);
-  result.speech_seconds = active.samples / sample_rate_;
-  result.speech_like_seconds = speech_like_samples_ / sample_rate_;
-  result.speech_present = result.speech_seconds >= kMinSpeechSeconds && result.speech_like_seconds >= kMinSpeechLikeSeconds;
-  if (result.speech_present) {
-    const double active_power = ac_power(active, channel_means);
-    // Speech alone: take the background out of the active frames' power.
-    result.speech_power = std::max(active_power - result.background_power, 0.01 * active_power);
+  SpeechResult result = measure(pauses);
+  // Voiced syllables were heard rising above the running minimum, yet no
+  // frame stands above the "background": what was taken for pauses was the
+  // voice itself (talk with no real pause, the quieter sounds of words
+  // steady for a moment). Judged as heard without a pause.
+  if (result.background_measured && !result.speech_present && result.speech_like_seconds >= kMinSpeechLikeSeconds) {
+    result = measure(PauseSums{});
   }
   return result;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """`micdoctor analyze` on recordings begun in the middle of a sentence, as a
 microphone test is when the person is already talking: clean speech must not
-be read as noise, and the background must be the one heard in the real pauses.
+be read as noise, the background must be the one heard in the real pauses,
+and talk without any pause is still a voice.
 
 The background is measured in pauses, found against the quietest level of the
 ~2 s before each one; a recording begun mid-word first hears the quieter end
@@ -80,6 +81,34 @@ class MidSentence(unittest.TestCase):
         # Most windows hold a real pause: the background is measured, not left out.
         self.assertGreater(len(measured), len(cuts) // 2)
         self.assertLess(abs(statistics.median(measured) - reference), 1.5)
+
+    def test_talk_without_a_pause_is_speech_wherever_the_window_falls(self):
+        """As test_mic_test.py's continuous content: a sentence with every
+        pause over 50 ms cut out, so no 3 s of it holds a pause. The quieter
+        sounds of its words, steady for a moment, must not be taken for a
+        background so loud that the voice vanishes under it (before: 4 of
+        these 170 windows were "no voice")."""
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "170", "-w", "voice.wav", SENTENCES * 2], check=True,
+                           cwd=d, timeout=60)
+            sox(d, "voice.wav", "-r", "48000", "tight.wav", "silence", "-l", "1", "0.02", "-45d", "-1", "0.05", "-45d",
+                "norm", "-10", "repeat", "4")
+            sox(d, "-n", "-r", "48000", "-c", "1", "hiss.wav", "synth", "22", "pinknoise", "vol", "0.0003")
+            sox(d, "-m", "-v", "1", "tight.wav", "-v", "1", "hiss.wav", "-b", "16", "continuous.wav", "trim", "0", "20")
+            cuts = []
+            for k in range(170):
+                cut = os.path.join(d, f"window-{k / 10:.1f}.wav")
+                sox(d, "continuous.wav", cut, "trim", f"{k / 10:.1f}", str(WINDOW_S))
+                cuts.append(cut)
+            reports = analyze(*cuts)
+            silent = [name for name, report in reports.items()
+                      if any(f["id"] == "signal.no_speech" for f in report["findings"])]
+            self.assertEqual(silent, [])
+            for name, report in reports.items():
+                level = report["metrics"]["speech_level_dbfs"]
+                self.assertIsNotNone(level, name)
+                self.assertGreater(level, -35, name)
+                self.assertLess(level, -15, name)
 
 
 if __name__ == "__main__":

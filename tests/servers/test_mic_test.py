@@ -122,10 +122,15 @@ class MicTest(unittest.TestCase):
 
     def play(self, mic, content):
         """Feeds the microphone in real time, as a voice would."""
-        p = subprocess.Popen(["paplay", "--latency-msec=20", "-d", f"feed_{mic}", CONTENT[content]], env=self.server.env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.start_feed(["paplay", "--latency-msec=20", "-d", f"feed_{mic}", CONTENT[content]])
+
+    def start_feed(self, argv):
+        """Starts a player and waits until its stream plays on the server
+        (on a busy machine a fixed pause may end before it does)."""
+        p = subprocess.Popen(argv, env=self.server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.players.append(p)
-        time.sleep(0.3)
+        wait_until(lambda: f'application.process.id = "{p.pid}"' in self.server.pactl("list", "sink-inputs"),
+                   10, "the feed playing")
 
     def run_test_json(self, *extra, seconds="3"):
         p = micdoctor(self.server.env, "check", "--test", seconds, "--format", "json", *extra)
@@ -280,10 +285,7 @@ class MicTest(unittest.TestCase):
         four = os.path.join(os.path.dirname(CONTENT["clean"]), "input3.wav")
         if not os.path.exists(four):
             subprocess.run(["sox", "-V1", CONTENT["clean"], four, "remix", "0", "0", "1", "0"], check=True, timeout=60)
-        self.players.append(subprocess.Popen(
-            ["paplay", "--latency-msec=20", f"--channel-map={channel_map}", "-d", f"feed_{name}", four],
-            env=self.server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        time.sleep(0.3)  # as play(): the feed is running before the test records
+        self.start_feed(["paplay", "--latency-msec=20", f"--channel-map={channel_map}", "-d", f"feed_{name}", four])
         _, report = self.run_test_json()
         self.assertEqual(report["signal"]["metrics"]["channels"], 4)
         f = finding(report, "signal.mic_on_other_channel")
