@@ -297,7 +297,11 @@ class MicTest(unittest.TestCase):
         self.play(mic, "clean")
         p = subprocess.Popen([MICDOCTOR, "test", "--seconds", "10", "--full", "--format", "json"],
                              env=self.server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(2.0)
+        # The person presses Ctrl-C 3 s into the recording, however long a
+        # busy machine took to start it (PulseAudio's remap source over a
+        # null sink delivers its first audio about 2 s after it opens).
+        wait_until(self.listening, 10, "micdoctor recording")
+        time.sleep(3.0)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=5)
         self.assertIn(p.returncode, (0, 1), err)
