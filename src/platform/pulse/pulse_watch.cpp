@@ -17,6 +17,7 @@
 #include "platform/pulse/pulse_connection.hpp"
 #include "platform/pulse/pulse_record_stream.hpp"
 #include "platform/pulse/pulse_snapshot.hpp"
+#include "watch/meter_retry.hpp"
 
 namespace micdoctor::pulse {
 namespace {
@@ -45,6 +46,9 @@ constexpr double kMeterBufferSeconds = 2.0;
 // A meter that ended by itself is not started again sooner than this: a
 // source that keeps failing must not turn the loop into a busy one.
 constexpr milliseconds kMeterRestartDelay{1000};
+// A source the meter could not record: tried again when it changes, or after
+// 1, 2, 4, then every 8 s (MeterRetry).
+constexpr milliseconds kMeterRetryLongest{8000};
 
 // What the C callbacks share with the loop. They never throw: they set
 // flags, and only the loop (outside any callback) reads the server again.
@@ -291,13 +295,16 @@ class PulseWatch {
     const auto source = std::find_if(state.sources.begin(), state.sources.end(),
                                      [&](const Source& s) { return s.name == wanted; });
     if (source == state.sources.end()) return;  // not there (yet): metered when it comes
-    // A source that could not be metered is tried again once it changed.
-    if (wanted == refused_name_ && source->state == refused_state_) return;
-    refused_name_.clear();
-    if (!start_meter(wanted)) {
-      refused_name_ = wanted;
-      refused_state_ = source->state;
+    if (!retry_.may_try(wanted, source->state, Clock::now())) {
+      announce_change(shared_, std::chrono::duration_cast<milliseconds>(retry_.next_try() - Clock::now()) + kCoalesce);
+      return;
     }
+    if (start_meter(wanted)) {
+      retry_.succeeded();
+      return;
+    }
+    retry_.refused(wanted, source->state, Clock::now());
+    announce_change(shared_, std::chrono::duration_cast<milliseconds>(retry_.next_try() - Clock::now()) + kCoalesce);
   }
 
   bool start_meter(const std::string& name) {
@@ -376,8 +383,7 @@ class PulseWatch {
   Shared shared_;
   StreamPtr meter_;
   std::string metered_name_;
-  std::string refused_name_;   // a source the meter could not record
-  std::string refused_state_;  // and its state then
+  MeterRetry retry_{kMeterRestartDelay, kMeterRetryLongest};
   int settle_retries_ = 0;
   Clock::time_point meter_allowed_at_{};
   std::string lost_reason_;
