@@ -352,86 +352,87 @@ double SpeechActivity::ac_power(const Bin& total, const std::array<double, kMaxC
   return std::max(0.0, power / (total.samples * channels_));
 }
 
+SpeechActivity::Bin SpeechActivity::merged(int from_bin, int to_bin) const {  // inclusive range
+  Bin total;
+  for (int b = std::max(0, from_bin); b <= std::min(kBins - 1, to_bin); ++b) {
+    const Bin& bin = bins_[static_cast<std::size_t>(b)];
+    total.frames += bin.frames;
+    total.samples += bin.samples;
+    total.band_energy += bin.band_energy;
+    for (int c = 0; c < channels_; ++c) {
+      total.sum[c] += bin.sum[c];
+      total.sum_squares[c] += bin.sum_squares[c];
+    }
+  }
+  return total;
+}
+
 SpeechResult SpeechActivity::finish(const std::array<double, kMaxChannels>& channel_means) const {
   std::uint64_t total_frames = 0;
   for (const Bin& b : bins_) total_frames += b.frames;
   if (total_frames == 0) return SpeechResult{};
 
-  auto merge = [&](int from_bin, int to_bin) {  // inclusive range
-    Bin total;
-    for (int b = std::max(0, from_bin); b <= std::min(kBins - 1, to_bin); ++b) {
-      const Bin& bin = bins_[static_cast<std::size_t>(b)];
-      total.frames += bin.frames;
-      total.samples += bin.samples;
-      total.band_energy += bin.band_energy;
-      for (int c = 0; c < channels_; ++c) {
-        total.sum[c] += bin.sum[c];
-        total.sum_squares[c] += bin.sum_squares[c];
-      }
-    }
-    return total;
-  };
-
-  // The background, from the pauses; a stretch still open at the end counts too.
-  // Those still waiting for what follows them count as heard so far.
+  // The background, from the pauses; a stretch still open at the end counts
+  // too, and those still waiting for what follows them count as heard so far.
   PauseSums pauses = pauses_;
   for (const PendingPause& pending : pending_pauses_) pauses.add(pending.sums);
   if (stretch_.frames >= kMinPauseFrames) pauses.add(stretch_);
 
-  auto measure = [&](const PauseSums& background) {
-    SpeechResult out;
-    out.background_measured = background.frames > 0;
-    double background_band = 0;
-    double lowest_threshold_db = kLowestDb;  // without a floor: P.56 alone
-    if (out.background_measured) {
-      const auto count = static_cast<double>(background.frames);
-      background_band = background.band_energy / count;
-      out.background_power = background.power / count;
-      out.background_call_power = background.call_frames
-                                      ? background.call_power / static_cast<double>(background.call_frames)
-                                      : out.background_power;
-      lowest_threshold_db = dsp::power_to_db_floor(background_band, kLowestDb) + kSpeechMarginDb;
-    } else {
-      for (int b = 0; b < kBins; ++b) {
-        if (bins_[static_cast<std::size_t>(b)].frames > 0) {
-          lowest_threshold_db = bin_centre_db(b);
-          break;
-        }
-      }
-    }
-
-    // P.56-style threshold: iterate until it sits 15.9 dB under what it
-    // selects. Rising from below, it settles on the lowest such threshold.
-    double threshold_db = lowest_threshold_db;
-    for (int iteration = 0; iteration < 60; ++iteration) {
-      const Bin active = merge(bin_of(threshold_db), kBins - 1);
-      if (active.frames == 0) break;
-      const double active_band = active.band_energy / static_cast<double>(active.frames) - background_band;
-      if (!(active_band > 0)) break;
-      const double next = std::max(lowest_threshold_db, 10.0 * std::log10(active_band) - kP56MarginDb);
-      if (std::fabs(next - threshold_db) < kBinDb / 2) break;
-      threshold_db = next;
-    }
-
-    const Bin active = merge(bin_of(threshold_db), kBins - 1);
-    out.speech_seconds = active.samples / sample_rate_;
-    out.speech_like_seconds = speech_like_samples_ / sample_rate_;
-    out.speech_present = out.speech_seconds >= kMinSpeechSeconds && out.speech_like_seconds >= kMinSpeechLikeSeconds;
-    if (out.speech_present) {
-      const double active_power = ac_power(active, channel_means);
-      // Speech alone: take the background out of the active frames' power.
-      out.speech_power = std::max(active_power - out.background_power, 0.01 * active_power);
-    }
-    return out;
-  };
-
-  SpeechResult result = measure(pauses);
+  SpeechResult result = measure_against(pauses, channel_means);
   // Voiced syllables were heard rising above the running minimum, yet no
   // frame stands above the "background": what was taken for pauses was the
   // voice itself (talk with no real pause, the quieter sounds of words
   // steady for a moment). Judged as heard without a pause.
   if (result.background_measured && !result.speech_present && result.speech_like_seconds >= kMinSpeechLikeSeconds) {
-    result = measure(PauseSums{});
+    result = measure_against(PauseSums{}, channel_means);
+  }
+  return result;
+}
+
+SpeechResult SpeechActivity::measure_against(const PauseSums& background,
+                                             const std::array<double, kMaxChannels>& channel_means) const {
+  SpeechResult result;
+  result.background_measured = background.frames > 0;
+  double background_band = 0;
+  double lowest_threshold_db = kLowestDb;  // without a floor: P.56 alone
+  if (result.background_measured) {
+    const auto count = static_cast<double>(background.frames);
+    background_band = background.band_energy / count;
+    result.background_power = background.power / count;
+    result.background_call_power = background.call_frames
+                                       ? background.call_power / static_cast<double>(background.call_frames)
+                                       : result.background_power;
+    lowest_threshold_db = dsp::power_to_db_floor(background_band, kLowestDb) + kSpeechMarginDb;
+  } else {
+    for (int b = 0; b < kBins; ++b) {
+      if (bins_[static_cast<std::size_t>(b)].frames > 0) {
+        lowest_threshold_db = bin_centre_db(b);
+        break;
+      }
+    }
+  }
+
+  // P.56-style threshold: iterate until it sits 15.9 dB under what it
+  // selects. Rising from below, it settles on the lowest such threshold.
+  double threshold_db = lowest_threshold_db;
+  for (int iteration = 0; iteration < 60; ++iteration) {
+    const Bin active = merged(bin_of(threshold_db), kBins - 1);
+    if (active.frames == 0) break;
+    const double active_band = active.band_energy / static_cast<double>(active.frames) - background_band;
+    if (!(active_band > 0)) break;
+    const double next = std::max(lowest_threshold_db, 10.0 * std::log10(active_band) - kP56MarginDb);
+    if (std::fabs(next - threshold_db) < kBinDb / 2) break;
+    threshold_db = next;
+  }
+
+  const Bin active = merged(bin_of(threshold_db), kBins - 1);
+  result.speech_seconds = active.samples / sample_rate_;
+  result.speech_like_seconds = speech_like_samples_ / sample_rate_;
+  result.speech_present = result.speech_seconds >= kMinSpeechSeconds && result.speech_like_seconds >= kMinSpeechLikeSeconds;
+  if (result.speech_present) {
+    const double active_power = ac_power(active, channel_means);
+    // Speech alone: take the background out of the active frames' power.
+    result.speech_power = std::max(active_power - result.background_power, 0.01 * active_power);
   }
   return result;
 }

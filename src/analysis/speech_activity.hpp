@@ -110,6 +110,8 @@ class SpeechActivity {
   int bin_of(double band_db) const;
   double bin_centre_db(int bin) const;
   double ac_power(const Bin& total, const std::array<double, kMaxChannels>& means) const;
+  Bin merged(int from_bin, int to_bin) const;
+  SpeechResult measure_against(const PauseSums& background, const std::array<double, kMaxChannels>& channel_means) const;
 
   int channels_;
   int sample_rate_;
