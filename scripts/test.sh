@@ -48,8 +48,10 @@ trap 'kill $(jobs -p) 2> /dev/null || true' EXIT
 
 step "release build and tests (the sanitizer build beside the tests)"
 scripts/build.sh > /dev/null
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMICDOCTOR_SANITIZE=ON -DMICDOCTOR_BENCH=OFF \
-  -DMICDOCTOR_CORPUS_DIR="$root/build/corpus" > /dev/null
+# -O1 -g1 (line tables): what AddressSanitizer's reports need, in half the
+# compile time of -O2 -g; this build is the longest of the run.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+  -DMICDOCTOR_SANITIZE=ON -DMICDOCTOR_BENCH=OFF -DMICDOCTOR_CORPUS_DIR="$root/build/corpus" > /dev/null
 background_build build-asan/build.log cmake --build build-asan -j "$jobs" &
 asan_build=$!
 ctest --test-dir build --output-on-failure -j "$jobs"
