@@ -15,3 +15,8 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # Everything linked in: libstdc++, libgcc and winpthreads, so the exe runs on a stock Windows.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
+# -O2, as Debian builds its packages: -O3 took a quarter more compile time
+# (ui_server.cpp 29 s against 21 s) for a build nothing here measures for
+# speed, and it lies on CI's critical path.
+set(CMAKE_CXX_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Flags for the Release build (Windows: -O2)")
+set(CMAKE_C_FLAGS_RELEASE "-O2 -DNDEBUG" CACHE STRING "Flags for the Release build (Windows: -O2)")
