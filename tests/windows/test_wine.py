@@ -371,11 +371,15 @@ class Wine(unittest.TestCase):
         probe.next(lambda l: l["call"] == "audio" and l["frames"] >= 24000, "audio")
         server.stop()
         killed = time.monotonic()
-        # Wine's capture goes quiet without an error: the watch says so within
-        # about a second (1 s without a packet), tries once more, and goes on.
+        # Wine's capture usually goes quiet without an error: the watch says so
+        # within about a second (1 s without a packet), tries once more, and
+        # goes on. When winepulse notices the dead server first, it reports
+        # the device invalidated instead (seen once in CI under load): a
+        # microphone that disappeared. Either is said plainly, and in time.
         stopped = probe.next(lambda l: l["call"] == "meter_stop", "meter stop", timeout=5)
         self.assertLess(time.monotonic() - killed, 2.5)
-        self.assertTrue(stopped["reason"].startswith("the microphone stopped delivering audio"), stopped)
+        self.assertTrue(stopped["reason"].startswith(("the microphone stopped delivering audio",
+                                                      "the microphone disappeared")), stopped)
         outcome = probe.next(lambda l: l["call"] == "outcome", "outcome")
         probe.finish()
         self.assertEqual(outcome["ending"], "completed")
