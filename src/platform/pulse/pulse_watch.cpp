@@ -295,15 +295,14 @@ class PulseWatch {
     const auto source = std::find_if(state.sources.begin(), state.sources.end(),
                                      [&](const Source& s) { return s.name == wanted; });
     if (source == state.sources.end()) return;  // not there (yet): metered when it comes
-    if (!retry_.may_try(wanted, source->state, Clock::now())) {
-      announce_change(shared_, std::chrono::duration_cast<milliseconds>(retry_.next_try() - Clock::now()) + kCoalesce);
-      return;
+    if (retry_.may_try(wanted, source->state, Clock::now())) {
+      if (start_meter(wanted)) {
+        retry_.succeeded();
+        return;
+      }
+      retry_.refused(wanted, source->state, Clock::now());
     }
-    if (start_meter(wanted)) {
-      retry_.succeeded();
-      return;
-    }
-    retry_.refused(wanted, source->state, Clock::now());
+    // Refused, now or before: read again when it may be tried.
     announce_change(shared_, std::chrono::duration_cast<milliseconds>(retry_.next_try() - Clock::now()) + kCoalesce);
   }
 
